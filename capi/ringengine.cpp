@@ -1,0 +1,365 @@
+// The C ABI over engine/: handle checks, status codes, and the one place
+// where C++ exceptions stop. Contracts are in ringengine.h.
+#include "ringengine.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <type_traits>
+
+#include "backend.hpp"
+#include "engine.hpp"
+#include "message.hpp"
+
+#define ENGINE_EXPORT extern "C" __attribute__((visibility("default")))
+
+using ringengine::Backend;
+using ringengine::BackendError;
+using ringengine::BackendKind;
+using ringengine::Engine;
+using ringengine::Message;
+
+// The header's wire struct is the engine's Message, byte for byte: replies
+// are copied out of the ring straight into the caller's engine_message.
+static_assert(sizeof(engine_message) == sizeof(Message));
+static_assert(alignof(engine_message) == alignof(Message));
+static_assert(offsetof(engine_message, kind) == offsetof(Message, kind));
+static_assert(offsetof(engine_message, seq) == offsetof(Message, seq));
+static_assert(offsetof(engine_message, frame) == offsetof(Message, frame));
+static_assert(std::is_trivially_copyable_v<engine_message>);
+static_assert(ENGINE_MSG_PING == static_cast<int>(ringengine::MessageKind::ping));
+static_assert(ENGINE_MSG_PONG == static_cast<int>(ringengine::MessageKind::pong));
+
+static_assert(ENGINE_VERSION_NUMBER ==
+              ENGINE_VERSION_MAJOR * 10000 + ENGINE_VERSION_MINOR * 100 + ENGINE_VERSION_PATCH);
+static_assert(ENGINE_MAX_CAPACITY == Engine::kMaxCapacity);
+static_assert(sizeof(engine_info::device) == ENGINE_DEVICE_NAME_MAX);
+static_assert(sizeof(engine_info::note) == ENGINE_NOTE_MAX);
+static_assert(sizeof(engine_stats) == sizeof(ringengine::EngineStats));
+
+namespace {
+
+constexpr std::uint32_t kMagicOpen = 0x52494e47;   // "RING"
+constexpr std::uint32_t kMagicFreed = 0x44454144;  // "DEAD"
+
+constexpr std::uint32_t kMaxFrames = 65536;
+constexpr std::uint32_t kPollMicros = 100;
+
+thread_local char last_error[512];
+
+int fail(int status, const std::string& detail) noexcept {
+  std::snprintf(last_error, sizeof last_error, "%s", detail.c_str());
+  return status;
+}
+
+// Copies a string into a fixed buffer, truncating, always NUL-terminated.
+template <std::size_t N> void copy_text(char (&to)[N], const std::string& from) noexcept {
+  const std::size_t n = std::min(from.size(), N - 1);
+  std::memcpy(to, from.data(), n);
+  to[n] = '\0';
+}
+
+engine_backend to_c(BackendKind kind) noexcept {
+  switch (kind) {
+  case BackendKind::rtaudio: return ENGINE_BACKEND_RTAUDIO;
+  case BackendKind::null: return ENGINE_BACKEND_NULL;
+  case BackendKind::offline: return ENGINE_BACKEND_OFFLINE;
+  case BackendKind::automatic: break;
+  }
+  return ENGINE_BACKEND_AUTO;
+}
+
+} // namespace
+
+struct engine {
+  std::uint32_t magic = kMagicOpen;
+  std::atomic<bool> closed{false};
+  std::atomic<bool> processing{false}; // engine_process is running
+  std::mutex close_lock;               // makes engine_close idempotent
+  std::unique_ptr<Engine> core;
+  std::unique_ptr<Backend> backend;
+};
+
+namespace {
+
+// The status of calls on `e` other than close and destroy: OK when the
+// handle is live and open.
+int check(const engine* e) noexcept {
+  if (e == nullptr || e->magic != kMagicOpen)
+    return ENGINE_ERR_INVALID;
+  // acquire: pairs with the release in engine_close.
+  if (e->closed.load(std::memory_order_acquire))
+    return ENGINE_ERR_CLOSED;
+  return ENGINE_OK;
+}
+
+int validate(const engine_config& c) noexcept {
+  if (c.size != sizeof(engine_config))
+    return fail(ENGINE_ERR_INVALID, "config.size is not sizeof(engine_config): "
+                                    "call engine_config_init() first");
+  if (c.backend > ENGINE_BACKEND_OFFLINE)
+    return fail(ENGINE_ERR_INVALID, "config.backend is not an engine_backend");
+  if (c.capacity < 1 || c.capacity > ENGINE_MAX_CAPACITY)
+    return fail(ENGINE_ERR_INVALID, "config.capacity must be 1..1048576");
+  if (c.sample_rate < 1000 || c.sample_rate > 768000)
+    return fail(ENGINE_ERR_INVALID, "config.sample_rate must be 1000..768000");
+  if (c.block_frames < 1 || c.block_frames > kMaxFrames)
+    return fail(ENGINE_ERR_INVALID, "config.block_frames must be 1..65536");
+  if (c.channels < 1 || c.channels > 64)
+    return fail(ENGINE_ERR_INVALID, "config.channels must be 1..64");
+  if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
+    return fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");
+  return ENGINE_OK;
+}
+
+BackendKind from_c(std::uint32_t backend) noexcept {
+  switch (backend) {
+  case ENGINE_BACKEND_RTAUDIO: return BackendKind::rtaudio;
+  case ENGINE_BACKEND_NULL: return BackendKind::null;
+  case ENGINE_BACKEND_OFFLINE: return BackendKind::offline;
+  default: return BackendKind::automatic;
+  }
+}
+
+} // namespace
+
+// ---- Library ----
+
+ENGINE_EXPORT unsigned int engine_version_number(void) { return ENGINE_VERSION_NUMBER; }
+
+ENGINE_EXPORT const char* engine_version_string(void) {
+#define ENGINE_STR2(x) #x
+#define ENGINE_STR(x) ENGINE_STR2(x)
+  return ENGINE_STR(ENGINE_VERSION_MAJOR) "." ENGINE_STR(ENGINE_VERSION_MINOR) "." ENGINE_STR(
+      ENGINE_VERSION_PATCH);
+}
+
+ENGINE_EXPORT const char* engine_strerror(int status) {
+  switch (status) {
+  case ENGINE_OK: return "success";
+  case ENGINE_EMPTY: return "no message waiting";
+  case ENGINE_ERR_INVALID: return "invalid argument or handle";
+  case ENGINE_ERR_NOMEM: return "out of memory";
+  case ENGINE_ERR_FULL: return "ring full: message dropped";
+  case ENGINE_ERR_CLOSED: return "engine is closed";
+  case ENGINE_ERR_BACKEND: return "audio backend could not be started";
+  case ENGINE_ERR_NO_DEVICE: return "no such output device";
+  case ENGINE_ERR_BUSY: return "another thread is processing";
+  case ENGINE_ERR_TIMEOUT: return "timed out";
+  case ENGINE_ERR_UNSUPPORTED: return "not supported by this backend";
+  case ENGINE_ERR_INTERNAL: return "internal error";
+  }
+  return "unknown status";
+}
+
+ENGINE_EXPORT const char* engine_backend_name(int backend) {
+  if (backend < ENGINE_BACKEND_AUTO || backend > ENGINE_BACKEND_OFFLINE)
+    return "unknown";
+  return backend == ENGINE_BACKEND_AUTO ? "auto"
+                                        : ringengine::backend_name(from_c(static_cast<std::uint32_t>(backend)));
+}
+
+ENGINE_EXPORT const char* engine_last_error(void) { return last_error; }
+
+ENGINE_EXPORT int engine_nop(void) { return ENGINE_OK; }
+
+// ---- Life cycle ----
+
+ENGINE_EXPORT void engine_config_init(engine_config* config) {
+  if (config == nullptr)
+    return;
+  *config = engine_config{};
+  config->size = sizeof(engine_config);
+  config->backend = ENGINE_BACKEND_AUTO;
+  config->capacity = ENGINE_DEFAULT_CAPACITY;
+  config->sample_rate = 48000;
+  config->block_frames = 256;
+  config->channels = 2;
+  config->device = nullptr;
+}
+
+ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
+  last_error[0] = '\0';
+  if (out == nullptr)
+    return fail(ENGINE_ERR_INVALID, "out is NULL");
+  *out = nullptr;
+  engine_config c;
+  engine_config_init(&c);
+  if (config != nullptr)
+    c = *config;
+  if (int rc = validate(c); rc != ENGINE_OK)
+    return rc;
+
+  try {
+    auto e = std::make_unique<engine>();
+    e->core = std::make_unique<Engine>(ringengine::EngineConfig{
+        c.capacity, c.sample_rate, c.block_frames, c.channels});
+    ringengine::BackendRequest request;
+    request.kind = from_c(c.backend);
+    request.device = c.device != nullptr ? c.device : "";
+    e->backend = ringengine::start_backend(*e->core, request);
+    *out = e.release();
+    return ENGINE_OK;
+  } catch (const std::bad_alloc&) {
+    return fail(ENGINE_ERR_NOMEM, "out of memory");
+  } catch (const BackendError& err) {
+    return fail(err.code == BackendError::Code::no_device ? ENGINE_ERR_NO_DEVICE
+                                                          : ENGINE_ERR_BACKEND,
+                err.what());
+  } catch (const std::exception& err) {
+    return fail(ENGINE_ERR_INTERNAL, err.what());
+  } catch (...) {
+    return fail(ENGINE_ERR_INTERNAL, "unknown exception");
+  }
+}
+
+ENGINE_EXPORT int engine_close(engine* e) {
+  if (e == nullptr || e->magic != kMagicOpen)
+    return ENGINE_ERR_INVALID;
+  std::lock_guard guard(e->close_lock);
+  if (!e->closed.load(std::memory_order_relaxed)) {
+    // release: callers that see `closed` also see everything before it.
+    e->closed.store(true, std::memory_order_release);
+    e->backend->stop();
+  }
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT void engine_destroy(engine* e) {
+  if (e == nullptr || e->magic != kMagicOpen)
+    return;
+  engine_close(e);
+  e->magic = kMagicFreed;
+  delete e;
+}
+
+// ---- Commands ----
+
+ENGINE_EXPORT int engine_send_ping(engine* e, std::uint32_t* seq) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  std::uint32_t s;
+  if (!e->core->send_ping(s))
+    return ENGINE_ERR_FULL;
+  if (seq != nullptr)
+    *seq = s;
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_t* first_seq,
+                                    std::uint32_t* sent) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  std::uint32_t first;
+  const auto n = static_cast<std::uint32_t>(e->core->send_pings(count, first));
+  if (first_seq != nullptr)
+    *first_seq = first;
+  if (sent != nullptr)
+    *sent = n;
+  return n == count ? ENGINE_OK : ENGINE_ERR_FULL;
+}
+
+// ---- Replies ----
+
+ENGINE_EXPORT int engine_try_recv(engine* e, engine_message* out) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr)
+    return ENGINE_ERR_INVALID;
+  Message m;
+  if (!e->core->try_recv(m))
+    return ENGINE_EMPTY;
+  std::memcpy(out, &m, sizeof m);
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_recv_many(engine* e, engine_message* out, std::uint32_t max,
+                                   std::uint32_t* count) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if ((out == nullptr && max != 0) || count == nullptr)
+    return ENGINE_ERR_INVALID;
+  // engine_message and Message are the same bytes (asserted above), so the
+  // ring copies straight into the caller's array.
+  *count = static_cast<std::uint32_t>(
+      e->core->recv_many(reinterpret_cast<Message*>(out), max));
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_recv(engine* e, engine_message* out, std::uint32_t timeout_us) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::microseconds(timeout_us);
+  for (;;) {
+    const int rc = engine_try_recv(e, out);
+    if (rc != ENGINE_EMPTY)
+      return rc;
+    const auto now = Clock::now();
+    if (now >= deadline)
+      return ENGINE_ERR_TIMEOUT;
+    const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now);
+    const timespec nap{0, static_cast<long>(
+                              std::min<std::int64_t>(left.count(), kPollMicros * 1000))};
+    nanosleep(&nap, nullptr);
+  }
+}
+
+// ---- Offline backend ----
+
+ENGINE_EXPORT int engine_process(engine* e, std::uint32_t frames) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (frames < 1 || frames > kMaxFrames)
+    return ENGINE_ERR_INVALID;
+  if (e->backend->info().kind != BackendKind::offline)
+    return ENGINE_ERR_UNSUPPORTED;
+  // acquire: pairs with the release below in the previous caller, so this
+  // caller sees the consumer end as that one left it.
+  if (e->processing.exchange(true, std::memory_order_acquire))
+    return ENGINE_ERR_BUSY;
+  e->core->process(frames);
+  e->processing.store(false, std::memory_order_release);
+  return ENGINE_OK;
+}
+
+// ---- Inspection ----
+
+ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t size) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr || size == 0)
+    return ENGINE_ERR_INVALID;
+  const ringengine::EngineStats s = e->core->stats();
+  engine_stats c{s.callbacks,     s.frames,      s.pings_sent,    s.pings_rejected,
+                 s.pings_handled, s.pongs_sent,  s.pongs_dropped, s.pongs_received,
+                 s.xruns,         s.max_callback_ns};
+  std::memcpy(out, &c, std::min(size, sizeof c));
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_get_info(engine* e, engine_info* out, std::size_t size) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr || size == 0)
+    return ENGINE_ERR_INVALID;
+  const ringengine::BackendInfo& b = e->backend->info();
+  const ringengine::EngineConfig& c = e->core->config();
+  engine_info info{};
+  info.backend = to_c(b.kind);
+  info.capacity = static_cast<std::uint32_t>(c.capacity);
+  info.sample_rate = c.sample_rate;
+  info.block_frames = b.block_frames;
+  info.channels = c.channels;
+  copy_text(info.device, b.device);
+  copy_text(info.note, b.note);
+  std::memcpy(out, &info, std::min(size, sizeof info));
+  return ENGINE_OK;
+}

@@ -1,0 +1,259 @@
+/*
+** ringengine: a real-time audio engine whose control path is lock-free
+** message passing between the caller's threads and the audio thread.
+**
+** The caller sends commands (pings) into a command ring; the audio thread
+** takes them at the start of each block and answers (pongs) into a reply
+** ring; the caller takes the answers. Neither side ever waits for the other:
+** a full ring drops the message, says so, and counts it.
+**
+** Conventions, for every function below:
+** - Functions that can fail return an int status: ENGINE_OK (0), a positive
+**   non-error (ENGINE_EMPTY), or a negative ENGINE_ERR_* code.
+** - "Thread: any" means any thread, concurrently with the others, on the same
+**   handle, except engine_destroy(), which must be the last call on it.
+** - No function calls back into the caller, prints, or lets a C++ exception
+**   escape.
+** - The functions called from the audio thread are inside the library; no
+**   function here is meant to be called from an audio callback.
+**
+** This header is C99 and also the source of the Python binding's cdef
+** (pyffi/gen_cdef.py): keep the declarations free of macros other than
+** integer #defines.
+*/
+#ifndef RINGENGINE_H
+#define RINGENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* cdef-begin */
+
+/* Version of this header. The major version is the ABI version: a library
+** with another major version is not compatible. ENGINE_VERSION_NUMBER is
+** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
+** engine_version_number() to detect a header/library mismatch. */
+#define ENGINE_VERSION_MAJOR 0
+#define ENGINE_VERSION_MINOR 1
+#define ENGINE_VERSION_PATCH 0
+#define ENGINE_VERSION_NUMBER 100
+
+/* Ring capacity, in messages: the default, and the largest accepted. */
+#define ENGINE_DEFAULT_CAPACITY 1024
+#define ENGINE_MAX_CAPACITY 1048576
+
+/* Sizes of the fixed text buffers in engine_info. */
+#define ENGINE_DEVICE_NAME_MAX 128
+#define ENGINE_NOTE_MAX 256
+
+/* An engine: both rings, the counters and the running backend. Opaque. */
+typedef struct engine engine;
+
+typedef enum engine_status {
+    ENGINE_OK = 0,               /* success */
+    ENGINE_EMPTY = 1,            /* not an error: no message was waiting */
+    ENGINE_ERR_INVALID = -1,     /* an argument is NULL, out of range, or the
+                                 ** handle is not a live engine */
+    ENGINE_ERR_NOMEM = -2,       /* out of memory */
+    ENGINE_ERR_FULL = -3,        /* the ring is full: the message was dropped
+                                 ** and counted in pings_rejected */
+    ENGINE_ERR_CLOSED = -4,      /* the engine was closed */
+    ENGINE_ERR_BACKEND = -5,     /* the audio backend could not be opened or
+                                 ** started; see engine_last_error() */
+    ENGINE_ERR_NO_DEVICE = -6,   /* no such output device (or the name is
+                                 ** ambiguous); see engine_last_error() */
+    ENGINE_ERR_BUSY = -7,        /* another thread is inside engine_process() */
+    ENGINE_ERR_TIMEOUT = -8,     /* nothing arrived in time */
+    ENGINE_ERR_UNSUPPORTED = -9, /* not possible with this engine's backend */
+    ENGINE_ERR_INTERNAL = -10    /* a bug in ringengine; please report it */
+} engine_status;
+
+typedef enum engine_backend {
+    ENGINE_BACKEND_AUTO = 0,    /* rtaudio if a stream opens, else null */
+    ENGINE_BACKEND_RTAUDIO = 1, /* an RtAudio output stream (silence) */
+    ENGINE_BACKEND_NULL = 2,    /* a thread paced by the clock, no device */
+    ENGINE_BACKEND_OFFLINE = 3  /* no thread: the caller calls engine_process */
+} engine_backend;
+
+typedef enum engine_message_kind {
+    ENGINE_MSG_NONE = 0,
+    ENGINE_MSG_PING = 1,
+    ENGINE_MSG_PONG = 2
+} engine_message_kind;
+
+/* One message, 16 bytes, the very bytes that cross the rings. A pong carries
+** the sequence number of the ping it answers and the engine's sample
+** position (frames processed before the block that handled the ping). */
+typedef struct engine_message {
+    uint32_t kind;  /* engine_message_kind */
+    uint32_t seq;   /* sequence number, wraps modulo 2^32 */
+    uint64_t frame; /* pong: sample position; ping: 0 */
+} engine_message;
+
+/* How to create an engine. Fill it with engine_config_init(), then change
+** fields. `size` lets later versions add fields without breaking callers. */
+typedef struct engine_config {
+    uint32_t size;         /* sizeof(engine_config); set by engine_config_init */
+    uint32_t backend;      /* engine_backend; default ENGINE_BACKEND_AUTO */
+    uint32_t capacity;     /* messages per ring, 1..ENGINE_MAX_CAPACITY;
+                           ** default ENGINE_DEFAULT_CAPACITY */
+    uint32_t sample_rate;  /* Hz, 1000..768000; default 48000 */
+    uint32_t block_frames; /* frames per block asked of the backend,
+                           ** 1..65536; default 256 */
+    uint32_t channels;     /* output channels, 1..64; default 2 */
+    const char *device;    /* output device name or unique substring, or NULL
+                           ** for the default; copied by engine_create */
+} engine_config;
+
+/* Counters since engine_create. Each field is read atomically, but a
+** snapshot is not one instant: a block may finish between two fields. */
+typedef struct engine_stats {
+    uint64_t callbacks;       /* blocks processed */
+    uint64_t frames;          /* frames processed */
+    uint64_t pings_sent;      /* pings accepted into the command ring */
+    uint64_t pings_rejected;  /* pings dropped: command ring full */
+    uint64_t pings_handled;   /* pings taken by the audio thread */
+    uint64_t pongs_sent;      /* pongs pushed into the reply ring */
+    uint64_t pongs_dropped;   /* pongs dropped: reply ring full */
+    uint64_t pongs_received;  /* pongs taken by the caller */
+    uint64_t xruns;           /* under/overruns reported by the backend */
+    uint64_t max_callback_ns; /* longest audio callback so far, in ns */
+} engine_stats;
+
+/* What engine_create opened. */
+typedef struct engine_info {
+    uint32_t backend;      /* engine_backend in use; never ENGINE_BACKEND_AUTO */
+    uint32_t capacity;     /* messages per ring */
+    uint32_t sample_rate;  /* Hz */
+    uint32_t block_frames; /* frames per block granted by the backend */
+    uint32_t channels;
+    char device[128];      /* ENGINE_DEVICE_NAME_MAX: device in use,
+                           ** NUL-terminated, truncated if longer */
+    char note[256];        /* ENGINE_NOTE_MAX: why `auto` chose this backend,
+                           ** or "" */
+} engine_info;
+
+/* ---- Library ------------------------------------------------------------
+** Thread: any. Non-blocking. */
+
+/* ENGINE_VERSION_NUMBER of the library actually loaded. */
+unsigned int engine_version_number(void);
+
+/* "MAJOR.MINOR.PATCH" of the library actually loaded. Static; never free. */
+const char *engine_version_string(void);
+
+/* A one-line description of a status code. Static; never free. Unknown codes
+** give "unknown status". */
+const char *engine_strerror(int status);
+
+/* "auto", "rtaudio", "null", "offline", or "unknown". Static; never free. */
+const char *engine_backend_name(int backend);
+
+/* Details of the last engine_create() that failed in the calling thread,
+** such as which devices exist when a name matched none; "" if none failed.
+** Valid until the calling thread's next engine_create(). */
+const char *engine_last_error(void);
+
+/* Does nothing and returns ENGINE_OK: the floor cost of any call into the
+** library, for benchmarks of bindings. */
+int engine_nop(void);
+
+/* ---- Life cycle --------------------------------------------------------- */
+
+/* Fills *config with the defaults and its size. NULL is a no-op.
+** Thread: any. Non-blocking. */
+void engine_config_init(engine_config *config);
+
+/* Creates an engine: allocates both rings, opens the backend and starts the
+** audio. config may be NULL for the defaults. On success *out is the new
+** handle, owned by the caller until engine_destroy(); on failure *out is
+** NULL and engine_last_error() says why.
+** Thread: any. Blocks while the audio backend opens (up to seconds).
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (out NULL, config->size wrong, a
+** field out of range), ENGINE_ERR_NOMEM, ENGINE_ERR_NO_DEVICE,
+** ENGINE_ERR_BACKEND, ENGINE_ERR_INTERNAL. */
+int engine_create(const engine_config *config, engine **out);
+
+/* Stops the audio and marks the engine closed: every later call on it but
+** engine_close() and engine_destroy() returns ENGINE_ERR_CLOSED. The handle
+** stays valid until engine_destroy(). Closing twice is harmless.
+** Thread: any, also while other threads are inside calls on this engine.
+** Blocks until the audio thread has left its current block.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID. */
+int engine_close(engine *e);
+
+/* Closes the engine if open, then frees it. NULL is a no-op. No other call
+** on this engine may be running or follow.
+** Thread: any. Blocks like engine_close(). */
+void engine_destroy(engine *e);
+
+/* ---- Commands ------------------------------------------------------------
+** Thread: any; concurrent senders are serialized by a lock that the audio
+** thread never takes, so they may wait for one another for the length of a
+** push, and never for the audio thread. */
+
+/* Pushes a ping. Its sequence number goes to *seq unless seq is NULL.
+** Sequence numbers start at 0 and count accepted pings only.
+** Returns ENGINE_OK, ENGINE_ERR_FULL (dropped and counted),
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_send_ping(engine *e, uint32_t *seq);
+
+/* Pushes up to `count` pings with consecutive sequence numbers from
+** *first_seq; *sent says how many went in (both may be NULL). The rest are
+** dropped and counted.
+** Returns ENGINE_OK when all went in, ENGINE_ERR_FULL when some did not,
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+/* ---- Replies -------------------------------------------------------------
+** Thread: any; concurrent receivers are serialized like senders. Each reply
+** is delivered to exactly one caller. */
+
+/* Takes one reply into *out, if one is waiting.
+** Returns ENGINE_OK, ENGINE_EMPTY (*out untouched), ENGINE_ERR_CLOSED,
+** ENGINE_ERR_INVALID. Non-blocking. */
+int engine_try_recv(engine *e, engine_message *out);
+
+/* Takes up to `max` waiting replies into out[0..max); *count says how many.
+** Returns ENGINE_OK (also when none was waiting: *count is 0),
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. Non-blocking. */
+int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *count);
+
+/* Waits up to timeout_us microseconds for a reply and takes it into *out.
+** Sleeps between polls of the ring (every 100 us), so it uses little CPU
+** and returns within about 0.2 ms of a reply's arrival.
+** Returns ENGINE_OK, ENGINE_ERR_TIMEOUT, ENGINE_ERR_CLOSED (also when the
+** engine is closed while waiting), ENGINE_ERR_INVALID. Blocks. */
+int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
+
+/* ---- Offline backend ----------------------------------------------------- */
+
+/* Runs one block of `frames` frames (1..65536) on the calling thread, as the
+** audio thread would: handles waiting commands and answers them.
+** Thread: any, one at a time: a concurrent call returns ENGINE_ERR_BUSY.
+** Non-blocking. Returns ENGINE_OK, ENGINE_ERR_UNSUPPORTED (the backend is
+** not offline), ENGINE_ERR_BUSY, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_process(engine *e, uint32_t frames);
+
+/* ---- Inspection ----------------------------------------------------------
+** Thread: any. Non-blocking. `size` is sizeof the struct as the caller
+** knows it; the library fills that many bytes at most (later versions may
+** add fields at the end). */
+
+/* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_stats(engine *e, engine_stats *out, size_t size);
+
+/* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_info(engine *e, engine_info *out, size_t size);
+
+/* cdef-end */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RINGENGINE_H */
