@@ -8,12 +8,6 @@ namespace ringengine {
 
 namespace {
 
-std::size_t checked_capacity(std::size_t capacity) {
-  if (capacity == 0 || capacity > Engine::kMaxCapacity)
-    throw std::invalid_argument("capacity must be between 1 and 1048576");
-  return capacity;
-}
-
 std::uint64_t now_ns() noexcept {
   // steady_clock reads the vDSO clock: no system call, no lock.
   return static_cast<std::uint64_t>(
@@ -24,15 +18,19 @@ std::uint64_t now_ns() noexcept {
 
 } // namespace
 
-Engine::Engine(const EngineConfig& config)
-    : Engine(config, make_ring<Message>(checked_capacity(config.capacity)),
-             make_ring<Message>(config.capacity)) {}
+Engine::Rings Engine::make_rings(std::size_t capacity) {
+  if (capacity == 0 || capacity > kMaxCapacity)
+    throw std::invalid_argument("capacity must be between 1 and 1048576");
+  return {make_ring<Message>(capacity), make_ring<Message>(capacity)};
+}
 
-Engine::Engine(const EngineConfig& config, Ends commands, Ends replies)
+Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config.capacity)) {}
+
+Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
-      sender_{{}, std::move(commands.first), 0},
-      receiver_{{}, std::move(replies.second)},
-      audio_{std::move(commands.second), std::move(replies.first), 0} {}
+      sender_{{}, std::move(rings.commands.first), 0},
+      receiver_{{}, std::move(rings.replies.second)},
+      audio_{std::move(rings.commands.second), std::move(rings.replies.first), 0} {}
 
 bool Engine::send_ping(std::uint32_t& seq) noexcept {
   std::lock_guard guard(sender_.lock);

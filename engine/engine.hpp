@@ -84,7 +84,11 @@ public:
 
 private:
   using Ends = std::pair<Producer<Message>, Consumer<Message>>;
-  Engine(const EngineConfig& config, Ends commands, Ends replies);
+  struct Rings {
+    Ends commands, replies;
+  };
+  static Rings make_rings(std::size_t capacity);
+  Engine(const EngineConfig& config, Rings rings);
 
   // Single writer per counter, so increments need no read-modify-write.
   static void bump(std::atomic<std::uint64_t>& c, std::uint64_t by) noexcept {

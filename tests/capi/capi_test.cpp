@@ -1,0 +1,456 @@
+// The C ABI: every function with NULL or invalid arguments returns an error
+// and never crashes; ping/pong, full and empty rings, closed engines,
+// concurrent callers, and the status codes.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ringengine.h"
+
+namespace {
+
+// An engine for one test, destroyed at the end of it.
+struct Handle {
+  engine* e = nullptr;
+  ~Handle() { engine_destroy(e); }
+};
+
+engine_config offline(std::uint32_t capacity = ENGINE_DEFAULT_CAPACITY) {
+  engine_config c;
+  engine_config_init(&c);
+  c.backend = ENGINE_BACKEND_OFFLINE;
+  c.capacity = capacity;
+  return c;
+}
+
+int create(const engine_config& c, Handle& h) { return engine_create(&c, &h.e); }
+
+engine_stats stats(engine* e) {
+  engine_stats s{};
+  EXPECT_EQ(engine_get_stats(e, &s, sizeof s), ENGINE_OK);
+  return s;
+}
+
+TEST(CApiTest, EveryFunctionRejectsANullHandle) {
+  std::uint32_t u = 0;
+  engine_message m{};
+  engine_stats s{};
+  engine_info info{};
+  EXPECT_EQ(engine_send_ping(nullptr, &u), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_send_pings(nullptr, 3, &u, &u), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_try_recv(nullptr, &m), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_recv_many(nullptr, &m, 1, &u), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_recv(nullptr, &m, 1000), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_process(nullptr, 64), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_stats(nullptr, &s, sizeof s), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_info(nullptr, &info, sizeof info), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_close(nullptr), ENGINE_ERR_INVALID);
+  engine_destroy(nullptr);   // a no-op
+  engine_config_init(nullptr); // a no-op
+}
+
+TEST(CApiTest, EveryFunctionRejectsNullOrInvalidArguments) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  std::uint32_t u = 0;
+  EXPECT_EQ(engine_try_recv(h.e, nullptr), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_recv(h.e, nullptr, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_recv_many(h.e, nullptr, 4, &u), ENGINE_ERR_INVALID);
+  engine_message m{};
+  EXPECT_EQ(engine_recv_many(h.e, &m, 1, nullptr), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_process(h.e, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_process(h.e, 65537), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_stats(h.e, nullptr, sizeof(engine_stats)), ENGINE_ERR_INVALID);
+  engine_stats s{};
+  EXPECT_EQ(engine_get_stats(h.e, &s, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_info(h.e, nullptr, sizeof(engine_info)), ENGINE_ERR_INVALID);
+  // Optional outputs may be NULL.
+  EXPECT_EQ(engine_send_ping(h.e, nullptr), ENGINE_OK);
+  EXPECT_EQ(engine_send_pings(h.e, 2, nullptr, nullptr), ENGINE_OK);
+  EXPECT_EQ(stats(h.e).pings_sent, 3u);
+}
+
+TEST(CApiTest, CreateRejectsBadConfigurationsAndSaysWhy) {
+  struct Case {
+    const char* what;
+    void (*spoil)(engine_config&);
+  };
+  static char long_name[200];
+  std::memset(long_name, 'x', sizeof long_name - 1);
+  const Case cases[] = {
+      {"size", [](engine_config& c) { c.size = 12; }},
+      {"size", [](engine_config& c) { c.size = sizeof(engine_config) + 8; }},
+      {"backend", [](engine_config& c) { c.backend = 4; }},
+      {"capacity", [](engine_config& c) { c.capacity = 0; }},
+      {"capacity", [](engine_config& c) { c.capacity = ENGINE_MAX_CAPACITY + 1; }},
+      {"capacity", [](engine_config& c) { c.capacity = 0xffffffffu; }},
+      {"sample_rate", [](engine_config& c) { c.sample_rate = 0; }},
+      {"block_frames", [](engine_config& c) { c.block_frames = 0; }},
+      {"block_frames", [](engine_config& c) { c.block_frames = 1u << 20; }},
+      {"channels", [](engine_config& c) { c.channels = 0; }},
+      {"channels", [](engine_config& c) { c.channels = 65; }},
+      {"device", [](engine_config& c) { c.device = long_name; }},
+  };
+  for (const Case& k : cases) {
+    engine_config c = offline();
+    k.spoil(c);
+    engine* e = reinterpret_cast<engine*>(0x1);
+    EXPECT_EQ(engine_create(&c, &e), ENGINE_ERR_INVALID) << k.what;
+    EXPECT_EQ(e, nullptr) << k.what;
+    EXPECT_NE(std::string(engine_last_error()).find(k.what), std::string::npos)
+        << k.what << ": " << engine_last_error();
+  }
+  engine_config c = offline();
+  EXPECT_EQ(engine_create(&c, nullptr), ENGINE_ERR_INVALID);
+}
+
+TEST(CApiTest, CreateWithNullConfigUsesTheDefaults) {
+  Handle h;
+  ASSERT_EQ(engine_create(nullptr, &h.e), ENGINE_OK) << engine_last_error();
+  engine_info info{};
+  ASSERT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_OK);
+  EXPECT_EQ(info.capacity, 1024u);
+  EXPECT_EQ(info.sample_rate, 48000u);
+  EXPECT_EQ(info.channels, 2u);
+  // auto opens RtAudio when a stream can be opened, and otherwise says why
+  // it fell back to null.
+  ASSERT_TRUE(info.backend == ENGINE_BACKEND_RTAUDIO || info.backend == ENGINE_BACKEND_NULL);
+  if (info.backend == ENGINE_BACKEND_NULL) {
+    EXPECT_STRNE(info.note, "");
+  }
+  EXPECT_STREQ(engine_last_error(), "");
+}
+
+TEST(CApiTest, PingIsAnsweredWithAPongCarryingSeqAndFrame) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  ASSERT_EQ(engine_process(h.e, 100), ENGINE_OK);
+  std::uint32_t seq = 99;
+  ASSERT_EQ(engine_send_ping(h.e, &seq), ENGINE_OK);
+  EXPECT_EQ(seq, 0u);
+  engine_message m{};
+  EXPECT_EQ(engine_try_recv(h.e, &m), ENGINE_EMPTY);
+  ASSERT_EQ(engine_process(h.e, 100), ENGINE_OK);
+  ASSERT_EQ(engine_try_recv(h.e, &m), ENGINE_OK);
+  EXPECT_EQ(m.kind, static_cast<std::uint32_t>(ENGINE_MSG_PONG));
+  EXPECT_EQ(m.seq, 0u);
+  EXPECT_EQ(m.frame, 100u);
+}
+
+TEST(CApiTest, FullCommandRingReturnsFullAndCountsTheDrop) {
+  Handle h;
+  ASSERT_EQ(create(offline(1024), h), ENGINE_OK);
+  for (int i = 0; i < 1024; ++i)
+    ASSERT_EQ(engine_send_ping(h.e, nullptr), ENGINE_OK) << i;
+  std::uint32_t seq = 4242;
+  EXPECT_EQ(engine_send_ping(h.e, &seq), ENGINE_ERR_FULL);
+  EXPECT_EQ(seq, 4242u);
+  EXPECT_EQ(stats(h.e).pings_rejected, 1u);
+  EXPECT_EQ(stats(h.e).pings_sent, 1024u);
+
+  std::uint32_t first = 0, sent = 0;
+  ASSERT_EQ(engine_process(h.e, 64), ENGINE_OK);
+  EXPECT_EQ(engine_send_pings(h.e, 1030, &first, &sent), ENGINE_ERR_FULL);
+  EXPECT_EQ(first, 1024u);
+  EXPECT_EQ(sent, 1024u);
+  EXPECT_EQ(stats(h.e).pings_rejected, 7u);
+}
+
+TEST(CApiTest, EmptyReceiveReturnsEmptyAndLeavesTheMessageUntouched) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  engine_message m{7, 8, 9};
+  EXPECT_EQ(engine_try_recv(h.e, &m), ENGINE_EMPTY);
+  EXPECT_EQ(m.kind, 7u);
+  EXPECT_EQ(m.seq, 8u);
+  EXPECT_EQ(m.frame, 9u);
+  std::uint32_t n = 99;
+  EXPECT_EQ(engine_recv_many(h.e, &m, 1, &n), ENGINE_OK);
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(engine_process(h.e, 64), ENGINE_OK);
+  EXPECT_EQ(stats(h.e).callbacks, 1u);
+}
+
+TEST(CApiTest, RecvWaitsForTheTimeoutThenGivesUp) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  engine_message m{};
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(engine_recv(h.e, &m, 20'000), ENGINE_ERR_TIMEOUT);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(20));
+  EXPECT_EQ(engine_recv(h.e, &m, 0), ENGINE_ERR_TIMEOUT);
+}
+
+TEST(CApiTest, RecvReturnsAReplyThatArrivesWhileWaiting) {
+  engine_config c;
+  engine_config_init(&c);
+  c.backend = ENGINE_BACKEND_NULL;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  std::uint32_t seq;
+  ASSERT_EQ(engine_send_ping(h.e, &seq), ENGINE_OK);
+  engine_message m{};
+  ASSERT_EQ(engine_recv(h.e, &m, 5'000'000), ENGINE_OK);
+  EXPECT_EQ(m.seq, seq);
+  EXPECT_EQ(m.kind, static_cast<std::uint32_t>(ENGINE_MSG_PONG));
+}
+
+TEST(CApiTest, ProcessIsOnlyForTheOfflineBackend) {
+  engine_config c;
+  engine_config_init(&c);
+  c.backend = ENGINE_BACKEND_NULL;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  EXPECT_EQ(engine_process(h.e, 64), ENGINE_ERR_UNSUPPORTED);
+  engine_info info{};
+  ASSERT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_OK);
+  EXPECT_EQ(info.backend, static_cast<std::uint32_t>(ENGINE_BACKEND_NULL));
+  EXPECT_STREQ(info.device, "null");
+}
+
+TEST(CApiTest, EveryCallOnAClosedEngineReturnsClosed) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  ASSERT_EQ(engine_close(h.e), ENGINE_OK);
+  EXPECT_EQ(engine_close(h.e), ENGINE_OK) << "closing twice is harmless";
+  std::uint32_t u = 0;
+  engine_message m{};
+  engine_stats s{};
+  engine_info info{};
+  EXPECT_EQ(engine_send_ping(h.e, &u), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_send_pings(h.e, 2, &u, &u), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_try_recv(h.e, &m), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_recv_many(h.e, &m, 1, &u), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_recv(h.e, &m, 1000), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_process(h.e, 64), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_get_stats(h.e, &s, sizeof s), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_ERR_CLOSED);
+}
+
+TEST(CApiTest, CloseWakesAWaitingReceiver) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  std::atomic<int> rc{1};
+  std::thread waiter([&] {
+    engine_message m{};
+    rc = engine_recv(h.e, &m, 60'000'000);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(engine_close(h.e), ENGINE_OK);
+  waiter.join();
+  EXPECT_EQ(rc.load(), ENGINE_ERR_CLOSED);
+}
+
+TEST(CApiTest, StatsFillOnlyTheSizeTheCallerKnows) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  ASSERT_EQ(engine_process(h.e, 64), ENGINE_OK);
+  engine_stats s;
+  std::memset(&s, 0xab, sizeof s);
+  ASSERT_EQ(engine_get_stats(h.e, &s, 2 * sizeof(std::uint64_t)), ENGINE_OK);
+  EXPECT_EQ(s.callbacks, 1u);
+  EXPECT_EQ(s.frames, 64u);
+  EXPECT_EQ(s.pings_sent, 0xababababababababu) << "wrote past the given size";
+  // A larger size than the library knows is fine too.
+  std::vector<unsigned char> big(sizeof(engine_stats) + 64, 0xcd);
+  ASSERT_EQ(engine_get_stats(h.e, reinterpret_cast<engine_stats*>(big.data()), big.size()),
+            ENGINE_OK);
+  EXPECT_EQ(big[sizeof(engine_stats)], 0xcd);
+}
+
+TEST(CApiTest, InfoDescribesTheEngine) {
+  Handle h;
+  engine_config c = offline(77);
+  c.sample_rate = 44100;
+  c.block_frames = 128;
+  c.channels = 1;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  engine_info info{};
+  ASSERT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_OK);
+  EXPECT_EQ(info.backend, static_cast<std::uint32_t>(ENGINE_BACKEND_OFFLINE));
+  EXPECT_EQ(info.capacity, 77u);
+  EXPECT_EQ(info.sample_rate, 44100u);
+  EXPECT_EQ(info.block_frames, 128u);
+  EXPECT_EQ(info.channels, 1u);
+  EXPECT_STREQ(info.device, "offline");
+  EXPECT_STREQ(info.note, "");
+}
+
+TEST(CApiTest, BulkReceiveTakesUpToMaxInOrder) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  std::uint32_t first = 0, sent = 0;
+  ASSERT_EQ(engine_send_pings(h.e, 500, &first, &sent), ENGINE_OK);
+  EXPECT_EQ(sent, 500u);
+  ASSERT_EQ(engine_process(h.e, 64), ENGINE_OK);
+  std::vector<engine_message> out(300);
+  std::uint32_t n = 0;
+  ASSERT_EQ(engine_recv_many(h.e, out.data(), 300, &n), ENGINE_OK);
+  ASSERT_EQ(n, 300u);
+  for (std::uint32_t i = 0; i < n; ++i)
+    ASSERT_EQ(out[i].seq, i);
+  ASSERT_EQ(engine_recv_many(h.e, out.data(), 300, &n), ENGINE_OK);
+  EXPECT_EQ(n, 200u);
+  EXPECT_EQ(out[0].seq, 300u);
+  EXPECT_EQ(stats(h.e).pongs_received, 500u);
+}
+
+TEST(CApiTest, StatusCodesHaveDistinctMessages) {
+  std::set<std::string> texts;
+  const int codes[] = {ENGINE_OK,          ENGINE_EMPTY,         ENGINE_ERR_INVALID,
+                       ENGINE_ERR_NOMEM,   ENGINE_ERR_FULL,      ENGINE_ERR_CLOSED,
+                       ENGINE_ERR_BACKEND, ENGINE_ERR_NO_DEVICE, ENGINE_ERR_BUSY,
+                       ENGINE_ERR_TIMEOUT, ENGINE_ERR_UNSUPPORTED, ENGINE_ERR_INTERNAL};
+  for (int code : codes) {
+    const std::string text = engine_strerror(code);
+    EXPECT_NE(text, "unknown status") << code;
+    texts.insert(text);
+    if (code != ENGINE_OK && code != ENGINE_EMPTY) {
+      EXPECT_LT(code, 0) << "errors are negative";
+    }
+  }
+  EXPECT_EQ(texts.size(), std::size(codes));
+  EXPECT_STREQ(engine_strerror(12345), "unknown status");
+  EXPECT_STREQ(engine_strerror(-12345), "unknown status");
+}
+
+TEST(CApiTest, VersionOfTheLibraryMatchesTheHeader) {
+  EXPECT_EQ(engine_version_number(), static_cast<unsigned>(ENGINE_VERSION_NUMBER));
+  const std::string want = std::to_string(ENGINE_VERSION_MAJOR) + "." +
+                           std::to_string(ENGINE_VERSION_MINOR) + "." +
+                           std::to_string(ENGINE_VERSION_PATCH);
+  EXPECT_EQ(engine_version_string(), want);
+  EXPECT_EQ(engine_nop(), ENGINE_OK);
+}
+
+TEST(CApiTest, BackendNames) {
+  EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_AUTO), "auto");
+  EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_RTAUDIO), "rtaudio");
+  EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_NULL), "null");
+  EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_OFFLINE), "offline");
+  EXPECT_STREQ(engine_backend_name(-1), "unknown");
+  EXPECT_STREQ(engine_backend_name(4), "unknown");
+}
+
+TEST(CApiTest, UnknownDeviceIsAnErrorThatSaysWhy) {
+  engine_config c;
+  engine_config_init(&c);
+  c.backend = ENGINE_BACKEND_RTAUDIO;
+  c.device = "no such device 0x5eed";
+  engine* e = nullptr;
+  const int rc = engine_create(&c, &e);
+  EXPECT_TRUE(rc == ENGINE_ERR_NO_DEVICE || rc == ENGINE_ERR_BACKEND) << rc;
+  EXPECT_EQ(e, nullptr);
+  EXPECT_STRNE(engine_last_error(), "");
+}
+
+// ---- Concurrent callers ----
+
+// Eight threads send at once: each accepted ping has its own sequence number,
+// the numbers have no gaps, and accepted + rejected equals attempts.
+TEST(CApiConcurrencyTest, ConcurrentSendersGetDistinctSeqsAndCountsAddUp) {
+  constexpr int kThreads = 8, kPerThread = 20'000;
+  Handle h;
+  ASSERT_EQ(create(offline(100'000), h), ENGINE_OK); // some will be refused
+  std::vector<std::vector<std::uint32_t>> seqs(kThreads);
+  std::atomic<int> full{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        std::uint32_t seq;
+        const int rc = engine_send_ping(h.e, &seq);
+        if (rc == ENGINE_OK)
+          seqs[t].push_back(seq);
+        else if (rc == ENGINE_ERR_FULL)
+          ++full;
+        else
+          ADD_FAILURE() << "unexpected status " << rc;
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  std::set<std::uint32_t> all;
+  std::size_t total = 0;
+  for (auto& v : seqs) {
+    total += v.size();
+    all.insert(v.begin(), v.end());
+  }
+  EXPECT_EQ(total, 100'000u);
+  EXPECT_EQ(all.size(), total) << "two pings shared a sequence number";
+  EXPECT_EQ(*all.rbegin(), total - 1);
+  EXPECT_EQ(full.load(), kThreads * kPerThread - 100'000);
+  const engine_stats s = stats(h.e);
+  EXPECT_EQ(s.pings_sent, total);
+  EXPECT_EQ(s.pings_rejected, static_cast<std::uint64_t>(full.load()));
+}
+
+// Four threads receive at once: every pong is delivered exactly once.
+TEST(CApiConcurrencyTest, ConcurrentReceiversGetEachPongExactlyOnce) {
+  constexpr std::uint32_t kPongs = 50'000;
+  Handle h;
+  ASSERT_EQ(create(offline(kPongs), h), ENGINE_OK);
+  std::uint32_t sent = 0;
+  ASSERT_EQ(engine_send_pings(h.e, kPongs, nullptr, &sent), ENGINE_OK);
+  ASSERT_EQ(engine_process(h.e, 64), ENGINE_OK);
+  std::vector<std::vector<std::uint32_t>> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      engine_message m;
+      while (engine_try_recv(h.e, &m) == ENGINE_OK)
+        got[t].push_back(m.seq);
+    });
+  for (auto& t : threads)
+    t.join();
+  std::set<std::uint32_t> all;
+  std::size_t total = 0;
+  for (auto& v : got) {
+    total += v.size();
+    all.insert(v.begin(), v.end());
+    EXPECT_TRUE(std::is_sorted(v.begin(), v.end())) << "each receiver sees FIFO order";
+  }
+  EXPECT_EQ(total, kPongs);
+  EXPECT_EQ(all.size(), std::size_t{kPongs});
+  EXPECT_EQ(stats(h.e).pongs_received, kPongs);
+}
+
+// Two threads call engine_process at once: one runs, the other is told
+// BUSY; every OK is one block, nothing is corrupted.
+TEST(CApiConcurrencyTest, ConcurrentProcessCallsAreRefusedNotRaced) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  std::atomic<int> ok{0}, busy{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20'000; ++i) {
+        engine_send_ping(h.e, nullptr);
+        const int rc = engine_process(h.e, 16);
+        if (rc == ENGINE_OK)
+          ++ok;
+        else if (rc == ENGINE_ERR_BUSY)
+          ++busy;
+        else
+          ADD_FAILURE() << "unexpected status " << rc;
+        engine_message m;
+        while (engine_try_recv(h.e, &m) == ENGINE_OK) {
+        }
+      }
+    });
+  for (auto& t : threads)
+    t.join();
+  const engine_stats s = stats(h.e);
+  EXPECT_EQ(ok.load() + busy.load(), 40'000);
+  EXPECT_EQ(s.callbacks, static_cast<std::uint64_t>(ok.load()));
+  EXPECT_EQ(s.frames, 16u * ok.load());
+  EXPECT_EQ(s.pongs_sent + s.pongs_dropped, s.pings_handled);
+}
+
+} // namespace
