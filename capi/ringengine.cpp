@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -118,6 +119,8 @@ int validate(const engine_config& c) noexcept {
     return fail(ENGINE_ERR_INVALID, "config.channels must be 1..64");
   if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
     return fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");
+  if (c.api != nullptr && std::strlen(c.api) >= 32)
+    return fail(ENGINE_ERR_INVALID, "config.api is longer than 31 bytes");
   return ENGINE_OK;
 }
 
@@ -185,6 +188,7 @@ ENGINE_EXPORT void engine_config_init(engine_config* config) {
   config->block_frames = 256;
   config->channels = 2;
   config->device = nullptr;
+  config->api = nullptr;
 }
 
 ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
@@ -206,6 +210,8 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
     ringengine::BackendRequest request;
     request.kind = from_c(c.backend);
     request.device = c.device != nullptr ? c.device : "";
+    const char* api = c.api != nullptr ? c.api : std::getenv("RINGENGINE_API");
+    request.api = api != nullptr ? api : "";
     e->backend = ringengine::start_backend(*e->core, request);
     *out = e.release();
     return ENGINE_OK;

@@ -107,6 +107,9 @@ typedef struct engine_config {
     uint32_t channels;     /* output channels, 1..64; default 2 */
     const char *device;    /* output device name or unique substring, or NULL
                            ** for the default; copied by engine_create */
+    const char *api;       /* RtAudio API: "jack", "pulse" or "alsa"; NULL
+                           ** for the environment variable RINGENGINE_API,
+                           ** and when that is unset, each in that order */
 } engine_config;
 
 /* Counters since engine_create. Each field is read atomically, but a

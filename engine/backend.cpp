@@ -35,12 +35,12 @@ std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& req
   case BackendKind::null:
     return start_null_backend(engine);
   case BackendKind::rtaudio:
-    return start_rtaudio_backend(engine, request.device);
+    return start_rtaudio_backend(engine, request.api, request.device);
   case BackendKind::automatic:
     break;
   }
   try {
-    return start_rtaudio_backend(engine, request.device);
+    return start_rtaudio_backend(engine, request.api, request.device);
   } catch (const BackendError& e) {
     // A device asked for by name is not silently replaced.
     if (!request.device.empty())

@@ -36,6 +36,7 @@ public:
 
 struct BackendRequest {
   BackendKind kind = BackendKind::automatic;
+  std::string api;    // rtaudio: "jack", "pulse", "alsa"; empty: each in turn
   std::string device; // empty: the default output device
 };
 

@@ -1,6 +1,13 @@
 // The RtAudio backend: an output stream whose callback runs process() and
 // writes silence. Built only when Meson finds RtAudio.
+//
+// With no API named, the APIs are tried in a fixed order (api_order()), and
+// the first that opens and starts a stream on the wanted device wins. RtAudio
+// instances are made per API with warnings off, and ALSA's own messages are
+// caught by a per-thread handler while we probe, so nothing is printed.
 #include <cctype>
+#include <cstdarg>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -10,6 +17,11 @@
 #ifdef RINGENGINE_HAVE_RTAUDIO
 #include <RtAudio.h>
 #endif
+#ifdef RINGENGINE_HAVE_ALSA
+extern "C" {
+#include <alsa/error.h>
+}
+#endif
 
 namespace ringengine {
 
@@ -18,6 +30,36 @@ namespace ringengine {
 bool have_rtaudio() noexcept { return true; }
 
 namespace {
+
+// JACK first: when a JACK server runs, it is what the user wants for low
+// latency. Then PulseAudio (also PipeWire's Pulse layer), which shares the
+// device with the desktop. ALSA last: it opens the hardware directly and
+// fails when a sound server holds it.
+std::vector<RtAudio::Api> api_order() {
+  std::vector<RtAudio::Api> compiled, order;
+  RtAudio::getCompiledApi(compiled);
+  for (RtAudio::Api api : {RtAudio::UNIX_JACK, RtAudio::LINUX_PULSE, RtAudio::LINUX_ALSA})
+    if (std::find(compiled.begin(), compiled.end(), api) != compiled.end())
+      order.push_back(api);
+  for (RtAudio::Api api : compiled)
+    if (api != RtAudio::RTAUDIO_DUMMY && std::find(order.begin(), order.end(), api) == order.end())
+      order.push_back(api);
+  return order;
+}
+
+// Silences the ALSA library's messages on this thread while alive; its
+// failures reach us anyway, as RtAudio's errors.
+class QuietAlsa {
+#ifdef RINGENGINE_HAVE_ALSA
+public:
+  QuietAlsa() : previous_(snd_lib_error_set_local(&QuietAlsa::discard)) {}
+  ~QuietAlsa() { snd_lib_error_set_local(previous_); }
+
+private:
+  static void discard(const char*, int, const char*, int, const char*, va_list) {}
+  snd_local_error_handler_t previous_;
+#endif
+};
 
 bool contains_nocase(const std::string& haystack, const std::string& needle) {
   auto lower = [](std::string s) {
@@ -30,7 +72,8 @@ bool contains_nocase(const std::string& haystack, const std::string& needle) {
 
 class RtAudioBackend final : public Backend {
 public:
-  RtAudioBackend(Engine& engine, const std::string& device) : engine_(engine) {
+  RtAudioBackend(Engine& engine, RtAudio::Api api, const std::string& device)
+      : engine_(engine), audio_(api) {
     audio_.showWarnings(false);
     const EngineConfig& c = engine.config();
     channels_ = c.channels;
@@ -55,6 +98,7 @@ public:
   ~RtAudioBackend() override { stop(); }
 
   void stop() noexcept override {
+    QuietAlsa quiet;
     try {
       if (audio_.isStreamRunning())
         audio_.stopStream();
@@ -77,9 +121,13 @@ private:
     std::vector<std::string> names;
     try {
       const unsigned int count = audio_.getDeviceCount();
-      if (count == 0)
-        throw unavailable("no audio device found (" +
-                          RtAudio::getApiDisplayName(audio_.getCurrentApi()) + ")");
+      if (count == 0) {
+        // JACK and PulseAudio list no device exactly when no server answers.
+        const RtAudio::Api api = audio_.getCurrentApi();
+        throw unavailable(api == RtAudio::UNIX_JACK || api == RtAudio::LINUX_PULSE
+                              ? "no server running"
+                              : "no audio device found");
+      }
       if (wanted.empty()) {
         const unsigned int id = audio_.getDefaultOutputDevice();
         const RtAudio::DeviceInfo info = audio_.getDeviceInfo(id);
@@ -149,15 +197,44 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& device) {
-  return std::make_unique<RtAudioBackend>(engine, device);
+std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& api,
+                                               const std::string& device) {
+  std::vector<RtAudio::Api> apis = api_order();
+  std::string names;
+  for (RtAudio::Api a : apis)
+    names += (names.empty() ? "" : ", ") + RtAudio::getApiName(a);
+  if (!api.empty()) {
+    const RtAudio::Api wanted = RtAudio::getCompiledApiByName(api);
+    if (wanted == RtAudio::UNSPECIFIED || wanted == RtAudio::RTAUDIO_DUMMY)
+      throw BackendError(BackendError::Code::unavailable,
+                         "unknown audio API '" + api + "'; this build has: " + names);
+    apis = {wanted};
+  }
+  if (apis.empty())
+    throw BackendError(BackendError::Code::unavailable, "RtAudio was built without any API");
+
+  // Every API is tried; the error says what each one answered.
+  std::string reasons;
+  bool only_no_device = true;
+  for (RtAudio::Api a : apis) {
+    QuietAlsa quiet;
+    try {
+      return std::make_unique<RtAudioBackend>(engine, a, device);
+    } catch (const BackendError& e) {
+      only_no_device = only_no_device && e.code == BackendError::Code::no_device;
+      reasons += (reasons.empty() ? "" : "; ") + RtAudio::getApiDisplayName(a) + ": " + e.what();
+    }
+  }
+  throw BackendError(only_no_device ? BackendError::Code::no_device
+                                    : BackendError::Code::unavailable,
+                     reasons);
 }
 
 #else
 
 bool have_rtaudio() noexcept { return false; }
 
-std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const std::string&) {
+std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const std::string&, const std::string&) {
   throw BackendError(BackendError::Code::unavailable, "built without RtAudio");
 }
 

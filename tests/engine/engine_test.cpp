@@ -25,6 +25,13 @@ EngineConfig with_capacity(std::size_t capacity) {
   return c;
 }
 
+BackendRequest request(BackendKind kind, std::string device = "") {
+  BackendRequest r;
+  r.kind = kind;
+  r.device = std::move(device);
+  return r;
+}
+
 std::vector<Message> drain(Engine& engine) {
   std::vector<Message> out;
   Message m;
@@ -304,7 +311,7 @@ TEST(NullBackendTest, CallsProcessAtTheBlockPeriodAndStopsPromptly) {
   c.sample_rate = 48000;
   c.block_frames = 480; // 10 ms blocks
   Engine engine{c};
-  auto backend = start_backend(engine, {BackendKind::null, ""});
+  auto backend = start_backend(engine, request(BackendKind::null));
   EXPECT_EQ(backend->info().kind, BackendKind::null);
   std::uint32_t seq;
   ASSERT_TRUE(engine.send_ping(seq));
@@ -325,7 +332,7 @@ TEST(NullBackendTest, CallsProcessAtTheBlockPeriodAndStopsPromptly) {
 
 TEST(OfflineBackendTest, RunsNothingByItself) {
   Engine engine{EngineConfig{}};
-  auto backend = start_backend(engine, {BackendKind::offline, ""});
+  auto backend = start_backend(engine, request(BackendKind::offline));
   EXPECT_EQ(backend->info().kind, BackendKind::offline);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(engine.stats().callbacks, 0u);
@@ -333,7 +340,7 @@ TEST(OfflineBackendTest, RunsNothingByItself) {
 
 TEST(AutoBackendTest, OpensSomethingAndSaysWhatAndWhy) {
   Engine engine{EngineConfig{}};
-  auto backend = start_backend(engine, {BackendKind::automatic, ""});
+  auto backend = start_backend(engine, request(BackendKind::automatic));
   const BackendInfo& info = backend->info();
   ASSERT_TRUE(info.kind == BackendKind::rtaudio || info.kind == BackendKind::null);
   if (info.kind == BackendKind::null) {
@@ -345,7 +352,7 @@ TEST(AutoBackendTest, OpensSomethingAndSaysWhatAndWhy) {
 TEST(AutoBackendTest, NamedDeviceThatDoesNotExistIsAnErrorNotAFallback) {
   Engine engine{EngineConfig{}};
   try {
-    start_backend(engine, {BackendKind::automatic, "no such device 0x5eed"});
+    start_backend(engine, request(BackendKind::automatic, "no such device 0x5eed"));
     FAIL() << "expected BackendError";
   } catch (const BackendError& e) {
     if (!have_rtaudio())

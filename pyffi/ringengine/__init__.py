@@ -1,0 +1,28 @@
+"""ringengine: a real-time audio engine with a lock-free control path.
+
+Python sends messages to the audio thread through a wait-free ring, and the
+audio thread answers through a second ring; neither ever waits for the other.
+
+>>> import ringengine
+>>> with ringengine.AudioEngine(backend="offline") as engine:
+...     seq = engine.send_ping()
+...     engine.process()          # the offline backend runs a block on demand
+...     engine.try_recv()
+Pong(seq=0, frame=0)
+"""
+from ._engine import BACKENDS, AudioEngine, Pong, Stats
+from ._errors import (BackendError, DeviceNotFoundError, EngineBusyError,
+                      EngineClosedError, EngineError, EngineTimeoutError,
+                      InvalidArgumentError, RingFullError, UnsupportedError)
+from ._lib import ffi, lib
+from ._lib import path as library_path
+
+#: Version of the loaded library, "MAJOR.MINOR.PATCH".
+__version__ = ffi.string(lib.engine_version_string()).decode()
+
+__all__ = [
+    "AudioEngine", "Pong", "Stats", "BACKENDS",
+    "EngineError", "RingFullError", "EngineClosedError", "InvalidArgumentError",
+    "DeviceNotFoundError", "BackendError", "EngineBusyError", "UnsupportedError",
+    "EngineTimeoutError", "library_path",
+]

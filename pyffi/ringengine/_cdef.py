@@ -1,0 +1,122 @@
+"""The C declarations cffi needs, generated from capi/ringengine.h by
+pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
+"""
+
+CDEF = """
+#define ENGINE_VERSION_MAJOR 0
+#define ENGINE_VERSION_MINOR 1
+#define ENGINE_VERSION_PATCH 0
+#define ENGINE_VERSION_NUMBER 100
+
+#define ENGINE_DEFAULT_CAPACITY 1024
+#define ENGINE_MAX_CAPACITY 1048576
+
+#define ENGINE_DEVICE_NAME_MAX 128
+#define ENGINE_NOTE_MAX 256
+
+typedef struct engine engine;
+
+typedef enum engine_status {
+    ENGINE_OK = 0,
+    ENGINE_EMPTY = 1,
+    ENGINE_ERR_INVALID = -1,
+    ENGINE_ERR_NOMEM = -2,
+    ENGINE_ERR_FULL = -3,
+    ENGINE_ERR_CLOSED = -4,
+    ENGINE_ERR_BACKEND = -5,
+    ENGINE_ERR_NO_DEVICE = -6,
+    ENGINE_ERR_BUSY = -7,
+    ENGINE_ERR_TIMEOUT = -8,
+    ENGINE_ERR_UNSUPPORTED = -9,
+    ENGINE_ERR_INTERNAL = -10
+} engine_status;
+
+typedef enum engine_backend {
+    ENGINE_BACKEND_AUTO = 0,
+    ENGINE_BACKEND_RTAUDIO = 1,
+    ENGINE_BACKEND_NULL = 2,
+    ENGINE_BACKEND_OFFLINE = 3
+} engine_backend;
+
+typedef enum engine_message_kind {
+    ENGINE_MSG_NONE = 0,
+    ENGINE_MSG_PING = 1,
+    ENGINE_MSG_PONG = 2
+} engine_message_kind;
+
+typedef struct engine_message {
+    uint32_t kind;
+    uint32_t seq;
+    uint64_t frame;
+} engine_message;
+
+typedef struct engine_config {
+    uint32_t size;
+    uint32_t backend;
+    uint32_t capacity;
+    uint32_t sample_rate;
+    uint32_t block_frames;
+    uint32_t channels;
+    const char *device;
+    const char *api;
+} engine_config;
+
+typedef struct engine_stats {
+    uint64_t callbacks;
+    uint64_t frames;
+    uint64_t pings_sent;
+    uint64_t pings_rejected;
+    uint64_t pings_handled;
+    uint64_t pongs_sent;
+    uint64_t pongs_dropped;
+    uint64_t pongs_received;
+    uint64_t xruns;
+    uint64_t max_callback_ns;
+} engine_stats;
+
+typedef struct engine_info {
+    uint32_t backend;
+    uint32_t capacity;
+    uint32_t sample_rate;
+    uint32_t block_frames;
+    uint32_t channels;
+    char device[128];
+    char note[256];
+} engine_info;
+
+unsigned int engine_version_number(void);
+
+const char *engine_version_string(void);
+
+const char *engine_strerror(int status);
+
+const char *engine_backend_name(int backend);
+
+const char *engine_last_error(void);
+
+int engine_nop(void);
+
+void engine_config_init(engine_config *config);
+
+int engine_create(const engine_config *config, engine **out);
+
+int engine_close(engine *e);
+
+void engine_destroy(engine *e);
+
+int engine_send_ping(engine *e, uint32_t *seq);
+
+int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+int engine_try_recv(engine *e, engine_message *out);
+
+int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *count);
+
+int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
+
+int engine_process(engine *e, uint32_t frames);
+
+int engine_get_stats(engine *e, engine_stats *out, size_t size);
+
+int engine_get_info(engine *e, engine_info *out, size_t size);
+"""

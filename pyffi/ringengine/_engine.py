@@ -1,0 +1,296 @@
+"""AudioEngine: the Python face of one engine."""
+import threading
+import time
+from typing import NamedTuple
+
+from ._errors import EngineClosedError, InvalidArgumentError, _check, error
+from ._lib import ffi, lib
+
+BACKENDS = {
+    "auto": lib.ENGINE_BACKEND_AUTO,
+    "rtaudio": lib.ENGINE_BACKEND_RTAUDIO,
+    "null": lib.ENGINE_BACKEND_NULL,
+    "offline": lib.ENGINE_BACKEND_OFFLINE,
+}
+
+# engine_recv() is called in slices this long, so that Ctrl-C (and any other
+# signal handler) runs within this time even during a long recv().
+_RECV_SLICE_US = 50_000
+
+
+class Pong(NamedTuple):
+    """The audio thread's answer to a ping.
+
+    Attributes
+    ----------
+    seq : int
+        Sequence number of the ping answered (as send_ping() returned it).
+    frame : int
+        The engine's sample position when the ping was handled: the number of
+        frames processed before the block that took it.
+    """
+    seq: int
+    frame: int
+
+
+class Stats(NamedTuple):
+    """Counters since the engine started (see engine_stats in ringengine.h)."""
+    callbacks: int
+    frames: int
+    pings_sent: int
+    pings_rejected: int
+    pings_handled: int
+    pongs_sent: int
+    pongs_dropped: int
+    pongs_received: int
+    xruns: int
+    max_callback_ns: int
+
+
+_new_pong = tuple.__new__  # Pong(seq, frame) without the Python-level __new__
+
+
+class _Scratch(threading.local):
+    """Per-thread output buffers, so concurrent calls never share one."""
+
+    def __init__(self):
+        self.seq = ffi.new("uint32_t *")
+        self.message = ffi.new("engine_message *")
+
+
+class AudioEngine:
+    """An audio engine with a lock-free control path.
+
+    Creating one allocates its two rings and starts the audio: from then on the
+    audio thread answers every ping with a pong.
+
+    Parameters
+    ----------
+    backend : {'auto', 'rtaudio', 'null', 'offline'}
+        'auto' opens an RtAudio output stream when one can be opened and falls
+        back to 'null' otherwise (`note` says why). 'null' runs a thread paced
+        by the clock, no device needed. 'offline' runs nothing by itself: call
+        `process()` to run each block.
+    device : str, optional
+        Output device name, or a substring matching exactly one device.
+        Default: the default output device.
+    capacity : int
+        Messages each ring holds, exactly (1 to 1048576).
+    sample_rate, block_frames, channels : int
+        The stream asked of the backend. The backend may grant another block
+        size; `block_frames` tells what it granted.
+
+    Raises
+    ------
+    InvalidArgumentError
+        An argument is out of range.
+    DeviceNotFoundError
+        No device matched `device`; the message names the devices there are.
+    BackendError
+        The backend could not be started.
+
+    Notes
+    -----
+    Every method may be called from any thread, concurrently. Calls on a closed
+    engine raise EngineClosedError.
+    """
+
+    def __init__(self, backend="auto", device=None, capacity=1024, sample_rate=48000,
+                 block_frames=256, channels=2):
+        if backend not in BACKENDS:
+            raise InvalidArgumentError(
+                lib.ENGINE_ERR_INVALID,
+                "backend must be one of %s, not %r" % (", ".join(BACKENDS), backend))
+        config = ffi.new("engine_config *")
+        lib.engine_config_init(config)
+        config.backend = BACKENDS[backend]
+        for name, value in (("capacity", capacity), ("sample_rate", sample_rate),
+                            ("block_frames", block_frames), ("channels", channels)):
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**32:
+                raise InvalidArgumentError(
+                    lib.ENGINE_ERR_INVALID,
+                    "%s must be a positive integer, not %r" % (name, value))
+            setattr(config, name, value)
+        device_name = None
+        if device is not None:
+            device_name = ffi.new("char[]", str(device).encode())
+            config.device = device_name
+
+        out = ffi.new("engine **")
+        rc = lib.engine_create(config, out)
+        if rc != lib.ENGINE_OK:
+            raise error(rc, "engine_create", ffi.string(lib.engine_last_error()).decode())
+        # Freed by the garbage collector once no thread can still be using it:
+        # close() only stops the engine, so a call racing with close() gets
+        # EngineClosedError instead of touching freed memory.
+        self._h = ffi.gc(out[0], lib.engine_destroy)
+        self._closed = False
+        self._scratch = _Scratch()
+
+        info = ffi.new("engine_info *")
+        _check(lib.engine_get_info(self._h, info, ffi.sizeof(info[0])), "engine_get_info")
+        #: Backend in use: 'rtaudio', 'null' or 'offline' (never 'auto').
+        self.backend = ffi.string(lib.engine_backend_name(info.backend)).decode()
+        #: Device in use, as the backend names it.
+        self.device = ffi.string(info.device).decode(errors="replace")
+        #: Why 'auto' chose this backend ('' when no fallback happened).
+        self.note = ffi.string(info.note).decode(errors="replace")
+        self.capacity = info.capacity
+        self.sample_rate = info.sample_rate
+        self.block_frames = info.block_frames
+        self.channels = info.channels
+
+    # -- commands ---------------------------------------------------------
+
+    def send_ping(self):
+        """Sends a ping to the audio thread; returns its sequence number.
+
+        Never blocks on the audio thread.
+
+        Raises
+        ------
+        RingFullError
+            The command ring is full: the ping was dropped and counted in
+            `stats.pings_rejected`.
+        """
+        seq = self._scratch.seq
+        rc = lib.engine_send_ping(self._h, seq)
+        if rc:
+            raise error(rc, "send_ping")
+        return seq[0]
+
+    def send_pings(self, count):
+        """Sends up to `count` pings in one call.
+
+        Returns
+        -------
+        (first_seq, sent) : tuple of int
+            The pings sent have sequence numbers first_seq, first_seq + 1, ...
+            (modulo 2**32). Pings beyond `sent` found the ring full and were
+            dropped and counted; no exception is raised for them.
+        """
+        if not isinstance(count, int) or not 0 <= count < 2**32:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "count must be 0..2**32-1, not %r" % (count,))
+        out = ffi.new("uint32_t[2]")
+        rc = lib.engine_send_pings(self._h, count, out, out + 1)
+        if rc < 0 and rc != lib.ENGINE_ERR_FULL:
+            raise error(rc, "send_pings")
+        return out[0], out[1]
+
+    # -- replies ----------------------------------------------------------
+
+    def try_recv(self):
+        """Returns the next Pong, or None at once if none is waiting."""
+        m = self._scratch.message
+        rc = lib.engine_try_recv(self._h, m)
+        if rc:
+            if rc == lib.ENGINE_EMPTY:
+                return None
+            raise error(rc, "try_recv")
+        return _new_pong(Pong, (m.seq, m.frame))
+
+    def recv(self, timeout=None):
+        """Waits for the next Pong and returns it.
+
+        Sleeps while waiting (no busy loop) and wakes within about 0.2 ms of
+        a pong's arrival. Other Python threads run meanwhile, and Ctrl-C
+        interrupts it.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Seconds to wait at most; None waits until a pong comes.
+
+        Raises
+        ------
+        EngineTimeoutError
+            (a TimeoutError) when nothing came within `timeout`.
+        """
+        if timeout is not None and not timeout >= 0:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "timeout must be >= 0 or None, not %r" % (timeout,))
+        m = self._scratch.message
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if deadline is None:
+                slice_us = _RECV_SLICE_US
+            else:
+                left = deadline - time.monotonic()
+                slice_us = max(0, min(_RECV_SLICE_US, int(left * 1e6)))
+            rc = lib.engine_recv(self._h, m, slice_us)
+            if rc == lib.ENGINE_OK:
+                return _new_pong(Pong, (m.seq, m.frame))
+            if rc != lib.ENGINE_ERR_TIMEOUT:
+                raise error(rc, "recv")
+            if deadline is not None and time.monotonic() >= deadline:
+                raise error(rc, "recv", "no pong within %g s" % timeout)
+
+    def recv_many(self, max_count=1024):
+        """Takes up to `max_count` waiting Pongs in one call; returns a list
+        (empty when none is waiting). Never blocks."""
+        if not isinstance(max_count, int) or not 0 <= max_count < 2**32:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "max_count must be 0..2**32-1, not %r" % (max_count,))
+        buf = ffi.new("engine_message[]", max(max_count, 1))
+        n = ffi.new("uint32_t *")
+        _check(lib.engine_recv_many(self._h, buf, max_count, n), "recv_many")
+        return [_new_pong(Pong, (m.seq, m.frame)) for m in ffi.unpack(buf, n[0])]
+
+    # -- offline backend --------------------------------------------------
+
+    def process(self, frames=None):
+        """Runs one block of `frames` frames (default: block_frames) on the
+        calling thread, as the audio thread would. Only for backend='offline'.
+
+        Raises
+        ------
+        UnsupportedError
+            The backend is not 'offline'.
+        EngineBusyError
+            Another thread is inside process() on this engine.
+        """
+        if frames is None:
+            frames = self.block_frames
+        if not isinstance(frames, int) or not 0 < frames < 2**32:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "frames must be a positive integer, not %r" % (frames,))
+        rc = lib.engine_process(self._h, frames)
+        if rc:
+            raise error(rc, "process")
+
+    # -- inspection -------------------------------------------------------
+
+    @property
+    def stats(self):
+        """The counters now, as a Stats tuple."""
+        s = ffi.new("engine_stats *")
+        _check(lib.engine_get_stats(self._h, s, ffi.sizeof(s[0])), "stats")
+        return Stats(*(getattr(s, field) for field in Stats._fields))
+
+    @property
+    def closed(self):
+        """True once close() was called."""
+        return self._closed
+
+    # -- life cycle -------------------------------------------------------
+
+    def close(self):
+        """Stops the audio. Calls after this raise EngineClosedError; calling
+        close() again does nothing. Blocks until the audio thread has left its
+        current block."""
+        self._closed = True
+        _check(lib.engine_close(self._h), "close")
+
+    def __enter__(self):
+        if self._closed:
+            raise EngineClosedError(lib.ENGINE_ERR_CLOSED, "engine is closed")
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        state = "closed" if self._closed else "open"
+        return "<AudioEngine %s backend=%r device=%r sample_rate=%d block_frames=%d>" % (
+            state, self.backend, self.device, self.sample_rate, self.block_frames)

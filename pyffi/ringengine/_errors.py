@@ -1,0 +1,68 @@
+"""Exceptions, and _check(), the one place status codes become them."""
+from ._lib import ffi, lib
+
+
+class EngineError(Exception):
+    """Base of every ringengine error. `.code` is the C status code."""
+
+    def __init__(self, code, message):
+        super().__init__(message)
+        self.code = code
+
+
+class RingFullError(EngineError):
+    """The command ring was full: the message was dropped (and counted)."""
+
+
+class EngineClosedError(EngineError):
+    """The engine was closed; create a new one."""
+
+
+class InvalidArgumentError(EngineError, ValueError):
+    """An argument was out of range or of the wrong kind."""
+
+
+class DeviceNotFoundError(EngineError, LookupError):
+    """No output device matched the name (or more than one did)."""
+
+
+class BackendError(EngineError):
+    """The audio backend could not be opened or started."""
+
+
+class EngineBusyError(EngineError):
+    """Another thread is running process() on this engine."""
+
+
+class UnsupportedError(EngineError):
+    """Not possible with this engine's backend (process() needs offline)."""
+
+
+class EngineTimeoutError(EngineError, TimeoutError):
+    """Nothing arrived within the timeout."""
+
+
+_BY_CODE = {
+    lib.ENGINE_ERR_FULL: RingFullError,
+    lib.ENGINE_ERR_CLOSED: EngineClosedError,
+    lib.ENGINE_ERR_INVALID: InvalidArgumentError,
+    lib.ENGINE_ERR_NO_DEVICE: DeviceNotFoundError,
+    lib.ENGINE_ERR_BACKEND: BackendError,
+    lib.ENGINE_ERR_BUSY: EngineBusyError,
+    lib.ENGINE_ERR_UNSUPPORTED: UnsupportedError,
+    lib.ENGINE_ERR_TIMEOUT: EngineTimeoutError,
+}
+
+
+def error(code, what, detail=""):
+    """The exception for a negative status code from the C function `what`."""
+    text = ffi.string(lib.engine_strerror(code)).decode()
+    message = "%s: %s" % (what, detail or text)
+    return _BY_CODE.get(code, EngineError)(code, message)
+
+
+def _check(code, what):
+    """Raises the matching EngineError for a negative status code."""
+    if code < 0:
+        raise error(code, what)
+    return code
