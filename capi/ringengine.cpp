@@ -250,15 +250,13 @@ ENGINE_EXPORT void engine_destroy(engine* e) {
 
 // ---- Commands ----
 
-ENGINE_EXPORT int engine_send_ping(engine* e, std::uint32_t* seq) {
+ENGINE_EXPORT std::int64_t engine_send_ping(engine* e) {
   if (int rc = check(e); rc != ENGINE_OK)
     return rc;
-  std::uint32_t s;
-  if (!e->core->send_ping(s))
+  std::uint32_t seq;
+  if (!e->core->send_ping(seq))
     return ENGINE_ERR_FULL;
-  if (seq != nullptr)
-    *seq = s;
-  return ENGINE_OK;
+  return seq;
 }
 
 ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_t* first_seq,

@@ -199,11 +199,11 @@ void engine_destroy(engine *e);
 ** thread never takes, so they may wait for one another for the length of a
 ** push, and never for the audio thread. */
 
-/* Pushes a ping. Its sequence number goes to *seq unless seq is NULL.
-** Sequence numbers start at 0 and count accepted pings only.
-** Returns ENGINE_OK, ENGINE_ERR_FULL (dropped and counted),
-** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_send_ping(engine *e, uint32_t *seq);
+/* Pushes a ping and returns its sequence number (0 to 2^32 - 1), or a
+** negative status: ENGINE_ERR_FULL (the ping was dropped and counted),
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. Sequence numbers start at 0 and
+** count accepted pings only. */
+int64_t engine_send_ping(engine *e);
 
 /* Pushes up to `count` pings with consecutive sequence numbers from
 ** *first_seq; *sent says how many went in (both may be NULL). The rest are

@@ -104,7 +104,7 @@ int engine_close(engine *e);
 
 void engine_destroy(engine *e);
 
-int engine_send_ping(engine *e, uint32_t *seq);
+int64_t engine_send_ping(engine *e);
 
 int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
 

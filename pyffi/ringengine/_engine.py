@@ -54,8 +54,12 @@ class _Scratch(threading.local):
     """Per-thread output buffers, so concurrent calls never share one."""
 
     def __init__(self):
-        self.seq = ffi.new("uint32_t *")
         self.message = ffi.new("engine_message *")
+
+
+# The hot calls, bound once: a module global is found faster than lib.X.
+_send_ping = lib.engine_send_ping
+_try_recv = lib.engine_try_recv
 
 
 class AudioEngine:
@@ -79,6 +83,9 @@ class AudioEngine:
     sample_rate, block_frames, channels : int
         The stream asked of the backend. The backend may grant another block
         size; `block_frames` tells what it granted.
+    api : {'jack', 'pulse', 'alsa'}, optional
+        The RtAudio API to use. Default: the environment variable
+        RINGENGINE_API, and when that is unset, each in that order.
 
     Raises
     ------
@@ -96,7 +103,7 @@ class AudioEngine:
     """
 
     def __init__(self, backend="auto", device=None, capacity=1024, sample_rate=48000,
-                 block_frames=256, channels=2):
+                 block_frames=256, channels=2, api=None):
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -111,10 +118,12 @@ class AudioEngine:
                     lib.ENGINE_ERR_INVALID,
                     "%s must be a positive integer, not %r" % (name, value))
             setattr(config, name, value)
-        device_name = None
-        if device is not None:
-            device_name = ffi.new("char[]", str(device).encode())
-            config.device = device_name
+        # Kept referenced until engine_create has copied them.
+        keep = []
+        for field, text in (("device", device), ("api", api)):
+            if text is not None:
+                keep.append(ffi.new("char[]", str(text).encode()))
+                setattr(config, field, keep[-1])
 
         out = ffi.new("engine **")
         rc = lib.engine_create(config, out)
@@ -153,11 +162,10 @@ class AudioEngine:
             The command ring is full: the ping was dropped and counted in
             `stats.pings_rejected`.
         """
-        seq = self._scratch.seq
-        rc = lib.engine_send_ping(self._h, seq)
-        if rc:
-            raise error(rc, "send_ping")
-        return seq[0]
+        seq = _send_ping(self._h)
+        if seq < 0:
+            raise error(seq, "send_ping")
+        return seq
 
     def send_pings(self, count):
         """Sends up to `count` pings in one call.
@@ -183,7 +191,7 @@ class AudioEngine:
     def try_recv(self):
         """Returns the next Pong, or None at once if none is waiting."""
         m = self._scratch.message
-        rc = lib.engine_try_recv(self._h, m)
+        rc = _try_recv(self._h, m)
         if rc:
             if rc == lib.ENGINE_EMPTY:
                 return None

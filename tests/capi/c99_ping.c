@@ -9,7 +9,7 @@ int main(void) {
     engine_config config;
     engine *e = NULL;
     engine_message reply;
-    uint32_t seq = 0;
+    int64_t seq = -1;
     int rc;
 
     engine_config_init(&config);
@@ -20,8 +20,11 @@ int main(void) {
         return 1;
     }
     rc = engine_process(e, 64);
-    if (rc == ENGINE_OK)
-        rc = engine_send_ping(e, &seq);
+    if (rc == ENGINE_OK) {
+        seq = engine_send_ping(e);
+        if (seq < 0)
+            rc = (int)seq;
+    }
     if (rc == ENGINE_OK)
         rc = engine_process(e, 64);
     if (rc == ENGINE_OK)
@@ -31,7 +34,7 @@ int main(void) {
         fprintf(stderr, "ping/pong: %s\n", engine_strerror(rc));
         return 1;
     }
-    if (reply.kind != ENGINE_MSG_PONG || reply.seq != seq || reply.frame != 64) {
+    if (reply.kind != ENGINE_MSG_PONG || (int64_t)reply.seq != seq || reply.frame != 64) {
         fprintf(stderr, "bad pong: kind %u seq %u frame %lu\n", (unsigned)reply.kind,
                 (unsigned)reply.seq, (unsigned long)reply.frame);
         return 1;
