@@ -1,0 +1,19 @@
+# The Debian 12 packages ringengine needs, in one list, installed by one
+# apt-get command (jackd2 must come in the same command as librtaudio-dev:
+# installed later, apt removes librtaudio-dev). Sourced by setup.sh.
+PACKAGES=(
+  # build
+  meson ninja-build pkg-config g++ libasound2-dev
+  # audio: RtAudio, and real servers that run without a sound card
+  librtaudio-dev jackd2 pulseaudio pulseaudio-utils
+  # Python binding and its tests
+  python3 python3-cffi python3-pytest
+  # C++ tests and benchmarks
+  libgtest-dev libbenchmark-dev libboost-dev libreaderwriterqueue-dev
+  # RealtimeSanitizer and the other sanitizers, fuzzing
+  clang-19 libclang-rt-19-dev
+  # PyPy and its pytest
+  pypy3 python3-exceptiongroup python3-tomli
+  # the benchmark plot
+  python3-matplotlib
+)

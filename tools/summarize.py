@@ -1,0 +1,62 @@
+"""Adds up every suite's results into one closing line:
+    total: N passed, N failed, N skipped
+
+Reads meson's JUnit log (each GoogleTest case, and each other check) and the
+JUnit XML files in BUILD/test-results (pytest's). A meson test that failed
+without a failing case in the log (a crash before any case ran) counts as one
+failure, so nothing is ever counted as passed that did not pass.
+
+Usage: summarize.py BUILD_DIR    Exits 1 when anything failed or nothing ran.
+"""
+import glob
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+
+def junit_counts(path):
+    """(passed, failed, skipped) of a JUnit XML file."""
+    root = ET.parse(path).getroot()
+    passed = failed = skipped = 0
+    for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None or case.get("result") == "skipped":
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
+
+
+def meson_failures(build):
+    """Names of the meson tests that did not pass."""
+    log = os.path.join(build, "meson-logs", "testlog.json")
+    if not os.path.exists(log):
+        return []
+    with open(log) as f:
+        tests = [json.loads(line) for line in f if line.strip()]
+    return [t["name"] for t in tests if t["result"] not in ("OK", "SKIP", "EXPECTEDFAIL")]
+
+
+def main(build):
+    suites = []
+    meson_junit = os.path.join(build, "meson-logs", "testlog.junit.xml")
+    if os.path.exists(meson_junit):
+        suites.append(("meson", meson_junit))
+    for path in sorted(glob.glob(os.path.join(build, "test-results", "*.xml"))):
+        suites.append((os.path.splitext(os.path.basename(path))[0], path))
+
+    totals = [0, 0, 0]
+    for name, path in suites:
+        counts = list(junit_counts(path))
+        if name == "meson" and counts[1] == 0 and meson_failures(build):
+            counts[1] = len(meson_failures(build))
+        print("%-10s %d passed, %d failed, %d skipped" % (name + ":", *counts))
+        totals = [a + b for a, b in zip(totals, counts)]
+    print("total: %d passed, %d failed, %d skipped" % tuple(totals))
+    return 1 if totals[1] or not totals[0] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build"))
