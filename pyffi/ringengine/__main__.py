@@ -75,8 +75,9 @@ def run_ping(engine, count, rate):
             take(pong, clock())
             pong = engine.try_recv()
 
-    # The last pongs: allow a second, or four blocks if those are longer.
-    grace_ns = max(1_000_000_000, 4 * engine.block_frames * 1_000_000_000 // engine.sample_rate)
+    # The last pongs: allow 3 s (a sound server may take seconds to start a
+    # stream), or four blocks if those are longer.
+    grace_ns = max(3_000_000_000, 4 * engine.block_frames * 1_000_000_000 // engine.sample_rate)
     deadline = clock() + grace_ns
     while sent_at and clock() < deadline:
         try:
