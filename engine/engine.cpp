@@ -1,22 +1,9 @@
 #include "engine.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <stdexcept>
 
 namespace ringengine {
-
-namespace {
-
-std::uint64_t now_ns() noexcept {
-  // steady_clock reads the vDSO clock: no system call, no lock.
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(
-          std::chrono::steady_clock::now().time_since_epoch())
-          .count());
-}
-
-} // namespace
 
 Engine::Rings Engine::make_rings(std::size_t capacity) {
   if (capacity == 0 || capacity > kMaxCapacity)
@@ -80,7 +67,7 @@ std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
 }
 
 void Engine::process(std::uint32_t frames) noexcept {
-  const std::uint64_t start = now_ns();
+  const std::uint64_t start = clock_.now();
   constexpr std::size_t kBatch = 64;
   Message batch[kBatch];
   std::uint64_t handled = 0, sent = 0;
@@ -109,9 +96,9 @@ void Engine::process(std::uint32_t frames) noexcept {
   }
   bump(frames_, frames);
   bump(callbacks_, 1);
-  const std::uint64_t elapsed = now_ns() - start;
-  if (elapsed > max_callback_ns_.load(std::memory_order_relaxed))
-    max_callback_ns_.store(elapsed, std::memory_order_relaxed);
+  const std::uint64_t elapsed = clock_.now() - start;
+  if (elapsed > max_callback_ticks_.load(std::memory_order_relaxed))
+    max_callback_ticks_.store(elapsed, std::memory_order_relaxed);
 }
 
 void Engine::note_xrun() noexcept { bump(xruns_, 1); }
@@ -121,7 +108,7 @@ EngineStats Engine::stats() const noexcept {
   return {callbacks_.load(r),     frames_.load(r),        pings_sent_.load(r),
           pings_rejected_.load(r), pings_handled_.load(r), pongs_sent_.load(r),
           pongs_dropped_.load(r),  pongs_received_.load(r), xruns_.load(r),
-          max_callback_ns_.load(r)};
+          clock_.to_ns(max_callback_ticks_.load(r))};
 }
 
 } // namespace ringengine

@@ -7,7 +7,7 @@
 //   direction are serialized by a control-side mutex that the audio thread
 //   never takes, so the audio thread never waits for them.
 // - Audio side (process, note_xrun): one thread at a time, the backend's.
-//   Wait-free: no allocation, no lock, no system call but the clock.
+//   Wait-free: no allocation, no lock, no system call.
 #pragma once
 
 #include <atomic>
@@ -17,6 +17,7 @@
 
 #include "message.hpp"
 #include "spsc_ring.hpp"
+#include "tick_clock.hpp"
 
 namespace ringengine {
 
@@ -96,6 +97,7 @@ private:
   }
 
   const EngineConfig config_;
+  const TickClock clock_; // times process() for max_callback_ns
 
   // The ends of both rings, grouped by the thread that owns them.
   struct Sender {
@@ -120,7 +122,7 @@ private:
   // the audio thread) and only read elsewhere; nothing is published by them.
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
-      max_callback_ns_{0};
+      max_callback_ticks_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pings_sent_{0},
       pings_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};

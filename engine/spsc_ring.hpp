@@ -88,8 +88,10 @@ std::pair<Producer<T>, Consumer<T>> make_ring(std::size_t capacity,
 }
 
 // The pushing end. Thread: one producer thread at a time. Non-blocking:
-// every member is wait-free.
-template <typename T> class Producer {
+// every member is wait-free. Aligned to a cache line: it writes its private
+// counters on every push, and must not share a line with the consumer's
+// wherever the two ends are placed.
+template <typename T> class alignas(kCacheLine) Producer {
 public:
   Producer(Producer&&) noexcept = default;
   Producer& operator=(Producer&&) noexcept = default;
@@ -153,8 +155,8 @@ private:
 };
 
 // The popping end. Thread: one consumer thread at a time. Non-blocking:
-// every member is wait-free.
-template <typename T> class Consumer {
+// every member is wait-free. Aligned to a cache line, as Producer is.
+template <typename T> class alignas(kCacheLine) Consumer {
 public:
   Consumer(Consumer&&) noexcept = default;
   Consumer& operator=(Consumer&&) noexcept = default;
