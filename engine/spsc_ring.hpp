@@ -5,11 +5,16 @@
 // exactly n elements: the (n+1)th push fails until something is popped.
 //
 // Head and tail are free-running counters; the slot of counter i is
-// i & mask over a power-of-two storage of at least n slots, and fullness is
-// tail - head == n, which unsigned arithmetic keeps right across wrap-around.
-// Each end keeps its own counter privately and caches the other's, so the
-// common push or pop touches one shared cache line only when the cached
-// value says the ring looks full (or empty). Design notes: docs/architecture.md.
+// i & mask over a power-of-two storage of at least n slots, and the producer
+// sees the ring full when tail - head == n, which unsigned arithmetic keeps
+// right across wrap-around. It caches head, and re-reads the consumer's copy
+// only when its cache says full.
+//
+// The consumer does not read tail at all: each slot carries a stamp, counter
+// + 1, stored with release after the element, so a message crosses between
+// cores in the slot's own cache line. Slots are padded to a power of two (32
+// bytes for 16-byte messages), so none straddles two lines. Design notes and
+// measurements: docs/architecture.md, docs/benchmarks.md.
 #pragma once
 
 #include <algorithm>
@@ -17,7 +22,6 @@
 #include <bit>
 #include <cassert>
 #include <cstddef>
-#include <cstring>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -34,45 +38,46 @@ template <typename T> class Consumer;
 
 namespace detail {
 
+// One slot: the element and the stamp that says which counter value filled
+// it. The consumer learns that a slot is filled from the slot itself, so a
+// message crosses between cores in the slot's own cache line, without a
+// shared tail to read.
+// Sized to a power of two up to a cache line, so no slot straddles two lines.
+template <typename T>
+inline constexpr std::size_t kSlotAlign =
+    std::min(kCacheLine, std::bit_ceil(sizeof(T) + sizeof(std::size_t)));
+
+template <typename T> struct alignas(kSlotAlign<T>) Slot {
+  T value;
+  std::atomic<std::size_t> stamp; // counter + 1 once filled for that counter
+};
+
 template <typename T> struct RingState {
   static_assert(std::is_trivially_copyable_v<T>,
-                "ring elements are copied with memcpy");
+                "ring elements are copied as raw bytes");
   static_assert(std::atomic<std::size_t>::is_always_lock_free);
 
   RingState(std::size_t capacity, std::size_t start)
       : capacity(capacity), mask(std::bit_ceil(capacity) - 1),
-        slots(new T[mask + 1]) {
+        slots(new Slot<T>[mask + 1]) {
     head.store(start, std::memory_order_relaxed);
     tail.store(start, std::memory_order_relaxed);
+    // No slot is filled for any counter from `start` on: stamp each with a
+    // value that is not counter + 1 for the first counter that maps to it.
+    for (std::size_t i = 0; i <= mask; ++i)
+      slots[i].stamp.store(start + i - mask, std::memory_order_relaxed);
   }
 
   // Written by the consumer only: counter of the next slot to pop.
   alignas(kCacheLine) std::atomic<std::size_t> head;
-  // Written by the producer only: counter of the next slot to push.
+  // Written by the producer only: counter of the next slot to push (read
+  // only by Consumer::size(); popping reads the stamps instead).
   alignas(kCacheLine) std::atomic<std::size_t> tail;
   // Read-only after construction.
   alignas(kCacheLine) const std::size_t capacity;
   const std::size_t mask;
-  const std::unique_ptr<T[]> slots;
+  const std::unique_ptr<Slot<T>[]> slots;
 };
-
-// Copies n elements between the ring's storage, starting at slot `first`,
-// and a flat array, in at most two pieces when the run wraps past the end.
-template <typename T>
-void copy_in(RingState<T>& s, std::size_t first, const T* from, std::size_t n) {
-  const std::size_t size = s.mask + 1;
-  const std::size_t piece = std::min(n, size - first);
-  std::memcpy(&s.slots[first], from, piece * sizeof(T));
-  std::memcpy(&s.slots[0], from + piece, (n - piece) * sizeof(T));
-}
-
-template <typename T>
-void copy_out(const RingState<T>& s, std::size_t first, T* to, std::size_t n) {
-  const std::size_t size = s.mask + 1;
-  const std::size_t piece = std::min(n, size - first);
-  std::memcpy(to, &s.slots[first], piece * sizeof(T));
-  std::memcpy(to + piece, &s.slots[0], (n - piece) * sizeof(T));
-}
 
 } // namespace detail
 
@@ -102,10 +107,9 @@ public:
   [[nodiscard]] bool try_push(const T& item) noexcept {
     if (tail_ - head_cache_ == s_->capacity && !refresh_head())
       return false;
-    s_->slots[tail_ & s_->mask] = item;
+    fill(tail_, item);
     ++tail_;
-    // release: publishes the slot to the consumer's acquire load of tail.
-    s_->tail.store(tail_, std::memory_order_release);
+    publish_tail();
     return true;
   }
 
@@ -117,12 +121,11 @@ public:
       room = s_->capacity - (tail_ - head_cache_);
     }
     const std::size_t k = std::min(n, room);
-    if (k == 0)
-      return 0;
-    detail::copy_in(*s_, tail_ & s_->mask, items, k);
+    for (std::size_t i = 0; i < k; ++i)
+      fill(tail_ + i, items[i]);
     tail_ += k;
-    // release: publishes all k slots to the consumer's acquire load of tail.
-    s_->tail.store(tail_, std::memory_order_release);
+    if (k != 0)
+      publish_tail();
     return k;
   }
 
@@ -141,6 +144,16 @@ private:
         tail_(s_->tail.load(std::memory_order_relaxed)),
         head_cache_(s_->head.load(std::memory_order_relaxed)) {}
 
+  void fill(std::size_t counter, const T& item) noexcept {
+    detail::Slot<T>& slot = s_->slots[counter & s_->mask];
+    slot.value = item;
+    // release: publishes the value to the consumer's acquire load of the stamp.
+    slot.stamp.store(counter + 1, std::memory_order_release);
+  }
+
+  // For Consumer::size() only; popping reads the stamps.
+  void publish_tail() noexcept { s_->tail.store(tail_, std::memory_order_relaxed); }
+
   // Re-reads the consumer's counter; true when that freed at least a slot.
   bool refresh_head() noexcept {
     // acquire: pairs with the consumer's release store of head, so the
@@ -150,7 +163,7 @@ private:
   }
 
   std::shared_ptr<detail::RingState<T>> s_;
-  std::size_t tail_;       // our own counter; s_->tail mirrors it
+  std::size_t tail_;       // our own counter; s_->tail mirrors it for size()
   std::size_t head_cache_; // the consumer's counter as last seen
 };
 
@@ -165,36 +178,27 @@ public:
 
   // Pops one element into `out`; false, with `out` untouched, when empty.
   [[nodiscard]] bool try_pop(T& out) noexcept {
-    if (head_ == tail_cache_ && !refresh_tail())
+    if (!take(head_, out))
       return false;
-    out = s_->slots[head_ & s_->mask];
     ++head_;
-    // release: hands the slot back to the producer's acquire load of head.
-    s_->head.store(head_, std::memory_order_release);
+    release_head();
     return true;
   }
 
   // Pops up to n elements into out[0..n) and returns how many.
   [[nodiscard]] std::size_t try_pop_bulk(T* out, std::size_t n) noexcept {
-    std::size_t ready = tail_cache_ - head_;
-    if (ready < n) {
-      refresh_tail();
-      ready = tail_cache_ - head_;
-    }
-    const std::size_t k = std::min(n, ready);
-    if (k == 0)
-      return 0;
-    detail::copy_out(*s_, head_ & s_->mask, out, k);
+    std::size_t k = 0;
+    while (k < n && take(head_ + k, out[k]))
+      ++k;
     head_ += k;
-    // release: hands all k slots back to the producer's acquire load of head.
-    s_->head.store(head_, std::memory_order_release);
+    if (k != 0)
+      release_head();
     return k;
   }
 
   // Elements waiting now; may grow at any moment as the producer pushes.
-  std::size_t size() noexcept {
-    refresh_tail();
-    return tail_cache_ - head_;
+  std::size_t size() const noexcept {
+    return s_->tail.load(std::memory_order_relaxed) - head_;
   }
 
   std::size_t capacity() const noexcept { return s_->capacity; }
@@ -202,21 +206,27 @@ public:
 private:
   friend std::pair<Producer<T>, Consumer> make_ring<T>(std::size_t, std::size_t);
   explicit Consumer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)),
-        head_(s_->head.load(std::memory_order_relaxed)),
-        tail_cache_(s_->tail.load(std::memory_order_relaxed)) {}
+      : s_(std::move(s)), head_(s_->head.load(std::memory_order_relaxed)) {}
 
-  // Re-reads the producer's counter; true when something is waiting.
-  bool refresh_tail() noexcept {
-    // acquire: pairs with the producer's release store of tail, so the
-    // slots before tail are fully written before we read them.
-    tail_cache_ = s_->tail.load(std::memory_order_acquire);
-    return tail_cache_ != head_;
+  // Copies out the element of `counter` if its slot is filled for it.
+  bool take(std::size_t counter, T& out) const noexcept {
+    const detail::Slot<T>& slot = s_->slots[counter & s_->mask];
+    // acquire: pairs with the producer's release store of the stamp, so the
+    // value is fully written before we read it.
+    if (slot.stamp.load(std::memory_order_acquire) != counter + 1)
+      return false;
+    out = slot.value;
+    return true;
+  }
+
+  void release_head() noexcept {
+    // release: hands the slots back to the producer's acquire load of head,
+    // after we have read them.
+    s_->head.store(head_, std::memory_order_release);
   }
 
   std::shared_ptr<detail::RingState<T>> s_;
-  std::size_t head_;       // our own counter; s_->head mirrors it
-  std::size_t tail_cache_; // the producer's counter as last seen
+  std::size_t head_; // our own counter; s_->head mirrors it
 };
 
 } // namespace ringengine

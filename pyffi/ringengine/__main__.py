@@ -32,8 +32,9 @@ def clock_overhead_ns(samples=2000):
     return diffs[len(diffs) // 2]
 
 
-def run_ping(engine, count, rate):
-    """Sends `count` pings at `rate` per second; returns the measurements."""
+def run_ping(engine, count, rate, keep_samples=False):
+    """Sends `count` pings at `rate` per second; returns the measurements
+    (with every round trip, in ms, under "rtt_samples_ms" if keep_samples)."""
     overhead = clock_overhead_ns()
     period_ns = int(1e9 / rate)
     offline = engine.backend == "offline"
@@ -93,7 +94,7 @@ def run_ping(engine, count, rate):
     def ms(ns):
         return None if ns is None else round(ns / 1e6, 3)
 
-    return {
+    report = {
         "backend": engine.backend,
         "device": engine.device,
         "note": engine.note,
@@ -113,6 +114,9 @@ def run_ping(engine, count, rate):
         "rtt_ms_p99": ms(percentile(rtts, 99)),
         "rtt_ms_max": ms(rtts[-1] if rtts else None),
     }
+    if keep_samples:
+        report["rtt_samples_ms"] = [ns / 1e6 for ns in rtts]
+    return report
 
 
 def print_report(r, out):

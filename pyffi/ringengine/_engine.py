@@ -1,6 +1,9 @@
 """AudioEngine: the Python face of one engine."""
+import platform
+import struct
 import threading
 import time
+from functools import partial
 from typing import NamedTuple
 
 from ._errors import EngineClosedError, InvalidArgumentError, _check, error
@@ -48,6 +51,13 @@ class Stats(NamedTuple):
 
 
 _new_pong = tuple.__new__  # Pong(seq, frame) without the Python-level __new__
+_make_pong = partial(_new_pong, Pong)
+# (seq, frame) of each engine_message: skip the 4-byte kind.
+_SEQ_FRAME = struct.Struct("=4xIQ")
+assert _SEQ_FRAME.size == ffi.sizeof("engine_message")
+# Bulk receives: on CPython, per-element work in C (struct, memoryview) is
+# fastest; on PyPy, a plain loop over the cffi structs, which its JIT compiles.
+_PYPY = platform.python_implementation() == "PyPy"
 
 
 class _Scratch(threading.local):
@@ -55,6 +65,8 @@ class _Scratch(threading.local):
 
     def __init__(self):
         self.message = ffi.new("engine_message *")
+        self.count = ffi.new("uint32_t *")
+        self.bulk = ffi.new("engine_message[]", 1024)
 
 
 # The hot calls, bound once: a module global is found faster than lib.X.
@@ -234,16 +246,43 @@ class AudioEngine:
             if deadline is not None and time.monotonic() >= deadline:
                 raise error(rc, "recv", "no pong within %g s" % timeout)
 
-    def recv_many(self, max_count=1024):
-        """Takes up to `max_count` waiting Pongs in one call; returns a list
-        (empty when none is waiting). Never blocks."""
+    def _recv_bulk(self, max_count):
+        """Takes up to max_count replies into this thread's buffer: (buf, n)."""
         if not isinstance(max_count, int) or not 0 <= max_count < 2**32:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "max_count must be 0..2**32-1, not %r" % (max_count,))
-        buf = ffi.new("engine_message[]", max(max_count, 1))
-        n = ffi.new("uint32_t *")
-        _check(lib.engine_recv_many(self._h, buf, max_count, n), "recv_many")
-        return [_new_pong(Pong, (m.seq, m.frame)) for m in ffi.unpack(buf, n[0])]
+        scratch = self._scratch
+        if len(scratch.bulk) < max_count:
+            scratch.bulk = ffi.new("engine_message[]", max_count)
+        _check(lib.engine_recv_many(self._h, scratch.bulk, max_count, scratch.count),
+               "recv_many")
+        return scratch.bulk, scratch.count[0]
+
+    def recv_many(self, max_count=1024):
+        """Takes up to `max_count` waiting Pongs in one call; returns a list
+        (empty when none is waiting). Never blocks."""
+        buf, n = self._recv_bulk(max_count)
+        if _PYPY:
+            return [_new_pong(Pong, (buf[i].seq, buf[i].frame)) for i in range(n)]
+        return list(map(_make_pong, _SEQ_FRAME.iter_unpack(ffi.buffer(buf, 16 * n))))
+
+    def recv_many_columns(self, max_count=1024):
+        """Takes up to `max_count` waiting pongs in one call, as columns.
+
+        The fastest way to drain many replies: no object per pong.
+
+        Returns
+        -------
+        (seqs, frames) : tuple of two lists of int
+            seqs[i] and frames[i] are the i-th pong's fields.
+        """
+        buf, n = self._recv_bulk(max_count)
+        if _PYPY:
+            return [buf[i].seq for i in range(n)], [buf[i].frame for i in range(n)]
+        view = memoryview(ffi.buffer(buf, 16 * n))
+        # engine_message as 32-bit words: kind, seq, frame (2 words); as
+        # 64-bit words: (kind, seq), frame.
+        return view.cast("I")[1::4].tolist(), view.cast("Q")[1::2].tolist()
 
     # -- offline backend --------------------------------------------------
 

@@ -81,12 +81,28 @@ def test_every_ping_is_answered_once_in_order(offline):
 
 
 def test_recv_many_takes_pongs_in_bulk(offline):
+    offline.process(77)
     offline.send_pings(500)
     offline.process()
     first = offline.recv_many(300)
-    rest = offline.recv_many(1000)
+    rest = offline.recv_many(5000)
+    assert all(isinstance(p, Pong) for p in first + rest)
     assert [p.seq for p in first + rest] == list(range(500))
+    assert {p.frame for p in first + rest} == {77}
     assert offline.recv_many() == []
+    assert offline.stats.pongs_received == 500
+
+
+def test_recv_many_columns_gives_the_same_pongs_as_columns(offline):
+    offline.process(5)
+    offline.send_pings(700)
+    offline.process(11)
+    offline.send_pings(300)
+    offline.process()
+    seqs, frames = offline.recv_many_columns(2000)
+    assert seqs == list(range(1000))
+    assert frames == [5] * 700 + [16] * 300
+    assert offline.recv_many_columns() == ([], [])
 
 
 def test_null_backend_answers_from_its_own_thread(null):
