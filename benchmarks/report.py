@@ -1,0 +1,96 @@
+"""Turns tools/bench.sh's JSON into the Markdown tables of docs/benchmarks.md.
+
+Usage: report.py BENCH_DIR
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+
+
+def machine():
+    cpu = "unknown CPU"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return "%s, %d cores, Linux %s" % (cpu, os.cpu_count(), platform.release())
+
+
+def rings(path):
+    with open(path) as f:
+        data = json.load(f)
+    med = {}
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        name = b["run_name"].replace("/real_time", "").replace("/manual_time", "")
+        med[name] = b
+    lines = ["| workload | ringengine | boost::lockfree | moodycamel | ours / boost | ours / moodycamel |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    t = {q: med["throughput/" + q]["items_per_second"] / 1e6
+         for q in ("ringengine", "boost", "moodycamel")}
+    lines.append("| throughput, M msg/s (higher is better) | %.1f | %.1f | %.1f | **%.2fx** | %.2fx |"
+                 % (t["ringengine"], t["boost"], t["moodycamel"],
+                    t["ringengine"] / t["boost"], t["ringengine"] / t["moodycamel"]))
+    # The counter is stored in seconds per round trip.
+    r = {q: med["round_trip/" + q]["ns_per_round_trip"] * 1e9
+         for q in ("ringengine", "boost", "moodycamel")}
+    lines.append("| round trip, ns (lower is better) | %.0f | %.0f | %.0f | **%.2fx** | %.2fx |"
+                 % (r["ringengine"], r["boost"], r["moodycamel"],
+                    r["ringengine"] / r["boost"], r["ringengine"] / r["moodycamel"]))
+    lines += ["", "| audio thread: `process()` on a 256-frame block | median ns | ns per ping |",
+              "| --- | --- | --- |"]
+    lines.append("| empty block, in a plain loop (no timer) | %.1f | |"
+                 % med["process/empty_block"]["real_time"])
+    # Blocks with pings are timed one by one (manual timing), which adds one
+    # clock read to each; the slope against the empty block removes it.
+    base = med["process/pending/0"]["real_time"]
+    lines.append("| empty block, timed alone (one clock read included) | %.1f | |" % base)
+    for n in (1, 64, 1024):
+        t_ns = med["process/pending/%d" % n]["real_time"]
+        lines.append("| %d pending pings, timed alone | %.1f | %.1f |" % (n, t_ns, (t_ns - base) / n))
+    return "\n".join(lines)
+
+
+def python(path):
+    with open(path) as f:
+        d = json.load(f)
+    c = d["calls"]
+    floor = c["floor"]["batch_mean_ns"]
+    lines = ["**%s**" % d["python"], "",
+             "| call | median ns | p99 ns | batch mean ns | / floor |", "| --- | --- | --- | --- | --- |"]
+    for name in ("floor", "send_ping", "try_recv", "try_recv_empty"):
+        r = c[name]
+        lines.append("| `%s` | %s | %s | %.1f | %.2fx |" % (
+            {"floor": "engine_nop() (floor)", "try_recv_empty": "try_recv() on empty"}.get(
+                name, name + "()"), r["median_ns"], r["p99_ns"], r["batch_mean_ns"],
+            r["batch_mean_ns"] / floor))
+    lines += ["", "| draining 1024 replies | median µs | speed-up |", "| --- | --- | --- |"]
+    for name, r in d["bulk"].items():
+        lines.append("| `%s` | %.1f | %.1fx |" % (name, r["median_us"], r["speedup"]))
+    lines += ["", "| round trip through | p50 ms | p99 ms | max ms | target p99 ms | pongs |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    for name, r in d["rtt"].items():
+        lines.append("| %s (%s) | %s | %s | %s | %s | %d/%d |" % (
+            name, r["device"], r["rtt_ms_p50"], r["rtt_ms_p99"], r["rtt_ms_max"],
+            r["target_p99_ms"], r["pongs_received"], r["pings_sent"]))
+    return "\n".join(lines)
+
+
+def main(directory):
+    print("Machine: %s\n" % machine())
+    print("### Rings\n")
+    print(rings(os.path.join(directory, "rings.json")))
+    for impl in ("cpython", "pypy"):
+        path = os.path.join(directory, "python-%s.json" % impl)
+        if os.path.exists(path):
+            print("\n### Python path\n")
+            print(python(path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/bench"))
