@@ -1,6 +1,7 @@
 // The null backend: a thread that calls process() once per block period,
 // paced by the clock, standing in for a sound card's interrupt.
 #include <pthread.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,6 +28,11 @@ public:
                                        c.sample_rate);
     thread_ = std::thread([this] { run(); });
     pthread_setname_np(thread_.native_handle(), "ringengine-null");
+    // As an audio driver's thread would run: real-time scheduling when the
+    // system grants it (root, or an rtprio limit), normal priority otherwise.
+    sched_param param{};
+    param.sched_priority = kRealtimePriority;
+    pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &param);
   }
   ~NullBackend() override { stop(); }
 
@@ -64,6 +70,8 @@ private:
       std::this_thread::sleep_for(std::min<Clock::duration>(deadline - now, kSlice));
     }
   }
+
+  static constexpr int kRealtimePriority = 70; // below JACK's default (the driver's 80+)
 
   Engine& engine_;
   Clock::duration period_{};

@@ -6,7 +6,8 @@ JUnit XML files in BUILD/test-results (pytest's). A meson test that failed
 without a failing case in the log (a crash before any case ran) counts as one
 failure, so nothing is ever counted as passed that did not pass.
 
-Usage: summarize.py BUILD_DIR    Exits 1 when anything failed or nothing ran.
+Usage: summarize.py BUILD_DIR [BUILD_DIR ...]
+Exits 1 when anything failed or nothing ran.
 """
 import glob
 import json
@@ -39,24 +40,30 @@ def meson_failures(build):
     return [t["name"] for t in tests if t["result"] not in ("OK", "SKIP", "EXPECTEDFAIL")]
 
 
-def main(build):
-    suites = []
+def suites_of(build):
+    """(label, path, is_meson) of every result file of one build directory."""
+    found = []
     meson_junit = os.path.join(build, "meson-logs", "testlog.junit.xml")
     if os.path.exists(meson_junit):
-        suites.append(("meson", meson_junit))
+        found.append(("meson", meson_junit, True))
     for path in sorted(glob.glob(os.path.join(build, "test-results", "*.xml"))):
-        suites.append((os.path.splitext(os.path.basename(path))[0], path))
+        found.append((os.path.splitext(os.path.basename(path))[0], path, False))
+    return found
 
+
+def main(builds):
     totals = [0, 0, 0]
-    for name, path in suites:
-        counts = list(junit_counts(path))
-        if name == "meson" and counts[1] == 0 and meson_failures(build):
-            counts[1] = len(meson_failures(build))
-        print("%-10s %d passed, %d failed, %d skipped" % (name + ":", *counts))
-        totals = [a + b for a, b in zip(totals, counts)]
+    for build in builds:
+        prefix = "" if len(builds) == 1 else os.path.basename(os.path.normpath(build)) + "/"
+        for name, path, is_meson in suites_of(build):
+            counts = list(junit_counts(path))
+            if is_meson and counts[1] == 0 and meson_failures(build):
+                counts[1] = len(meson_failures(build))
+            print("%-22s %d passed, %d failed, %d skipped" % (prefix + name + ":", *counts))
+            totals = [a + b for a, b in zip(totals, counts)]
     print("total: %d passed, %d failed, %d skipped" % tuple(totals))
     return 1 if totals[1] or not totals[0] else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build"))
+    sys.exit(main(sys.argv[1:] or ["build"]))

@@ -1,0 +1,201 @@
+// libFuzzer harness for the C ABI: each input is a program of C API calls,
+// in any order, on up to four handles of the offline backend, with random
+// arguments (NULL pointers, zero and huge capacities, wrong config sizes,
+// out-of-range frames and sizes). Besides crashes and sanitizer reports, it
+// aborts when a status is not one the header documents for that call, or
+// when the counters stop adding up.
+//
+// Built by tools/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "ringengine.h"
+
+namespace {
+
+class Reader {
+public:
+  Reader(const std::uint8_t* data, std::size_t size) : p_(data), end_(data + size) {}
+  bool empty() const { return p_ == end_; }
+  std::uint8_t u8() { return p_ != end_ ? *p_++ : 0; }
+  std::uint16_t u16() { return static_cast<std::uint16_t>(u8() | (u8() << 8)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(u16() | (std::uint32_t{u16()} << 16)); }
+  // A NUL-terminated string of up to 200 bytes from the input.
+  const char* text(char (&buf)[201]) {
+    const std::size_t n = u8() % 201;
+    std::size_t i = 0;
+    for (; i < n && !empty(); ++i)
+      buf[i] = static_cast<char>(u8() | 1); // no NUL inside
+    buf[i] = '\0';
+    return buf;
+  }
+
+private:
+  const std::uint8_t* p_;
+  const std::uint8_t* end_;
+};
+
+void require(bool ok) {
+  if (!ok)
+    std::abort();
+}
+
+bool is_status(int rc) { return rc >= ENGINE_ERR_INTERNAL && rc <= ENGINE_EMPTY; }
+
+std::uint32_t pick_capacity(Reader& r) {
+  switch (r.u8() % 8) {
+  case 0: return 0;
+  case 1: return 1;
+  case 2: return 3;
+  case 3: return ENGINE_DEFAULT_CAPACITY;
+  case 4: return ENGINE_MAX_CAPACITY + 1;
+  case 5: return 0xffffffffu;
+  default: return r.u16() % 5000;
+  }
+}
+
+void check_accounts(engine* e) {
+  engine_stats s;
+  if (engine_get_stats(e, &s, sizeof s) != ENGINE_OK)
+    return;
+  require(s.pongs_sent + s.pongs_dropped == s.pings_handled);
+  require(s.pings_handled <= s.pings_sent);
+  require(s.pongs_received <= s.pongs_sent);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  Reader r(data, size);
+  engine* handles[4] = {};
+  engine_message messages[64];
+  char text[201], text2[201];
+
+  while (!r.empty()) {
+    const std::uint8_t op = r.u8() % 14;
+    engine*& h = handles[r.u8() % 4];
+    // Some calls get NULL instead of the handle.
+    engine* target = (r.u8() % 8 == 0) ? nullptr : h;
+    int rc = ENGINE_OK;
+    switch (op) {
+    case 0: { // create, replacing what the slot held
+      engine_config c;
+      engine_config_init(&c);
+      const std::uint8_t mode = r.u8();
+      // Only the offline backend runs: others would start threads and devices.
+      c.backend = (mode & 1) ? r.u32() | 4u : ENGINE_BACKEND_OFFLINE;
+      if (mode & 2)
+        c.size = r.u32();
+      c.capacity = pick_capacity(r);
+      if (mode & 4)
+        c.sample_rate = r.u32();
+      if (mode & 8)
+        c.block_frames = r.u32();
+      if (mode & 16)
+        c.channels = r.u32();
+      if (mode & 32)
+        c.device = r.text(text);
+      if (mode & 64)
+        c.api = r.text(text2);
+      engine_destroy(h);
+      h = nullptr;
+      engine* made = reinterpret_cast<engine*>(&handles); // must be overwritten
+      rc = engine_create((mode & 128) ? nullptr : &c, (r.u8() % 16 == 0) ? nullptr : &made);
+      if (rc == ENGINE_OK) {
+        require(made != nullptr);
+        h = made;
+      } else {
+        require(rc < 0 && std::strlen(engine_last_error()) > 0);
+      }
+      break;
+    }
+    case 1: {
+      const std::int64_t seq = engine_send_ping(target);
+      require(seq >= 0 || seq == ENGINE_ERR_FULL || seq == ENGINE_ERR_CLOSED ||
+              seq == ENGINE_ERR_INVALID);
+      require(target != nullptr || seq == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 2: {
+      std::uint32_t first = 0, sent = 0;
+      const std::uint32_t count = r.u16() % 3000;
+      const std::uint8_t mode = r.u8();
+      rc = engine_send_pings(target, count, (mode & 1) ? nullptr : &first,
+                             (mode & 2) ? nullptr : &sent);
+      if (rc == ENGINE_OK && !(mode & 2))
+        require(sent == count);
+      if (rc == ENGINE_ERR_FULL && !(mode & 2))
+        require(sent < count);
+      break;
+    }
+    case 3:
+      rc = engine_try_recv(target, (r.u8() % 8 == 0) ? nullptr : &messages[0]);
+      if (rc == ENGINE_OK)
+        require(messages[0].kind == ENGINE_MSG_PONG);
+      break;
+    case 4: {
+      std::uint32_t count = 12345;
+      const std::uint32_t max = r.u8() % 65; // never more than the buffer holds
+      const std::uint8_t mode = r.u8();
+      rc = engine_recv_many(target, (mode & 1) ? nullptr : messages, max,
+                            (mode & 2) ? nullptr : &count);
+      if (rc == ENGINE_OK) {
+        require(count <= max);
+        for (std::uint32_t i = 0; i < count; ++i)
+          require(messages[i].kind == ENGINE_MSG_PONG);
+      }
+      break;
+    }
+    case 5:
+      rc = engine_recv(target, &messages[0], r.u8() % 50);
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_TIMEOUT || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      break;
+    case 6:
+      rc = engine_process(target, (r.u8() % 4 == 0) ? r.u32() : r.u16());
+      break;
+    case 7: {
+      engine_stats s;
+      rc = engine_get_stats(target, (r.u8() % 8 == 0) ? nullptr : &s, r.u8() % (sizeof s + 1));
+      break;
+    }
+    case 8: {
+      engine_info info;
+      const std::size_t want = r.u16() % (sizeof info + 1);
+      rc = engine_get_info(target, (r.u8() % 8 == 0) ? nullptr : &info, want);
+      if (rc == ENGINE_OK && want == sizeof info)
+        require(info.backend == ENGINE_BACKEND_OFFLINE && info.capacity >= 1);
+      break;
+    }
+    case 9:
+      rc = engine_close(target);
+      require(rc == ENGINE_OK || (target == nullptr && rc == ENGINE_ERR_INVALID));
+      break;
+    case 10:
+      engine_destroy(target);
+      if (target == h)
+        h = nullptr;
+      break;
+    case 11: {
+      const int code = static_cast<int>(r.u32());
+      require(engine_strerror(code) != nullptr && engine_backend_name(code) != nullptr);
+      require(engine_version_number() == ENGINE_VERSION_NUMBER);
+      require(engine_version_string() != nullptr && engine_last_error() != nullptr);
+      require(engine_nop() == ENGINE_OK);
+      break;
+    }
+    case 12:
+      engine_config_init(nullptr);
+      break;
+    default:
+      if (target != nullptr)
+        check_accounts(target);
+      break;
+    }
+    require(is_status(rc));
+  }
+  for (engine* h : handles)
+    engine_destroy(h);
+  return 0;
+}
