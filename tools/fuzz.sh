@@ -15,6 +15,7 @@ if [[ ! -f $dir/build.ninja ]]; then
     -Dcpp_args="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all" >&2
 fi
 meson compile -C "$dir" tests/capi_fuzz >&2
+rm -rf "$dir/test-results"
 mkdir -p "$dir/corpus" "$dir/test-results"
 status=0
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -4,7 +4,7 @@
 # started near wrap-around) and the pytest suite against that build.
 #   tools/sanitize.sh asan   AddressSanitizer + UndefinedBehaviorSanitizer, build-asan/
 #   tools/sanitize.sh tsan   ThreadSanitizer, build-tsan/
-# Any report fails the run (halt_on_error). Ends with tools/summarize.py's line.
+# Any report fails the run (halt_on_error).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kind=${1:?usage: tools/sanitize.sh asan|tsan}
@@ -39,5 +39,4 @@ ASAN_OPTIONS="$(printenv ASAN_OPTIONS):detect_leaks=0" \
   /usr/bin/python3 -m pytest tests/python -q -p no:cacheprovider \
   --junitxml="$dir/test-results/pytest.xml" || status=1
 
-/usr/bin/python3 tools/summarize.py "$dir" || status=1
 exit $status
