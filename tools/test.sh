@@ -2,6 +2,8 @@
 # Quick start, step 2: build if needed and run every test.
 #   - meson test: the GoogleTest suites, the C99 header build, the ABI check
 #   - pytest on CPython, and again on PyPy (the same package, unchanged)
+#   - meson install into a fresh prefix, used through pkg-config, the
+#     installed Python package and ctypes (tests/install)
 #   - a 5-second soak (tools/soak.py)
 #   - unless --quick: the GoogleTest and pytest suites under ASan+UBSan and
 #     under TSan (tools/sanitize.sh), and 100000 fuzzing runs of the C ABI
@@ -31,6 +33,10 @@ if command -v pypy3 >/dev/null; then
   pypy3 -m pytest tests/python -q -p no:cacheprovider \
     --junitxml="$results/pytest-pypy.xml" || status=1
 fi
+
+echo "== install into a fresh prefix (pkg-config, C, Python, ctypes)"
+/usr/bin/python3 -m pytest tests/install -q -p no:cacheprovider \
+  --junitxml="$results/install.xml" || status=1
 
 echo "== soak (5 s)"
 soak=0

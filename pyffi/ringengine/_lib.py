@@ -6,7 +6,9 @@ Search order, first that loads wins:
    becomes another library;
 2. the build tree next to this package's source (build/capi/), for a
    checkout that was built with the README's commands;
-3. the installed library, by its soname, through the system's loader.
+3. the installed library: next to an installed package, where `meson
+   install` put it (recorded in _install.py), then by its soname through the
+   system's loader.
 When none loads, the error lists every place tried and why it failed.
 """
 import os
@@ -33,7 +35,8 @@ def candidates(environ=os.environ):
     places = [("build tree", os.path.join(_BUILD_TREE, "libringengine.so"))]
     try:
         from . import _install  # written by `meson install`
-        places.append(("installed", os.path.join(_install.LIBDIR, _install.SONAME)))
+        places.append(("installed", os.path.normpath(os.path.join(
+            _HERE, _install.LIBDIR_FROM_PACKAGE, _install.SONAME))))
     except ImportError:
         pass
     places.append(("system loader", "libringengine.so.%d" % ABI_MAJOR))

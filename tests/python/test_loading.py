@@ -61,3 +61,19 @@ def test_the_environment_variable_is_used():
         env=python_env(RINGENGINE_LIBRARY=ringengine.library_path),
         capture_output=True, text=True, check=True)
     assert child.stdout.strip() == ringengine.library_path
+
+
+def test_a_library_with_another_abi_is_refused_with_advice(tmp_path):
+    cc = shutil.which("cc")
+    if cc is None:
+        pytest.skip("no C compiler to build a stand-in library")
+    source = tmp_path / "fake.c"
+    source.write_text("unsigned int engine_version_number(void) { return 90000; }\n")
+    fake = tmp_path / "libringengine.so"
+    subprocess.run([cc, "-shared", "-fPIC", str(source), "-o", str(fake)], check=True)
+    child = subprocess.run([sys.executable, "-c", "import ringengine"],
+                           env=python_env(RINGENGINE_LIBRARY=str(fake)),
+                           capture_output=True, text=True)
+    assert child.returncode != 0
+    assert "ABI version 9, but this package needs 0" in child.stderr
+    assert "rebuild the library or use the matching package" in child.stderr

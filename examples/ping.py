@@ -1,0 +1,25 @@
+"""Pings the engine from Python: ten pings, each answered by the audio thread.
+
+Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/ping.py
+or with ringengine installed:               python3 examples/ping.py
+"""
+import sys
+
+import ringengine
+
+
+def main(backend="null"):
+    with ringengine.AudioEngine(backend=backend) as engine:
+        print("ringengine %s, backend %s, device %s"
+              % (ringengine.__version__, engine.backend, engine.device))
+        for _ in range(10):
+            seq = engine.send_ping()
+            if engine.backend == "offline":
+                engine.process()
+            pong = engine.recv(timeout=2.0)
+            print("ping %d -> pong %d at frame %d" % (seq, pong.seq, pong.frame))
+        print(engine.stats)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
