@@ -20,6 +20,7 @@
 #include "backend.hpp"
 #include "engine.hpp"
 #include "message.hpp"
+#include "realtime_scope.hpp"
 
 #define ENGINE_EXPORT extern "C" __attribute__((visibility("default")))
 
@@ -329,7 +330,10 @@ ENGINE_EXPORT int engine_process(engine* e, std::uint32_t frames) {
   // caller sees the consumer end as that one left it.
   if (e->processing.exchange(true, std::memory_order_acquire))
     return ENGINE_ERR_BUSY;
-  e->core->process(frames);
+  {
+    ringengine::RealtimeScope realtime; // the caller is the audio thread now
+    e->core->process(frames);
+  }
   e->processing.store(false, std::memory_order_release);
   return ENGINE_OK;
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "backend_impl.hpp"
+#include "realtime_scope.hpp"
 
 namespace ringengine {
 
@@ -47,7 +48,10 @@ private:
     const std::uint32_t frames = engine_.config().block_frames;
     auto next = Clock::now();
     while (!stopping_.load(std::memory_order_relaxed)) {
-      engine_.process(frames);
+      {
+        RealtimeScope realtime;
+        engine_.process(frames);
+      }
       next += period_;
       const auto now = Clock::now();
       if (now - next > period_) {

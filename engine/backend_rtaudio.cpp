@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backend_impl.hpp"
+#include "realtime_scope.hpp"
 
 #ifdef RINGENGINE_HAVE_RTAUDIO
 #include <RtAudio.h>
@@ -181,6 +182,7 @@ private:
   // no lock, no I/O.
   static int callback(void* output, void* /*input*/, unsigned int frames,
                       double /*time*/, RtAudioStreamStatus status, void* user) {
+    RealtimeScope realtime;
     auto& self = *static_cast<RtAudioBackend*>(user);
     if (status & RTAUDIO_OUTPUT_UNDERFLOW)
       self.engine_.note_xrun();

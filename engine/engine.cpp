@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <new>
 #include <stdexcept>
 
 namespace ringengine {
@@ -68,6 +69,21 @@ std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
 
 void Engine::process(std::uint32_t frames) noexcept {
   const std::uint64_t start = clock_.now();
+#ifdef RINGENGINE_TEST_HOOKS
+  switch (inject_.exchange(Violation::none, std::memory_order_relaxed)) {
+  case Violation::allocate: {
+    int* volatile p = new (std::nothrow) int[4]; // deliberately not real-time safe
+    delete[] p;
+    break;
+  }
+  case Violation::lock:
+    injected_lock_.lock(); // deliberately not real-time safe
+    injected_lock_.unlock();
+    break;
+  case Violation::none:
+    break;
+  }
+#endif
   constexpr std::size_t kBatch = 64;
   Message batch[kBatch];
   std::uint64_t handled = 0, sent = 0;

@@ -83,6 +83,13 @@ public:
   // Thread: any. Non-blocking.
   EngineStats stats() const noexcept;
 
+#ifdef RINGENGINE_TEST_HOOKS
+  // Test builds only: makes the next process() break the real-time rules
+  // once, so a test can show that the checks catch it.
+  enum class Violation { none, allocate, lock };
+  void inject_violation_for_testing(Violation v) noexcept { inject_.store(v); }
+#endif
+
 private:
   using Ends = std::pair<Producer<Message>, Consumer<Message>>;
   struct Rings {
@@ -126,6 +133,10 @@ private:
   alignas(kCacheLine) std::atomic<std::uint64_t> pings_sent_{0},
       pings_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
+#ifdef RINGENGINE_TEST_HOOKS
+  std::atomic<Violation> inject_{Violation::none};
+  std::mutex injected_lock_;
+#endif
 };
 
 } // namespace ringengine

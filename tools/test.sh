@@ -6,8 +6,9 @@
 #     installed Python package and ctypes (tests/install)
 #   - a 5-second soak (tools/soak.py)
 #   - unless --quick: the GoogleTest and pytest suites under ASan+UBSan and
-#     under TSan (tools/sanitize.sh), and 100000 fuzzing runs of the C ABI
-#     (tools/fuzz.sh)
+#     under TSan (tools/sanitize.sh), the real-callback tests under
+#     RealtimeSanitizer (tools/rtsan.sh), and 100000 fuzzing runs of the C
+#     ABI (tools/fuzz.sh)
 # Ends with one line "total: N passed, N failed, N skipped" over all of it;
 # exits non-zero when anything failed.
 set -uo pipefail
@@ -51,6 +52,9 @@ if ((!quick)); then
     bash tools/sanitize.sh "$kind" || status=1
     dirs+=("build-$kind")
   done
+  echo "== RealtimeSanitizer: the engine in null, offline, JACK and PulseAudio callbacks"
+  bash tools/rtsan.sh || status=1
+  dirs+=(build-rtsan)
   echo "== fuzzing the C ABI"
   bash tools/fuzz.sh 100000 || status=1
   dirs+=(build-fuzz)

@@ -1,0 +1,175 @@
+// The engine inside real audio callbacks: the null backend's thread, the
+// offline caller, and RtAudio on real JACK and PulseAudio servers (started
+// here, stopped by PID), each answering thousands of pings.
+//
+// In a RealtimeSanitizer build (tools/rtsan.sh) every callback body runs in a
+// RealtimeScope, so these tests pass only if nothing in them allocates,
+// locks or blocks; RtsanTest shows, once per kind, that an injected
+// violation is caught. In other builds RtsanTest is skipped.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "audio_server.hpp"
+#include "backend.hpp"
+#include "engine.hpp"
+#include "realtime_scope.hpp"
+
+namespace ringengine {
+namespace {
+
+using testing_servers::AudioServer;
+using testing_servers::Server;
+
+constexpr int kPings = 5000;
+
+// Sends kPings pings as fast as the engine answers them, draining the pongs,
+// with at most one ring's worth in flight: a server that runs its callbacks
+// in bursts (PulseAudio does) could otherwise turn a full command ring into
+// more pongs than the reply ring holds, and those would rightly be dropped.
+// Returns the sequence numbers of the pongs, in arrival order.
+std::vector<std::uint32_t> ping_through(Engine& engine) {
+  std::vector<std::uint32_t> got;
+  int sent = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while ((sent < kPings || got.size() < static_cast<std::size_t>(sent)) &&
+         std::chrono::steady_clock::now() < deadline) {
+    const std::size_t in_flight = static_cast<std::size_t>(sent) - got.size();
+    std::uint32_t seq;
+    for (std::size_t i = 0; i < 64 && sent < kPings && in_flight + i < engine.config().capacity &&
+                            engine.send_ping(seq);
+         ++i)
+      ++sent;
+    Message m;
+    while (engine.try_recv(m))
+      got.push_back(m.seq);
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  return got;
+}
+
+void expect_every_ping_answered_once(const Engine& engine, const std::vector<std::uint32_t>& got) {
+  const EngineStats now = engine.stats();
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(kPings))
+      << "callbacks " << now.callbacks << ", pings sent " << now.pings_sent << ", handled "
+      << now.pings_handled << ", pongs sent " << now.pongs_sent << ", dropped "
+      << now.pongs_dropped;
+  std::set<std::uint32_t> unique(got.begin(), got.end());
+  EXPECT_EQ(unique.size(), got.size());
+  EXPECT_EQ(*unique.rbegin(), static_cast<std::uint32_t>(kPings - 1));
+  const EngineStats s = engine.stats();
+  EXPECT_EQ(s.pings_handled, static_cast<std::uint64_t>(kPings));
+  EXPECT_EQ(s.pongs_dropped, 0u);
+}
+
+TEST(RealtimeTest, NullBackendAnswersThousandsOfPings) {
+  Engine engine{EngineConfig{}};
+  BackendRequest request;
+  request.kind = BackendKind::null;
+  auto backend = start_backend(engine, request);
+  const std::vector<std::uint32_t> got = ping_through(engine);
+  backend->stop();
+  expect_every_ping_answered_once(engine, got);
+}
+
+TEST(RealtimeTest, OfflineCallerAnswersThousandsOfPingsInARealtimeScope) {
+  Engine engine{EngineConfig{}};
+  std::uint32_t first;
+  std::vector<Message> replies(1024);
+  std::vector<std::uint32_t> got;
+  for (int round = 0; round < kPings / 1000; ++round) {
+    ASSERT_EQ(engine.send_pings(1000, first), 1000u);
+    {
+      RealtimeScope realtime;
+      engine.process(256);
+    }
+    const std::size_t n = engine.recv_many(replies.data(), replies.size());
+    for (std::size_t i = 0; i < n; ++i)
+      got.push_back(replies[i].seq);
+  }
+  expect_every_ping_answered_once(engine, got);
+}
+
+class ServerTest : public ::testing::TestWithParam<Server> {};
+
+// Pings answered from inside the server's own callback; every callback is one
+// server period (JACK's is 256 frames here; PulseAudio's is the block asked).
+TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
+  std::string skip;
+  auto server = AudioServer::start(GetParam(), skip);
+  if (!server)
+    GTEST_SKIP() << skip;
+
+  Engine engine{EngineConfig{}};
+  BackendRequest request;
+  request.kind = BackendKind::rtaudio;
+  request.api = GetParam() == Server::jack ? "jack" : "pulse";
+  auto backend = start_backend(engine, request);
+  const BackendInfo& info = backend->info();
+  EXPECT_EQ(info.kind, BackendKind::rtaudio);
+  EXPECT_NE(info.device.find(GetParam() == Server::jack ? "Jack" : "Pulse"), std::string::npos)
+      << info.device;
+  EXPECT_EQ(info.block_frames, 256u);
+
+  const std::vector<std::uint32_t> got = ping_through(engine);
+  backend->stop();
+  expect_every_ping_answered_once(engine, got);
+  const EngineStats s = engine.stats();
+  // Each block takes at most one ring's worth of pings.
+  EXPECT_GE(s.callbacks, (kPings + 1023) / 1024u);
+  EXPECT_EQ(s.frames, s.callbacks * info.block_frames) << "a callback that was not one period";
+}
+
+INSTANTIATE_TEST_SUITE_P(Servers, ServerTest,
+                         ::testing::Values(Server::jack, Server::pulse),
+                         [](const ::testing::TestParamInfo<Server>& p) {
+                           return std::string(p.param == Server::jack ? "Jack" : "Pulse");
+                         });
+
+// ---- RealtimeSanitizer can fail ----
+
+#ifdef RINGENGINE_RTSAN
+constexpr bool kRtsan = true;
+#else
+constexpr bool kRtsan = false;
+#endif
+
+#ifdef RINGENGINE_TEST_HOOKS
+TEST(RtsanTest, CatchesAnAllocationInTheNullBackendsCallback) {
+  if (!kRtsan)
+    GTEST_SKIP() << "not a RealtimeSanitizer build (tools/rtsan.sh)";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Engine engine{EngineConfig{}};
+        engine.inject_violation_for_testing(Engine::Violation::allocate);
+        BackendRequest request;
+        request.kind = BackendKind::null;
+        auto backend = start_backend(engine, request);
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        std::_Exit(0); // not caught: the test fails
+      },
+      "Real-time violation");
+}
+
+TEST(RtsanTest, CatchesALockInAnOfflineBlock) {
+  if (!kRtsan)
+    GTEST_SKIP() << "not a RealtimeSanitizer build (tools/rtsan.sh)";
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        Engine engine{EngineConfig{}};
+        engine.inject_violation_for_testing(Engine::Violation::lock);
+        RealtimeScope realtime;
+        engine.process(64);
+      },
+      "Real-time violation.*pthread_mutex_lock");
+}
+#endif
+
+} // namespace
+} // namespace ringengine
