@@ -16,6 +16,7 @@
 #include <new>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "backend.hpp"
 #include "engine.hpp"
@@ -47,6 +48,7 @@ static_assert(ENGINE_MAX_CAPACITY == Engine::kMaxCapacity);
 static_assert(sizeof(engine_info::device) == ENGINE_DEVICE_NAME_MAX);
 static_assert(sizeof(engine_info::note) == ENGINE_NOTE_MAX);
 static_assert(sizeof(engine_stats) == sizeof(ringengine::EngineStats));
+static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
 
 namespace {
 
@@ -58,8 +60,13 @@ constexpr std::uint32_t kPollMicros = 100;
 
 thread_local char last_error[512];
 
+// Sets the calling thread's engine_last_error() text.
+void set_last_error(const std::string& text) noexcept {
+  std::snprintf(last_error, sizeof last_error, "%s", text.c_str());
+}
+
 int fail(int status, const std::string& detail) noexcept {
-  std::snprintf(last_error, sizeof last_error, "%s", detail.c_str());
+  set_last_error(detail);
   return status;
 }
 
@@ -155,7 +162,7 @@ ENGINE_EXPORT const char* engine_strerror(int status) {
   case ENGINE_ERR_NOMEM: return "out of memory";
   case ENGINE_ERR_FULL: return "ring full: message dropped";
   case ENGINE_ERR_CLOSED: return "engine is closed";
-  case ENGINE_ERR_BACKEND: return "audio backend could not be started";
+  case ENGINE_ERR_BACKEND: return "audio backend unavailable or stopped";
   case ENGINE_ERR_NO_DEVICE: return "no such output device";
   case ENGINE_ERR_BUSY: return "another thread is processing";
   case ENGINE_ERR_TIMEOUT: return "timed out";
@@ -311,6 +318,8 @@ ENGINE_EXPORT int engine_recv(engine* e, engine_message* out, std::uint32_t time
     if (now >= deadline)
       return ENGINE_ERR_TIMEOUT;
     const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now);
+    if (e->backend->stopped())
+      return ENGINE_ERR_BACKEND; // no reply will ever come
     const timespec nap{0, static_cast<long>(
                               std::min<std::int64_t>(left.count(), kPollMicros * 1000))};
     nanosleep(&nap, nullptr);
@@ -336,6 +345,61 @@ ENGINE_EXPORT int engine_process(engine* e, std::uint32_t frames) {
   }
   e->processing.store(false, std::memory_order_release);
   return ENGINE_OK;
+}
+
+// ---- Devices and state ----
+
+ENGINE_EXPORT int engine_list_devices(const char* api, engine_device* out, std::uint32_t max,
+                                      std::uint32_t* count) {
+  last_error[0] = '\0';
+  if (count == nullptr || (out == nullptr && max != 0))
+    return ENGINE_ERR_INVALID;
+  *count = 0;
+  try {
+    std::string notes;
+    const std::vector<ringengine::DeviceInfo> devices =
+        ringengine::list_output_devices(api != nullptr ? api : "", notes);
+    for (std::size_t i = 0; i < devices.size() && i < max; ++i) {
+      engine_device d{};
+      copy_text(d.api, devices[i].api);
+      copy_text(d.name, devices[i].name);
+      d.output_channels = devices[i].output_channels;
+      d.is_default = devices[i].is_default ? 1 : 0;
+      out[i] = d;
+    }
+    *count = static_cast<std::uint32_t>(devices.size());
+    set_last_error(notes);
+    return ENGINE_OK;
+  } catch (const BackendError& err) {
+    return fail(ENGINE_ERR_BACKEND, err.what());
+  } catch (const std::bad_alloc&) {
+    return fail(ENGINE_ERR_NOMEM, "out of memory");
+  } catch (const std::exception& err) {
+    return fail(ENGINE_ERR_INTERNAL, err.what());
+  }
+}
+
+ENGINE_EXPORT int engine_get_state(engine* e, char* reason, std::size_t reason_size) {
+  if (e == nullptr || e->magic != kMagicOpen)
+    return ENGINE_ERR_INVALID;
+  int state = ENGINE_STATE_RUNNING;
+  std::string why;
+  if (e->closed.load(std::memory_order_acquire)) {
+    state = ENGINE_STATE_CLOSED;
+  } else if (e->backend->stopped()) {
+    state = ENGINE_STATE_STOPPED;
+    try {
+      why = e->backend->failure();
+    } catch (...) {
+      why = "the backend stopped";
+    }
+  }
+  if (reason != nullptr && reason_size > 0) {
+    const std::size_t n = std::min(why.size(), reason_size - 1);
+    std::memcpy(reason, why.data(), n);
+    reason[n] = '\0';
+  }
+  return state;
 }
 
 // ---- Inspection ----

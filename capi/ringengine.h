@@ -63,7 +63,8 @@ typedef enum engine_status {
                                  ** and counted in pings_rejected */
     ENGINE_ERR_CLOSED = -4,      /* the engine was closed */
     ENGINE_ERR_BACKEND = -5,     /* the audio backend could not be opened or
-                                 ** started; see engine_last_error() */
+                                 ** started (see engine_last_error()), or it
+                                 ** stopped (see engine_get_state()) */
     ENGINE_ERR_NO_DEVICE = -6,   /* no such output device (or the name is
                                  ** ambiguous); see engine_last_error() */
     ENGINE_ERR_BUSY = -7,        /* another thread is inside engine_process() */
@@ -127,6 +128,21 @@ typedef struct engine_stats {
     uint64_t max_callback_ns; /* longest audio callback so far, in ns */
 } engine_stats;
 
+/* One output device, as engine_list_devices() reports it. */
+typedef struct engine_device {
+    char api[16];             /* "jack", "pulse" or "alsa" */
+    char name[128];           /* what engine_config.device matches */
+    uint32_t output_channels;
+    uint32_t is_default;      /* 1 for the API's default output device */
+} engine_device;
+
+typedef enum engine_state {
+    ENGINE_STATE_RUNNING = 0, /* the backend calls the engine each block */
+    ENGINE_STATE_STOPPED = 1, /* the backend stopped by itself, e.g. the audio
+                              ** server went away; create a new engine */
+    ENGINE_STATE_CLOSED = 2   /* engine_close() was called */
+} engine_state;
+
 /* What engine_create opened. */
 typedef struct engine_info {
     uint32_t backend;      /* engine_backend in use; never ENGINE_BACKEND_AUTO */
@@ -156,9 +172,10 @@ const char *engine_strerror(int status);
 /* "auto", "rtaudio", "null", "offline", or "unknown". Static; never free. */
 const char *engine_backend_name(int backend);
 
-/* Details of the last engine_create() that failed in the calling thread,
-** such as which devices exist when a name matched none; "" if none failed.
-** Valid until the calling thread's next engine_create(). */
+/* Details of the calling thread's last engine_create() that failed (such as
+** which devices exist when a name matched none), or of its last
+** engine_list_devices() (what each audio API answered); "" if none.
+** Valid until the calling thread's next call of either. */
 const char *engine_last_error(void);
 
 /* Does nothing and returns ENGINE_OK: the floor cost of any call into the
@@ -230,7 +247,9 @@ int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *cou
 ** Sleeps between polls of the ring (every 100 us), so it uses little CPU
 ** and returns within about 0.2 ms of a reply's arrival.
 ** Returns ENGINE_OK, ENGINE_ERR_TIMEOUT, ENGINE_ERR_CLOSED (also when the
-** engine is closed while waiting), ENGINE_ERR_INVALID. Blocks. */
+** engine is closed while waiting), ENGINE_ERR_BACKEND (the backend stopped
+** by itself: no reply will come; see engine_get_state), ENGINE_ERR_INVALID.
+** Blocks. */
 int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 
 /* ---- Offline backend ----------------------------------------------------- */
@@ -241,6 +260,25 @@ int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 ** Non-blocking. Returns ENGINE_OK, ENGINE_ERR_UNSUPPORTED (the backend is
 ** not offline), ENGINE_ERR_BUSY, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_process(engine *e, uint32_t frames);
+
+/* ---- Devices ------------------------------------------------------------- */
+
+/* Lists the output devices of `api` ("jack", "pulse", "alsa"), or of every
+** API in the order ENGINE_BACKEND_AUTO tries them when api is NULL. Writes up
+** to `max` of them to out[0..max) and the number found to *count (which may
+** be more than max: call again with a larger array). Finding none is not an
+** error: *count is 0 and engine_last_error() says what each API answered,
+** such as "Jack: no server running".
+** Thread: any. Blocks while the audio servers are asked (up to a second).
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (count NULL, out NULL with max > 0),
+** ENGINE_ERR_BACKEND (unknown api), ENGINE_ERR_INTERNAL. */
+int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
+
+/* The engine's state, an engine_state; when `reason` is not NULL, why it
+** stopped (or "") is copied there, truncated to reason_size bytes with the
+** NUL. Also valid on a closed engine.
+** Thread: any. Non-blocking. Returns an engine_state, or ENGINE_ERR_INVALID. */
+int engine_get_state(engine *e, char *reason, size_t reason_size);
 
 /* ---- Inspection ----------------------------------------------------------
 ** Thread: any. Non-blocking. `size` is sizeof the struct as the caller

@@ -14,6 +14,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engine.hpp"
 
@@ -54,6 +55,11 @@ public:
   // Stops calling process() and returns once no call is running.
   // Idempotent. Thread: control side; may block for about one block.
   virtual void stop() noexcept = 0;
+  // True once the backend stopped by itself (the audio server closed the
+  // stream). Thread: control side. Non-blocking.
+  virtual bool stopped() const noexcept { return false; }
+  // Why it stopped, once stopped() is true.
+  virtual std::string failure() const { return {}; }
   void set_note(std::string note) { info_.note = std::move(note); }
 
 protected:
@@ -67,5 +73,17 @@ std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& req
 
 // Whether this build has RtAudio.
 bool have_rtaudio() noexcept;
+
+struct DeviceInfo {
+  std::string api;  // "jack", "pulse", "alsa"
+  std::string name; // as RtAudio names it; what `device` matches
+  unsigned int output_channels = 0;
+  bool is_default = false; // the API's default output device
+};
+
+// The output devices of `api` (empty: of every API, in the order `auto`
+// tries them). `notes` gets what each API that listed nothing answered.
+// Control side: probes the audio servers, may block for a second.
+std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string& notes);
 
 } // namespace ringengine

@@ -5,7 +5,6 @@
 // the first that opens and starts a stream on the wanted device wins. RtAudio
 // instances are made per API with warnings off, and ALSA's own messages are
 // caught by a per-thread handler while we probe, so nothing is printed.
-#include <cctype>
 #include <cstdarg>
 #include <algorithm>
 #include <cstring>
@@ -62,19 +61,56 @@ private:
 #endif
 };
 
-bool contains_nocase(const std::string& haystack, const std::string& needle) {
-  auto lower = [](std::string s) {
-    for (char& c : s)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-  };
-  return lower(haystack).find(lower(needle)) != std::string::npos;
+struct OutputDevice {
+  unsigned int id;
+  RtAudio::DeviceInfo info;
+};
+
+// The output devices RtAudio lists for `audio`'s API. Throws BackendError
+// when it lists none, saying why.
+std::vector<OutputDevice> output_devices(RtAudio& audio) {
+  std::vector<OutputDevice> found;
+  try {
+    const unsigned int count = audio.getDeviceCount();
+    for (unsigned int id = 0; id < count; ++id) {
+      RtAudio::DeviceInfo info = audio.getDeviceInfo(id);
+      if (info.probed && info.outputChannels > 0)
+        found.push_back({id, std::move(info)});
+    }
+  } catch (const RtAudioError& e) {
+    throw BackendError(BackendError::Code::unavailable, e.getMessage());
+  }
+  if (found.empty()) {
+    // JACK and PulseAudio list no device exactly when no server answers.
+    const RtAudio::Api api = audio.getCurrentApi();
+    throw BackendError(BackendError::Code::unavailable,
+                       api == RtAudio::UNIX_JACK || api == RtAudio::LINUX_PULSE
+                           ? "no server running"
+                           : "no audio device found");
+  }
+  return found;
+}
+
+// The APIs to try: the one named, or all in order. Throws on an unknown name.
+std::vector<RtAudio::Api> apis_for(const std::string& api) {
+  std::vector<RtAudio::Api> apis = api_order();
+  if (api.empty())
+    return apis;
+  const RtAudio::Api wanted = RtAudio::getCompiledApiByName(api);
+  if (wanted == RtAudio::UNSPECIFIED || wanted == RtAudio::RTAUDIO_DUMMY) {
+    std::string names;
+    for (RtAudio::Api a : apis)
+      names += (names.empty() ? "" : ", ") + RtAudio::getApiName(a);
+    throw BackendError(BackendError::Code::unavailable,
+                       "unknown audio API '" + api + "'; this build has: " + names);
+  }
+  return {wanted};
 }
 
 class RtAudioBackend final : public Backend {
 public:
   RtAudioBackend(Engine& engine, RtAudio::Api api, const std::string& device)
-      : engine_(engine), audio_(api) {
+      : engine_(engine), audio_(api), api_(api) {
     audio_.showWarnings(false);
     const EngineConfig& c = engine.config();
     channels_ = c.channels;
@@ -98,11 +134,22 @@ public:
   }
   ~RtAudioBackend() override { stop(); }
 
+  // RtAudio closes the stream itself when the server shuts the client down
+  // (JACK does when it exits); callbacks then stop for good.
+  bool stopped() const noexcept override { return !audio_.isStreamOpen(); }
+  std::string failure() const override {
+    return stopped() ? RtAudio::getApiDisplayName(api_) + ": the audio server closed the stream"
+                     : std::string();
+  }
+
   void stop() noexcept override {
     QuietAlsa quiet;
     try {
+      // abortStream, not stopStream: stopStream waits for the callback to
+      // drain the output, and when the server has gone (a killed JACK) no
+      // callback ever comes. We only ever write silence: nothing to drain.
       if (audio_.isStreamRunning())
-        audio_.stopStream();
+        audio_.abortStream();
       if (audio_.isStreamOpen())
         audio_.closeStream();
     } catch (const RtAudioError&) {
@@ -118,64 +165,21 @@ private:
   // The default output device when `wanted` is empty; otherwise the device
   // whose name equals `wanted`, or else the only one containing it.
   unsigned int find_device(const std::string& wanted) {
-    std::vector<unsigned int> ids;
+    const std::vector<OutputDevice> devices = output_devices(audio_);
     std::vector<std::string> names;
-    try {
-      const unsigned int count = audio_.getDeviceCount();
-      if (count == 0) {
-        // JACK and PulseAudio list no device exactly when no server answers.
-        const RtAudio::Api api = audio_.getCurrentApi();
-        throw unavailable(api == RtAudio::UNIX_JACK || api == RtAudio::LINUX_PULSE
-                              ? "no server running"
-                              : "no audio device found");
+    for (const OutputDevice& d : devices)
+      names.push_back(d.info.name);
+    std::string name = match_device(names, wanted);
+    if (wanted.empty())
+      for (const OutputDevice& d : devices)
+        if (d.info.isDefaultOutput)
+          name = d.info.name;
+    for (const OutputDevice& d : devices)
+      if (d.info.name == name) {
+        device_name_ = name;
+        return d.id;
       }
-      if (wanted.empty()) {
-        const unsigned int id = audio_.getDefaultOutputDevice();
-        const RtAudio::DeviceInfo info = audio_.getDeviceInfo(id);
-        if (!info.probed || info.outputChannels == 0)
-          throw unavailable("no default output device");
-        device_name_ = info.name;
-        return id;
-      }
-      for (unsigned int id = 0; id < count; ++id) {
-        const RtAudio::DeviceInfo info = audio_.getDeviceInfo(id);
-        if (!info.probed || info.outputChannels == 0)
-          continue;
-        if (info.name == wanted) {
-          device_name_ = info.name;
-          return id;
-        }
-        ids.push_back(id);
-        names.push_back(info.name);
-      }
-    } catch (const RtAudioError& e) {
-      throw unavailable(e.getMessage());
-    }
-    std::vector<std::string> hits;
-    unsigned int hit_id = 0;
-    for (std::size_t i = 0; i < names.size(); ++i)
-      if (contains_nocase(names[i], wanted)) {
-        hits.push_back(names[i]);
-        hit_id = ids[i];
-      }
-    if (hits.size() == 1) {
-      device_name_ = hits[0];
-      return hit_id;
-    }
-    const bool ambiguous = !hits.empty();
-    throw BackendError(BackendError::Code::no_device,
-                       "output device '" + wanted +
-                           (ambiguous ? "' is ambiguous: " : "' not found; devices: ") +
-                           quoted_list(ambiguous ? hits : names));
-  }
-
-  static std::string quoted_list(const std::vector<std::string>& names) {
-    if (names.empty())
-      return "none";
-    std::string list;
-    for (const std::string& n : names)
-      list += (list.empty() ? "'" : ", '") + n + "'";
-    return list;
+    throw BackendError(BackendError::Code::unavailable, "device list changed while opening");
   }
 
   // Thread: the audio server's callback thread. Real-time: no allocation,
@@ -193,6 +197,7 @@ private:
 
   Engine& engine_;
   RtAudio audio_;
+  RtAudio::Api api_;
   unsigned int channels_ = 0;
   std::string device_name_;
 };
@@ -201,40 +206,57 @@ private:
 
 std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& api,
                                                const std::string& device) {
-  std::vector<RtAudio::Api> apis = api_order();
-  std::string names;
-  for (RtAudio::Api a : apis)
-    names += (names.empty() ? "" : ", ") + RtAudio::getApiName(a);
-  if (!api.empty()) {
-    const RtAudio::Api wanted = RtAudio::getCompiledApiByName(api);
-    if (wanted == RtAudio::UNSPECIFIED || wanted == RtAudio::RTAUDIO_DUMMY)
-      throw BackendError(BackendError::Code::unavailable,
-                         "unknown audio API '" + api + "'; this build has: " + names);
-    apis = {wanted};
-  }
+  const std::vector<RtAudio::Api> apis = apis_for(api);
   if (apis.empty())
     throw BackendError(BackendError::Code::unavailable, "RtAudio was built without any API");
 
-  // Every API is tried; the error says what each one answered.
+  // Every API is tried; the error says what each one answered. When one that
+  // answered has no such device, the device is what is missing.
   std::string reasons;
-  bool only_no_device = true;
+  bool no_device = false;
   for (RtAudio::Api a : apis) {
     QuietAlsa quiet;
     try {
+#ifdef RINGENGINE_HAVE_JACK
+      if (a == RtAudio::UNIX_JACK)
+        return start_jack_backend(engine, device);
+#endif
       return std::make_unique<RtAudioBackend>(engine, a, device);
     } catch (const BackendError& e) {
-      only_no_device = only_no_device && e.code == BackendError::Code::no_device;
+      no_device = no_device || e.code == BackendError::Code::no_device;
       reasons += (reasons.empty() ? "" : "; ") + RtAudio::getApiDisplayName(a) + ": " + e.what();
     }
   }
-  throw BackendError(only_no_device ? BackendError::Code::no_device
-                                    : BackendError::Code::unavailable,
+  throw BackendError(no_device ? BackendError::Code::no_device : BackendError::Code::unavailable,
                      reasons);
+}
+
+std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string& notes) {
+  std::vector<DeviceInfo> list;
+  notes.clear();
+  for (RtAudio::Api a : apis_for(api)) {
+    QuietAlsa quiet;
+    RtAudio audio(a);
+    audio.showWarnings(false);
+    try {
+      for (const OutputDevice& d : output_devices(audio))
+        list.push_back({RtAudio::getApiName(a), d.info.name, d.info.outputChannels,
+                        d.info.isDefaultOutput});
+    } catch (const BackendError& e) {
+      notes += (notes.empty() ? "" : "; ") + RtAudio::getApiDisplayName(a) + ": " + e.what();
+    }
+  }
+  return list;
 }
 
 #else
 
 bool have_rtaudio() noexcept { return false; }
+
+std::vector<DeviceInfo> list_output_devices(const std::string&, std::string& notes) {
+  notes = "built without RtAudio";
+  return {};
+}
 
 std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const std::string&, const std::string&) {
   throw BackendError(BackendError::Code::unavailable, "built without RtAudio");

@@ -5,7 +5,7 @@ PACKAGES=(
   # build
   meson ninja-build pkg-config g++ libasound2-dev
   # audio: RtAudio, and real servers that run without a sound card
-  librtaudio-dev jackd2 pulseaudio pulseaudio-utils
+  librtaudio-dev libjack-jackd2-dev jackd2 pulseaudio pulseaudio-utils
   # Python binding and its tests
   python3 python3-cffi python3-pytest
   # C++ tests and benchmarks

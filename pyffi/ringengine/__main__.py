@@ -1,15 +1,18 @@
-"""Command-line tools: python3 -m ringengine ping [options]
+"""Command-line tools: python3 -m ringengine {ping,devices} [options]
 
-ping  starts an engine, sends pings at a steady rate, collects the pongs and
-      reports the backend chosen, the cost of send_ping(), the round-trip
-      latency and every drop count. Exits 1 when a ping went unanswered.
+ping     starts an engine, sends pings at a steady rate, collects the pongs
+         and reports the backend chosen, the cost of send_ping(), the
+         round-trip latency and every drop count. Exits 1 when a ping went
+         unanswered.
+devices  lists the output devices, the one `auto` would open marked '>'.
 """
 import argparse
 import json
 import sys
 import time
 
-from . import BACKENDS, AudioEngine, EngineError, EngineTimeoutError, RingFullError, __version__
+from . import (BACKENDS, AudioEngine, EngineError, EngineTimeoutError, RingFullError,
+               __version__, query_devices)
 
 clock = time.perf_counter_ns
 
@@ -141,6 +144,22 @@ def print_report(r, out):
           % (r["pings_rejected"], r["pongs_dropped"], r["xruns"]), file=out)
 
 
+def print_devices(devices, out):
+    """Prints devices as python -m sounddevice does: the one `auto` would open
+    (the first API's default) marked '>'."""
+    if not devices:
+        print("no output devices found (%s)" % (devices.notes or "no audio API answered"), file=out)
+        return
+    chosen = next((d for d in devices if d.is_default and d.api == devices[0].api), devices[0])
+    for i, d in enumerate(devices):
+        mark = ">" if d is chosen else " "
+        default = ", default" if d.is_default else ""
+        print("%s %2d %s, %s (%d out%s)" % (mark, i, d.name, d.api, d.output_channels, default),
+              file=out)
+    if devices.notes:
+        print("(%s)" % devices.notes, file=out)
+
+
 def positive_int(text):
     value = int(text)
     if value < 1:
@@ -175,7 +194,20 @@ def main(argv=None):
     ping.add_argument("--sample-rate", type=positive_int, default=48000)
     ping.add_argument("--block-frames", type=positive_int, default=256)
     ping.add_argument("--json", action="store_true", help="print one JSON object")
+    devices = commands.add_parser(
+        "devices", help="list the output devices",
+        description="List the output devices of every audio API (or of --api), the one "
+                    "backend 'auto' would open marked '>'. Says so when no server runs.")
+    devices.add_argument("--api", help="jack, pulse or alsa (default: all)")
     args = parser.parse_args(argv)
+
+    if args.command == "devices":
+        try:
+            print_devices(query_devices(args.api), sys.stdout)
+        except EngineError as e:
+            print("ringengine: %s" % e, file=sys.stderr)
+            return 2
+        return 0
 
     try:
         with AudioEngine(backend=args.backend, device=args.device, api=args.api,

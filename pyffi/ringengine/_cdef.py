@@ -74,6 +74,19 @@ typedef struct engine_stats {
     uint64_t max_callback_ns;
 } engine_stats;
 
+typedef struct engine_device {
+    char api[16];
+    char name[128];
+    uint32_t output_channels;
+    uint32_t is_default;
+} engine_device;
+
+typedef enum engine_state {
+    ENGINE_STATE_RUNNING = 0,
+    ENGINE_STATE_STOPPED = 1,
+    ENGINE_STATE_CLOSED = 2
+} engine_state;
+
 typedef struct engine_info {
     uint32_t backend;
     uint32_t capacity;
@@ -115,6 +128,10 @@ int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *cou
 int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 
 int engine_process(engine *e, uint32_t frames);
+
+int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
+
+int engine_get_state(engine *e, char *reason, size_t reason_size);
 
 int engine_get_stats(engine *e, engine_stats *out, size_t size);
 

@@ -16,6 +16,9 @@ BACKENDS = {
     "offline": lib.ENGINE_BACKEND_OFFLINE,
 }
 
+_STATES = {lib.ENGINE_STATE_RUNNING: "running", lib.ENGINE_STATE_STOPPED: "stopped",
+           lib.ENGINE_STATE_CLOSED: "closed"}
+
 # engine_recv() is called in slices this long, so that Ctrl-C (and any other
 # signal handler) runs within this time even during a long recv().
 _RECV_SLICE_US = 50_000
@@ -34,6 +37,45 @@ class Pong(NamedTuple):
     """
     seq: int
     frame: int
+
+
+class Device(NamedTuple):
+    """An output device, as query_devices() lists it."""
+    api: str               # 'jack', 'pulse' or 'alsa'
+    name: str              # what AudioEngine(device=...) matches
+    output_channels: int
+    is_default: bool       # the API's default output device
+
+
+class DeviceList(list):
+    """A list of Device; `.notes` says what each API that listed nothing
+    answered (for example "Jack: no server running")."""
+    notes = ""
+
+
+def query_devices(api=None):
+    """Lists the output devices, of one API or of every API in the order
+    backend='auto' tries them (JACK, PulseAudio, ALSA).
+
+    Finding none is not an error: the list is empty and its `.notes` says why.
+    Asks the audio servers, so it may take up to a second.
+    """
+    count = ffi.new("uint32_t *")
+    name = ffi.NULL if api is None else ffi.new("char[]", str(api).encode())
+    _check_query(lib.engine_list_devices(name, ffi.NULL, 0, count))
+    buf = ffi.new("engine_device[]", max(count[0], 1))
+    _check_query(lib.engine_list_devices(name, buf, count[0], count))
+    found = DeviceList(
+        Device(ffi.string(d.api).decode(), ffi.string(d.name).decode(errors="replace"),
+               d.output_channels, bool(d.is_default))
+        for d in ffi.unpack(buf, min(count[0], len(buf))))
+    found.notes = ffi.string(lib.engine_last_error()).decode(errors="replace")
+    return found
+
+
+def _check_query(rc):
+    if rc != lib.ENGINE_OK:
+        raise error(rc, "query_devices", ffi.string(lib.engine_last_error()).decode())
 
 
 class Stats(NamedTuple):
@@ -226,6 +268,9 @@ class AudioEngine:
         ------
         EngineTimeoutError
             (a TimeoutError) when nothing came within `timeout`.
+        BackendError
+            The backend stopped by itself (the audio server went away), so no
+            pong will come; `state` is then 'stopped'.
         """
         if timeout is not None and not timeout >= 0:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
@@ -241,6 +286,8 @@ class AudioEngine:
             rc = lib.engine_recv(self._h, m, slice_us)
             if rc == lib.ENGINE_OK:
                 return _new_pong(Pong, (m.seq, m.frame))
+            if rc == lib.ENGINE_ERR_BACKEND:
+                raise error(rc, "recv", "the audio stopped: " + self.stop_reason)
             if rc != lib.ENGINE_ERR_TIMEOUT:
                 raise error(rc, "recv")
             if deadline is not None and time.monotonic() >= deadline:
@@ -314,6 +361,19 @@ class AudioEngine:
         s = ffi.new("engine_stats *")
         _check(lib.engine_get_stats(self._h, s, ffi.sizeof(s[0])), "stats")
         return Stats(*(getattr(s, field) for field in Stats._fields))
+
+    @property
+    def state(self):
+        """'running', 'stopped' (the backend stopped by itself, for example
+        because the audio server went away: see `stop_reason`) or 'closed'."""
+        return _STATES[lib.engine_get_state(self._h, ffi.NULL, 0)]
+
+    @property
+    def stop_reason(self):
+        """Why the backend stopped by itself, or ''."""
+        buf = ffi.new("char[]", 256)
+        lib.engine_get_state(self._h, buf, len(buf))
+        return ffi.string(buf).decode(errors="replace")
 
     @property
     def closed(self):

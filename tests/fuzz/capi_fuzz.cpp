@@ -98,13 +98,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         c.device = r.text(text);
       if (mode & 64)
         c.api = r.text(text2);
+      if (mode & 128)
+        c.size = 0;
       engine_destroy(h);
       h = nullptr;
       engine* made = reinterpret_cast<engine*>(&handles); // must be overwritten
-      rc = engine_create((mode & 128) ? nullptr : &c, (r.u8() % 16 == 0) ? nullptr : &made);
+      // (No NULL config here: it means the auto backend, which opens devices.)
+      rc = engine_create(&c, (r.u8() % 16 == 0) ? nullptr : &made);
       if (rc == ENGINE_OK) {
         require(made != nullptr);
         h = made;
+        engine_info info;
+        require(engine_get_info(h, &info, sizeof info) == ENGINE_OK &&
+                info.backend == ENGINE_BACKEND_OFFLINE); // never a device or a thread
       } else {
         require(rc < 0 && std::strlen(engine_last_error()) > 0);
       }

@@ -1,0 +1,164 @@
+"""The engine on real audio servers (JACK, PulseAudio) started by fixtures:
+pings answered from the server's callback, devices, API choice, faults."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import JACK_CMD, AudioServer, python_env
+from ringengine import AudioEngine, BackendError, DeviceNotFoundError, query_devices
+
+
+def ping_all(engine, count=2000):
+    """count pings, at most one ring's worth in flight; the pongs' seqs."""
+    got, sent = [], 0
+    deadline = time.monotonic() + 60
+    while len(got) < count and time.monotonic() < deadline:
+        while sent < count and sent - len(got) < engine.capacity:
+            engine.send_ping()
+            sent += 1
+        seqs, _ = engine.recv_many_columns()
+        got += seqs
+        time.sleep(0.001)
+    return got
+
+
+def cli(*args, **env):
+    return subprocess.run([sys.executable, "-m", "ringengine", *args],
+                          env=python_env(**env), capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("api, server, device", [("jack", "jack_server", "Jack: system"),
+                                                 ("pulse", "pulse_server", "Pulse: Null Output")])
+def test_pings_are_answered_from_the_servers_callback(api, server, device, request):
+    request.getfixturevalue(server)
+    with AudioEngine(backend="rtaudio", api=api) as engine:
+        assert engine.backend == "rtaudio"
+        assert engine.device == device
+        assert engine.block_frames == 256
+        assert ping_all(engine) == list(range(2000))
+        stats = engine.stats
+        assert stats.callbacks >= 2
+        assert stats.frames == stats.callbacks * 256, "every callback is one server period"
+        assert engine.state == "running"
+
+
+@pytest.mark.parametrize("api, server", [("jack", "jack_server"), ("pulse", "pulse_server")])
+def test_ping_command_works_on_each_server(api, server, request):
+    request.getfixturevalue(server)
+    run = cli("ping", "--backend", "rtaudio", "--api", api, "--count", "200", "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["backend"] == "rtaudio"
+    assert report["pongs_received"] == 200
+
+
+def test_devices_are_listed_with_the_default_marked(jack_server, pulse_server):
+    devices = query_devices()
+    assert ("jack", "system") in [(d.api, d.name) for d in devices]
+    assert ("pulse", "Null Output") in [(d.api, d.name) for d in devices]
+    jack = [d for d in devices if d.api == "jack"]
+    assert jack[0].output_channels == 2 and jack[0].is_default
+    assert devices[0].api == "jack", "JACK comes first, as auto tries it first"
+    out = cli("devices").stdout.splitlines()
+    assert out[0].startswith(">") and "system, jack (2 out, default)" in out[0]
+    assert any("Null Output, pulse" in line and not line.startswith(">") for line in out)
+
+
+def test_devices_say_plainly_when_no_server_runs():
+    devices = query_devices("jack")
+    if devices:
+        pytest.skip("a JACK server is running here")
+    assert devices == [] and "no server running" in devices.notes
+    run = cli("devices", "--api", "jack")
+    assert run.returncode == 0
+    assert run.stdout.startswith("no output devices found (Jack: no server running)")
+
+
+def test_device_by_substring_and_an_unknown_one(pulse_server):
+    with AudioEngine(backend="rtaudio", api="pulse", device="null out") as engine:
+        assert engine.device == "Pulse: Null Output"
+    with pytest.raises(DeviceNotFoundError) as info:
+        AudioEngine(backend="rtaudio", api="pulse", device="no such device")
+    assert "'Null Output'" in str(info.value), "the error names the devices that exist"
+
+
+def test_environment_variable_chooses_the_api(jack_server, pulse_server):
+    for api, device in (("pulse", "Pulse: Null Output"), ("jack", "Jack: system")):
+        run = cli("ping", "--count", "20", "--json", RINGENGINE_API=api)
+        assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout)["device"] == device
+
+
+def test_auto_opens_jack_first_and_says_why_it_falls_back(jack_server):
+    with AudioEngine() as engine:
+        assert (engine.backend, engine.device, engine.note) == ("rtaudio", "Jack: system", "")
+    jack_server.kill()
+    with AudioEngine() as engine:
+        if engine.backend == "null":
+            assert "Jack: no server running" in engine.note
+
+
+def test_killing_jack_mid_stream_is_noticed_and_nothing_hangs(jack_server):
+    engine = AudioEngine(backend="rtaudio", api="jack")
+    assert ping_all(engine, 100) == list(range(100))
+    jack_server.kill(signal.SIGKILL)
+
+    deadline = time.monotonic() + 10
+    while engine.state == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert engine.state == "stopped"
+    assert "shut the client down" in engine.stop_reason
+
+    engine.send_ping()                      # queued; nobody will answer
+    t0 = time.monotonic()
+    with pytest.raises(BackendError, match="the audio stopped"):
+        engine.recv()                       # no timeout: must not hang
+    assert time.monotonic() - t0 < 5
+    t0 = time.monotonic()
+    engine.close()
+    assert time.monotonic() - t0 < 5
+    assert engine.state == "closed"
+
+    # With a server back, a new engine works.
+    server = AudioServer(JACK_CMD, ["jack_lsp"]).start()
+    try:
+        with AudioEngine(backend="rtaudio", api="jack") as again:
+            assert ping_all(again, 100) == list(range(100))
+    finally:
+        server.kill()
+
+
+def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet():
+    """Close right as the server dies (SIGTERM and SIGKILL, at several delays):
+    no crash, close() bounded by libjack's 5 s request timeout, nothing printed.
+    Runs in a child so that a crash is a failure, not the end of pytest."""
+    child = subprocess.run([sys.executable, "-c", """
+import signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from conftest import JACK_CMD, AudioServer
+import ringengine
+for sig in (signal.SIGTERM, signal.SIGKILL):
+    for delay in (0, 0.002, 0.02, 0.2):
+        server = AudioServer(JACK_CMD, ["jack_lsp"]).start()
+        engine = ringengine.AudioEngine(backend="rtaudio", api="jack")
+        engine.send_ping()
+        engine.recv(timeout=5)
+        server.process.send_signal(sig)
+        time.sleep(delay)
+        t0 = time.monotonic()
+        engine.close()
+        print("%s %.3f %.3f" % (sig.name, delay, time.monotonic() - t0), flush=True)
+        del engine
+        server.kill()
+""", os.path.dirname(os.path.abspath(__file__))], env=python_env(), capture_output=True,
+                           text=True, timeout=300)
+    assert child.returncode == 0, "the child died: %s\n%s" % (child.returncode, child.stderr)
+    closes = [float(line.split()[2]) for line in child.stdout.splitlines()]
+    assert len(closes) == 8
+    assert max(closes) < 6.0, child.stdout
+    assert child.stderr == "", "the library printed: " + child.stderr
