@@ -23,7 +23,6 @@
 #include <cassert>
 #include <cstddef>
 #include <memory>
-#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -38,15 +37,16 @@ template <typename T> class Consumer;
 
 namespace detail {
 
-// One slot: the element and the stamp that says which counter value filled
-// it. The consumer learns that a slot is filled from the slot itself, so a
-// message crosses between cores in the slot's own cache line, without a
-// shared tail to read.
-// Sized to a power of two up to a cache line, so no slot straddles two lines.
+// Slots are sized to a power of two up to a cache line, so none straddles
+// two lines.
 template <typename T>
 inline constexpr std::size_t kSlotAlign =
     std::min(kCacheLine, std::bit_ceil(sizeof(T) + sizeof(std::size_t)));
 
+// One slot: the element and the stamp that says which counter value filled
+// it. The consumer learns that a slot is filled from the slot itself, so a
+// message crosses between cores in the slot's own cache line, without a
+// shared tail to read.
 template <typename T> struct alignas(kSlotAlign<T>) Slot {
   T value;
   std::atomic<std::size_t> stamp; // counter + 1 once filled for that counter
