@@ -11,7 +11,8 @@ kind=${1:?usage: tools/sanitize.sh asan|tsan}
 case "$kind" in
   asan) dir=build-asan sanitize=address,undefined runtime=$(gcc -print-file-name=libasan.so)
         export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-        export ASAN_OPTIONS=abort_on_error=0:halt_on_error=1 ;;
+        export ASAN_OPTIONS=abort_on_error=0:halt_on_error=1
+        export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0" ;;
   tsan) dir=build-tsan sanitize=thread runtime=$(gcc -print-file-name=libtsan.so)
         export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ;;
   *) echo "usage: tools/sanitize.sh asan|tsan" >&2; exit 2 ;;

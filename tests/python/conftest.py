@@ -47,8 +47,16 @@ PULSE_CMD = ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
              "-L", "module-null-sink sink_name=null", "-L", "module-native-protocol-unix"]
 
 
+def system_env():
+    """The environment for the servers and their tools: not preloaded with a
+    sanitizer runtime (tools/sanitize.sh preloads one for Python; pactl
+    deadlocks at start-up under ASan's)."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+
+
 def answers(probe):
-    return subprocess.run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    return subprocess.run(probe, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=system_env(), timeout=30).returncode == 0
 
 
 class AudioServer:
@@ -61,7 +69,7 @@ class AudioServer:
         if answers(self.probe):
             raise RuntimeError("%s is already running; stop it first" % self.cmd[0])
         self.process = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=subprocess.DEVNULL, env=system_env())
         deadline = time.monotonic() + timeout
         while not answers(self.probe):
             if self.process.poll() is not None:
