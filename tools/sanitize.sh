@@ -14,7 +14,7 @@ case "$kind" in
         export ASAN_OPTIONS=abort_on_error=0:halt_on_error=1
         export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0" ;;
   tsan) dir=build-tsan sanitize=thread runtime=$(gcc -print-file-name=libtsan.so)
-        export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ;;
+        export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tools/tsan.supp" ;;
   *) echo "usage: tools/sanitize.sh asan|tsan" >&2; exit 2 ;;
 esac
 
