@@ -162,3 +162,19 @@ for sig in (signal.SIGTERM, signal.SIGKILL):
     assert len(closes) == 8
     assert max(closes) < 6.0, child.stdout
     assert child.stderr == "", "the library printed: " + child.stderr
+
+
+def test_xruns_that_jack_reports_are_counted(jack_server):
+    """Freezing the server for longer than a period makes JACK report xruns
+    to its clients; the engine counts them and keeps running."""
+    with AudioEngine(backend="rtaudio", api="jack") as engine:
+        assert ping_all(engine, 10) == list(range(10))
+        before = engine.stats.xruns
+        for _ in range(3):
+            jack_server.process.send_signal(signal.SIGSTOP)
+            time.sleep(0.1)                 # about 19 periods of 5.3 ms
+            jack_server.process.send_signal(signal.SIGCONT)
+            time.sleep(0.3)
+        assert engine.stats.xruns > before
+        assert engine.state == "running"
+        assert ping_all(engine, 10) == list(range(10, 20))
