@@ -74,11 +74,16 @@ int fail(int status, const std::string& detail) noexcept {
   return status;
 }
 
-// Copies a string into a fixed buffer, truncating, always NUL-terminated.
-template <std::size_t N> void copy_text(char (&to)[N], const std::string& from) noexcept {
-  const std::size_t n = std::min(from.size(), N - 1);
+// Copies a string into a buffer of `size` bytes (at least 1), truncating,
+// always NUL-terminated.
+void copy_text(char* to, std::size_t size, const std::string& from) noexcept {
+  const std::size_t n = std::min(from.size(), size - 1);
   std::memcpy(to, from.data(), n);
   to[n] = '\0';
+}
+
+template <std::size_t N> void copy_text(char (&to)[N], const std::string& from) noexcept {
+  copy_text(to, N, from);
 }
 
 engine_backend to_c(BackendKind kind) noexcept {
@@ -104,10 +109,14 @@ struct engine {
 
 namespace {
 
-// The status of calls on `e` other than close and destroy: OK when the
-// handle is live and open.
+// True when `e` is a handle engine_create made and engine_destroy has not freed
+// (as far as can be told: a freed handle's magic is usually still "DEAD").
+bool live(const engine* e) noexcept { return e != nullptr && e->magic == kMagicOpen; }
+
+// The status of calls on `e` other than close, destroy and get_state: OK when
+// the handle is live and open.
 int check(const engine* e) noexcept {
-  if (e == nullptr || e->magic != kMagicOpen)
+  if (!live(e))
     return ENGINE_ERR_INVALID;
   // acquire: pairs with the release in engine_close.
   if (e->closed.load(std::memory_order_acquire))
@@ -179,8 +188,7 @@ ENGINE_EXPORT const char* engine_strerror(int status) {
 ENGINE_EXPORT const char* engine_backend_name(int backend) {
   if (backend < ENGINE_BACKEND_AUTO || backend > ENGINE_BACKEND_OFFLINE)
     return "unknown";
-  return backend == ENGINE_BACKEND_AUTO ? "auto"
-                                        : ringengine::backend_name(from_c(static_cast<std::uint32_t>(backend)));
+  return ringengine::backend_name(from_c(static_cast<std::uint32_t>(backend)));
 }
 
 ENGINE_EXPORT const char* engine_last_error(void) { return last_error; }
@@ -241,7 +249,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
 }
 
 ENGINE_EXPORT int engine_close(engine* e) {
-  if (e == nullptr || e->magic != kMagicOpen)
+  if (!live(e))
     return ENGINE_ERR_INVALID;
   std::lock_guard guard(e->close_lock);
   if (!e->closed.load(std::memory_order_relaxed)) {
@@ -253,7 +261,7 @@ ENGINE_EXPORT int engine_close(engine* e) {
 }
 
 ENGINE_EXPORT void engine_destroy(engine* e) {
-  if (e == nullptr || e->magic != kMagicOpen)
+  if (!live(e))
     return;
   engine_close(e);
   e->magic = kMagicFreed;
@@ -386,7 +394,7 @@ ENGINE_EXPORT int engine_list_devices(const char* api, engine_device* out, std::
 }
 
 ENGINE_EXPORT int engine_get_state(engine* e, char* reason, std::size_t reason_size) {
-  if (e == nullptr || e->magic != kMagicOpen)
+  if (!live(e))
     return ENGINE_ERR_INVALID;
   int state = ENGINE_STATE_RUNNING;
   std::string why;
@@ -400,11 +408,8 @@ ENGINE_EXPORT int engine_get_state(engine* e, char* reason, std::size_t reason_s
       why = "the backend stopped";
     }
   }
-  if (reason != nullptr && reason_size > 0) {
-    const std::size_t n = std::min(why.size(), reason_size - 1);
-    std::memcpy(reason, why.data(), n);
-    reason[n] = '\0';
-  }
+  if (reason != nullptr && reason_size > 0)
+    copy_text(reason, reason_size, why);
   return state;
 }
 
