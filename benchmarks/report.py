@@ -5,7 +5,6 @@ Usage: report.py BENCH_DIR
 import json
 import os
 import platform
-import subprocess
 import sys
 
 

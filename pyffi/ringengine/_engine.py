@@ -102,6 +102,16 @@ assert _SEQ_FRAME.size == ffi.sizeof("engine_message")
 _PYPY = platform.python_implementation() == "PyPy"
 
 
+def _uint32(name, value, least):
+    """`value` when it is an int in [least, 2**32), the range of the C
+    arguments; otherwise InvalidArgumentError naming `name`."""
+    if not isinstance(value, int) or not least <= value < 2**32:
+        kind = "a positive integer" if least == 1 else "0..2**32-1"
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "%s must be %s, not %r" % (name, kind, value))
+    return value
+
+
 class _Scratch(threading.local):
     """Per-thread output buffers, so concurrent calls never share one."""
 
@@ -167,11 +177,11 @@ class AudioEngine:
         config.backend = BACKENDS[backend]
         for name, value in (("capacity", capacity), ("sample_rate", sample_rate),
                             ("block_frames", block_frames), ("channels", channels)):
-            if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**32:
+            if isinstance(value, bool):  # an int to Python, never meant as one here
                 raise InvalidArgumentError(
                     lib.ENGINE_ERR_INVALID,
                     "%s must be a positive integer, not %r" % (name, value))
-            setattr(config, name, value)
+            setattr(config, name, _uint32(name, value, 1))
         # Kept referenced until engine_create has copied them.
         keep = []
         for field, text in (("device", device), ("api", api)):
@@ -231,9 +241,7 @@ class AudioEngine:
             (modulo 2**32). Pings beyond `sent` found the ring full and were
             dropped and counted; no exception is raised for them.
         """
-        if not isinstance(count, int) or not 0 <= count < 2**32:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "count must be 0..2**32-1, not %r" % (count,))
+        _uint32("count", count, 0)
         out = ffi.new("uint32_t[2]")
         rc = lib.engine_send_pings(self._h, count, out, out + 1)
         if rc < 0 and rc != lib.ENGINE_ERR_FULL:
@@ -295,9 +303,7 @@ class AudioEngine:
 
     def _recv_bulk(self, max_count):
         """Takes up to max_count replies into this thread's buffer: (buf, n)."""
-        if not isinstance(max_count, int) or not 0 <= max_count < 2**32:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "max_count must be 0..2**32-1, not %r" % (max_count,))
+        _uint32("max_count", max_count, 0)
         scratch = self._scratch
         if len(scratch.bulk) < max_count:
             scratch.bulk = ffi.new("engine_message[]", max_count)
@@ -346,10 +352,7 @@ class AudioEngine:
         """
         if frames is None:
             frames = self.block_frames
-        if not isinstance(frames, int) or not 0 < frames < 2**32:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "frames must be a positive integer, not %r" % (frames,))
-        rc = lib.engine_process(self._h, frames)
+        rc = lib.engine_process(self._h, _uint32("frames", frames, 1))
         if rc:
             raise error(rc, "process")
 

@@ -40,6 +40,13 @@ def python_env(**extra):
     return env
 
 
+def run_ringengine(*args, **extra_env):
+    """Runs `python3 -m ringengine ARGS` from this checkout; the finished process."""
+    return subprocess.run([sys.executable, "-m", "ringengine", *args],
+                          env=python_env(**extra_env), capture_output=True, text=True,
+                          timeout=120)
+
+
 # -- real audio servers ------------------------------------------------------
 
 JACK_CMD = ["jackd", "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"]

@@ -1,18 +1,11 @@
 """python3 -m ringengine ping: the main job."""
 import json
-import subprocess
-import sys
 
-from conftest import python_env
+from conftest import run_ringengine as ringengine
 
 KEYS = {"backend", "device", "sample_rate", "block_frames", "pings_sent", "pongs_received",
         "pings_rejected", "pongs_dropped", "send_ping_ns_median", "send_ping_ns_p99",
         "rtt_ms_p50", "rtt_ms_p99", "rtt_ms_max"}
-
-
-def ringengine(*args):
-    return subprocess.run([sys.executable, "-m", "ringengine", *args], env=python_env(),
-                          capture_output=True, text=True, timeout=120)
 
 
 def test_ping_json_on_the_null_backend():

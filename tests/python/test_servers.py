@@ -10,6 +10,7 @@ import time
 import pytest
 
 from conftest import JACK_CMD, AudioServer, python_env
+from conftest import run_ringengine as cli
 from ringengine import AudioEngine, BackendError, DeviceNotFoundError, query_devices
 
 
@@ -25,11 +26,6 @@ def ping_all(engine, count=2000):
         got += seqs
         time.sleep(0.001)
     return got
-
-
-def cli(*args, **env):
-    return subprocess.run([sys.executable, "-m", "ringengine", *args],
-                          env=python_env(**env), capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("api, server, device", [("jack", "jack_server", "Jack: system"),
