@@ -47,7 +47,9 @@ static_assert(ENGINE_VERSION_NUMBER ==
 static_assert(ENGINE_MAX_CAPACITY == Engine::kMaxCapacity);
 static_assert(sizeof(engine_info::device) == ENGINE_DEVICE_NAME_MAX);
 static_assert(sizeof(engine_info::note) == ENGINE_NOTE_MAX);
-static_assert(sizeof(engine_stats) == sizeof(ringengine::EngineStats));
+// engine_stats is the engine's counters followed by the backend's.
+static_assert(offsetof(engine_stats, warnings) == sizeof(ringengine::EngineStats));
+static_assert(ENGINE_WARNING_MAX == ringengine::WarningLog::kTextMax);
 static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
 
 namespace {
@@ -413,6 +415,12 @@ ENGINE_EXPORT int engine_get_state(engine* e, char* reason, std::size_t reason_s
   return state;
 }
 
+ENGINE_EXPORT int engine_next_warning(engine* e, char* buf, std::size_t size) {
+  if (!live(e) || buf == nullptr || size == 0)
+    return ENGINE_ERR_INVALID;
+  return e->backend->warnings().take(buf, size) ? ENGINE_OK : ENGINE_EMPTY;
+}
+
 // ---- Inspection ----
 
 ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t size) {
@@ -421,9 +429,10 @@ ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t siz
   if (out == nullptr || size == 0)
     return ENGINE_ERR_INVALID;
   const ringengine::EngineStats s = e->core->stats();
+  const ringengine::WarningLog& w = e->backend->warnings();
   engine_stats c{s.callbacks,     s.frames,      s.pings_sent,    s.pings_rejected,
                  s.pings_handled, s.pongs_sent,  s.pongs_dropped, s.pongs_received,
-                 s.xruns,         s.max_callback_ns};
+                 s.xruns,         s.max_callback_ns, w.total(),   w.dropped()};
   std::memcpy(out, &c, std::min(size, sizeof c));
   return ENGINE_OK;
 }

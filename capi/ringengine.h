@@ -38,17 +38,19 @@ extern "C" {
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
 ** engine_version_number() to detect a header/library mismatch. */
 #define ENGINE_VERSION_MAJOR 0
-#define ENGINE_VERSION_MINOR 1
+#define ENGINE_VERSION_MINOR 2
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 100
+#define ENGINE_VERSION_NUMBER 200
 
 /* Ring capacity, in messages: the default, and the largest accepted. */
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
 
-/* Sizes of the fixed text buffers in engine_info. */
+/* Sizes of the fixed text buffers in engine_info, and the longest warning
+** engine_next_warning() gives, with its NUL. */
 #define ENGINE_DEVICE_NAME_MAX 128
 #define ENGINE_NOTE_MAX 256
+#define ENGINE_WARNING_MAX 256
 
 /* An engine: both rings, the counters and the running backend. Opaque. */
 typedef struct engine engine;
@@ -126,6 +128,10 @@ typedef struct engine_stats {
     uint64_t pongs_received;  /* pongs taken by the caller */
     uint64_t xruns;           /* under/overruns reported by the backend */
     uint64_t max_callback_ns; /* longest audio callback so far, in ns */
+    /* Since 0.2: */
+    uint64_t warnings;        /* warnings the audio library reported */
+    uint64_t warnings_dropped;/* of those, not kept: 16 were waiting to be
+                              ** taken, or two threads reported at once */
 } engine_stats;
 
 /* One output device, as engine_list_devices() reports it. */
@@ -280,6 +286,20 @@ int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint3
 ** NUL. Also valid on a closed engine.
 ** Thread: any. Non-blocking. Returns an engine_state, or ENGINE_ERR_INVALID. */
 int engine_get_state(engine *e, char *reason, size_t reason_size);
+
+/* Takes the oldest warning the audio library reported about this engine's
+** stream (RtAudio's, such as "RtApiPulse::callbackEvent: audio write error,
+** Connection terminated."), copying it to buf, truncated to size bytes with
+** the NUL (at most ENGINE_WARNING_MAX). Up to 16 are kept until taken; later
+** ones are dropped and counted in engine_stats.warnings_dropped. Also valid
+** on a closed engine: what was said while it stopped can still be read.
+** RtAudio's warnings while it probes devices, before a stream is open, have
+** no channel in RtAudio 5.2 and are not seen; what the probe found is in
+** engine_last_error().
+** Thread: any. Non-blocking (waits at most for another thread's copy of one
+** warning). Returns ENGINE_OK, ENGINE_EMPTY (none waiting; buf untouched),
+** ENGINE_ERR_INVALID (e not a live engine, buf NULL, size 0). */
+int engine_next_warning(engine *e, char *buf, size_t size);
 
 /* ---- Inspection ----------------------------------------------------------
 ** Thread: any. Non-blocking. `size` is sizeof the struct as the caller

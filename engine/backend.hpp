@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "warning_log.hpp"
 
 namespace ringengine {
 
@@ -61,9 +62,12 @@ public:
   // Why it stopped, once stopped() is true.
   virtual std::string failure() const { return {}; }
   void set_note(std::string note) { info_.note = std::move(note); }
+  // What the audio library warned about while this backend was open.
+  WarningLog& warnings() noexcept { return warnings_; }
 
 protected:
   BackendInfo info_;
+  WarningLog warnings_;
 };
 
 // Opens the requested backend on `engine` and starts it. The engine must

@@ -7,8 +7,11 @@
 // caught by a per-thread handler while we probe, so nothing is printed.
 #include <cstdarg>
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend_impl.hpp"
@@ -107,6 +110,40 @@ std::vector<RtAudio::Api> apis_for(const std::string& api) {
   return {wanted};
 }
 
+class RtAudioBackend;
+
+// RtAudio 5.2 reports warnings and errors to a callback that carries no user
+// pointer, on the thread that met them: ours, inside a call on the stream,
+// or its own callback thread. Each of those records here which backend it is
+// working for. initial-exec: reading it is a plain load from the thread
+// pointer, so the audio thread never enters __tls_get_addr (which allocates
+// on a thread's first use of a dlopen()ed library's variables).
+[[gnu::tls_model("initial-exec")]] constinit thread_local RtAudioBackend* t_backend = nullptr;
+
+// Sets t_backend for the length of a control-side call into RtAudio.
+class Reporting {
+public:
+  explicit Reporting(RtAudioBackend* backend) noexcept : previous_(t_backend) {
+    t_backend = backend;
+  }
+  ~Reporting() { t_backend = previous_; }
+  Reporting(const Reporting&) = delete;
+  Reporting& operator=(const Reporting&) = delete;
+
+private:
+  RtAudioBackend* previous_;
+};
+
+// Whether RtAudio's `text` means the stream is dead although RtAudio only
+// warned. After a failed write (PulseAudio: "audio write error, Connection
+// terminated."; ALSA: "audio write error, No such device.") RtAudio 5.2
+// calls back at once, again and again, so the server's end is found here.
+// An ALSA underrun is also reported as a write error, and is not fatal.
+bool ends_stream(std::string_view text) noexcept {
+  const auto has = [text](std::string_view part) { return text.find(part) != text.npos; };
+  return (has("write error") || has("read error")) && !has("underrun");
+}
+
 class RtAudioBackend final : public Backend {
 public:
   RtAudioBackend(Engine& engine, RtAudio::Api api, const std::string& device)
@@ -122,11 +159,19 @@ public:
     RtAudio::StreamOptions options;
     options.streamName = "ringengine";
     try {
+      // With an error callback RtAudio reports the stream's warnings to it
+      // instead of stderr, and its errors after the open too, instead of
+      // throwing: startStream() failing shows as failed().
       audio_.openStream(&out, nullptr, RTAUDIO_FLOAT32, c.sample_rate, &frames,
-                        &RtAudioBackend::callback, this, &options);
+                        &RtAudioBackend::callback, this, &options, &RtAudioBackend::on_error);
+      Reporting reporting(this);
       audio_.startStream();
     } catch (const RtAudioError& e) {
       throw unavailable(e.getMessage());
+    }
+    if (failed()) {
+      stop();
+      throw unavailable(failure_text_.data());
     }
     info_.kind = BackendKind::rtaudio;
     info_.device = RtAudio::getApiDisplayName(audio_.getCurrentApi()) + ": " + device_name_;
@@ -134,20 +179,23 @@ public:
   }
   ~RtAudioBackend() override { stop(); }
 
-  // RtAudio closes the stream itself when the server shuts the client down
-  // (JACK does when it exits); callbacks then stop for good.
-  bool stopped() const noexcept override { return !audio_.isStreamOpen(); }
+  // Stopped when the stream failed (see ends_stream), or when RtAudio
+  // closed it itself.
+  bool stopped() const noexcept override { return failed() || !audio_.isStreamOpen(); }
   std::string failure() const override {
-    return stopped() ? RtAudio::getApiDisplayName(api_) + ": the audio server closed the stream"
-                     : std::string();
+    const std::string api = RtAudio::getApiDisplayName(api_);
+    if (failed())
+      return api + ": the stream failed: " + failure_text_.data();
+    return stopped() ? api + ": the audio server closed the stream" : std::string();
   }
 
   void stop() noexcept override {
     QuietAlsa quiet;
+    Reporting reporting(this);
     try {
       // abortStream, not stopStream: stopStream waits for the callback to
-      // drain the output, and when the server has gone (a killed JACK) no
-      // callback ever comes. We only ever write silence: nothing to drain.
+      // drain the output, and when the server has gone no callback ever
+      // comes. We only ever write silence: nothing to drain.
       if (audio_.isStreamRunning())
         audio_.abortStream();
       if (audio_.isStreamOpen())
@@ -160,6 +208,33 @@ public:
 private:
   static BackendError unavailable(const std::string& why) {
     return BackendError(BackendError::Code::unavailable, why);
+  }
+
+  // acquire: pairs with the release in fail(), so failure_text_ is complete.
+  bool failed() const noexcept { return failure_state_.load(std::memory_order_acquire) == kFailed; }
+
+  // Thread: any, the audio thread included. Wait-free. The first failure's
+  // text is kept; later ones are only in the warning log.
+  void fail(std::string_view why) noexcept {
+    int expected = kRunning;
+    if (!failure_state_.compare_exchange_strong(expected, kFailing, std::memory_order_relaxed))
+      return;
+    const std::size_t n = std::min(why.size(), failure_text_.size() - 1);
+    std::memcpy(failure_text_.data(), why.data(), n);
+    failure_text_[n] = '\0';
+    failure_state_.store(kFailed, std::memory_order_release); // pairs with failed()
+  }
+
+  // RtAudio's error callback. Thread: the one that met the problem (see
+  // t_backend). Real-time safe on our side: a bounded copy, no allocation.
+  static void on_error(RtAudioError::Type type, const std::string& text) {
+    RtAudioBackend* self = t_backend;
+    if (self == nullptr)
+      return; // not inside a call for one of our streams: cannot happen
+    self->warnings_.add(text);
+    if ((type != RtAudioError::WARNING && type != RtAudioError::DEBUG_WARNING) ||
+        ends_stream(text))
+      self->fail(text);
   }
 
   // The default output device when `wanted` is empty; otherwise the device
@@ -188,18 +263,25 @@ private:
                       double /*time*/, RtAudioStreamStatus status, void* user) {
     RealtimeScope realtime;
     auto& self = *static_cast<RtAudioBackend*>(user);
+    t_backend = &self; // RtAudio's warnings on this thread are about this stream
+    std::memset(output, 0, std::size_t{frames} * self.channels_ * sizeof(float));
+    if (self.failed())
+      return 2; // abort: RtAudio would otherwise call again at once, forever
     if (status & RTAUDIO_OUTPUT_UNDERFLOW)
       self.engine_.note_xrun();
     self.engine_.process(frames);
-    std::memset(output, 0, std::size_t{frames} * self.channels_ * sizeof(float));
     return 0;
   }
+
+  static constexpr int kRunning = 0, kFailing = 1, kFailed = 2;
 
   Engine& engine_;
   RtAudio audio_;
   RtAudio::Api api_;
   unsigned int channels_ = 0;
   std::string device_name_;
+  std::atomic<int> failure_state_{kRunning};
+  std::array<char, WarningLog::kTextMax> failure_text_{};
 };
 
 } // namespace

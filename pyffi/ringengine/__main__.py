@@ -116,6 +116,7 @@ def run_ping(engine, count, rate, keep_samples=False):
         "rtt_ms_p50": ms(percentile(rtts, 50)),
         "rtt_ms_p99": ms(percentile(rtts, 99)),
         "rtt_ms_max": ms(rtts[-1] if rtts else None),
+        "warnings": engine.pop_warnings(),
     }
     if keep_samples:
         report["rtt_samples_ms"] = [ns / 1e6 for ns in rtts]
@@ -142,6 +143,8 @@ def print_report(r, out):
                                                     num(r["rtt_ms_max"], "%.3f ms")), file=out)
     print("drops:        pings_rejected %d, pongs_dropped %d, xruns %d"
           % (r["pings_rejected"], r["pongs_dropped"], r["xruns"]), file=out)
+    for warning in r["warnings"]:
+        print("warning: %s" % warning, file=out)
 
 
 def print_devices(devices, out):

@@ -4,15 +4,16 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 
 CDEF = """
 #define ENGINE_VERSION_MAJOR 0
-#define ENGINE_VERSION_MINOR 1
+#define ENGINE_VERSION_MINOR 2
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 100
+#define ENGINE_VERSION_NUMBER 200
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
 
 #define ENGINE_DEVICE_NAME_MAX 128
 #define ENGINE_NOTE_MAX 256
+#define ENGINE_WARNING_MAX 256
 
 typedef struct engine engine;
 
@@ -72,6 +73,9 @@ typedef struct engine_stats {
     uint64_t pongs_received;
     uint64_t xruns;
     uint64_t max_callback_ns;
+
+    uint64_t warnings;
+    uint64_t warnings_dropped;
 } engine_stats;
 
 typedef struct engine_device {
@@ -132,6 +136,8 @@ int engine_process(engine *e, uint32_t frames);
 int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
 
 int engine_get_state(engine *e, char *reason, size_t reason_size);
+
+int engine_next_warning(engine *e, char *buf, size_t size);
 
 int engine_get_stats(engine *e, engine_stats *out, size_t size);
 

@@ -90,6 +90,8 @@ class Stats(NamedTuple):
     pongs_received: int
     xruns: int
     max_callback_ns: int
+    warnings: int
+    warnings_dropped: int
 
 
 _new_pong = tuple.__new__  # Pong(seq, frame) without the Python-level __new__
@@ -377,6 +379,23 @@ class AudioEngine:
         buf = ffi.new("char[]", 256)
         lib.engine_get_state(self._h, buf, len(buf))
         return ffi.string(buf).decode(errors="replace")
+
+    def pop_warnings(self):
+        """The warnings the audio library reported about this engine's stream
+        since the last call, oldest first, as a list of str; they are
+        forgotten once returned. RtAudio's, such as "RtApiPulse::callbackEvent:
+        audio write error, Connection terminated."; the library itself never
+        prints them. Up to 16 are kept between calls; `stats.warnings_dropped`
+        counts the rest. Also works on a closed engine.
+        """
+        buf = ffi.new("char[]", lib.ENGINE_WARNING_MAX)
+        found = []
+        while True:
+            rc = lib.engine_next_warning(self._h, buf, len(buf))
+            if rc == lib.ENGINE_EMPTY:
+                return found
+            _check(rc, "pop_warnings")
+            found.append(ffi.string(buf).decode(errors="replace"))
 
     @property
     def closed(self):

@@ -50,6 +50,8 @@ TEST(CApiTest, EveryFunctionRejectsANullHandle) {
   EXPECT_EQ(engine_process(nullptr, 64), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_get_stats(nullptr, &s, sizeof s), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_get_info(nullptr, &info, sizeof info), ENGINE_ERR_INVALID);
+  char text[8];
+  EXPECT_EQ(engine_next_warning(nullptr, text, sizeof text), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_close(nullptr), ENGINE_ERR_INVALID);
   engine_destroy(nullptr);   // a no-op
   engine_config_init(nullptr); // a no-op
@@ -70,6 +72,9 @@ TEST(CApiTest, EveryFunctionRejectsNullOrInvalidArguments) {
   engine_stats s{};
   EXPECT_EQ(engine_get_stats(h.e, &s, 0), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_get_info(h.e, nullptr, sizeof(engine_info)), ENGINE_ERR_INVALID);
+  char text[8];
+  EXPECT_EQ(engine_next_warning(h.e, nullptr, sizeof text), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_next_warning(h.e, text, 0), ENGINE_ERR_INVALID);
   // Optional outputs may be NULL.
   EXPECT_EQ(engine_send_ping(h.e), 0);
   EXPECT_EQ(engine_send_pings(h.e, 2, nullptr, nullptr), ENGINE_OK);
@@ -228,6 +233,20 @@ TEST(CApiTest, EveryCallOnAClosedEngineReturnsClosed) {
   EXPECT_EQ(engine_process(h.e, 64), ENGINE_ERR_CLOSED);
   EXPECT_EQ(engine_get_stats(h.e, &s, sizeof s), ENGINE_ERR_CLOSED);
   EXPECT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_ERR_CLOSED);
+}
+
+// Warnings outlive close(): they may say why the stream ended.
+TEST(CApiTest, WarningsCanBeTakenBeforeAndAfterClose) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  char text[ENGINE_WARNING_MAX] = "untouched";
+  EXPECT_EQ(engine_next_warning(h.e, text, sizeof text), ENGINE_EMPTY);
+  EXPECT_STREQ(text, "untouched");
+  const engine_stats s = stats(h.e);
+  EXPECT_EQ(s.warnings, 0u);
+  EXPECT_EQ(s.warnings_dropped, 0u);
+  ASSERT_EQ(engine_close(h.e), ENGINE_OK);
+  EXPECT_EQ(engine_next_warning(h.e, text, sizeof text), ENGINE_EMPTY);
 }
 
 TEST(CApiTest, CloseWakesAWaitingReceiver) {

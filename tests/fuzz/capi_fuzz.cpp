@@ -191,9 +191,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(engine_nop() == ENGINE_OK);
       break;
     }
-    case 12:
+    case 12: {
       engine_config_init(nullptr);
+      // Offline engines have no audio library to warn: never a warning.
+      char text[8];
+      const std::size_t size = r.u8() % (sizeof text + 1);
+      rc = engine_next_warning(target, (r.u8() % 8 == 0) ? nullptr : text, size);
+      require(rc == ENGINE_EMPTY || rc == ENGINE_ERR_INVALID);
       break;
+    }
     default:
       if (target != nullptr)
         check_accounts(target);

@@ -5,7 +5,7 @@ from conftest import run_ringengine as ringengine
 
 KEYS = {"backend", "device", "sample_rate", "block_frames", "pings_sent", "pongs_received",
         "pings_rejected", "pongs_dropped", "send_ping_ns_median", "send_ping_ns_p99",
-        "rtt_ms_p50", "rtt_ms_p99", "rtt_ms_max"}
+        "rtt_ms_p50", "rtt_ms_p99", "rtt_ms_max", "warnings"}
 
 
 def test_ping_json_on_the_null_backend():
@@ -18,6 +18,7 @@ def test_ping_json_on_the_null_backend():
     assert report["pings_rejected"] == report["pongs_dropped"] == 0
     assert report["send_ping_ns_median"] <= report["send_ping_ns_p99"]
     assert 0 < report["rtt_ms_p50"] <= report["rtt_ms_p99"] <= report["rtt_ms_max"]
+    assert report["warnings"] == []
 
 
 def test_ping_prints_a_readable_report():

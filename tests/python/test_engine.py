@@ -245,12 +245,22 @@ def test_process_rejects_bad_frame_counts(offline):
 def test_stats_have_the_counters_named_as_in_c(offline):
     assert ringengine.Stats._fields == (
         "callbacks", "frames", "pings_sent", "pings_rejected", "pings_handled",
-        "pongs_sent", "pongs_dropped", "pongs_received", "xruns", "max_callback_ns")
+        "pongs_sent", "pongs_dropped", "pongs_received", "xruns", "max_callback_ns",
+        "warnings", "warnings_dropped")
     offline.send_ping()
     offline.process(64)
     s = offline.stats
     assert (s.callbacks, s.frames, s.pings_handled, s.xruns) == (1, 64, 1, 0)
     assert s.max_callback_ns > 0
+    assert (s.warnings, s.warnings_dropped) == (0, 0)
+
+
+def test_pop_warnings_is_empty_without_an_audio_library_and_works_after_close():
+    # What RtAudio says is tested on a real server in test_servers.py.
+    engine = AudioEngine(backend="null")
+    assert engine.pop_warnings() == []
+    engine.close()
+    assert engine.pop_warnings() == []
 
 
 # -- life cycle -------------------------------------------------------------

@@ -129,6 +129,42 @@ def test_killing_jack_mid_stream_is_noticed_and_nothing_hangs(jack_server):
         server.kill()
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killing_pulse_mid_stream_stops_the_engine_and_keeps_rtaudios_warnings(
+        pulse_server, sig, capfd):
+    """RtAudio 5.2 only warns when PulseAudio goes away, then calls back again
+    at once, forever; the engine takes its warning as the end of the stream."""
+    engine = AudioEngine(backend="rtaudio", api="pulse")
+    assert ping_all(engine, 100) == list(range(100))
+    assert engine.pop_warnings() == []
+    pulse_server.kill(sig)
+
+    deadline = time.monotonic() + 10
+    while engine.state == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert engine.state == "stopped"
+    assert "audio write error" in engine.stop_reason
+    callbacks = engine.stats.callbacks
+    time.sleep(0.3)
+    assert engine.stats.callbacks == callbacks, "the callback still runs"
+
+    warnings = engine.pop_warnings()
+    assert warnings[0].startswith("RtApiPulse::callbackEvent: audio write error")
+    assert warnings[0] in engine.stop_reason
+    assert engine.stats.warnings == len(warnings) + engine.stats.warnings_dropped
+    assert engine.pop_warnings() == []      # each is given once
+
+    engine.send_ping()
+    t0 = time.monotonic()
+    with pytest.raises(BackendError, match="the audio stopped"):
+        engine.recv()
+    assert time.monotonic() - t0 < 5
+    t0 = time.monotonic()
+    engine.close()
+    assert time.monotonic() - t0 < 5
+    assert capfd.readouterr() == ("", ""), "the library printed"
+
+
 def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet():
     """Close right as the server dies (SIGTERM and SIGKILL, at several delays):
     no crash, close() bounded by libjack's 5 s request timeout, nothing printed.
