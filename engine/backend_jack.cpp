@@ -83,9 +83,12 @@ private:
     jack_on_info_shutdown(client_, &JackBackend::shutdown, this);
     if (jack_activate(client_) != 0)
       throw unavailable("cannot activate the client");
-    // Channel i to the device's i-th playback port, as far as there are ports.
+    // Channel i to the device's i-th playback port, as far as there are
+    // ports. A failed connection leaves the stream running, unheard: warn.
     for (std::size_t i = 0; i < ports_.size() && i < playback.size(); ++i)
-      jack_connect(client_, jack_port_name(ports_[i]), playback[i].c_str());
+      if (jack_connect(client_, jack_port_name(ports_[i]), playback[i].c_str()) != 0)
+        warnings_.add("Jack: cannot connect " + std::string(jack_port_name(ports_[i])) +
+                      " to " + playback[i]);
     info_.kind = BackendKind::rtaudio;
     info_.device = "Jack: " + device_;
     info_.block_frames = jack_get_buffer_size(client_);
@@ -132,9 +135,11 @@ private:
   }
 
   // Thread: a libjack thread, when the server goes away or drops us.
+  // Copies only: no allocation.
   static void shutdown(jack_status_t, const char* reason, void* user) {
     auto& self = *static_cast<JackBackend*>(user);
     std::strncpy(self.reason_, reason != nullptr ? reason : "", sizeof self.reason_ - 1);
+    self.warnings_.add(self.reason_);
     // release: publishes reason_ to readers that see gone_.
     self.gone_.store(true, std::memory_order_release);
   }

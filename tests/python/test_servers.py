@@ -41,6 +41,7 @@ def test_pings_are_answered_from_the_servers_callback(api, server, device, reque
         assert stats.callbacks >= 2
         assert stats.frames == stats.callbacks * 256, "every callback is one server period"
         assert engine.state == "running"
+        assert engine.pop_warnings() == [], "connected, and nothing to warn about"
 
 
 @pytest.mark.parametrize("api, server", [("jack", "jack_server"), ("pulse", "pulse_server")])
@@ -109,6 +110,8 @@ def test_killing_jack_mid_stream_is_noticed_and_nothing_hangs(jack_server):
         time.sleep(0.05)
     assert engine.state == "stopped"
     assert "shut the client down" in engine.stop_reason
+    warnings = engine.pop_warnings()       # the server's own words, as in the reason
+    assert warnings and warnings[-1] in engine.stop_reason
 
     engine.send_ping()                      # queued; nobody will answer
     t0 = time.monotonic()
