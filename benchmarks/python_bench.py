@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, os.pardir, "pyffi"))
 
 import ringengine  # noqa: E402
-from ringengine import lib  # noqa: E402
+from ringengine import ffi, lib  # noqa: E402
 from ringengine.__main__ import clock_overhead_ns, percentile, run_ping  # noqa: E402
 
 clock = time.perf_counter_ns
@@ -36,6 +36,22 @@ def per_call(fn, calls, overhead, out):
         out.append(max(0, t1 - t0 - overhead))
 
 
+def per_call_1(fn, arg, calls, overhead, out):
+    """per_call for a function of one argument, with the same loop shape."""
+    for _ in range(calls):
+        t0 = clock()
+        fn(arg)
+        t1 = clock()
+        out.append(max(0, t1 - t0 - overhead))
+
+
+def batch_mean_1(fn, arg, calls):
+    t0 = clock()
+    for _ in range(calls):
+        fn(arg)
+    return (clock() - t0) / calls
+
+
 def batch_mean(fn, calls):
     """Mean ns per call over a batch: no per-call clock, so no clock cost."""
     t0 = clock()
@@ -48,19 +64,25 @@ def call_costs(rounds, calls):
     """Interleaved rounds of the floor, send_ping() and try_recv()."""
     engine = ringengine.AudioEngine(backend="offline")
     nop = lib.engine_nop
+    # engine_config_init(NULL) does nothing: the floor of a call that passes
+    # one pointer, as send_ping() passes the engine's handle.
+    nop_1, null = lib.engine_config_init, ffi.NULL
     overhead = clock_overhead_ns()
-    samples = {"floor": [], "send_ping": [], "try_recv": [], "try_recv_empty": []}
+    samples = {"floor": [], "floor_1arg": [], "send_ping": [], "try_recv": [],
+               "try_recv_empty": []}
     means = {k: [] for k in samples}
     for _ in range(rounds):
         # send_ping: the ring has room for `calls` pings (capacity 1024).
         engine.process()
         engine.recv_many(1024)
         per_call(nop, calls, overhead, samples["floor"])
+        per_call_1(nop_1, null, calls, overhead, samples["floor_1arg"])
         per_call(engine.send_ping, calls, overhead, samples["send_ping"])
         engine.process()
         per_call(engine.try_recv, calls, overhead, samples["try_recv"])
         per_call(engine.try_recv, calls, overhead, samples["try_recv_empty"])
         means["floor"].append(batch_mean(nop, calls))
+        means["floor_1arg"].append(batch_mean_1(nop_1, null, calls))
         means["send_ping"].append(batch_mean(engine.send_ping, calls))
         engine.process()
         means["try_recv"].append(batch_mean(engine.try_recv, calls))
@@ -129,7 +151,7 @@ def main(argv=None):
     floor = c["floor"]["batch_mean_ns"]
     print("Python path on %s (ns per call; median and p99 per call, clock cost removed;"
           " batch mean)" % impl)
-    for name in ("floor", "send_ping", "try_recv", "try_recv_empty"):
+    for name in ("floor", "floor_1arg", "send_ping", "try_recv", "try_recv_empty"):
         r = c[name]
         print("  %-15s median %5s  p99 %6s  batch mean %7.1f  (%.2fx floor)"
               % (name, r["median_ns"], r["p99_ns"], r["batch_mean_ns"],
