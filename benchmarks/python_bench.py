@@ -60,6 +60,24 @@ def batch_mean(fn, calls):
     return (clock() - t0) / calls
 
 
+_close, _INVALID = lib.engine_close, lib.ENGINE_ERR_INVALID
+
+
+class MethodFloor:
+    """The least a method-based binding can do per call: a Python method that
+    passes one pointer and checks the status it gets back. engine_close(NULL)
+    does no work: it returns ENGINE_ERR_INVALID at once."""
+
+    def __init__(self):
+        self._h = ffi.NULL
+
+    def call(self):
+        rc = _close(self._h)   # looked up as send_ping() looks up its function
+        if rc < _INVALID:
+            raise RuntimeError(rc)
+        return rc
+
+
 def call_costs(rounds, calls):
     """Interleaved rounds of the floor, send_ping() and try_recv()."""
     engine = ringengine.AudioEngine(backend="offline")
@@ -68,8 +86,9 @@ def call_costs(rounds, calls):
     # one pointer, as send_ping() passes the engine's handle.
     nop_1, null = lib.engine_config_init, ffi.NULL
     overhead = clock_overhead_ns()
-    samples = {"floor": [], "floor_1arg": [], "send_ping": [], "try_recv": [],
-               "try_recv_empty": []}
+    method = MethodFloor().call
+    samples = {"floor": [], "floor_1arg": [], "floor_method": [], "send_ping": [],
+               "try_recv": [], "try_recv_empty": []}
     means = {k: [] for k in samples}
     for _ in range(rounds):
         # send_ping: the ring has room for `calls` pings (capacity 1024).
@@ -77,12 +96,14 @@ def call_costs(rounds, calls):
         engine.recv_many(1024)
         per_call(nop, calls, overhead, samples["floor"])
         per_call_1(nop_1, null, calls, overhead, samples["floor_1arg"])
+        per_call(method, calls, overhead, samples["floor_method"])
         per_call(engine.send_ping, calls, overhead, samples["send_ping"])
         engine.process()
         per_call(engine.try_recv, calls, overhead, samples["try_recv"])
         per_call(engine.try_recv, calls, overhead, samples["try_recv_empty"])
         means["floor"].append(batch_mean(nop, calls))
         means["floor_1arg"].append(batch_mean_1(nop_1, null, calls))
+        means["floor_method"].append(batch_mean(method, calls))
         means["send_ping"].append(batch_mean(engine.send_ping, calls))
         engine.process()
         means["try_recv"].append(batch_mean(engine.try_recv, calls))
@@ -151,7 +172,8 @@ def main(argv=None):
     floor = c["floor"]["batch_mean_ns"]
     print("Python path on %s (ns per call; median and p99 per call, clock cost removed;"
           " batch mean)" % impl)
-    for name in ("floor", "floor_1arg", "send_ping", "try_recv", "try_recv_empty"):
+    for name in ("floor", "floor_1arg", "floor_method", "send_ping", "try_recv",
+                 "try_recv_empty"):
         r = c[name]
         print("  %-15s median %5s  p99 %6s  batch mean %7.1f  (%.2fx floor)"
               % (name, r["median_ns"], r["p99_ns"], r["batch_mean_ns"],
