@@ -2,9 +2,10 @@
 // writes silence. Built only when Meson finds RtAudio.
 //
 // With no API named, the APIs are tried in a fixed order (api_order()), and
-// the first that opens and starts a stream on the wanted device wins. RtAudio
-// instances are made per API with warnings off, and ALSA's own messages are
-// caught by a per-thread handler while we probe, so nothing is printed.
+// the first that opens and starts a stream on the wanted device wins. Nothing
+// is printed: RtAudio instances are made per API with stderr warnings off,
+// an open stream's warnings go to the engine's WarningLog (on_error), and
+// ALSA's own messages are caught by a per-thread handler while we probe.
 #include <cstdarg>
 #include <algorithm>
 #include <array>
