@@ -10,10 +10,15 @@
 // Control side only: opening and stopping allocate, lock and wait.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine.hpp"
@@ -66,8 +71,30 @@ public:
   WarningLog& warnings() noexcept { return warnings_; }
 
 protected:
+  // Records that the stream ended by itself, and why; the first call wins.
+  // Thread: any, the audio thread included. Wait-free, no allocation.
+  void mark_ended(std::string_view why) noexcept {
+    int expected = kRunning;
+    if (!end_state_.compare_exchange_strong(expected, kEnding, std::memory_order_relaxed))
+      return;
+    const std::size_t n = std::min(why.size(), end_text_.size() - 1);
+    std::memcpy(end_text_.data(), why.data(), n);
+    end_text_[n] = '\0';
+    // release: publishes end_text_ to the acquire in ended().
+    end_state_.store(kEnded, std::memory_order_release);
+  }
+  // Whether mark_ended() has finished. Thread: any. Non-blocking.
+  bool ended() const noexcept { return end_state_.load(std::memory_order_acquire) == kEnded; }
+  // Why, once ended() is true.
+  const char* end_text() const noexcept { return end_text_.data(); }
+
   BackendInfo info_;
   WarningLog warnings_;
+
+private:
+  static constexpr int kRunning = 0, kEnding = 1, kEnded = 2;
+  std::atomic<int> end_state_{kRunning};
+  std::array<char, WarningLog::kTextMax> end_text_{};
 };
 
 // Opens the requested backend on `engine` and starts it. The engine must

@@ -10,7 +10,6 @@
 #include <jack/jack.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -47,15 +46,15 @@ public:
     if (client_ == nullptr)
       return;
     // With the server gone, deactivating would wait for it in vain.
-    if (!gone_.load(std::memory_order_acquire))
+    if (!ended())
       jack_deactivate(client_);
     jack_client_close(client_); // after deactivation no callback runs
     client_ = nullptr;
   }
 
-  bool stopped() const noexcept override { return gone_.load(std::memory_order_acquire); }
+  bool stopped() const noexcept override { return ended(); }
   std::string failure() const override {
-    return stopped() ? std::string("Jack: the server shut the client down: ") + reason_ : "";
+    return stopped() ? std::string("Jack: the server shut the client down: ") + end_text() : "";
   }
 
 private:
@@ -138,18 +137,15 @@ private:
   // Copies only: no allocation.
   static void shutdown(jack_status_t, const char* reason, void* user) {
     auto& self = *static_cast<JackBackend*>(user);
-    std::strncpy(self.reason_, reason != nullptr ? reason : "", sizeof self.reason_ - 1);
-    self.warnings_.add(self.reason_);
-    // release: publishes reason_ to readers that see gone_.
-    self.gone_.store(true, std::memory_order_release);
+    const std::string_view why = reason != nullptr ? reason : "";
+    self.warnings_.add(why);
+    self.mark_ended(why);
   }
 
   Engine& engine_;
   jack_client_t* client_ = nullptr;
   std::vector<jack_port_t*> ports_;
   std::string device_;
-  char reason_[256] = {};
-  std::atomic<bool> gone_{false};
 };
 
 } // namespace

@@ -8,8 +8,6 @@
 // ALSA's own messages are caught by a per-thread handler while we probe.
 #include <cstdarg>
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -162,7 +160,7 @@ public:
     try {
       // With an error callback RtAudio reports the stream's warnings to it
       // instead of stderr, and its errors after the open too, instead of
-      // throwing: startStream() failing shows as failed().
+      // throwing: startStream() failing shows as ended().
       audio_.openStream(&out, nullptr, RTAUDIO_FLOAT32, c.sample_rate, &frames,
                         &RtAudioBackend::callback, this, &options, &RtAudioBackend::on_error);
       Reporting reporting(this);
@@ -170,9 +168,9 @@ public:
     } catch (const RtAudioError& e) {
       throw unavailable(e.getMessage());
     }
-    if (failed()) {
+    if (ended()) {
       stop();
-      throw unavailable(failure_text_.data());
+      throw unavailable(end_text());
     }
     info_.kind = BackendKind::rtaudio;
     info_.device = RtAudio::getApiDisplayName(audio_.getCurrentApi()) + ": " + device_name_;
@@ -182,11 +180,11 @@ public:
 
   // Stopped when the stream failed (see ends_stream), or when RtAudio
   // closed it itself.
-  bool stopped() const noexcept override { return failed() || !audio_.isStreamOpen(); }
+  bool stopped() const noexcept override { return ended() || !audio_.isStreamOpen(); }
   std::string failure() const override {
     const std::string api = RtAudio::getApiDisplayName(api_);
-    if (failed())
-      return api + ": the stream failed: " + failure_text_.data();
+    if (ended())
+      return api + ": the stream failed: " + end_text();
     return stopped() ? api + ": the audio server closed the stream" : std::string();
   }
 
@@ -211,21 +209,6 @@ private:
     return BackendError(BackendError::Code::unavailable, why);
   }
 
-  // acquire: pairs with the release in fail(), so failure_text_ is complete.
-  bool failed() const noexcept { return failure_state_.load(std::memory_order_acquire) == kFailed; }
-
-  // Thread: any, the audio thread included. Wait-free. The first failure's
-  // text is kept; later ones are only in the warning log.
-  void fail(std::string_view why) noexcept {
-    int expected = kRunning;
-    if (!failure_state_.compare_exchange_strong(expected, kFailing, std::memory_order_relaxed))
-      return;
-    const std::size_t n = std::min(why.size(), failure_text_.size() - 1);
-    std::memcpy(failure_text_.data(), why.data(), n);
-    failure_text_[n] = '\0';
-    failure_state_.store(kFailed, std::memory_order_release); // pairs with failed()
-  }
-
   // RtAudio's error callback. Thread: the one that met the problem (see
   // t_backend). Real-time safe on our side: a bounded copy, no allocation.
   static void on_error(RtAudioError::Type type, const std::string& text) {
@@ -235,7 +218,7 @@ private:
     self->warnings_.add(text);
     if ((type != RtAudioError::WARNING && type != RtAudioError::DEBUG_WARNING) ||
         ends_stream(text))
-      self->fail(text);
+      self->mark_ended(text); // the first failure's text is the stop reason
   }
 
   // The default output device when `wanted` is empty; otherwise the device
@@ -266,7 +249,7 @@ private:
     auto& self = *static_cast<RtAudioBackend*>(user);
     t_backend = &self; // RtAudio's warnings on this thread are about this stream
     std::memset(output, 0, std::size_t{frames} * self.channels_ * sizeof(float));
-    if (self.failed())
+    if (self.ended())
       return 2; // abort: RtAudio would otherwise call again at once, forever
     if (status & RTAUDIO_OUTPUT_UNDERFLOW)
       self.engine_.note_xrun();
@@ -274,15 +257,11 @@ private:
     return 0;
   }
 
-  static constexpr int kRunning = 0, kFailing = 1, kFailed = 2;
-
   Engine& engine_;
   RtAudio audio_;
   RtAudio::Api api_;
   unsigned int channels_ = 0;
   std::string device_name_;
-  std::atomic<int> failure_state_{kRunning};
-  std::array<char, WarningLog::kTextMax> failure_text_{};
 };
 
 } // namespace
