@@ -93,7 +93,7 @@ template <typename Q> void BM_RoundTrip(benchmark::State& state) {
       Message m;
       for (std::uint32_t n = 0; n < kTrips;)
         if (there.pop(m)) {
-          while (!back.push(Message::pong(m.seq, 0))) {
+          while (!back.push(Message::pong(m.id, 0))) {
           }
           ++n;
         }
@@ -125,7 +125,7 @@ void BM_Process(benchmark::State& state) {
   for (auto _ : state) {
     engine.send_pings(pending, first);
     const auto t0 = std::chrono::steady_clock::now();
-    engine.process(256);
+    engine.process(ringengine::AudioOut{}, 256);
     const auto t1 = std::chrono::steady_clock::now();
     state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
     engine.recv_many(replies.data(), replies.size());
@@ -140,7 +140,7 @@ void BM_Process(benchmark::State& state) {
 void BM_ProcessEmptyBlock(benchmark::State& state) {
   ringengine::Engine engine{ringengine::EngineConfig{}};
   for (auto _ : state)
-    engine.process(256);
+    engine.process(ringengine::AudioOut{}, 256);
 }
 
 // The timer's own cost, to read BM_Process's figures against.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -30,24 +32,48 @@ using ringengine::BackendError;
 using ringengine::BackendKind;
 using ringengine::Engine;
 using ringengine::Message;
+using ringengine::MessageKind;
+using ringengine::Param;
 
-// The header's wire struct is the engine's Message, byte for byte: replies
-// are copied out of the ring straight into the caller's engine_message.
+// The header's wire struct is the engine's Message, byte for byte: commands
+// and replies are copied between the rings and the caller's engine_message.
 static_assert(sizeof(engine_message) == sizeof(Message));
 static_assert(alignof(engine_message) == alignof(Message));
 static_assert(offsetof(engine_message, kind) == offsetof(Message, kind));
-static_assert(offsetof(engine_message, seq) == offsetof(Message, seq));
+static_assert(offsetof(engine_message, param) == offsetof(Message, param));
+static_assert(offsetof(engine_message, id) == offsetof(Message, id));
 static_assert(offsetof(engine_message, frame) == offsetof(Message, frame));
+static_assert(offsetof(engine_message, value) == offsetof(Message, value));
+static_assert(offsetof(engine_message, ramp) == offsetof(Message, ramp));
 static_assert(std::is_trivially_copyable_v<engine_message>);
-static_assert(ENGINE_MSG_PING == static_cast<int>(ringengine::MessageKind::ping));
-static_assert(ENGINE_MSG_PONG == static_cast<int>(ringengine::MessageKind::pong));
+// The C enums are the C++ ones, value for value: no conversion functions.
+static_assert(ENGINE_MSG_NONE == static_cast<int>(MessageKind::none));
+static_assert(ENGINE_MSG_PING == static_cast<int>(MessageKind::ping));
+static_assert(ENGINE_MSG_PONG == static_cast<int>(MessageKind::pong));
+static_assert(ENGINE_MSG_SET_PARAM == static_cast<int>(MessageKind::set_param));
+static_assert(ENGINE_PARAM_FREQ == static_cast<int>(Param::freq));
+static_assert(ENGINE_PARAM_GAIN == static_cast<int>(Param::gain));
+static_assert(ENGINE_PARAM_PAN == static_cast<int>(Param::pan));
+static_assert(static_cast<std::uint64_t>(std::int64_t{ENGINE_AT_NEXT}) == ringengine::kFrameNext);
+static_assert(ENGINE_BACKEND_AUTO == static_cast<int>(BackendKind::automatic));
+static_assert(ENGINE_BACKEND_RTAUDIO == static_cast<int>(BackendKind::rtaudio));
+static_assert(ENGINE_BACKEND_NULL == static_cast<int>(BackendKind::null));
+static_assert(ENGINE_BACKEND_OFFLINE == static_cast<int>(BackendKind::offline));
+static_assert(ENGINE_BACKEND_JACK == static_cast<int>(BackendKind::jack));
+static_assert(ENGINE_BACKEND_PULSE == static_cast<int>(BackendKind::pulse));
+static_assert(ENGINE_BACKEND_PULSE + 1 == ringengine::kBackendKinds);
+static_assert(ENGINE_DEFAULT_CAPACITY == ringengine::EngineConfig{}.capacity);
+static_assert(ENGINE_MAX_VOICES == Engine::kMaxVoices);
 
 static_assert(ENGINE_VERSION_NUMBER ==
               ENGINE_VERSION_MAJOR * 10000 + ENGINE_VERSION_MINOR * 100 + ENGINE_VERSION_PATCH);
 static_assert(ENGINE_MAX_CAPACITY == Engine::kMaxCapacity);
 static_assert(sizeof(engine_info::device) == ENGINE_DEVICE_NAME_MAX);
 static_assert(sizeof(engine_info::note) == ENGINE_NOTE_MAX);
-// engine_stats is the engine's counters followed by the backend's.
+// engine_stats is the engine's counters, in their order, then the backend's.
+static_assert(offsetof(engine_stats, commands_sent) ==
+              offsetof(ringengine::EngineStats, commands_sent));
+static_assert(offsetof(engine_stats, unhandled) == offsetof(ringengine::EngineStats, unhandled));
 static_assert(offsetof(engine_stats, warnings) == sizeof(ringengine::EngineStats));
 static_assert(ENGINE_WARNING_MAX == ringengine::WarningLog::kTextMax);
 static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
@@ -78,24 +104,14 @@ int fail(int status, const std::string& detail) noexcept {
 
 // Copies a string into a buffer of `size` bytes (at least 1), truncating,
 // always NUL-terminated.
-void copy_text(char* to, std::size_t size, const std::string& from) noexcept {
+void copy_text(char* to, std::size_t size, std::string_view from) noexcept {
   const std::size_t n = std::min(from.size(), size - 1);
   std::memcpy(to, from.data(), n);
   to[n] = '\0';
 }
 
-template <std::size_t N> void copy_text(char (&to)[N], const std::string& from) noexcept {
+template <std::size_t N> void copy_text(char (&to)[N], std::string_view from) noexcept {
   copy_text(to, N, from);
-}
-
-engine_backend to_c(BackendKind kind) noexcept {
-  switch (kind) {
-  case BackendKind::rtaudio: return ENGINE_BACKEND_RTAUDIO;
-  case BackendKind::null: return ENGINE_BACKEND_NULL;
-  case BackendKind::offline: return ENGINE_BACKEND_OFFLINE;
-  case BackendKind::automatic: break;
-  }
-  return ENGINE_BACKEND_AUTO;
 }
 
 } // namespace
@@ -103,7 +119,6 @@ engine_backend to_c(BackendKind kind) noexcept {
 struct engine {
   std::uint32_t magic = kMagicOpen;
   std::atomic<bool> closed{false};
-  std::atomic<bool> processing{false}; // engine_process is running
   std::mutex close_lock;               // makes engine_close idempotent
   std::unique_ptr<Engine> core;
   std::unique_ptr<Backend> backend;
@@ -130,7 +145,7 @@ int validate(const engine_config& c) noexcept {
   if (c.size != sizeof(engine_config))
     return fail(ENGINE_ERR_INVALID, "config.size is not sizeof(engine_config): "
                                     "call engine_config_init() first");
-  if (c.backend > ENGINE_BACKEND_OFFLINE)
+  if (c.backend >= ringengine::kBackendKinds)
     return fail(ENGINE_ERR_INVALID, "config.backend is not an engine_backend");
   if (c.capacity < 1 || c.capacity > ENGINE_MAX_CAPACITY)
     return fail(ENGINE_ERR_INVALID, "config.capacity must be 1..1048576");
@@ -140,20 +155,15 @@ int validate(const engine_config& c) noexcept {
     return fail(ENGINE_ERR_INVALID, "config.block_frames must be 1..65536");
   if (c.channels < 1 || c.channels > 64)
     return fail(ENGINE_ERR_INVALID, "config.channels must be 1..64");
+  if (c.voices > ENGINE_MAX_VOICES)
+    return fail(ENGINE_ERR_INVALID, "config.voices must be 0..4096");
+  if (c.schedule < 1 || c.schedule > ENGINE_MAX_CAPACITY)
+    return fail(ENGINE_ERR_INVALID, "config.schedule must be 1..1048576");
   if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
     return fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");
   if (c.api != nullptr && std::strlen(c.api) >= 32)
     return fail(ENGINE_ERR_INVALID, "config.api is longer than 31 bytes");
   return ENGINE_OK;
-}
-
-BackendKind from_c(std::uint32_t backend) noexcept {
-  switch (backend) {
-  case ENGINE_BACKEND_RTAUDIO: return BackendKind::rtaudio;
-  case ENGINE_BACKEND_NULL: return BackendKind::null;
-  case ENGINE_BACKEND_OFFLINE: return BackendKind::offline;
-  default: return BackendKind::automatic;
-  }
 }
 
 } // namespace
@@ -188,9 +198,7 @@ ENGINE_EXPORT const char* engine_strerror(int status) {
 }
 
 ENGINE_EXPORT const char* engine_backend_name(int backend) {
-  if (backend < ENGINE_BACKEND_AUTO || backend > ENGINE_BACKEND_OFFLINE)
-    return "unknown";
-  return ringengine::backend_name(from_c(static_cast<std::uint32_t>(backend)));
+  return ringengine::backend_name(static_cast<BackendKind>(backend));
 }
 
 ENGINE_EXPORT const char* engine_last_error(void) { return last_error; }
@@ -202,15 +210,19 @@ ENGINE_EXPORT int engine_nop(void) { return ENGINE_OK; }
 ENGINE_EXPORT void engine_config_init(engine_config* config) {
   if (config == nullptr)
     return;
+  // The defaults are the engine's own: one source for C, C++ and Python.
+  const ringengine::EngineConfig d;
   *config = engine_config{};
   config->size = sizeof(engine_config);
   config->backend = ENGINE_BACKEND_AUTO;
-  config->capacity = ENGINE_DEFAULT_CAPACITY;
-  config->sample_rate = 48000;
-  config->block_frames = 256;
-  config->channels = 2;
+  config->capacity = static_cast<std::uint32_t>(d.capacity);
+  config->sample_rate = d.sample_rate;
+  config->block_frames = d.block_frames;
+  config->channels = d.channels;
   config->device = nullptr;
   config->api = nullptr;
+  config->voices = d.voices;
+  config->schedule = static_cast<std::uint32_t>(d.schedule);
 }
 
 ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
@@ -228,9 +240,9 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
   try {
     auto e = std::make_unique<engine>();
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
-        c.capacity, c.sample_rate, c.block_frames, c.channels});
+        c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule});
     ringengine::BackendRequest request;
-    request.kind = from_c(c.backend);
+    request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";
     const char* api = c.api != nullptr ? c.api : std::getenv("RINGENGINE_API");
     request.api = api != nullptr ? api : "";
@@ -272,6 +284,20 @@ ENGINE_EXPORT void engine_destroy(engine* e) {
 
 // ---- Commands ----
 
+ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (m == nullptr)
+    return fail(ENGINE_ERR_INVALID, "message is NULL");
+  Message command;
+  std::memcpy(&command, m, sizeof command);
+  if (const char* why = e->core->invalid(command))
+    return fail(ENGINE_ERR_INVALID, why);
+  if (!e->core->send(command))
+    return ENGINE_ERR_FULL;
+  return command.kind == MessageKind::ping ? command.id : 0;
+}
+
 ENGINE_EXPORT std::int64_t engine_send_ping(engine* e) {
   if (int rc = check(e); rc != ENGINE_OK)
     return rc;
@@ -279,6 +305,25 @@ ENGINE_EXPORT std::int64_t engine_send_ping(engine* e) {
   if (!e->core->send_ping(seq))
     return ENGINE_ERR_FULL;
   return seq;
+}
+
+ENGINE_EXPORT int engine_set_param(engine* e, std::uint32_t voice, int param, double value,
+                                   std::int64_t at, std::uint32_t ramp) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (param < 0 || param >= ringengine::kParamCount)
+    return fail(ENGINE_ERR_INVALID, "no such parameter");
+  // A double beyond float's range would become inf; NaN stays NaN: both
+  // are refused by the engine's range check.
+  const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
+  const Message m = Message::set_param(voice, static_cast<Param>(param), v,
+                                       at < 0 ? ringengine::kFrameNext
+                                              : static_cast<std::uint64_t>(at),
+                                       ramp);
+  engine_message c;
+  std::memcpy(&c, &m, sizeof c);
+  const std::int64_t rc = engine_send(e, &c);
+  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
 }
 
 ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_t* first_seq,
@@ -332,7 +377,7 @@ ENGINE_EXPORT int engine_recv(engine* e, engine_message* out, std::uint32_t time
     const auto now = Clock::now();
     if (now >= deadline)
       return ENGINE_ERR_TIMEOUT;
-    if (e->backend->stopped())
+    if (e->backend->ended())
       return ENGINE_ERR_BACKEND; // no reply will ever come
     const std::int64_t left =
         std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - now).count();
@@ -349,17 +394,29 @@ ENGINE_EXPORT int engine_process(engine* e, std::uint32_t frames) {
     return rc;
   if (frames < 1 || frames > kMaxFrames)
     return ENGINE_ERR_INVALID;
-  if (e->backend->info().kind != BackendKind::offline)
+  ringengine::OfflineBackend* offline = e->backend->offline();
+  if (offline == nullptr)
     return ENGINE_ERR_UNSUPPORTED;
-  // acquire: pairs with the release below in the previous caller, so this
-  // caller sees the consumer end as that one left it.
-  if (e->processing.exchange(true, std::memory_order_acquire))
-    return ENGINE_ERR_BUSY;
-  {
-    ringengine::RealtimeScope realtime; // the caller is the audio thread now
-    e->core->process(frames);
-  }
-  e->processing.store(false, std::memory_order_release);
+  return offline->process(ringengine::AudioOut{}, frames) ? ENGINE_OK : ENGINE_ERR_BUSY;
+}
+
+ENGINE_EXPORT int engine_render(engine* e, float* out, std::uint64_t frames) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr && frames > 0)
+    return ENGINE_ERR_INVALID;
+  ringengine::OfflineBackend* offline = e->backend->offline();
+  if (offline == nullptr)
+    return ENGINE_ERR_UNSUPPORTED;
+  return offline->render(out, frames) ? ENGINE_OK : ENGINE_ERR_BUSY;
+}
+
+ENGINE_EXPORT int engine_get_frame(engine* e, std::uint64_t* out) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr)
+    return ENGINE_ERR_INVALID;
+  *out = e->core->frame();
   return ENGINE_OK;
 }
 
@@ -398,17 +455,15 @@ ENGINE_EXPORT int engine_list_devices(const char* api, engine_device* out, std::
 ENGINE_EXPORT int engine_get_state(engine* e, char* reason, std::size_t reason_size) {
   if (!live(e))
     return ENGINE_ERR_INVALID;
+  // Read from the backend's own record, never from the audio library, so
+  // this is safe while engine_close() stops the stream on another thread.
   int state = ENGINE_STATE_RUNNING;
-  std::string why;
+  const char* why = "";
   if (e->closed.load(std::memory_order_acquire)) {
     state = ENGINE_STATE_CLOSED;
-  } else if (e->backend->stopped()) {
+  } else if (e->backend->ended()) {
     state = ENGINE_STATE_STOPPED;
-    try {
-      why = e->backend->failure();
-    } catch (...) {
-      why = "the backend stopped";
-    }
+    why = e->backend->end_reason();
   }
   if (reason != nullptr && reason_size > 0)
     copy_text(reason, reason_size, why);
@@ -430,9 +485,10 @@ ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t siz
     return ENGINE_ERR_INVALID;
   const ringengine::EngineStats s = e->core->stats();
   const ringengine::WarningLog& w = e->backend->warnings();
-  engine_stats c{s.callbacks,     s.frames,      s.pings_sent,    s.pings_rejected,
-                 s.pings_handled, s.pongs_sent,  s.pongs_dropped, s.pongs_received,
-                 s.xruns,         s.max_callback_ns, w.total(),   w.dropped()};
+  engine_stats c{};
+  std::memcpy(&c, &s, sizeof s); // the same fields in the same order (asserted above)
+  c.warnings = w.total();
+  c.warnings_dropped = w.dropped();
   std::memcpy(out, &c, std::min(size, sizeof c));
   return ENGINE_OK;
 }
@@ -445,13 +501,15 @@ ENGINE_EXPORT int engine_get_info(engine* e, engine_info* out, std::size_t size)
   const ringengine::BackendInfo& b = e->backend->info();
   const ringengine::EngineConfig& c = e->core->config();
   engine_info info{};
-  info.backend = to_c(b.kind);
+  info.backend = static_cast<std::uint32_t>(b.kind);
   info.capacity = static_cast<std::uint32_t>(c.capacity);
   info.sample_rate = c.sample_rate;
   info.block_frames = b.block_frames;
   info.channels = c.channels;
   copy_text(info.device, b.device);
   copy_text(info.note, b.note);
+  info.voices = c.voices;
+  info.latency_frames = b.latency_frames;
   std::memcpy(out, &info, std::min(size, sizeof info));
   return ENGINE_OK;
 }

@@ -2,10 +2,12 @@
 ** ringengine: a real-time audio engine whose control path is lock-free
 ** message passing between the caller's threads and the audio thread.
 **
-** The caller sends commands (pings) into a command ring; the audio thread
-** takes them at the start of each block and answers (pongs) into a reply
-** ring; the caller takes the answers. Neither side ever waits for the other:
-** a full ring drops the message, says so, and counts it.
+** The caller sends commands (pings, voice parameters) into a command ring;
+** the audio thread takes them at the start of each block, applies each at
+** its frame (also in the middle of a block), renders the voices, and
+** answers (pongs) into a reply ring; the caller takes the answers. Neither
+** side ever waits for the other: a full ring drops the message, says so,
+** and counts it.
 **
 ** Conventions, for every function below:
 ** - Functions that can fail return an int status: ENGINE_OK (0), a positive
@@ -37,14 +39,16 @@ extern "C" {
 ** with another major version is not compatible. ENGINE_VERSION_NUMBER is
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
 ** engine_version_number() to detect a header/library mismatch. */
-#define ENGINE_VERSION_MAJOR 0
-#define ENGINE_VERSION_MINOR 2
+#define ENGINE_VERSION_MAJOR 1
+#define ENGINE_VERSION_MINOR 0
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 200
+#define ENGINE_VERSION_NUMBER 10000
 
-/* Ring capacity, in messages: the default, and the largest accepted. */
+/* Ring capacity, in messages: the default, and the largest accepted (also
+** for engine_config.schedule). The other defaults: engine_config_init(). */
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
+#define ENGINE_MAX_VOICES 4096
 
 /* Sizes of the fixed text buffers in engine_info, and the longest warning
 ** engine_next_warning() gives, with its NUL. */
@@ -76,25 +80,54 @@ typedef enum engine_status {
 } engine_status;
 
 typedef enum engine_backend {
-    ENGINE_BACKEND_AUTO = 0,    /* rtaudio if a stream opens, else null */
-    ENGINE_BACKEND_RTAUDIO = 1, /* an RtAudio output stream (silence) */
+    ENGINE_BACKEND_AUTO = 0,    /* the first server that opens: JACK,
+                                ** PulseAudio, ALSA; else null */
+    ENGINE_BACKEND_RTAUDIO = 1, /* an RtAudio stream: ALSA ("alsa"), or
+                                ** RtAudio's own PulseAudio code ("pulse") */
     ENGINE_BACKEND_NULL = 2,    /* a thread paced by the clock, no device */
-    ENGINE_BACKEND_OFFLINE = 3  /* no thread: the caller calls engine_process */
+    ENGINE_BACKEND_OFFLINE = 3, /* no thread: the caller runs the blocks with
+                                ** engine_process() or engine_render() */
+    ENGINE_BACKEND_JACK = 4,    /* a JACK client (jackd, or PipeWire-JACK) */
+    ENGINE_BACKEND_PULSE = 5    /* a PulseAudio stream at block latency
+                                ** (PulseAudio, or PipeWire-Pulse) */
 } engine_backend;
 
+/* The kinds of engine_message. Commands go to the audio thread; replies
+** come back. */
 typedef enum engine_message_kind {
     ENGINE_MSG_NONE = 0,
-    ENGINE_MSG_PING = 1,
-    ENGINE_MSG_PONG = 2
+    ENGINE_MSG_PING = 1,      /* command: id = sequence number (set by the
+                              ** library), frame = when to answer */
+    ENGINE_MSG_PONG = 2,      /* reply: id = the ping's sequence number,
+                              ** frame = the engine position it was answered */
+    ENGINE_MSG_SET_PARAM = 3  /* command: id = voice, param, value, frame =
+                              ** when, ramp = frames to move there linearly */
 } engine_message_kind;
 
-/* One message, 16 bytes, the very bytes that cross the rings. A pong carries
-** the sequence number of the ping it answers and the engine's sample
-** position (frames processed before the block that handled the ping). */
+/* The parameters of a voice: a sine oscillator. */
+typedef enum engine_param {
+    ENGINE_PARAM_FREQ = 0,  /* Hz, 0 .. sample_rate / 2; default 0 (silent) */
+    ENGINE_PARAM_GAIN = 1,  /* linear, 0 .. 16; default 1 */
+    ENGINE_PARAM_PAN = 2    /* -1 (left) .. +1 (right); default 0 */
+} engine_param;
+
+/* A command's `at`: the start of the next block, not a frame. As
+** engine_message.frame it is the same bits: UINT64_MAX. */
+enum { ENGINE_AT_NEXT = -1 };
+
+/* One message, 24 bytes, the very bytes that cross the rings (a ring slot
+** with its stamp is 32 bytes). Which fields a kind uses is said at its
+** engine_message_kind; unused fields are 0. */
 typedef struct engine_message {
-    uint32_t kind;  /* engine_message_kind */
-    uint32_t seq;   /* sequence number, wraps modulo 2^32 */
-    uint64_t frame; /* pong: sample position; ping: 0 */
+    uint16_t kind;  /* engine_message_kind */
+    uint16_t param; /* SET_PARAM: engine_param */
+    uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
+                    ** SET_PARAM: the voice, 0 .. voices - 1 */
+    uint64_t frame; /* commands: the engine frame they take effect at, or
+                    ** (uint64_t)ENGINE_AT_NEXT; replies: an engine frame */
+    float value;    /* SET_PARAM: the new value */
+    uint32_t ramp;  /* SET_PARAM: frames over which the value moves linearly
+                    ** from where it is to `value`; 0: at once */
 } engine_message;
 
 /* How to create an engine. Fill it with engine_config_init(), then change
@@ -110,9 +143,18 @@ typedef struct engine_config {
     uint32_t channels;     /* output channels, 1..64; default 2 */
     const char *device;    /* output device name or unique substring, or NULL
                            ** for the default; copied by engine_create */
-    const char *api;       /* RtAudio API: "jack", "pulse" or "alsa"; NULL
-                           ** for the environment variable RINGENGINE_API,
-                           ** and when that is unset, each in that order */
+    const char *api;       /* ENGINE_BACKEND_AUTO: "jack", "pulse" or
+                           ** "alsa", the one server API to try;
+                           ** ENGINE_BACKEND_RTAUDIO: "alsa" (the default)
+                           ** or "pulse". NULL: the environment variable
+                           ** RINGENGINE_API, and when that is unset, each
+                           ** in that order (auto) */
+    /* Since 1.0: */
+    uint32_t voices;       /* voices in the pool, 0..ENGINE_MAX_VOICES;
+                           ** default 32 */
+    uint32_t schedule;     /* commands for later frames the audio thread
+                           ** can hold, 1..ENGINE_MAX_CAPACITY; default 1024;
+                           ** more are dropped and counted in `dropped` */
 } engine_config;
 
 /* Counters since engine_create. Each field is read atomically, but a
@@ -128,7 +170,16 @@ typedef struct engine_stats {
     uint64_t pongs_received;  /* pongs taken by the caller */
     uint64_t xruns;           /* under/overruns reported by the backend */
     uint64_t max_callback_ns; /* longest audio callback so far, in ns */
-    /* Since 0.2: */
+    uint64_t commands_sent;     /* commands of every kind (pings too)
+                                ** accepted into the command ring */
+    uint64_t commands_rejected; /* commands dropped: command ring full */
+    uint64_t late;            /* commands whose frame had passed when the
+                              ** audio thread took them: applied at the
+                              ** start of that block */
+    uint64_t dropped;         /* commands for a later frame dropped: the
+                              ** schedule (engine_config.schedule) was full */
+    uint64_t unhandled;       /* commands of a kind the audio thread does
+                              ** not handle (never from this library) */
     uint64_t warnings;        /* warnings the audio library reported */
     uint64_t warnings_dropped;/* of those, not kept: 16 were waiting to be
                               ** taken, or two threads reported at once */
@@ -160,6 +211,12 @@ typedef struct engine_info {
                            ** NUL-terminated, truncated if longer */
     char note[256];        /* ENGINE_NOTE_MAX: why `auto` chose this backend,
                            ** or "" */
+    uint32_t voices;
+    uint32_t latency_frames; /* the output latency the backend reports, in
+                             ** frames: jack, the playback port's latency;
+                             ** pulse, the server's buffer length for the
+                             ** stream; rtaudio, RtAudio's stream latency;
+                             ** null and offline, 0 */
 } engine_info;
 
 /* ---- Library ------------------------------------------------------------
@@ -175,13 +232,15 @@ const char *engine_version_string(void);
 ** give "unknown status". */
 const char *engine_strerror(int status);
 
-/* "auto", "rtaudio", "null", "offline", or "unknown". Static; never free. */
+/* "auto", "rtaudio", "null", "offline", "jack", "pulse", or "unknown".
+** Static; never free. */
 const char *engine_backend_name(int backend);
 
-/* Details of the calling thread's last engine_create() that failed (such as
-** which devices exist when a name matched none), or of its last
-** engine_list_devices() (what each audio API answered); "" if none.
-** Valid until the calling thread's next call of either. */
+/* Details of the calling thread's last engine_create() or engine_send()
+** (and its wrappers) that failed (such as which devices exist when a name
+** matched none, or which argument of a command is out of range), or of its
+** last engine_list_devices() (what each audio API answered); "" if none.
+** Valid until the calling thread's next call of one of those. */
 const char *engine_last_error(void);
 
 /* Does nothing and returns ENGINE_OK: the floor cost of any call into the
@@ -222,10 +281,19 @@ void engine_destroy(engine *e);
 ** thread never takes, so they may wait for one another for the length of a
 ** push, and never for the audio thread. */
 
-/* Pushes a ping and returns its sequence number (0 to 2^32 - 1), or a
-** negative status: ENGINE_ERR_FULL (the ping was dropped and counted),
-** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. Sequence numbers start at 0 and
-** count accepted pings only. */
+/* Pushes one command of any kind, *m copied. The one way in: the functions
+** below fill an engine_message and send it through here.
+** Returns, for ENGINE_MSG_PING, its sequence number (0 to 2^32 - 1; pings
+** are numbered by the library, m->id is ignored); for other kinds 0; or a
+** negative status: ENGINE_ERR_FULL (the command was dropped and counted in
+** commands_rejected), ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (m NULL, not a
+** command kind, a voice, parameter or value out of range, NaN;
+** engine_last_error() says which). Sequence numbers start at 0 and count
+** accepted pings only. */
+int64_t engine_send(engine *e, const engine_message *m);
+
+/* Sends a ping to be answered at the start of the next block; returns as
+** engine_send(). */
 int64_t engine_send_ping(engine *e);
 
 /* Pushes up to `count` pings with consecutive sequence numbers from
@@ -234,6 +302,17 @@ int64_t engine_send_ping(engine *e);
 ** Returns ENGINE_OK when all went in, ENGINE_ERR_FULL when some did not,
 ** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+/* Sets a voice's parameter at engine frame `at` (exactly that output
+** sample, also in the middle of a block), or with ENGINE_AT_NEXT (any
+** negative `at`) at the start of the next block. The value moves there
+** linearly over `ramp` frames from `at` (0: at once). A command whose frame
+** has passed when the audio thread takes it is applied at the start of that
+** block and counted in `late`; one for a later frame waits in the audio
+** thread's schedule, or is dropped and counted in `dropped` when that is
+** full. Returns ENGINE_OK or a status as engine_send(). */
+int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
+                     uint32_t ramp);
 
 /* ---- Replies -------------------------------------------------------------
 ** Thread: any; concurrent receivers are serialized like senders. Each reply
@@ -262,16 +341,33 @@ int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 /* ---- Offline backend ----------------------------------------------------- */
 
 /* Runs one block of `frames` frames (1..65536) on the calling thread, as the
-** audio thread would: handles waiting commands and answers them.
-** Thread: any, one at a time: a concurrent call returns ENGINE_ERR_BUSY.
-** Non-blocking. Returns ENGINE_OK, ENGINE_ERR_UNSUPPORTED (the backend is
-** not offline), ENGINE_ERR_BUSY, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+** audio thread would: handles waiting commands, renders (and discards) the
+** sound, answers.
+** Thread: any, one at a time: a concurrent call of this or engine_render()
+** returns ENGINE_ERR_BUSY. Non-blocking. Returns ENGINE_OK,
+** ENGINE_ERR_UNSUPPORTED (the backend is not offline), ENGINE_ERR_BUSY,
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_process(engine *e, uint32_t frames);
+
+/* Runs `frames` frames in blocks of block_frames (the last may be shorter)
+** on the calling thread, writing what the engine plays to
+** out[0 .. frames * channels), interleaved (frame i, channel c at
+** out[i * channels + c]), float32, unclipped. The same commands give the
+** same samples, bit for bit.
+** Thread and returns: as engine_process() (frames 0 is ENGINE_OK, out NULL
+** with frames > 0 ENGINE_ERR_INVALID). Non-blocking. */
+int engine_render(engine *e, float *out, uint64_t frames);
+
+/* The engine's position: the frames processed so far. A command for this
+** frame or earlier is late. Thread: any. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (out NULL). */
+int engine_get_frame(engine *e, uint64_t *out);
 
 /* ---- Devices ------------------------------------------------------------- */
 
 /* Lists the output devices of `api` ("jack", "pulse", "alsa"), or of every
-** API in the order ENGINE_BACKEND_AUTO tries them when api is NULL. Writes up
+** API in the order ENGINE_BACKEND_AUTO tries them when api is NULL. JACK's
+** are clients with playback ports; PulseAudio's are sinks, by description. Writes up
 ** to `max` of them to out[0..max) and the number found to *count (which may
 ** be more than max: call again with a larger array). Finding none is not an
 ** error: *count is 0 and engine_last_error() says what each API answered,

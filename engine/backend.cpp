@@ -1,9 +1,11 @@
+// Choosing and opening a backend; the offline backend.
 #include "backend.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "backend_impl.hpp"
+#include "realtime_scope.hpp"
 
 namespace ringengine {
 
@@ -13,6 +15,8 @@ const char* backend_name(BackendKind kind) noexcept {
   case BackendKind::rtaudio: return "rtaudio";
   case BackendKind::null: return "null";
   case BackendKind::offline: return "offline";
+  case BackendKind::jack: return "jack";
+  case BackendKind::pulse: return "pulse";
   }
   return "unknown";
 }
@@ -37,6 +41,39 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return list;
 }
 
+std::unique_ptr<Backend> start_alsa(Engine& engine, const std::string& device) {
+  return start_rtaudio_backend(engine, "alsa", device);
+}
+std::vector<DeviceInfo> list_alsa() { return list_rtaudio_devices("alsa"); }
+
+// The server APIs, in the order `auto` tries them. JACK first: when a JACK
+// server runs, it is what the user wants for low latency. Then PulseAudio
+// (also PipeWire's Pulse layer), which shares the device with the desktop.
+// ALSA last: it opens the hardware directly and fails when a server holds it.
+struct ServerApi {
+  const char* name;    // as `api` names it
+  const char* display; // in messages
+  std::unique_ptr<Backend> (*start)(Engine&, const std::string& device);
+  std::vector<DeviceInfo> (*list)();
+};
+const ServerApi kServerApis[] = {
+    {"jack", "Jack", start_jack_backend, list_jack_devices},
+    {"pulse", "Pulse", start_pulse_backend, list_pulse_devices},
+    {"alsa", "ALSA", start_alsa, list_alsa},
+};
+
+// The APIs `api` names: one, or every one when empty. Throws on an unknown name.
+std::vector<const ServerApi*> server_apis(const std::string& api) {
+  std::vector<const ServerApi*> apis;
+  for (const ServerApi& a : kServerApis)
+    if (api.empty() || api == a.name)
+      apis.push_back(&a);
+  if (apis.empty())
+    throw BackendError(BackendError::Code::unavailable,
+                       "unknown audio API '" + api + "'; there are: jack, pulse, alsa");
+  return apis;
+}
+
 } // namespace
 
 std::string match_device(const std::vector<std::string>& names, const std::string& wanted) {
@@ -59,19 +96,39 @@ std::string match_device(const std::vector<std::string>& names, const std::strin
                          quoted_list(ambiguous ? hits : names));
 }
 
-namespace {
+OfflineBackend::OfflineBackend(Engine& engine) : engine_(engine) {
+  info_.kind = BackendKind::offline;
+  info_.device = "offline";
+  info_.block_frames = engine.config().block_frames;
+}
 
-class OfflineBackend final : public Backend {
-public:
-  explicit OfflineBackend(const Engine& engine) {
-    info_.kind = BackendKind::offline;
-    info_.device = "offline";
-    info_.block_frames = engine.config().block_frames;
+bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept {
+  // acquire: pairs with the release below in the previous caller, so this
+  // caller sees the engine's audio side as that one left it.
+  if (busy_.exchange(true, std::memory_order_acquire))
+    return false;
+  {
+    RealtimeScope realtime; // the caller is the audio thread now
+    engine_.process(out, frames);
   }
-  void stop() noexcept override {}
-};
+  busy_.store(false, std::memory_order_release);
+  return true;
+}
 
-} // namespace
+bool OfflineBackend::render(float* out, std::uint64_t frames) noexcept {
+  if (busy_.exchange(true, std::memory_order_acquire)) // as in process()
+    return false;
+  const std::uint32_t block = engine_.config().block_frames;
+  const std::size_t channels = engine_.config().channels;
+  for (std::uint64_t done = 0; done < frames;) {
+    const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, frames - done));
+    RealtimeScope realtime;
+    engine_.process(AudioOut{out + done * channels, nullptr}, n);
+    done += n;
+  }
+  busy_.store(false, std::memory_order_release);
+  return true;
+}
 
 std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request) {
   switch (request.kind) {
@@ -79,22 +136,68 @@ std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& req
     return std::make_unique<OfflineBackend>(engine);
   case BackendKind::null:
     return start_null_backend(engine);
+  case BackendKind::jack:
+    return start_jack_backend(engine, request.device);
+  case BackendKind::pulse:
+    return start_pulse_backend(engine, request.device);
   case BackendKind::rtaudio:
-    return start_rtaudio_backend(engine, request.api, request.device);
+    return start_rtaudio_backend(engine, request.api.empty() ? "alsa" : request.api,
+                                 request.device);
   case BackendKind::automatic:
     break;
   }
-  try {
-    return start_rtaudio_backend(engine, request.api, request.device);
-  } catch (const BackendError& e) {
-    // A device asked for by name is not silently replaced.
-    if (!request.device.empty())
-      throw;
-    auto backend = start_null_backend(engine);
-    backend->set_note("rtaudio unavailable (" + std::string(e.what()) +
-                       "); using the null backend");
-    return backend;
+  // Every API is tried; the error says what each one answered. When one that
+  // answered has no such device, the device is what is missing.
+  std::string reasons;
+  bool no_device = false;
+  for (const ServerApi* api : server_apis(request.api)) {
+    try {
+      return api->start(engine, request.device);
+    } catch (const BackendError& e) {
+      no_device = no_device || e.code == BackendError::Code::no_device;
+      reasons += (reasons.empty() ? "" : "; ") + std::string(api->display) + ": " + e.what();
+    }
   }
+  // A device asked for by name is not silently replaced.
+  if (!request.device.empty())
+    throw BackendError(no_device ? BackendError::Code::no_device
+                                 : BackendError::Code::unavailable,
+                       reasons);
+  auto backend = start_null_backend(engine);
+  backend->set_note("no audio server answered (" + reasons + "); using the null backend");
+  return backend;
 }
+
+std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string& notes) {
+  std::vector<DeviceInfo> list;
+  notes.clear();
+  for (const ServerApi* a : server_apis(api)) {
+    try {
+      std::vector<DeviceInfo> found = a->list();
+      list.insert(list.end(), found.begin(), found.end());
+    } catch (const BackendError& e) {
+      notes += (notes.empty() ? "" : "; ") + std::string(a->display) + ": " + e.what();
+    }
+  }
+  return list;
+}
+
+// The server backends this build lacks.
+#ifndef RINGENGINE_HAVE_JACK
+std::unique_ptr<Backend> start_jack_backend(Engine&, const std::string&) {
+  throw BackendError(BackendError::Code::unavailable, "built without libjack");
+}
+std::vector<DeviceInfo> list_jack_devices() {
+  throw BackendError(BackendError::Code::unavailable, "built without libjack");
+}
+#endif
+#ifndef RINGENGINE_HAVE_PULSE
+std::unique_ptr<Backend> start_pulse_backend(Engine&, const std::string&) {
+  throw BackendError(BackendError::Code::unavailable, "built without libpulse");
+}
+std::vector<DeviceInfo> list_pulse_devices() {
+  throw BackendError(BackendError::Code::unavailable, "built without libpulse");
+}
+#endif
 
 } // namespace ringengine

@@ -1,13 +1,18 @@
 // Audio backends: what calls Engine::process(), and from which thread.
 //
-// - rtaudio: an RtAudio output stream; process() runs in its callback.
+// - jack:    a JACK client through libjack; process() runs in its callback.
+// - pulse:   a PulseAudio (or PipeWire-Pulse) playback stream through
+//            libpulse, at block latency; process() runs in its write callback.
+// - rtaudio: an RtAudio output stream (ALSA, and RtAudio's own PulseAudio
+//            code); process() runs in its callback.
 // - null:    a thread of ours paced by the clock at the block period, for
 //            machines without a sound card.
-// - offline: no thread; the caller steps blocks with Engine::process().
-// - automatic: rtaudio when a stream opens, otherwise null; the reason for
-//            the fallback is kept in BackendInfo::note.
+// - offline: no thread; the caller steps blocks (OfflineBackend).
+// - automatic: the first server API that opens (JACK, PulseAudio, ALSA),
+//            otherwise null; why is kept in BackendInfo::note.
 //
-// Control side only: opening and stopping allocate, lock and wait.
+// Control side only, but for what each function says: opening and stopping
+// allocate, lock and wait.
 #pragma once
 
 #include <algorithm>
@@ -26,8 +31,18 @@
 
 namespace ringengine {
 
-enum class BackendKind { automatic, rtaudio, null, offline };
+// The values are the C ABI's engine_backend (capi/ asserts each).
+enum class BackendKind : std::uint32_t {
+  automatic = 0,
+  rtaudio = 1,
+  null = 2,
+  offline = 3,
+  jack = 4,
+  pulse = 5,
+};
+inline constexpr std::uint32_t kBackendKinds = 6;
 
+// "auto", "rtaudio", "null", "offline", "jack", "pulse"; "unknown" otherwise.
 const char* backend_name(BackendKind kind) noexcept;
 
 class BackendError : public std::runtime_error {
@@ -43,7 +58,7 @@ public:
 
 struct BackendRequest {
   BackendKind kind = BackendKind::automatic;
-  std::string api;    // rtaudio: "jack", "pulse", "alsa"; empty: each in turn
+  std::string api;    // auto and rtaudio: "jack", "pulse", "alsa"; empty: each in turn
   std::string device; // empty: the default output device
 };
 
@@ -51,8 +66,11 @@ struct BackendInfo {
   BackendKind kind = BackendKind::offline; // never automatic once open
   std::string device;                      // the device in use
   std::uint32_t block_frames = 0;          // as granted by the backend
+  std::uint32_t latency_frames = 0;        // output latency the backend reports
   std::string note;                        // why auto chose what it chose
 };
+
+class OfflineBackend;
 
 class Backend {
 public:
@@ -61,32 +79,44 @@ public:
   // Stops calling process() and returns once no call is running.
   // Idempotent. Thread: control side; may block for about one block.
   virtual void stop() noexcept = 0;
-  // True once the backend stopped by itself (the audio server closed the
-  // stream). Thread: control side. Non-blocking.
-  virtual bool stopped() const noexcept { return false; }
-  // Why it stopped, once stopped() is true.
-  virtual std::string failure() const { return {}; }
+  // This backend as the offline one, or nullptr.
+  virtual OfflineBackend* offline() noexcept { return nullptr; }
+
+  // The one record of a stream that ended by itself (the server went away,
+  // or the stream failed): true once it has, with the reason. Thread: any.
+  // Non-blocking: reads our own atomics, never the audio library.
+  bool ended() const noexcept { return end_state_.load(std::memory_order_acquire) == kEnded; }
+  // Why, once ended() is true ("" before). Valid as long as the backend.
+  const char* end_reason() const noexcept { return ended() ? end_text_.data() : ""; }
+
   void set_note(std::string note) { info_.note = std::move(note); }
   // What the audio library warned about while this backend was open.
   WarningLog& warnings() noexcept { return warnings_; }
 
 protected:
-  // Records that the stream ended by itself, and why; the first call wins.
-  // Thread: any, the audio thread included. Wait-free, no allocation.
-  void mark_ended(std::string_view why) noexcept {
+  // Records that the stream ended by itself: `what` (such as "Jack: the
+  // server shut the client down") and the library's own words `why`. The
+  // first call wins. Thread: any, the audio thread included. Wait-free, no
+  // allocation.
+  void mark_ended(std::string_view what, std::string_view why) noexcept {
     int expected = kRunning;
     if (!end_state_.compare_exchange_strong(expected, kEnding, std::memory_order_relaxed))
       return;
-    const std::size_t n = std::min(why.size(), end_text_.size() - 1);
-    std::memcpy(end_text_.data(), why.data(), n);
+    std::size_t n = 0;
+    const auto append = [&](std::string_view s) {
+      const std::size_t k = std::min(s.size(), end_text_.size() - 1 - n);
+      std::memcpy(end_text_.data() + n, s.data(), k);
+      n += k;
+    };
+    append(what);
+    if (!why.empty()) {
+      append(": ");
+      append(why);
+    }
     end_text_[n] = '\0';
     // release: publishes end_text_ to the acquire in ended().
     end_state_.store(kEnded, std::memory_order_release);
   }
-  // Whether mark_ended() has finished. Thread: any. Non-blocking.
-  bool ended() const noexcept { return end_state_.load(std::memory_order_acquire) == kEnded; }
-  // Why, once ended() is true.
-  const char* end_text() const noexcept { return end_text_.data(); }
 
   BackendInfo info_;
   WarningLog warnings_;
@@ -97,17 +127,35 @@ private:
   std::array<char, WarningLog::kTextMax> end_text_{};
 };
 
+// No thread: the caller runs each block, as the audio thread would.
+class OfflineBackend final : public Backend {
+public:
+  explicit OfflineBackend(Engine& engine);
+  void stop() noexcept override {}
+  OfflineBackend* offline() noexcept override { return this; }
+
+  // Runs one block of `frames` frames into `out`, on the calling thread in
+  // a real-time scope. False, with nothing done, when another thread is
+  // inside process() or render() on this backend. Non-blocking.
+  [[nodiscard]] bool process(const AudioOut& out, std::uint32_t frames) noexcept;
+  // Runs `frames` frames in blocks of block_frames (the last may be
+  // shorter), interleaved into out[0 .. frames * channels). False, with
+  // nothing done, as process(). Non-blocking.
+  [[nodiscard]] bool render(float* out, std::uint64_t frames) noexcept;
+
+private:
+  Engine& engine_;
+  std::atomic<bool> busy_{false};
+};
+
 // Opens the requested backend on `engine` and starts it. The engine must
 // outlive the backend. Throws BackendError; with `automatic` and no device
 // named, falls back to null instead of throwing.
 std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request);
 
-// Whether this build has RtAudio.
-bool have_rtaudio() noexcept;
-
 struct DeviceInfo {
   std::string api;  // "jack", "pulse", "alsa"
-  std::string name; // as RtAudio names it; what `device` matches
+  std::string name; // what `device` matches
   unsigned int output_channels = 0;
   bool is_default = false; // the API's default output device
 };

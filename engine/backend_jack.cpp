@@ -1,6 +1,7 @@
-// The JACK output stream, through libjack directly: a client with one output
-// port per channel, connected to the device's playback ports, whose process
-// callback runs Engine::process() and writes silence.
+// Backend 'jack': a JACK client through libjack, with one output port per
+// channel, connected to the device's playback ports, whose process callback
+// runs Engine::process() straight into the ports' buffers. Works on jackd
+// and on PipeWire's JACK layer (pw-jack).
 //
 // Why not RtAudio's JACK code (5.2, Debian 12): when the server goes away it
 // closes the stream from a detached thread of its own, which the owner cannot
@@ -23,14 +24,47 @@ namespace {
 
 void silent(const char*) {}
 
+// Audio input ports of `client`'s server other than its own, as
+// "client:port": the physical ones if any are marked, else all.
+std::vector<std::string> jack_playback_ports(jack_client_t* client) {
+  std::vector<std::string> ports;
+  for (unsigned long flags : {0ul + (JackPortIsInput | JackPortIsPhysical), 0ul + JackPortIsInput}) {
+    const char** names = jack_get_ports(client, nullptr, JACK_DEFAULT_AUDIO_TYPE, flags);
+    const std::string self = std::string(jack_get_client_name(client)) + ":";
+    for (const char** p = names; p != nullptr && *p != nullptr; ++p)
+      if (std::string_view(*p).substr(0, self.size()) != self)
+        ports.emplace_back(*p);
+    if (names != nullptr)
+      jack_free(names);
+    if (!ports.empty())
+      break;
+  }
+  return ports;
+}
+
+// The clients (before ':') of `ports`, in order of first appearance.
+std::vector<std::string> clients_of(const std::vector<std::string>& ports) {
+  std::vector<std::string> clients;
+  for (const std::string& p : ports) {
+    const std::string client = p.substr(0, p.find(':'));
+    if (std::find(clients.begin(), clients.end(), client) == clients.end())
+      clients.push_back(client);
+  }
+  return clients;
+}
+
+jack_client_t* open_client(const char* name) {
+  // As RtAudio does: libjack's messages would go to stderr.
+  jack_set_error_function(&silent);
+  jack_set_info_function(&silent);
+  jack_status_t status;
+  return jack_client_open(name, JackNoStartServer, &status);
+}
+
 class JackBackend final : public Backend {
 public:
   JackBackend(Engine& engine, const std::string& device) : engine_(engine) {
-    // As RtAudio does: libjack's messages would go to stderr.
-    jack_set_error_function(&silent);
-    jack_set_info_function(&silent);
-    jack_status_t status;
-    client_ = jack_client_open("ringengine", JackNoStartServer, &status);
+    client_ = open_client("ringengine");
     if (client_ == nullptr)
       throw unavailable("no server running");
     try {
@@ -50,11 +84,6 @@ public:
       jack_deactivate(client_);
     jack_client_close(client_); // after deactivation no callback runs
     client_ = nullptr;
-  }
-
-  bool stopped() const noexcept override { return ended(); }
-  std::string failure() const override {
-    return stopped() ? std::string("Jack: the server shut the client down: ") + end_text() : "";
   }
 
 private:
@@ -77,6 +106,7 @@ private:
         throw unavailable("cannot register port " + name);
       ports_.push_back(port);
     }
+    buffers_.assign(ports_.size(), nullptr);
     jack_set_process_callback(client_, &JackBackend::process, this);
     jack_set_xrun_callback(client_, &JackBackend::xrun, this);
     jack_on_info_shutdown(client_, &JackBackend::shutdown, this);
@@ -84,31 +114,35 @@ private:
       throw unavailable("cannot activate the client");
     // Channel i to the device's i-th playback port, as far as there are
     // ports. A failed connection leaves the stream running, unheard: warn.
+    if (playback.empty())
+      warnings_.add("Jack: the server has no playback ports: the client runs unconnected");
     for (std::size_t i = 0; i < ports_.size() && i < playback.size(); ++i)
       if (jack_connect(client_, jack_port_name(ports_[i]), playback[i].c_str()) != 0)
         warnings_.add("Jack: cannot connect " + std::string(jack_port_name(ports_[i])) +
                       " to " + playback[i]);
-    info_.kind = BackendKind::rtaudio;
-    info_.device = "Jack: " + device_;
+    info_.kind = BackendKind::jack;
+    info_.device = "Jack: " + (device_.empty() ? std::string("(unconnected)") : device_);
     info_.block_frames = jack_get_buffer_size(client_);
+    jack_latency_range_t range{0, 0};
+    jack_port_get_latency_range(ports_.front(), JackPlaybackLatency, &range);
+    info_.latency_frames = range.max;
   }
 
   // The playback ports of the device: the client (before ':') named `wanted`,
-  // or the only one containing it, or with no name the first physical one.
+  // or the only one containing it, or with no name the first. Physical
+  // ports when the server marks any (jackd's system:playback_N), otherwise
+  // every audio input port of another client (PipeWire's JACK layer marks
+  // none physical on a null sink). None at all: no ports, a warning later,
+  // unless a device was named.
   std::vector<std::string> playback_ports(const std::string& wanted) {
-    const char** names =
-        jack_get_ports(client_, nullptr, JACK_DEFAULT_AUDIO_TYPE, JackPortIsInput | JackPortIsPhysical);
-    std::vector<std::string> ports, clients;
-    for (const char** p = names; p != nullptr && *p != nullptr; ++p) {
-      ports.emplace_back(*p);
-      const std::string client = ports.back().substr(0, ports.back().find(':'));
-      if (clients.empty() || clients.back() != client)
-        clients.push_back(client);
+    std::vector<std::string> ports = jack_playback_ports(client_);
+    std::vector<std::string> clients = clients_of(ports);
+    if (clients.empty()) {
+      if (!wanted.empty())
+        throw BackendError(BackendError::Code::no_device,
+                           "output device '" + wanted + "' not found; the server has no playback ports");
+      return {};
     }
-    if (names != nullptr)
-      jack_free(names);
-    if (clients.empty())
-      throw unavailable("the server has no playback ports");
     device_ = match_device(clients, wanted);
     std::vector<std::string> mine;
     for (const std::string& p : ports)
@@ -121,9 +155,9 @@ private:
   static int process(jack_nframes_t frames, void* user) {
     RealtimeScope realtime;
     auto& self = *static_cast<JackBackend*>(user);
-    self.engine_.process(frames);
-    for (jack_port_t* port : self.ports_)
-      std::memset(jack_port_get_buffer(port, frames), 0, frames * sizeof(jack_default_audio_sample_t));
+    for (std::size_t i = 0; i < self.ports_.size(); ++i)
+      self.buffers_[i] = static_cast<float*>(jack_port_get_buffer(self.ports_[i], frames));
+    self.engine_.process(AudioOut{nullptr, self.buffers_.data()}, frames);
     return 0;
   }
 
@@ -139,12 +173,13 @@ private:
     auto& self = *static_cast<JackBackend*>(user);
     const std::string_view why = reason != nullptr ? reason : "";
     self.warnings_.add(why);
-    self.mark_ended(why);
+    self.mark_ended("Jack: the server shut the client down", why);
   }
 
   Engine& engine_;
   jack_client_t* client_ = nullptr;
   std::vector<jack_port_t*> ports_;
+  std::vector<float*> buffers_; // the ports' buffers in this callback
   std::string device_;
 };
 
@@ -152,6 +187,24 @@ private:
 
 std::unique_ptr<Backend> start_jack_backend(Engine& engine, const std::string& device) {
   return std::make_unique<JackBackend>(engine, device);
+}
+
+std::vector<DeviceInfo> list_jack_devices() {
+  jack_client_t* client = open_client("ringengine-probe");
+  if (client == nullptr)
+    throw BackendError(BackendError::Code::unavailable, "no server running");
+  const std::vector<std::string> ports = jack_playback_ports(client);
+  jack_client_close(client);
+  std::vector<DeviceInfo> list;
+  for (const std::string& c : clients_of(ports)) {
+    const auto n = std::count_if(ports.begin(), ports.end(), [&](const std::string& p) {
+      return p.compare(0, c.size() + 1, c + ":") == 0;
+    });
+    list.push_back({"jack", c, static_cast<unsigned int>(n), list.empty()});
+  }
+  if (list.empty())
+    throw BackendError(BackendError::Code::unavailable, "the server has no playback ports");
+  return list;
 }
 
 } // namespace ringengine

@@ -50,7 +50,7 @@ private:
     while (!stopping_.load(std::memory_order_relaxed)) {
       {
         RealtimeScope realtime;
-        engine_.process(frames);
+        engine_.process(AudioOut{}, frames); // computed, heard by no one
       }
       next += period_;
       const auto now = Clock::now();

@@ -1,9 +1,9 @@
-// The RtAudio backend: an output stream whose callback runs process() and
-// writes silence. Built only when Meson finds RtAudio.
+// The RtAudio backend: an output stream whose callback runs process() into
+// RtAudio's interleaved buffer. Serves ALSA (and RtAudio's own PulseAudio
+// code, for comparison: backend 'pulse' is ours); JACK is backend 'jack'.
+// Built with RtAudio when Meson finds it; without, opening it says so.
 //
-// With no API named, the APIs are tried in a fixed order (api_order()), and
-// the first that opens and starts a stream on the wanted device wins. Nothing
-// is printed: RtAudio instances are made per API with stderr warnings off,
+// Nothing is printed: RtAudio instances are made per API with stderr warnings off,
 // an open stream's warnings go to the engine's WarningLog (on_error), and
 // ALSA's own messages are caught by a per-thread handler while we probe.
 #include <cstdarg>
@@ -29,25 +29,7 @@ namespace ringengine {
 
 #ifdef RINGENGINE_HAVE_RTAUDIO
 
-bool have_rtaudio() noexcept { return true; }
-
 namespace {
-
-// JACK first: when a JACK server runs, it is what the user wants for low
-// latency. Then PulseAudio (also PipeWire's Pulse layer), which shares the
-// device with the desktop. ALSA last: it opens the hardware directly and
-// fails when a sound server holds it.
-std::vector<RtAudio::Api> api_order() {
-  std::vector<RtAudio::Api> compiled, order;
-  RtAudio::getCompiledApi(compiled);
-  for (RtAudio::Api api : {RtAudio::UNIX_JACK, RtAudio::LINUX_PULSE, RtAudio::LINUX_ALSA})
-    if (std::find(compiled.begin(), compiled.end(), api) != compiled.end())
-      order.push_back(api);
-  for (RtAudio::Api api : compiled)
-    if (api != RtAudio::RTAUDIO_DUMMY && std::find(order.begin(), order.end(), api) == order.end())
-      order.push_back(api);
-  return order;
-}
 
 // Silences the ALSA library's messages on this thread while alive; its
 // failures reach us anyway, as RtAudio's errors.
@@ -93,20 +75,26 @@ std::vector<OutputDevice> output_devices(RtAudio& audio) {
   return found;
 }
 
-// The APIs to try: the one named, or all in order. Throws on an unknown name.
-std::vector<RtAudio::Api> apis_for(const std::string& api) {
-  std::vector<RtAudio::Api> apis = api_order();
-  if (api.empty())
-    return apis;
-  const RtAudio::Api wanted = RtAudio::getCompiledApiByName(api);
-  if (wanted == RtAudio::UNSPECIFIED || wanted == RtAudio::RTAUDIO_DUMMY) {
-    std::string names;
-    for (RtAudio::Api a : apis)
-      names += (names.empty() ? "" : ", ") + RtAudio::getApiName(a);
+// The RtAudio API named `api`. Throws on a name this build lacks, and on
+// JACK, which backend 'jack' serves: RtAudio 5.2's JACK code closes the
+// stream from a thread of its own when the server shuts down, and prints.
+RtAudio::Api api_by_name(const std::string& api) {
+  if (api == "jack")
     throw BackendError(BackendError::Code::unavailable,
-                       "unknown audio API '" + api + "'; this build has: " + names);
+                       "JACK is served by backend 'jack', not through RtAudio");
+  const RtAudio::Api wanted = RtAudio::getCompiledApiByName(api);
+  std::vector<RtAudio::Api> compiled;
+  RtAudio::getCompiledApi(compiled);
+  if (wanted == RtAudio::UNSPECIFIED || wanted == RtAudio::RTAUDIO_DUMMY ||
+      std::find(compiled.begin(), compiled.end(), wanted) == compiled.end()) {
+    std::string names;
+    for (RtAudio::Api a : compiled)
+      if (a != RtAudio::RTAUDIO_DUMMY && a != RtAudio::UNIX_JACK)
+        names += (names.empty() ? "" : ", ") + RtAudio::getApiName(a);
+    throw BackendError(BackendError::Code::unavailable,
+                       "unknown RtAudio API '" + api + "'; this build has: " + names);
   }
-  return {wanted};
+  return wanted;
 }
 
 class RtAudioBackend;
@@ -148,6 +136,7 @@ public:
   RtAudioBackend(Engine& engine, RtAudio::Api api, const std::string& device)
       : engine_(engine), audio_(api), api_(api) {
     audio_.showWarnings(false);
+    failed_ = RtAudio::getApiDisplayName(api) + ": the stream failed";
     const EngineConfig& c = engine.config();
     channels_ = c.channels;
 
@@ -170,23 +159,13 @@ public:
     }
     if (ended()) {
       stop();
-      throw unavailable(end_text());
+      throw unavailable(end_reason());
     }
     info_.kind = BackendKind::rtaudio;
     info_.device = RtAudio::getApiDisplayName(audio_.getCurrentApi()) + ": " + device_name_;
     info_.block_frames = frames;
   }
   ~RtAudioBackend() override { stop(); }
-
-  // Stopped when the stream failed (see ends_stream), or when RtAudio
-  // closed it itself.
-  bool stopped() const noexcept override { return ended() || !audio_.isStreamOpen(); }
-  std::string failure() const override {
-    const std::string api = RtAudio::getApiDisplayName(api_);
-    if (ended())
-      return api + ": the stream failed: " + end_text();
-    return stopped() ? api + ": the audio server closed the stream" : std::string();
-  }
 
   void stop() noexcept override {
     QuietAlsa quiet;
@@ -218,7 +197,7 @@ private:
     self->warnings_.add(text);
     if ((type != RtAudioError::WARNING && type != RtAudioError::DEBUG_WARNING) ||
         ends_stream(text))
-      self->mark_ended(text); // the first failure's text is the stop reason
+      self->mark_ended(self->failed_, text); // the first failure's text is the reason
   }
 
   // The default output device when `wanted` is empty; otherwise the device
@@ -248,18 +227,20 @@ private:
     RealtimeScope realtime;
     auto& self = *static_cast<RtAudioBackend*>(user);
     t_backend = &self; // RtAudio's warnings on this thread are about this stream
-    std::memset(output, 0, std::size_t{frames} * self.channels_ * sizeof(float));
-    if (self.ended())
+    if (self.ended()) {
+      std::memset(output, 0, std::size_t{frames} * self.channels_ * sizeof(float));
       return 2; // abort: RtAudio would otherwise call again at once, forever
+    }
     if (status & RTAUDIO_OUTPUT_UNDERFLOW)
       self.engine_.note_xrun();
-    self.engine_.process(frames);
+    self.engine_.process(AudioOut{static_cast<float*>(output), nullptr}, frames);
     return 0;
   }
 
   Engine& engine_;
   RtAudio audio_;
   RtAudio::Api api_;
+  std::string failed_; // "<API>: the stream failed", the start of end_reason()
   unsigned int channels_ = 0;
   std::string device_name_;
 };
@@ -268,56 +249,27 @@ private:
 
 std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& api,
                                                const std::string& device) {
-  const std::vector<RtAudio::Api> apis = apis_for(api);
-  if (apis.empty())
-    throw BackendError(BackendError::Code::unavailable, "RtAudio was built without any API");
-
-  // Every API is tried; the error says what each one answered. When one that
-  // answered has no such device, the device is what is missing.
-  std::string reasons;
-  bool no_device = false;
-  for (RtAudio::Api a : apis) {
-    QuietAlsa quiet;
-    try {
-#ifdef RINGENGINE_HAVE_JACK
-      if (a == RtAudio::UNIX_JACK)
-        return start_jack_backend(engine, device);
-#endif
-      return std::make_unique<RtAudioBackend>(engine, a, device);
-    } catch (const BackendError& e) {
-      no_device = no_device || e.code == BackendError::Code::no_device;
-      reasons += (reasons.empty() ? "" : "; ") + RtAudio::getApiDisplayName(a) + ": " + e.what();
-    }
-  }
-  throw BackendError(no_device ? BackendError::Code::no_device : BackendError::Code::unavailable,
-                     reasons);
+  const RtAudio::Api a = api_by_name(api);
+  QuietAlsa quiet;
+  return std::make_unique<RtAudioBackend>(engine, a, device);
 }
 
-std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string& notes) {
+std::vector<DeviceInfo> list_rtaudio_devices(const std::string& api) {
+  const RtAudio::Api a = api_by_name(api);
+  QuietAlsa quiet;
+  RtAudio audio(a);
+  audio.showWarnings(false);
   std::vector<DeviceInfo> list;
-  notes.clear();
-  for (RtAudio::Api a : apis_for(api)) {
-    QuietAlsa quiet;
-    RtAudio audio(a);
-    audio.showWarnings(false);
-    try {
-      for (const OutputDevice& d : output_devices(audio))
-        list.push_back({RtAudio::getApiName(a), d.info.name, d.info.outputChannels,
-                        d.info.isDefaultOutput});
-    } catch (const BackendError& e) {
-      notes += (notes.empty() ? "" : "; ") + RtAudio::getApiDisplayName(a) + ": " + e.what();
-    }
-  }
+  for (const OutputDevice& d : output_devices(audio))
+    list.push_back({RtAudio::getApiName(a), d.info.name, d.info.outputChannels,
+                    d.info.isDefaultOutput});
   return list;
 }
 
 #else
 
-bool have_rtaudio() noexcept { return false; }
-
-std::vector<DeviceInfo> list_output_devices(const std::string&, std::string& notes) {
-  notes = "built without RtAudio";
-  return {};
+std::vector<DeviceInfo> list_rtaudio_devices(const std::string&) {
+  throw BackendError(BackendError::Code::unavailable, "built without RtAudio");
 }
 
 std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const std::string&, const std::string&) {

@@ -1,33 +1,118 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 
+#if defined(__x86_64__)
+#include <xmmintrin.h>
+#endif
+
 namespace ringengine {
 
-Engine::Rings Engine::make_rings(std::size_t capacity) {
-  if (capacity == 0 || capacity > kMaxCapacity)
+namespace {
+
+// Flushes denormals to zero on this thread for the length of a block, and
+// puts the caller's setting back after (an offline caller's thread is not
+// ours to change). Two register moves; no system call.
+class DenormalsOff {
+public:
+#if defined(__x86_64__)
+  DenormalsOff() noexcept : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | kFtzDaz); }
+  ~DenormalsOff() { _mm_setcsr(saved_); }
+
+private:
+  static constexpr unsigned kFtzDaz = 0x8040; // MXCSR: flush-to-zero, denormals-are-zero
+  unsigned saved_;
+#endif
+};
+
+} // namespace
+
+Engine::Rings Engine::make_rings(const EngineConfig& c) {
+  if (c.capacity == 0 || c.capacity > kMaxCapacity)
     throw std::invalid_argument("capacity must be between 1 and 1048576");
-  return {make_ring<Message>(capacity), make_ring<Message>(capacity)};
+  if (c.schedule == 0 || c.schedule > kMaxCapacity)
+    throw std::invalid_argument("schedule must be between 1 and 1048576");
+  if (c.voices > kMaxVoices)
+    throw std::invalid_argument("voices must be between 0 and 4096");
+  if (c.channels == 0 || c.sample_rate == 0)
+    throw std::invalid_argument("channels and sample_rate must be at least 1");
+  return {make_ring<Message>(c.capacity), make_ring<Message>(c.capacity)};
 }
 
-Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config.capacity)) {}
+Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) {}
 
 Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
       sender_{{}, std::move(rings.commands.first), 0},
       receiver_{{}, std::move(rings.replies.second)},
-      audio_{std::move(rings.commands.second), std::move(rings.replies.first), 0} {}
+      audio_{std::move(rings.commands.second),
+             std::move(rings.replies.first),
+             Schedule(config.schedule),
+             std::make_unique<Voice[]>(config.voices),
+             std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
+             std::make_unique<float*[]>(config.channels),
+             std::make_unique<float[]>(kChunk),
+             0} {
+  for (std::uint32_t v = 0; v < config.voices; ++v)
+    audio_.voices[v].init(config.sample_rate);
+  for (std::uint32_t c = 0; c < config.channels; ++c)
+    audio_.planes[c] = &audio_.mix[std::size_t{c} * kChunk];
+}
 
-bool Engine::send_ping(std::uint32_t& seq) noexcept {
+const char* Engine::invalid(const Message& m) const noexcept {
+  switch (m.kind) {
+  case MessageKind::ping:
+    return nullptr;
+  case MessageKind::set_param: {
+    if (m.id >= config_.voices)
+      return "no such voice";
+    const float v = m.value;
+    switch (static_cast<Param>(m.param)) {
+    case Param::freq:
+      return v >= 0 && v <= config_.sample_rate / 2.0f ? nullptr
+                                                       : "freq must be 0 .. sample_rate / 2 Hz";
+    case Param::gain:
+      return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
+    case Param::pan:
+      return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
+    }
+    return "no such parameter";
+  }
+  case MessageKind::none:
+  case MessageKind::pong:
+    break;
+  }
+  return "not a command kind";
+}
+
+bool Engine::send(Message& m) noexcept {
   std::lock_guard guard(sender_.lock);
-  if (!sender_.commands.try_push(Message::ping(sender_.next_seq))) {
-    bump(pings_rejected_, 1);
+  const bool ping = m.kind == MessageKind::ping;
+  if (ping)
+    m.id = sender_.next_seq;
+  if (!sender_.commands.try_push(m)) {
+    bump(commands_rejected_, 1);
+    if (ping)
+      bump(pings_rejected_, 1);
     return false;
   }
-  seq = sender_.next_seq++;
-  bump(pings_sent_, 1);
+  bump(commands_sent_, 1);
+  if (ping) {
+    ++sender_.next_seq;
+    bump(pings_sent_, 1);
+  }
+  return true;
+}
+
+bool Engine::send_ping(std::uint32_t& seq) noexcept {
+  Message m = Message::ping(0);
+  if (!send(m))
+    return false;
+  seq = m.id;
   return true;
 }
 
@@ -49,6 +134,8 @@ std::size_t Engine::send_pings(std::size_t n, std::uint32_t& first_seq) noexcept
   }
   bump(pings_sent_, sent);
   bump(pings_rejected_, n - sent);
+  bump(commands_sent_, sent);
+  bump(commands_rejected_, n - sent);
   return sent;
 }
 
@@ -56,19 +143,80 @@ bool Engine::try_recv(Message& out) noexcept {
   std::lock_guard guard(receiver_.lock);
   if (!receiver_.replies.try_pop(out))
     return false;
-  bump(pongs_received_, 1);
+  if (out.kind == MessageKind::pong)
+    bump(pongs_received_, 1);
   return true;
 }
 
 std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
   std::lock_guard guard(receiver_.lock);
   const std::size_t k = receiver_.replies.try_pop_bulk(out, n);
-  bump(pongs_received_, k);
+  std::uint64_t pongs = 0;
+  for (std::size_t i = 0; i < k; ++i)
+    pongs += out[i].kind == MessageKind::pong;
+  bump(pongs_received_, pongs);
   return k;
 }
 
-void Engine::process(std::uint32_t frames) noexcept {
+void Engine::dispatch(const Message& m, std::uint32_t offset) noexcept {
+  switch (m.kind) {
+  case MessageKind::ping:
+    bump(pings_handled_, 1);
+    if (audio_.replies.try_push(Message::pong(m.id, audio_.position + offset)))
+      bump(pongs_sent_, 1);
+    else
+      bump(pongs_dropped_, 1);
+    return;
+  case MessageKind::set_param:
+    // Checked on the control side (invalid()); checked again here because
+    // the ring is the audio thread's boundary and a bad index would write
+    // out of bounds.
+    if (m.id < config_.voices && m.param < kParamCount) {
+      audio_.voices[m.id].set(static_cast<Param>(m.param), m.value, m.ramp);
+      return;
+    }
+    break;
+  case MessageKind::none:
+  case MessageKind::pong:
+    break;
+  }
+  bump(unhandled_, 1);
+}
+
+void Engine::admit(const Message& m) noexcept {
+  const std::uint64_t now = audio_.position;
+  if (m.frame == kFrameNext || m.frame <= now) {
+    if (m.frame < now)
+      bump(late_, 1);
+    dispatch(m, 0);
+  } else if (!audio_.schedule.push(m)) {
+    bump(dropped_, 1);
+  }
+}
+
+void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) noexcept {
+  const std::uint32_t channels = config_.channels;
+  float* const* mix = audio_.planes.get();
+  for (std::uint32_t c = 0; c < channels; ++c)
+    std::memset(mix[c], 0, n * sizeof(float));
+  Voice* voices = audio_.voices.get();
+  for (std::uint32_t v = 0; v < config_.voices; ++v)
+    voices[v].render(mix, channels, n, audio_.scratch.get());
+
+  if (out.planes != nullptr) {
+    for (std::uint32_t c = 0; c < channels; ++c)
+      std::memcpy(out.planes[c] + offset, mix[c], n * sizeof(float));
+  } else if (out.interleaved != nullptr) {
+    float* to = out.interleaved + std::size_t{offset} * channels;
+    for (std::uint32_t i = 0; i < n; ++i)
+      for (std::uint32_t c = 0; c < channels; ++c)
+        *to++ = mix[c][i];
+  }
+}
+
+void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
   const std::uint64_t start = clock_.now();
+  DenormalsOff denormals_off;
 #ifdef RINGENGINE_TEST_HOOKS
   switch (inject_.exchange(Violation::none, std::memory_order_relaxed)) {
   case Violation::allocate: {
@@ -84,32 +232,34 @@ void Engine::process(std::uint32_t frames) noexcept {
     break;
   }
 #endif
+  // The commands sent before this block: at most one ring's worth, so a
+  // control side that keeps pushing cannot hold the audio thread here.
   constexpr std::size_t kBatch = 64;
   Message batch[kBatch];
-  std::uint64_t handled = 0, sent = 0;
-  // At most one ring's worth per block: a control side that keeps pushing
-  // cannot hold the audio thread here.
   for (std::size_t budget = config_.capacity; budget > 0;) {
     const std::size_t want = std::min(kBatch, budget);
     const std::size_t n = audio_.commands.try_pop_bulk(batch, want);
-    // Answer in place: each ping's slot becomes its pong.
-    std::size_t pongs = 0;
     for (std::size_t i = 0; i < n; ++i)
-      if (batch[i].kind == MessageKind::ping)
-        batch[pongs++] = Message::pong(batch[i].seq, audio_.position);
-    handled += pongs;
-    sent += audio_.replies.try_push_bulk(batch, pongs);
+      admit(batch[i]);
     budget -= n;
     if (n < want)
       break;
   }
+
+  // The block, cut at each scheduled command's frame.
+  const std::uint64_t first = audio_.position;
+  std::uint32_t done = 0;
+  while (done < frames) {
+    while (audio_.schedule.next_frame() <= first + done)
+      dispatch(audio_.schedule.pop(), done);
+    const std::uint64_t until = std::min<std::uint64_t>(audio_.schedule.next_frame() - first,
+                                                        frames);
+    const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(until - done, kChunk));
+    render(out, done, n);
+    done += n;
+  }
   audio_.position += frames;
 
-  if (handled != 0) {
-    bump(pings_handled_, handled);
-    bump(pongs_sent_, sent);
-    bump(pongs_dropped_, handled - sent);
-  }
   bump(frames_, frames);
   bump(callbacks_, 1);
   const std::uint64_t elapsed = clock_.now() - start;
@@ -121,10 +271,12 @@ void Engine::note_xrun() noexcept { bump(xruns_, 1); }
 
 EngineStats Engine::stats() const noexcept {
   constexpr auto r = std::memory_order_relaxed;
-  return {callbacks_.load(r),     frames_.load(r),        pings_sent_.load(r),
-          pings_rejected_.load(r), pings_handled_.load(r), pongs_sent_.load(r),
-          pongs_dropped_.load(r),  pongs_received_.load(r), xruns_.load(r),
-          clock_.to_ns(max_callback_ticks_.load(r))};
+  return {callbacks_.load(r),      frames_.load(r),          pings_sent_.load(r),
+          pings_rejected_.load(r), pings_handled_.load(r),   pongs_sent_.load(r),
+          pongs_dropped_.load(r),  pongs_received_.load(r),  xruns_.load(r),
+          clock_.to_ns(max_callback_ticks_.load(r)),
+          commands_sent_.load(r),  commands_rejected_.load(r), late_.load(r),
+          dropped_.load(r),        unhandled_.load(r)};
 }
 
 } // namespace ringengine

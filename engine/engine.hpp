@@ -1,11 +1,12 @@
 // The Engine: a command ring (control side -> audio thread), a reply ring
-// (audio thread -> control side), and the audio thread's process() that
-// drains the commands and answers them.
+// (audio thread -> control side), a pool of voices, and the audio thread's
+// process() that takes the commands, applies each at its frame, renders the
+// voices into the block, and answers.
 //
 // Two sides, two sets of rules:
-// - Control side (send_*, recv_*, stats): any thread. Callers of the same
-//   direction are serialized by a control-side mutex that the audio thread
-//   never takes, so the audio thread never waits for them.
+// - Control side (send*, recv*, stats, frame): any thread. Callers of the
+//   same direction are serialized by a control-side mutex that the audio
+//   thread never takes, so the audio thread never waits for them.
 // - Audio side (process, note_xrun): one thread at a time, the backend's.
 //   Wait-free: no allocation, no lock, no system call.
 #pragma once
@@ -13,23 +14,30 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 
 #include "message.hpp"
+#include "schedule.hpp"
 #include "spsc_ring.hpp"
 #include "tick_clock.hpp"
+#include "voice.hpp"
 
 namespace ringengine {
 
+// The defaults are the C ABI's (engine_config_init); capi/ asserts it.
 struct EngineConfig {
   std::size_t capacity = 1024; // messages per ring, exactly
   std::uint32_t sample_rate = 48000;
   std::uint32_t block_frames = 256;
   std::uint32_t channels = 2;
+  std::uint32_t voices = 32;     // voices in the pool
+  std::size_t schedule = 1024;   // commands held for future frames
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
-// one instant (a block may finish between two reads).
+// one instant (a block may finish between two reads). The C ABI's
+// engine_stats begins with these fields, in this order (capi/ asserts it).
 struct EngineStats {
   std::uint64_t callbacks;       // blocks processed
   std::uint64_t frames;          // frames processed
@@ -41,25 +49,49 @@ struct EngineStats {
   std::uint64_t pongs_received;  // pongs taken by the control side
   std::uint64_t xruns;           // under/overruns the backend reported
   std::uint64_t max_callback_ns; // longest process() so far
+  std::uint64_t commands_sent;     // commands of every kind accepted by the ring
+  std::uint64_t commands_rejected; // commands of every kind refused: ring full
+  std::uint64_t late;      // commands whose frame had passed: applied at a block's start
+  std::uint64_t dropped;   // commands for a later frame that the full schedule refused
+  std::uint64_t unhandled; // commands of a kind the audio thread does not know
+};
+
+// The block's output, as the backend has it: interleaved (frame i, channel
+// c at interleaved[i * channels + c]) or planar (channel c at planes[c]).
+// Neither: the block is computed and discarded.
+struct AudioOut {
+  float* interleaved = nullptr;
+  float* const* planes = nullptr;
 };
 
 class Engine {
 public:
-  // Largest capacity accepted: 2^20 messages, 16 MiB per ring.
+  // Largest capacity (and schedule) accepted: 2^20 messages.
   static constexpr std::size_t kMaxCapacity = std::size_t{1} << 20;
+  static constexpr std::uint32_t kMaxVoices = 4096;
+  // The longest stretch rendered at once; longer blocks are cut up.
+  static constexpr std::uint32_t kChunk = 256;
 
-  // Allocates both rings. Throws std::invalid_argument on a capacity of 0 or
-  // above kMaxCapacity, std::bad_alloc when memory runs out.
+  // Allocates the rings, the schedule and the voices. Throws
+  // std::invalid_argument on a size out of range, std::bad_alloc when
+  // memory runs out.
   explicit Engine(const EngineConfig& config);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   const EngineConfig& config() const noexcept { return config_; }
 
+  // Why `m` is not a command this engine can take (nullptr: it can): an
+  // unknown kind, a voice or parameter out of range, a NaN. Thread: any.
+  const char* invalid(const Message& m) const noexcept;
+
   // Control side. Thread: any. Blocks only while another thread is inside
   // a send call; never waits on the audio thread.
-  // Pushes a ping; its sequence number goes to `seq`. False when the command
-  // ring is full: the ping is dropped and counted in pings_rejected.
+  // Pushes a command (checked with invalid() first: the caller's job); a
+  // ping gets the next sequence number in m.id. False when the command ring
+  // is full: the command is dropped and counted.
+  [[nodiscard]] bool send(Message& m) noexcept;
+  // Pushes a ping to be answered at the next block; its number goes to `seq`.
   [[nodiscard]] bool send_ping(std::uint32_t& seq) noexcept;
   // Pushes up to n pings with consecutive sequence numbers from `first_seq`;
   // returns how many went in. The rest are counted in pings_rejected.
@@ -73,12 +105,16 @@ public:
   std::size_t recv_many(Message* out, std::size_t n) noexcept;
 
   // Audio side. Thread: the audio thread only, one call at a time.
-  // Non-blocking: wait-free. Handles the commands waiting at the start of
-  // the block (at most one ring's worth), answers each ping with a pong
-  // stamped with this block's first frame, then advances the position.
-  void process(std::uint32_t frames) noexcept;
+  // Non-blocking: wait-free. Takes the commands waiting at the start of the
+  // block (at most one ring's worth), applies each at its frame (the
+  // block is split there), renders the voices into `out`, answers, then
+  // advances the position by `frames`.
+  void process(const AudioOut& out, std::uint32_t frames) noexcept;
   // Audio side. Counts an under/overrun reported by the backend.
   void note_xrun() noexcept;
+
+  // The engine's position: frames processed so far. Thread: any.
+  std::uint64_t frame() const noexcept { return frames_.load(std::memory_order_relaxed); }
 
   // Thread: any. Non-blocking.
   EngineStats stats() const noexcept;
@@ -95,8 +131,17 @@ private:
   struct Rings {
     Ends commands, replies;
   };
-  static Rings make_rings(std::size_t capacity);
+  static Rings make_rings(const EngineConfig& config);
   Engine(const EngineConfig& config, Rings rings);
+
+  // Audio side: the one place a command takes effect, at `offset` frames
+  // into the current block.
+  void dispatch(const Message& m, std::uint32_t offset) noexcept;
+  // Audio side: a command just taken from the ring goes to dispatch() now
+  // or to the schedule.
+  void admit(const Message& m) noexcept;
+  // Audio side: renders frames [offset, offset + n) of the block, n <= kChunk.
+  void render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) noexcept;
 
   // Single writer per counter, so increments need no read-modify-write.
   static void bump(std::atomic<std::uint64_t>& c, std::uint64_t by) noexcept {
@@ -106,7 +151,8 @@ private:
   const EngineConfig config_;
   const TickClock clock_; // times process() for max_callback_ns
 
-  // The ends of both rings, grouped by the thread that owns them.
+  // The ends of both rings and the audio thread's state, grouped by the
+  // thread that owns them.
   struct Sender {
     std::mutex lock;
     Producer<Message> commands;
@@ -119,7 +165,12 @@ private:
   struct Audio {
     Consumer<Message> commands;
     Producer<Message> replies;
-    std::uint64_t position = 0; // frames processed so far
+    Schedule schedule;
+    std::unique_ptr<Voice[]> voices;
+    std::unique_ptr<float[]> mix;       // channels planes of kChunk frames
+    std::unique_ptr<float*[]> planes;   // into mix
+    std::unique_ptr<float[]> scratch;   // kChunk frames, for one voice
+    std::uint64_t position = 0;         // frames processed before this block
   };
   alignas(kCacheLine) Sender sender_;
   alignas(kCacheLine) Receiver receiver_;
@@ -129,9 +180,9 @@ private:
   // the audio thread) and only read elsewhere; nothing is published by them.
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
-      max_callback_ticks_{0};
-  alignas(kCacheLine) std::atomic<std::uint64_t> pings_sent_{0},
-      pings_rejected_{0};
+      max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0};
+  alignas(kCacheLine) std::atomic<std::uint64_t> pings_sent_{0}, pings_rejected_{0},
+      commands_sent_{0}, commands_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
 #ifdef RINGENGINE_TEST_HOOKS
   std::atomic<Violation> inject_{Violation::none};

@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "engine_recv: %s\n", engine_strerror(rc));
             break;
         }
-        printf("ping %lld -> pong %u at frame %llu\n", (long long)seq, (unsigned)pong.seq,
+        printf("ping %lld -> pong %u at frame %llu\n", (long long)seq, (unsigned)pong.id,
                (unsigned long long)pong.frame);
     }
     engine_destroy(e);

@@ -3,13 +3,14 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 """
 
 CDEF = """
-#define ENGINE_VERSION_MAJOR 0
-#define ENGINE_VERSION_MINOR 2
+#define ENGINE_VERSION_MAJOR 1
+#define ENGINE_VERSION_MINOR 0
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 200
+#define ENGINE_VERSION_NUMBER 10000
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
+#define ENGINE_MAX_VOICES 4096
 
 #define ENGINE_DEVICE_NAME_MAX 128
 #define ENGINE_NOTE_MAX 256
@@ -36,19 +37,33 @@ typedef enum engine_backend {
     ENGINE_BACKEND_AUTO = 0,
     ENGINE_BACKEND_RTAUDIO = 1,
     ENGINE_BACKEND_NULL = 2,
-    ENGINE_BACKEND_OFFLINE = 3
+    ENGINE_BACKEND_OFFLINE = 3,
+    ENGINE_BACKEND_JACK = 4,
+    ENGINE_BACKEND_PULSE = 5
 } engine_backend;
 
 typedef enum engine_message_kind {
     ENGINE_MSG_NONE = 0,
     ENGINE_MSG_PING = 1,
-    ENGINE_MSG_PONG = 2
+    ENGINE_MSG_PONG = 2,
+    ENGINE_MSG_SET_PARAM = 3
 } engine_message_kind;
 
+typedef enum engine_param {
+    ENGINE_PARAM_FREQ = 0,
+    ENGINE_PARAM_GAIN = 1,
+    ENGINE_PARAM_PAN = 2
+} engine_param;
+
+enum { ENGINE_AT_NEXT = -1 };
+
 typedef struct engine_message {
-    uint32_t kind;
-    uint32_t seq;
+    uint16_t kind;
+    uint16_t param;
+    uint32_t id;
     uint64_t frame;
+    float value;
+    uint32_t ramp;
 } engine_message;
 
 typedef struct engine_config {
@@ -60,6 +75,9 @@ typedef struct engine_config {
     uint32_t channels;
     const char *device;
     const char *api;
+
+    uint32_t voices;
+    uint32_t schedule;
 } engine_config;
 
 typedef struct engine_stats {
@@ -73,7 +91,11 @@ typedef struct engine_stats {
     uint64_t pongs_received;
     uint64_t xruns;
     uint64_t max_callback_ns;
-
+    uint64_t commands_sent;
+    uint64_t commands_rejected;
+    uint64_t late;
+    uint64_t dropped;
+    uint64_t unhandled;
     uint64_t warnings;
     uint64_t warnings_dropped;
 } engine_stats;
@@ -99,6 +121,8 @@ typedef struct engine_info {
     uint32_t channels;
     char device[128];
     char note[256];
+    uint32_t voices;
+    uint32_t latency_frames;
 } engine_info;
 
 unsigned int engine_version_number(void);
@@ -121,9 +145,14 @@ int engine_close(engine *e);
 
 void engine_destroy(engine *e);
 
+int64_t engine_send(engine *e, const engine_message *m);
+
 int64_t engine_send_ping(engine *e);
 
 int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
+                     uint32_t ramp);
 
 int engine_try_recv(engine *e, engine_message *out);
 
@@ -132,6 +161,10 @@ int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *cou
 int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 
 int engine_process(engine *e, uint32_t frames);
+
+int engine_render(engine *e, float *out, uint64_t frames);
+
+int engine_get_frame(engine *e, uint64_t *out);
 
 int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
 

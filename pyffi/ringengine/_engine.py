@@ -3,18 +3,28 @@ import platform
 import struct
 import threading
 import time
-from functools import partial
 from typing import NamedTuple
 
 from ._errors import EngineClosedError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
 
-BACKENDS = {
-    "auto": lib.ENGINE_BACKEND_AUTO,
-    "rtaudio": lib.ENGINE_BACKEND_RTAUDIO,
-    "null": lib.ENGINE_BACKEND_NULL,
-    "offline": lib.ENGINE_BACKEND_OFFLINE,
-}
+def _backends():
+    """{name: engine_backend} from the library's own names."""
+    names = {}
+    for value in range(64):
+        name = ffi.string(lib.engine_backend_name(value)).decode()
+        if name == "unknown":
+            return names
+        names[name] = value
+    return names
+
+
+#: The backends, by name: the values of the C enum engine_backend.
+BACKENDS = _backends()
+
+#: The voice parameters set_param() takes, by name: engine_param.
+PARAMS = {"freq": lib.ENGINE_PARAM_FREQ, "gain": lib.ENGINE_PARAM_GAIN,
+          "pan": lib.ENGINE_PARAM_PAN}
 
 _STATES = {lib.ENGINE_STATE_RUNNING: "running", lib.ENGINE_STATE_STOPPED: "stopped",
            lib.ENGINE_STATE_CLOSED: "closed"}
@@ -78,27 +88,41 @@ def _check_query(rc):
         raise error(rc, "query_devices", ffi.string(lib.engine_last_error()).decode())
 
 
-class Stats(NamedTuple):
-    """Counters since the engine started (see engine_stats in ringengine.h)."""
-    callbacks: int
-    frames: int
-    pings_sent: int
-    pings_rejected: int
-    pings_handled: int
-    pongs_sent: int
-    pongs_dropped: int
-    pongs_received: int
-    xruns: int
-    max_callback_ns: int
-    warnings: int
-    warnings_dropped: int
+#: Counters since the engine started: the fields of engine_stats in
+#: ringengine.h, in its order (built from the C declaration, so the two
+#: cannot drift).
+Stats = NamedTuple("Stats", [(name, int) for name, _ in ffi.typeof("engine_stats").fields])
 
 
-_new_pong = tuple.__new__  # Pong(seq, frame) without the Python-level __new__
-_make_pong = partial(_new_pong, Pong)
-# (seq, frame) of each engine_message: skip the 4-byte kind.
-_SEQ_FRAME = struct.Struct("=4xIQ")
-assert _SEQ_FRAME.size == ffi.sizeof("engine_message")
+# -- replies ----------------------------------------------------------------
+# Each reply kind, its NamedTuple, built from the message's (id, frame): the
+# one table that decodes the reply ring. A new kind is a line here.
+_new = tuple.__new__  # a NamedTuple without the Python-level __new__
+_REPLIES = {
+    lib.ENGINE_MSG_PONG: Pong,
+}
+
+
+def _reply(kind, id_, frame):
+    return _new(_REPLIES[kind], (id_, frame))
+
+
+def _defaults():
+    config = ffi.new("engine_config *")
+    lib.engine_config_init(config)
+    return config
+
+
+#: engine_config_init()'s defaults: the library's, not a copy kept here.
+DEFAULTS = {name: getattr(_defaults(), name)
+            for name in ("capacity", "sample_rate", "block_frames", "channels", "voices",
+                         "schedule")}
+
+
+# (kind, id, frame) of each engine_message: the bytes cffi exposes.
+_KIND_ID_FRAME = struct.Struct("=H2xIQ8x")
+assert _KIND_ID_FRAME.size == ffi.sizeof("engine_message")
+_MESSAGE_SIZE = _KIND_ID_FRAME.size
 # Bulk receives: on CPython, per-element work in C (struct, memoryview) is
 # fastest; on PyPy, a plain loop over the cffi structs, which its JIT compiles.
 _PYPY = platform.python_implementation() == "PyPy"
@@ -136,22 +160,36 @@ class AudioEngine:
 
     Parameters
     ----------
-    backend : {'auto', 'rtaudio', 'null', 'offline'}
-        'auto' opens an RtAudio output stream when one can be opened and falls
-        back to 'null' otherwise (`note` says why). 'null' runs a thread paced
-        by the clock, no device needed. 'offline' runs nothing by itself: call
-        `process()` to run each block.
+    backend : {'auto', 'jack', 'pulse', 'rtaudio', 'null', 'offline'}
+        'auto' opens the first audio server that answers, JACK, then
+        PulseAudio (or PipeWire's Pulse layer), then ALSA, and falls back to
+        'null' otherwise (`note` says why). 'jack' is a JACK client (jackd or
+        PipeWire-JACK); 'pulse' a PulseAudio stream at block latency;
+        'rtaudio' an RtAudio stream on ALSA (or, with api='pulse', RtAudio's
+        own PulseAudio code). 'null' runs a thread paced by the clock, no
+        device needed. 'offline' runs nothing by itself: call `process()` or
+        `render()` to run blocks.
     device : str, optional
         Output device name, or a substring matching exactly one device.
         Default: the default output device.
     capacity : int
-        Messages each ring holds, exactly (1 to 1048576).
+        Messages each ring holds, exactly (1 to 1048576). Default 1024.
     sample_rate, block_frames, channels : int
-        The stream asked of the backend. The backend may grant another block
-        size; `block_frames` tells what it granted.
+        The stream asked of the backend (default 48000 Hz, 256 frames, 2
+        channels). The backend may grant another block size;
+        `block_frames` tells what it granted.
     api : {'jack', 'pulse', 'alsa'}, optional
-        The RtAudio API to use. Default: the environment variable
+        With 'auto', the one server API to try; with 'rtaudio', RtAudio's
+        API ('alsa' by default). Default: the environment variable
         RINGENGINE_API, and when that is unset, each in that order.
+    voices : int
+        Voices in the pool, allocated now (0 to 4096). Default 32.
+    schedule : int
+        Commands for later frames the audio thread can hold (1 to 1048576);
+        more are dropped and counted in `stats.dropped`. Default 1024.
+
+    Defaults are the library's own (engine_config_init), listed in
+    `ringengine.DEFAULTS`.
 
     Raises
     ------
@@ -168,22 +206,25 @@ class AudioEngine:
     engine raise EngineClosedError.
     """
 
-    def __init__(self, backend="auto", device=None, capacity=1024, sample_rate=48000,
-                 block_frames=256, channels=2, api=None):
+    def __init__(self, backend="auto", device=None, capacity=None, sample_rate=None,
+                 block_frames=None, channels=None, api=None, voices=None, schedule=None):
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
                 "backend must be one of %s, not %r" % (", ".join(BACKENDS), backend))
-        config = ffi.new("engine_config *")
-        lib.engine_config_init(config)
+        config = _defaults()
         config.backend = BACKENDS[backend]
-        for name, value in (("capacity", capacity), ("sample_rate", sample_rate),
-                            ("block_frames", block_frames), ("channels", channels)):
+        for name, value, least in (("capacity", capacity, 1), ("sample_rate", sample_rate, 1),
+                                   ("block_frames", block_frames, 1),
+                                   ("channels", channels, 1), ("voices", voices, 0),
+                                   ("schedule", schedule, 1)):
+            if value is None:
+                continue
             if isinstance(value, bool):  # an int to Python, never meant as one here
                 raise InvalidArgumentError(
                     lib.ENGINE_ERR_INVALID,
                     "%s must be a positive integer, not %r" % (name, value))
-            setattr(config, name, _uint32(name, value, 1))
+            setattr(config, name, _uint32(name, value, least))
         # Kept referenced until engine_create has copied them.
         keep = []
         for field, text in (("device", device), ("api", api)):
@@ -214,6 +255,13 @@ class AudioEngine:
         self.sample_rate = info.sample_rate
         self.block_frames = info.block_frames
         self.channels = info.channels
+        #: Voices in the pool: set_param() takes 0 .. voices - 1.
+        self.voices = info.voices
+        #: The output latency the backend reports, in seconds (as
+        #: python-sounddevice's Stream.latency): JACK's playback port
+        #: latency, the PulseAudio server's buffer for the stream; 0 for
+        #: 'null' and 'offline'.
+        self.latency = info.latency_frames / info.sample_rate
 
     # -- commands ---------------------------------------------------------
 
@@ -250,6 +298,63 @@ class AudioEngine:
             raise error(rc, "send_pings")
         return out[0], out[1]
 
+    def set_param(self, voice, name, value, at=None, ramp=0):
+        """Sets a voice's parameter at an exact frame, without waiting.
+
+        Parameters
+        ----------
+        voice : int
+            0 .. voices - 1.
+        name : {'freq', 'gain', 'pan'}
+            'freq' in Hz, 0 (silence, the default) .. sample_rate / 2;
+            'gain' linear, 0 .. 16 (default 1); 'pan' -1 (left) .. +1
+            (right), a balance (default 0: both sides in full).
+        value : float
+        at : int, optional
+            The engine frame (see `frame`) at which the change takes effect,
+            exactly, also in the middle of a block. None: the start of the
+            next block. A frame that has passed when the audio thread takes
+            the command is applied at the start of that block and counted in
+            `stats.late`.
+        ramp : int
+            Frames over which the value moves linearly from where it is to
+            `value`, starting at `at`. 0: at once.
+
+        Raises
+        ------
+        InvalidArgumentError
+            An unknown voice or parameter, a value out of range or NaN.
+        RingFullError
+            The command ring is full: the command was dropped and counted in
+            `stats.commands_rejected`.
+        """
+        param = PARAMS.get(name)
+        if param is None:
+            raise InvalidArgumentError(
+                lib.ENGINE_ERR_INVALID,
+                "name must be one of %s, not %r" % (", ".join(PARAMS), name))
+        if at is None:
+            at = lib.ENGINE_AT_NEXT
+        elif isinstance(at, bool) or not isinstance(at, int) or not 0 <= at < 2**63:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "at must be None or a frame >= 0, not %r" % (at,))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "value must be a number, not %r" % (value,))
+        rc = lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value, at,
+                                  _uint32("ramp", ramp, 0))
+        if rc:
+            raise error(rc, "set_param", ffi.string(lib.engine_last_error()).decode()
+                        if rc == lib.ENGINE_ERR_INVALID else "")
+
+    @property
+    def frame(self):
+        """The engine's position: the frames processed so far. A command
+        `at` this frame or earlier is late."""
+        out = ffi.new("uint64_t *")
+        _check(lib.engine_get_frame(self._h, out), "frame")
+        return out[0]
+
     # -- replies ----------------------------------------------------------
 
     def try_recv(self):
@@ -260,7 +365,7 @@ class AudioEngine:
             if rc == lib.ENGINE_EMPTY:
                 return None
             raise error(rc, "try_recv")
-        return _new_pong(Pong, (m.seq, m.frame))
+        return _new(_REPLIES[m.kind], (m.id, m.frame))
 
     def recv(self, timeout=None):
         """Waits for the next Pong and returns it.
@@ -295,7 +400,7 @@ class AudioEngine:
                 slice_us = max(0, min(_RECV_SLICE_US, int(left * 1e6)))
             rc = lib.engine_recv(self._h, m, slice_us)
             if rc == lib.ENGINE_OK:
-                return _new_pong(Pong, (m.seq, m.frame))
+                return _new(_REPLIES[m.kind], (m.id, m.frame))
             if rc == lib.ENGINE_ERR_BACKEND:
                 raise error(rc, "recv", "the audio stopped: " + self.stop_reason)
             if rc != lib.ENGINE_ERR_TIMEOUT:
@@ -318,8 +423,9 @@ class AudioEngine:
         (empty when none is waiting). Never blocks."""
         buf, n = self._recv_bulk(max_count)
         if _PYPY:
-            return [_new_pong(Pong, (buf[i].seq, buf[i].frame)) for i in range(n)]
-        return list(map(_make_pong, _SEQ_FRAME.iter_unpack(ffi.buffer(buf, 16 * n))))
+            return [_reply(buf[i].kind, buf[i].id, buf[i].frame) for i in range(n)]
+        return [_reply(*fields)
+                for fields in _KIND_ID_FRAME.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
 
     def recv_many_columns(self, max_count=1024):
         """Takes up to `max_count` waiting pongs in one call, as columns.
@@ -333,11 +439,11 @@ class AudioEngine:
         """
         buf, n = self._recv_bulk(max_count)
         if _PYPY:
-            return [buf[i].seq for i in range(n)], [buf[i].frame for i in range(n)]
-        view = memoryview(ffi.buffer(buf, 16 * n))
-        # engine_message as 32-bit words: kind, seq, frame (2 words); as
-        # 64-bit words: (kind, seq), frame.
-        return view.cast("I")[1::4].tolist(), view.cast("Q")[1::2].tolist()
+            return [buf[i].id for i in range(n)], [buf[i].frame for i in range(n)]
+        view = memoryview(ffi.buffer(buf, _MESSAGE_SIZE * n))
+        # engine_message as 32-bit words: (kind, param), id, frame (2 words),
+        # value, ramp; as 64-bit words: (kind, param, id), frame, (value, ramp).
+        return view.cast("I")[1::6].tolist(), view.cast("Q")[1::3].tolist()
 
     # -- offline backend --------------------------------------------------
 
@@ -357,6 +463,29 @@ class AudioEngine:
         rc = lib.engine_process(self._h, _uint32("frames", frames, 1))
         if rc:
             raise error(rc, "process")
+
+    def render(self, frames):
+        """Runs `frames` frames in blocks of `block_frames` (the last may be
+        shorter) on the calling thread and returns what the engine played.
+        Only for backend='offline'. Needs numpy.
+
+        Returns
+        -------
+        numpy.ndarray
+            float32, shape (frames, channels), unclipped: voices are summed,
+            and a sum above 1.0 stays above 1.0. The same commands give the
+            same samples, bit for bit.
+        """
+        import numpy  # only render() needs it
+
+        if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "frames must be an integer >= 0, not %r" % (frames,))
+        out = numpy.zeros((frames, self.channels), dtype=numpy.float32)
+        rc = lib.engine_render(self._h, ffi.from_buffer("float[]", out), frames)
+        if rc:
+            raise error(rc, "render")
+        return out
 
     # -- inspection -------------------------------------------------------
 

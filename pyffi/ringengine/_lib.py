@@ -21,7 +21,7 @@ ffi = FFI()
 ffi.cdef(CDEF)
 
 ENV_VAR = "RINGENGINE_LIBRARY"
-ABI_MAJOR = 0  # ENGINE_VERSION_MAJOR of the header this package was written for
+ABI_MAJOR = 1  # ENGINE_VERSION_MAJOR of the header this package was written for
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _BUILD_TREE = os.path.normpath(os.path.join(_HERE, os.pardir, os.pardir, "build", "capi"))

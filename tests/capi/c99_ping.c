@@ -34,11 +34,11 @@ int main(void) {
         fprintf(stderr, "ping/pong: %s\n", engine_strerror(rc));
         return 1;
     }
-    if (reply.kind != ENGINE_MSG_PONG || (int64_t)reply.seq != seq || reply.frame != 64) {
+    if (reply.kind != ENGINE_MSG_PONG || (int64_t)reply.id != seq || reply.frame != 64) {
         fprintf(stderr, "bad pong: kind %u seq %u frame %lu\n", (unsigned)reply.kind,
-                (unsigned)reply.seq, (unsigned long)reply.frame);
+                (unsigned)reply.id, (unsigned long)reply.frame);
         return 1;
     }
-    printf("pong %u at frame %lu\n", (unsigned)reply.seq, (unsigned long)reply.frame);
+    printf("pong %u at frame %lu\n", (unsigned)reply.id, (unsigned long)reply.frame);
     return 0;
 }

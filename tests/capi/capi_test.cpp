@@ -91,7 +91,7 @@ TEST(CApiTest, CreateRejectsBadConfigurationsAndSaysWhy) {
   const Case cases[] = {
       {"size", [](engine_config& c) { c.size = 12; }},
       {"size", [](engine_config& c) { c.size = sizeof(engine_config) + 8; }},
-      {"backend", [](engine_config& c) { c.backend = 4; }},
+      {"backend", [](engine_config& c) { c.backend = 6; }},
       {"capacity", [](engine_config& c) { c.capacity = 0; }},
       {"capacity", [](engine_config& c) { c.capacity = ENGINE_MAX_CAPACITY + 1; }},
       {"capacity", [](engine_config& c) { c.capacity = 0xffffffffu; }},
@@ -100,6 +100,9 @@ TEST(CApiTest, CreateRejectsBadConfigurationsAndSaysWhy) {
       {"block_frames", [](engine_config& c) { c.block_frames = 1u << 20; }},
       {"channels", [](engine_config& c) { c.channels = 0; }},
       {"channels", [](engine_config& c) { c.channels = 65; }},
+      {"voices", [](engine_config& c) { c.voices = ENGINE_MAX_VOICES + 1; }},
+      {"schedule", [](engine_config& c) { c.schedule = 0; }},
+      {"schedule", [](engine_config& c) { c.schedule = ENGINE_MAX_CAPACITY + 1; }},
       {"device", [](engine_config& c) { c.device = long_name; }},
   };
   for (const Case& k : cases) {
@@ -143,7 +146,7 @@ TEST(CApiTest, PingIsAnsweredWithAPongCarryingSeqAndFrame) {
   ASSERT_EQ(engine_process(h.e, 100), ENGINE_OK);
   ASSERT_EQ(engine_try_recv(h.e, &m), ENGINE_OK);
   EXPECT_EQ(m.kind, static_cast<std::uint32_t>(ENGINE_MSG_PONG));
-  EXPECT_EQ(m.seq, 0u);
+  EXPECT_EQ(m.id, 0u);
   EXPECT_EQ(m.frame, 100u);
 }
 
@@ -167,11 +170,14 @@ TEST(CApiTest, FullCommandRingReturnsFullAndCountsTheDrop) {
 TEST(CApiTest, EmptyReceiveReturnsEmptyAndLeavesTheMessageUntouched) {
   Handle h;
   ASSERT_EQ(create(offline(), h), ENGINE_OK);
-  engine_message m{7, 8, 9};
+  engine_message m{7, 1, 8, 9, 10.0f, 11};
   EXPECT_EQ(engine_try_recv(h.e, &m), ENGINE_EMPTY);
   EXPECT_EQ(m.kind, 7u);
-  EXPECT_EQ(m.seq, 8u);
+  EXPECT_EQ(m.id, 8u);
   EXPECT_EQ(m.frame, 9u);
+  EXPECT_EQ(m.param, 1u);
+  EXPECT_EQ(m.value, 10.0f);
+  EXPECT_EQ(m.ramp, 11u);
   std::uint32_t n = 99;
   EXPECT_EQ(engine_recv_many(h.e, &m, 1, &n), ENGINE_OK);
   EXPECT_EQ(n, 0u);
@@ -199,7 +205,7 @@ TEST(CApiTest, RecvReturnsAReplyThatArrivesWhileWaiting) {
   ASSERT_GE(seq, 0);
   engine_message m{};
   ASSERT_EQ(engine_recv(h.e, &m, 5'000'000), ENGINE_OK);
-  EXPECT_EQ(m.seq, static_cast<std::uint32_t>(seq));
+  EXPECT_EQ(m.id, static_cast<std::uint32_t>(seq));
   EXPECT_EQ(m.kind, static_cast<std::uint32_t>(ENGINE_MSG_PONG));
 }
 
@@ -310,10 +316,10 @@ TEST(CApiTest, BulkReceiveTakesUpToMaxInOrder) {
   ASSERT_EQ(engine_recv_many(h.e, out.data(), 300, &n), ENGINE_OK);
   ASSERT_EQ(n, 300u);
   for (std::uint32_t i = 0; i < n; ++i)
-    ASSERT_EQ(out[i].seq, i);
+    ASSERT_EQ(out[i].id, i);
   ASSERT_EQ(engine_recv_many(h.e, out.data(), 300, &n), ENGINE_OK);
   EXPECT_EQ(n, 200u);
-  EXPECT_EQ(out[0].seq, 300u);
+  EXPECT_EQ(out[0].id, 300u);
   EXPECT_EQ(stats(h.e).pongs_received, 500u);
 }
 
@@ -350,8 +356,10 @@ TEST(CApiTest, BackendNames) {
   EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_RTAUDIO), "rtaudio");
   EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_NULL), "null");
   EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_OFFLINE), "offline");
+  EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_JACK), "jack");
+  EXPECT_STREQ(engine_backend_name(ENGINE_BACKEND_PULSE), "pulse");
   EXPECT_STREQ(engine_backend_name(-1), "unknown");
-  EXPECT_STREQ(engine_backend_name(4), "unknown");
+  EXPECT_STREQ(engine_backend_name(6), "unknown");
 }
 
 TEST(CApiTest, UnknownDeviceIsAnErrorThatSaysWhy) {
@@ -420,7 +428,7 @@ TEST(CApiConcurrencyTest, ConcurrentReceiversGetEachPongExactlyOnce) {
     threads.emplace_back([&, t] {
       engine_message m;
       while (engine_try_recv(h.e, &m) == ENGINE_OK)
-        got[t].push_back(m.seq);
+        got[t].push_back(m.id);
     });
   for (auto& t : threads)
     t.join();

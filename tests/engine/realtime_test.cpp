@@ -46,7 +46,7 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
       ++sent;
     Message m;
     while (engine.try_recv(m))
-      got.push_back(m.seq);
+      got.push_back(m.id);
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   return got;
@@ -85,33 +85,43 @@ TEST(RealtimeTest, OfflineCallerAnswersThousandsOfPingsInARealtimeScope) {
     ASSERT_EQ(engine.send_pings(1000, first), 1000u);
     {
       RealtimeScope realtime;
-      engine.process(256);
+      engine.process(AudioOut{}, 256);
     }
     const std::size_t n = engine.recv_many(replies.data(), replies.size());
     for (std::size_t i = 0; i < n; ++i)
-      got.push_back(replies[i].seq);
+      got.push_back(replies[i].id);
   }
   expect_every_ping_answered_once(engine, got);
 }
 
-class ServerTest : public ::testing::TestWithParam<Server> {};
+// A backend on a real server: which server, which backend, and the RtAudio
+// API when the backend is rtaudio.
+struct OnServer {
+  Server server;
+  BackendKind kind;
+  const char* api;
+  const char* name;
+};
+
+class ServerTest : public ::testing::TestWithParam<OnServer> {};
 
 // Pings answered from inside the server's own callback; every callback is one
 // server period (JACK's is 256 frames here; PulseAudio's is the block asked).
 TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
   std::string skip;
-  auto server = AudioServer::start(GetParam(), skip);
+  auto server = AudioServer::start(GetParam().server, skip);
   if (!server)
     GTEST_SKIP() << skip;
 
   Engine engine{EngineConfig{}};
   BackendRequest request;
-  request.kind = BackendKind::rtaudio;
-  request.api = GetParam() == Server::jack ? "jack" : "pulse";
+  request.kind = GetParam().kind;
+  request.api = GetParam().api;
   auto backend = start_backend(engine, request);
   const BackendInfo& info = backend->info();
-  EXPECT_EQ(info.kind, BackendKind::rtaudio);
-  EXPECT_NE(info.device.find(GetParam() == Server::jack ? "Jack" : "Pulse"), std::string::npos)
+  EXPECT_EQ(info.kind, GetParam().kind);
+  EXPECT_NE(info.device.find(GetParam().server == Server::jack ? "Jack" : "Pulse"),
+            std::string::npos)
       << info.device;
   EXPECT_EQ(info.block_frames, 256u);
 
@@ -124,11 +134,12 @@ TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
   EXPECT_EQ(s.frames, s.callbacks * info.block_frames) << "a callback that was not one period";
 }
 
-INSTANTIATE_TEST_SUITE_P(Servers, ServerTest,
-                         ::testing::Values(Server::jack, Server::pulse),
-                         [](const ::testing::TestParamInfo<Server>& p) {
-                           return std::string(p.param == Server::jack ? "Jack" : "Pulse");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Servers, ServerTest,
+    ::testing::Values(OnServer{Server::jack, BackendKind::jack, "", "Jack"},
+                      OnServer{Server::pulse, BackendKind::pulse, "", "Pulse"},
+                      OnServer{Server::pulse, BackendKind::rtaudio, "pulse", "RtAudioPulse"}),
+    [](const ::testing::TestParamInfo<OnServer>& p) { return std::string(p.param.name); });
 
 // ---- RealtimeSanitizer can fail ----
 
@@ -165,7 +176,7 @@ TEST(RtsanTest, CatchesALockInAnOfflineBlock) {
         Engine engine{EngineConfig{}};
         engine.inject_violation_for_testing(Engine::Violation::lock);
         RealtimeScope realtime;
-        engine.process(64);
+        engine.process(AudioOut{}, 64);
       },
       "Real-time violation.*pthread_mutex_lock");
 }

@@ -59,8 +59,8 @@ def test_constants_match_c(c_view):
         assert getattr(lib, name) == c_view["const " + name], name
 
 
-def test_message_is_16_bytes():
-    assert ffi.sizeof("engine_message") == 16
+def test_message_is_24_bytes_so_a_ring_slot_is_32():
+    assert ffi.sizeof("engine_message") == 24
 
 
 def test_cdef_is_generated_from_the_header(tmp_path):

@@ -118,9 +118,9 @@ def test_null_backend_answers_from_its_own_thread(null):
 
 def test_auto_opens_a_backend_and_says_which_and_why():
     with AudioEngine() as engine:
-        assert engine.backend in ("rtaudio", "null")
+        assert engine.backend in ("jack", "pulse", "rtaudio", "null")
         if engine.backend == "null":
-            assert "rtaudio" in engine.note
+            assert "no audio server answered (Jack: " in engine.note
         assert engine.device
 
 
@@ -246,6 +246,7 @@ def test_stats_have_the_counters_named_as_in_c(offline):
     assert ringengine.Stats._fields == (
         "callbacks", "frames", "pings_sent", "pings_rejected", "pings_handled",
         "pongs_sent", "pongs_dropped", "pongs_received", "xruns", "max_callback_ns",
+        "commands_sent", "commands_rejected", "late", "dropped", "unhandled",
         "warnings", "warnings_dropped")
     offline.send_ping()
     offline.process(64)

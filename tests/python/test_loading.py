@@ -35,7 +35,7 @@ def test_the_error_lists_every_place_tried(tmp_path):
     assert child.returncode != 0
     assert "cannot load libringengine; tried:" in child.stderr
     assert "build tree: %s" % (tmp_path / "build" / "capi" / "libringengine.so") in child.stderr
-    assert "system loader: libringengine.so.0" in child.stderr
+    assert "system loader: libringengine.so.1" in child.stderr
     assert "RINGENGINE_LIBRARY" in child.stderr
 
 
@@ -75,5 +75,5 @@ def test_a_library_with_another_abi_is_refused_with_advice(tmp_path):
                            env=python_env(RINGENGINE_LIBRARY=str(fake)),
                            capture_output=True, text=True)
     assert child.returncode != 0
-    assert "ABI version 9, but this package needs 0" in child.stderr
+    assert "ABI version 9, but this package needs 1" in child.stderr
     assert "rebuild the library or use the matching package" in child.stderr

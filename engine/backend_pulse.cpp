@@ -1,0 +1,329 @@
+// Backend 'pulse': a playback stream through libpulse's asynchronous API, on
+// PulseAudio or PipeWire's Pulse layer, at block latency.
+//
+// Why not RtAudio's PulseAudio code (5.2): it writes through pa_simple and
+// leaves the buffer length to the server, which picks seconds: a ping took
+// 100 ms to 2 s. Here the stream asks for two blocks of buffer
+// (PA_STREAM_ADJUST_LATENCY: the server sizes its own latency to fit), and
+// the write callback, on libpulse's main-loop thread, runs Engine::process()
+// one block at a time. Nothing process-global is touched: no environment
+// variable, no signal handler.
+#include <pulse/pulseaudio.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend_impl.hpp"
+#include "realtime_scope.hpp"
+
+namespace ringengine {
+
+namespace {
+
+constexpr pa_usec_t kConnectTimeoutUs = 3'000'000;
+
+BackendError unavailable(const std::string& why) {
+  return BackendError(BackendError::Code::unavailable, why);
+}
+
+// A libpulse context on a threaded main loop of its own: connects in the
+// constructor (throws when no server answers), disconnects and stops the
+// loop in the destructor. Callers hold the loop's lock (Lock) around every
+// call into libpulse.
+class Connection {
+public:
+  Connection() {
+    loop_ = pa_threaded_mainloop_new();
+    if (loop_ == nullptr)
+      throw std::bad_alloc();
+    pa_threaded_mainloop_set_name(loop_, "ringengine-pulse");
+    context_ = pa_context_new(pa_threaded_mainloop_get_api(loop_), "ringengine");
+    if (context_ == nullptr) {
+      pa_threaded_mainloop_free(loop_);
+      throw std::bad_alloc();
+    }
+    pa_context_set_state_callback(context_, &Connection::on_state, this);
+    if (pa_threaded_mainloop_start(loop_) < 0) {
+      pa_context_unref(context_);
+      pa_threaded_mainloop_free(loop_);
+      throw unavailable("cannot start libpulse's main loop");
+    }
+    Lock lock(*this);
+    if (pa_context_connect(context_, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) < 0) {
+      lock.release();
+      close();
+      throw unavailable("no server running");
+    }
+    const bool ready = wait([this] {
+      const pa_context_state_t s = pa_context_get_state(context_);
+      return s == PA_CONTEXT_READY || !PA_CONTEXT_IS_GOOD(s);
+    });
+    if (!ready || pa_context_get_state(context_) != PA_CONTEXT_READY) {
+      lock.release();
+      close();
+      throw unavailable(ready ? "no server running" : "the server did not answer in 3 s");
+    }
+  }
+  ~Connection() { close(); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  class Lock {
+  public:
+    explicit Lock(Connection& c) : loop_(c.loop_) { pa_threaded_mainloop_lock(loop_); }
+    ~Lock() { release(); }
+    void release() {
+      if (loop_ != nullptr)
+        pa_threaded_mainloop_unlock(loop_);
+      loop_ = nullptr;
+    }
+
+  private:
+    pa_threaded_mainloop* loop_;
+  };
+
+  // With the lock held: waits until done() or 3 s have passed; false then.
+  template <typename Done> bool wait(Done done) {
+    timed_out_ = false;
+    pa_time_event* timer = pa_context_rttime_new(context_, pa_rtclock_now() + kConnectTimeoutUs,
+                                                 &Connection::on_timeout, this);
+    while (!done() && !timed_out_)
+      pa_threaded_mainloop_wait(loop_);
+    if (timer != nullptr)
+      pa_threaded_mainloop_get_api(loop_)->time_free(timer);
+    return !timed_out_ || done();
+  }
+  // With the lock held: runs `op` to completion (false: timed out).
+  bool complete(pa_operation* op) {
+    if (op == nullptr)
+      return false;
+    const bool done = wait([op] { return pa_operation_get_state(op) != PA_OPERATION_RUNNING; });
+    pa_operation_unref(op);
+    return done;
+  }
+  void signal() { pa_threaded_mainloop_signal(loop_, 0); }
+
+  pa_context* context() const noexcept { return context_; }
+  const char* error() const noexcept { return pa_strerror(pa_context_errno(context_)); }
+
+private:
+  void close() {
+    if (loop_ == nullptr)
+      return;
+    pa_threaded_mainloop_lock(loop_);
+    pa_context_disconnect(context_);
+    pa_context_unref(context_);
+    pa_threaded_mainloop_unlock(loop_);
+    pa_threaded_mainloop_stop(loop_); // after this no callback runs
+    pa_threaded_mainloop_free(loop_);
+    loop_ = nullptr;
+  }
+  static void on_state(pa_context*, void* user) { static_cast<Connection*>(user)->signal(); }
+  static void on_timeout(pa_mainloop_api*, pa_time_event*, const struct timeval*, void* user) {
+    auto& self = *static_cast<Connection*>(user);
+    self.timed_out_ = true;
+    self.signal();
+  }
+
+  pa_threaded_mainloop* loop_ = nullptr;
+  pa_context* context_ = nullptr;
+  bool timed_out_ = false; // guarded by the loop's lock
+};
+
+struct Sink {
+  std::string name;        // the server's name, such as "null" or "auto_null"
+  std::string description; // what users see and `device` matches, "Null Output"
+  unsigned int channels;
+};
+
+// With the lock held: the sinks, the default one first.
+std::vector<Sink> sinks(Connection& c) {
+  struct Query {
+    Connection* c;
+    std::vector<Sink> sinks;
+    std::string default_sink;
+  } q{&c, {}, {}};
+  c.complete(pa_context_get_server_info(
+      c.context(),
+      [](pa_context*, const pa_server_info* info, void* user) {
+        auto& q = *static_cast<Query*>(user);
+        if (info != nullptr && info->default_sink_name != nullptr)
+          q.default_sink = info->default_sink_name;
+        q.c->signal();
+      },
+      &q));
+  c.complete(pa_context_get_sink_info_list(
+      c.context(),
+      [](pa_context*, const pa_sink_info* info, int eol, void* user) {
+        auto& q = *static_cast<Query*>(user);
+        if (eol == 0 && info != nullptr)
+          q.sinks.push_back({info->name, info->description ? info->description : info->name,
+                             info->channel_map.channels});
+        q.c->signal();
+      },
+      &q));
+  std::stable_partition(q.sinks.begin(), q.sinks.end(),
+                        [&](const Sink& s) { return s.name == q.default_sink; });
+  return q.sinks;
+}
+
+class PulseBackend final : public Backend {
+public:
+  PulseBackend(Engine& engine, const std::string& device) : engine_(engine) {
+    const EngineConfig& c = engine.config();
+    block_bytes_ = std::size_t{c.block_frames} * c.channels * sizeof(float);
+    block_.assign(std::size_t{c.block_frames} * c.channels, 0.0f);
+
+    Connection::Lock lock(connection_);
+    try {
+      open(device);
+    } catch (...) {
+      close_stream();
+      throw;
+    }
+  }
+  ~PulseBackend() override { stop(); }
+
+  void stop() noexcept override {
+    Connection::Lock lock(connection_);
+    close_stream();
+    // The connection's main loop idles until the backend goes.
+  }
+
+private:
+  // With the lock held.
+  void open(const std::string& device) {
+    const EngineConfig& c = engine_.config();
+    const Sink sink = find_sink(device);
+    const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, c.sample_rate,
+                              static_cast<std::uint8_t>(c.channels)};
+    if (!pa_sample_spec_valid(&spec))
+      throw unavailable("PulseAudio cannot play " + std::to_string(c.channels) + " channels at " +
+                        std::to_string(c.sample_rate) + " Hz");
+    stream_ = pa_stream_new(connection_.context(), "ringengine", &spec, nullptr);
+    if (stream_ == nullptr)
+      throw unavailable(std::string("cannot create a stream: ") + connection_.error());
+    pa_stream_set_state_callback(stream_, &PulseBackend::on_state, this);
+    pa_stream_set_write_callback(stream_, &PulseBackend::on_write, this);
+    pa_stream_set_underflow_callback(stream_, &PulseBackend::on_underflow, this);
+
+    // Two blocks of buffer, refilled a block at a time.
+    const auto block = static_cast<std::uint32_t>(block_bytes_);
+    pa_buffer_attr attr;
+    attr.maxlength = static_cast<std::uint32_t>(-1);
+    attr.tlength = 2 * block;
+    attr.prebuf = static_cast<std::uint32_t>(-1);
+    attr.minreq = block;
+    attr.fragsize = static_cast<std::uint32_t>(-1);
+    const auto flags = static_cast<pa_stream_flags_t>(
+        PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE | PA_STREAM_INTERPOLATE_TIMING);
+    if (pa_stream_connect_playback(stream_, sink.name.c_str(), &attr, flags, nullptr, nullptr) < 0)
+      throw unavailable(std::string("cannot connect the stream: ") + connection_.error());
+    const bool ready = connection_.wait([this] {
+      const pa_stream_state_t s = pa_stream_get_state(stream_);
+      return s == PA_STREAM_READY || !PA_STREAM_IS_GOOD(s);
+    });
+    if (!ready || pa_stream_get_state(stream_) != PA_STREAM_READY) {
+      const std::string why = ready ? connection_.error() : "no answer in 3 s";
+      throw unavailable("cannot open a stream on '" + sink.description + "': " + why);
+    }
+    info_.kind = BackendKind::pulse;
+    info_.device = "Pulse: " + sink.description;
+    info_.block_frames = c.block_frames;
+    const pa_buffer_attr* granted = pa_stream_get_buffer_attr(stream_);
+    info_.latency_frames = granted != nullptr
+                               ? static_cast<std::uint32_t>(granted->tlength / (c.channels * sizeof(float)))
+                               : 2 * c.block_frames;
+  }
+
+  Sink find_sink(const std::string& wanted) {
+    const std::vector<Sink> all = sinks(connection_);
+    std::vector<std::string> names;
+    for (const Sink& s : all) {
+      if (s.name == wanted)
+        return s;
+      names.push_back(s.description);
+    }
+    const std::string name = match_device(names, wanted);
+    for (const Sink& s : all)
+      if (s.description == name)
+        return s;
+    throw unavailable("the sink list changed while opening");
+  }
+
+  // With the lock held.
+  void close_stream() noexcept {
+    if (stream_ == nullptr)
+      return;
+    pa_stream_set_write_callback(stream_, nullptr, nullptr);
+    pa_stream_set_underflow_callback(stream_, nullptr, nullptr);
+    pa_stream_set_state_callback(stream_, nullptr, nullptr);
+    pa_stream_disconnect(stream_);
+    pa_stream_unref(stream_);
+    stream_ = nullptr;
+  }
+
+  // Thread: libpulse's main loop, with its lock held. Writes whole blocks,
+  // as many as the server asks for (at least one).
+  static void on_write(pa_stream* stream, std::size_t bytes, void* user) {
+    auto& self = *static_cast<PulseBackend*>(user);
+    const std::uint32_t frames = self.engine_.config().block_frames;
+    const std::size_t blocks = std::max<std::size_t>(1, bytes / self.block_bytes_);
+    for (std::size_t i = 0; i < blocks; ++i) {
+      {
+        RealtimeScope realtime;
+        self.engine_.process(AudioOut{self.block_.data(), nullptr}, frames);
+      }
+      // libpulse copies the block into its own memory pool.
+      if (pa_stream_write(stream, self.block_.data(), self.block_bytes_, nullptr, 0,
+                          PA_SEEK_RELATIVE) < 0)
+        return;
+    }
+  }
+
+  // Thread: libpulse's main loop (the only writer of the xrun count).
+  static void on_underflow(pa_stream*, void* user) {
+    static_cast<PulseBackend*>(user)->engine_.note_xrun();
+  }
+
+  // Thread: libpulse's main loop. A failed stream or context (the server
+  // went away) ends the backend; waiters in the constructor are woken.
+  static void on_state(pa_stream* stream, void* user) {
+    auto& self = *static_cast<PulseBackend*>(user);
+    const pa_stream_state_t s = pa_stream_get_state(stream);
+    if (s == PA_STREAM_FAILED || s == PA_STREAM_TERMINATED) {
+      const char* why = pa_strerror(pa_context_errno(pa_stream_get_context(stream)));
+      self.warnings_.add(why);
+      self.mark_ended("Pulse: the server closed the stream", why);
+    }
+    self.connection_.signal();
+  }
+
+  Engine& engine_;
+  Connection connection_;
+  pa_stream* stream_ = nullptr; // guarded by the loop's lock
+  std::size_t block_bytes_ = 0;
+  std::vector<float> block_; // one block, interleaved; written on the loop's thread
+};
+
+} // namespace
+
+std::unique_ptr<Backend> start_pulse_backend(Engine& engine, const std::string& device) {
+  return std::make_unique<PulseBackend>(engine, device);
+}
+
+std::vector<DeviceInfo> list_pulse_devices() {
+  Connection connection;
+  Connection::Lock lock(connection);
+  std::vector<DeviceInfo> list;
+  for (const Sink& s : sinks(connection))
+    list.push_back({"pulse", s.description, s.channels, list.empty()});
+  if (list.empty())
+    throw unavailable("the server has no sinks");
+  return list;
+}
+
+} // namespace ringengine

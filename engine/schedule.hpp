@@ -1,0 +1,85 @@
+// The audio thread's schedule of commands for future frames: a binary
+// min-heap over storage allocated once, ordered by frame and then by
+// arrival, so commands for the same frame apply in the order they were sent.
+// Thread: the audio thread only. Non-blocking: push and pop are O(log n),
+// never allocate; a full schedule refuses the push.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "message.hpp"
+
+namespace ringengine {
+
+class Schedule {
+public:
+  // Allocates room for `capacity` commands. Control side only.
+  explicit Schedule(std::size_t capacity)
+      : capacity_(capacity), heap_(new Entry[capacity > 0 ? capacity : 1]) {}
+
+  // False, with nothing changed, when `capacity` commands are waiting.
+  [[nodiscard]] bool push(const Message& m) noexcept {
+    if (size_ == capacity_)
+      return false;
+    std::size_t i = size_++;
+    const Entry e{m, arrivals_++};
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (!before(e, heap_[parent]))
+        break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+    return true;
+  }
+
+  // The frame of the earliest command; kFrameNext when none is waiting.
+  std::uint64_t next_frame() const noexcept {
+    return size_ != 0 ? heap_[0].message.frame : kFrameNext;
+  }
+
+  // Removes and returns the earliest command. Precondition: not empty.
+  Message pop() noexcept {
+    const Message top = heap_[0].message;
+    const Entry last = heap_[--size_];
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= size_)
+        break;
+      if (child + 1 < size_ && before(heap_[child + 1], heap_[child]))
+        ++child;
+      if (!before(heap_[child], last))
+        break;
+      heap_[i] = heap_[child];
+      i = child;
+    }
+    if (size_ != 0)
+      heap_[i] = last;
+    return top;
+  }
+
+  std::size_t size() const noexcept { return size_; }
+  std::size_t capacity() const noexcept { return capacity_; }
+
+private:
+  struct Entry {
+    Message message;
+    std::uint64_t arrival;
+  };
+  static bool before(const Entry& a, const Entry& b) noexcept {
+    return a.message.frame != b.message.frame ? a.message.frame < b.message.frame
+                                              : a.arrival < b.arrival;
+  }
+
+  std::size_t capacity_;
+  std::size_t size_ = 0;
+  std::uint64_t arrivals_ = 0;
+  std::unique_ptr<Entry[]> heap_;
+};
+
+} // namespace ringengine
