@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -474,6 +475,109 @@ TEST(CApiConcurrencyTest, ConcurrentProcessCallsAreRefusedNotRaced) {
   EXPECT_EQ(s.callbacks, static_cast<std::uint64_t>(ok.load()));
   EXPECT_EQ(s.frames, 16u * ok.load());
   EXPECT_EQ(s.pongs_sent + s.pongs_dropped, s.pings_handled);
+}
+
+} // namespace
+
+// ---- Commands, sound, render ----
+
+namespace {
+
+TEST(CApiSoundTest, NewFunctionsRejectANullOrClosedHandle) {
+  float buf[4];
+  std::uint64_t frame = 0;
+  engine_message m{};
+  EXPECT_EQ(engine_send(nullptr, &m), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param(nullptr, 0, ENGINE_PARAM_FREQ, 440.0, ENGINE_AT_NEXT, 0),
+            ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_render(nullptr, buf, 2), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_frame(nullptr, &frame), ENGINE_ERR_INVALID);
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  EXPECT_EQ(engine_send(h.e, nullptr), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_render(h.e, nullptr, 2), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_render(h.e, nullptr, 0), ENGINE_OK);
+  EXPECT_EQ(engine_get_frame(h.e, nullptr), ENGINE_ERR_INVALID);
+  ASSERT_EQ(engine_close(h.e), ENGINE_OK);
+  EXPECT_EQ(engine_send(h.e, &m), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_FREQ, 440.0, ENGINE_AT_NEXT, 0),
+            ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_render(h.e, buf, 2), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_get_frame(h.e, &frame), ENGINE_ERR_CLOSED);
+}
+
+TEST(CApiSoundTest, SendRefusesWhatIsNotACommandAndSaysWhy) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  engine_message m{};
+  m.kind = ENGINE_MSG_PONG;
+  EXPECT_EQ(engine_send(h.e, &m), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_last_error(), "not a command kind");
+  m.kind = 77;
+  EXPECT_EQ(engine_send(h.e, &m), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param(h.e, 32, ENGINE_PARAM_GAIN, 0.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_last_error(), "no such voice");
+  EXPECT_EQ(engine_set_param(h.e, 0, 3, 0.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param(h.e, 0, -1, 0.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_GAIN, NAN, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_GAIN, 1e300, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_FREQ, 24000.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(stats(h.e).commands_sent, 0u);
+}
+
+TEST(CApiSoundTest, SendOfAPingNumbersItAndSetParamSoundsAtItsFrame) {
+  engine_config c = offline();
+  c.channels = 1;
+  c.voices = 2;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  engine_message ping{};
+  ping.kind = ENGINE_MSG_PING;
+  ping.id = 12345; // numbered by the library
+  ping.frame = static_cast<std::uint64_t>(std::int64_t{ENGINE_AT_NEXT});
+  EXPECT_EQ(engine_send(h.e, &ping), 0);
+  EXPECT_EQ(engine_send_ping(h.e), 1);
+  ASSERT_EQ(engine_set_param(h.e, 1, ENGINE_PARAM_FREQ, 12000.0, 300, 0), ENGINE_OK);
+  std::vector<float> out(512, -1.0f);
+  ASSERT_EQ(engine_render(h.e, out.data(), out.size()), ENGINE_OK);
+  for (int i = 0; i <= 300; ++i)
+    ASSERT_EQ(out[i], 0.0f) << i;
+  EXPECT_NEAR(out[301], 1.0f, 1e-6f);
+  std::uint64_t frame = 0;
+  ASSERT_EQ(engine_get_frame(h.e, &frame), ENGINE_OK);
+  EXPECT_EQ(frame, 512u);
+  engine_message pong{};
+  ASSERT_EQ(engine_try_recv(h.e, &pong), ENGINE_OK);
+  EXPECT_EQ(pong.kind, ENGINE_MSG_PONG);
+  EXPECT_EQ(pong.id, 0u);
+  const engine_stats s = stats(h.e);
+  EXPECT_EQ(s.commands_sent, 3u);
+  EXPECT_EQ(s.pings_sent, 2u);
+  EXPECT_EQ(s.callbacks, 2u) << "512 frames in blocks of 256";
+}
+
+TEST(CApiSoundTest, RenderIsOnlyForTheOfflineBackend) {
+  engine_config c;
+  engine_config_init(&c);
+  c.backend = ENGINE_BACKEND_NULL;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  float buf[8];
+  EXPECT_EQ(engine_render(h.e, buf, 4), ENGINE_ERR_UNSUPPORTED);
+}
+
+TEST(CApiSoundTest, ConfigInitGivesTheVoicesAndScheduleDefaults) {
+  engine_config c;
+  engine_config_init(&c);
+  EXPECT_EQ(c.voices, 32u);
+  EXPECT_EQ(c.schedule, 1024u);
+  Handle h;
+  c.backend = ENGINE_BACKEND_OFFLINE;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  engine_info info{};
+  ASSERT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_OK);
+  EXPECT_EQ(info.voices, 32u);
+  EXPECT_EQ(info.latency_frames, 0u);
 }
 
 } // namespace

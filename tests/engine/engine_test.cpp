@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -362,6 +363,138 @@ TEST(AutoBackendTest, NamedDeviceThatDoesNotExistIsAnErrorNotAFallback) {
     // request is refused rather than silently replaced by null.
     EXPECT_NE(std::string(e.what()).find("Jack: "), std::string::npos) << e.what();
   }
+}
+
+} // namespace
+} // namespace ringengine
+
+// ---- Commands at their frame, voices, the schedule ----
+
+namespace ringengine {
+namespace {
+
+TEST(ScheduleTest, PopsByFrameThenByArrival) {
+  Schedule s(8);
+  ASSERT_TRUE(s.push(Message::set_param(0, Param::gain, 1, 300)));
+  ASSERT_TRUE(s.push(Message::set_param(1, Param::gain, 1, 100)));
+  ASSERT_TRUE(s.push(Message::set_param(2, Param::gain, 1, 300)));
+  ASSERT_TRUE(s.push(Message::set_param(3, Param::gain, 1, 200)));
+  ASSERT_TRUE(s.push(Message::set_param(4, Param::gain, 1, 100)));
+  std::vector<std::uint32_t> order;
+  while (s.size() != 0)
+    order.push_back(s.pop().id);
+  EXPECT_EQ(order, (std::vector<std::uint32_t>{1, 4, 3, 0, 2}));
+  EXPECT_EQ(s.next_frame(), kFrameNext);
+}
+
+TEST(ScheduleTest, RefusesWhenFull) {
+  Schedule s(2);
+  EXPECT_TRUE(s.push(Message::set_param(0, Param::gain, 1, 5)));
+  EXPECT_TRUE(s.push(Message::set_param(0, Param::gain, 1, 6)));
+  EXPECT_FALSE(s.push(Message::set_param(0, Param::gain, 1, 1)));
+  EXPECT_EQ(s.pop().frame, 5u);
+}
+
+std::vector<float> render(Engine& engine, std::uint32_t frames) {
+  std::vector<float> out(std::size_t{frames} * engine.config().channels, -7.0f);
+  engine.process(AudioOut{out.data(), nullptr}, frames);
+  return out;
+}
+
+TEST(EngineSoundTest, SetParamTakesEffectAtItsFrameInTheMiddleOfABlock) {
+  EngineConfig c;
+  c.channels = 1;
+  Engine engine{c};
+  Message m = Message::set_param(0, Param::freq, 12000.0f, 100);
+  ASSERT_TRUE(engine.send(m));
+  const std::vector<float> out = render(engine, 256);
+  for (int i = 0; i < 100; ++i)
+    ASSERT_EQ(out[i], 0.0f) << i;
+  EXPECT_EQ(out[100], 0.0f);
+  EXPECT_NEAR(out[101], 1.0f, 1e-6f);
+  EXPECT_NEAR(out[103], -1.0f, 1e-6f);
+}
+
+TEST(EngineSoundTest, PlanarAndInterleavedOutputsCarryTheSameSamples) {
+  Engine a{EngineConfig{}}, b{EngineConfig{}};
+  for (Engine* e : {&a, &b}) {
+    Message m = Message::set_param(0, Param::freq, 440.0f);
+    ASSERT_TRUE(e->send(m));
+    m = Message::set_param(0, Param::pan, -0.5f, 10, 100);
+    ASSERT_TRUE(e->send(m));
+  }
+  const std::vector<float> interleaved = render(a, 300);
+  std::vector<float> left(300), right(300);
+  float* planes[] = {left.data(), right.data()};
+  b.process(AudioOut{nullptr, planes}, 300);
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(interleaved[2 * i], left[i]) << i;
+    ASSERT_EQ(interleaved[2 * i + 1], right[i]) << i;
+  }
+}
+
+TEST(EngineSoundTest, AKindTheAudioThreadDoesNotKnowIsCountedNotDropped) {
+  Engine engine{EngineConfig{}};
+  Message m{};
+  m.kind = MessageKind::pong; // a reply kind, never a command
+  m.frame = kFrameNext;
+  EXPECT_NE(engine.invalid(m), nullptr);
+  ASSERT_TRUE(engine.send(m)); // the C API refuses it; the core counts it
+  m = Message::set_param(999, Param::gain, 1.0f);
+  ASSERT_TRUE(engine.send(m));
+  engine.process(AudioOut{}, 64);
+  EXPECT_EQ(engine.stats().unhandled, 2u);
+}
+
+TEST(EngineSoundTest, ValidationNamesWhatIsWrong) {
+  Engine engine{EngineConfig{}};
+  EXPECT_EQ(engine.invalid(Message::set_param(0, Param::freq, 440.0f)), nullptr);
+  EXPECT_STREQ(engine.invalid(Message::set_param(32, Param::freq, 440.0f)), "no such voice");
+  EXPECT_NE(engine.invalid(Message::set_param(0, Param::freq, std::nanf(""))), nullptr);
+  EXPECT_NE(engine.invalid(Message::set_param(0, Param::gain, -0.1f)), nullptr);
+  EXPECT_NE(engine.invalid(Message::set_param(0, Param::pan, 1.01f)), nullptr);
+  Message bad = Message::set_param(0, Param::gain, 1.0f);
+  bad.param = 7;
+  EXPECT_STREQ(engine.invalid(bad), "no such parameter");
+}
+
+// Voices sounding, ramps moving, commands at frames inside and beyond the
+// block, the schedule overflowing, pings answered: none of it allocates,
+// locks or sleeps on the audio thread.
+TEST(EngineRealTimeTest, SoundAndThousandsOfCommandsNeitherAllocateNorLock) {
+  EngineConfig c;
+  c.voices = 64;
+  c.schedule = 256;
+  Engine engine{c};
+  std::vector<float> out(256 * 2);
+  std::uint64_t frame = 0;
+  for (int round = 0; round < 40; ++round) {
+    for (std::uint32_t i = 0; i < 100; ++i) {
+      const auto v = (round * 100 + i) % 64;
+      const std::uint64_t at = i % 3 == 0 ? kFrameNext : frame + (i * 37) % 2000;
+      Message m = Message::set_param(v, static_cast<Param>(i % 3),
+                                     i % 3 == 0 ? 100.0f + i : 0.5f, at, i % 2 ? 64 : 0);
+      (void)engine.send(m);
+    }
+    std::uint32_t seq;
+    (void)engine.send_ping(seq);
+    rt_guard::arm();
+    engine.process(AudioOut{out.data(), nullptr}, 256);
+    const rt_guard::Violations v = rt_guard::disarm();
+    ASSERT_EQ(v.total(), 0) << "round " << round;
+    frame += 256;
+    Message reply;
+    while (engine.try_recv(reply)) {
+    }
+  }
+  const EngineStats s = engine.stats();
+  EXPECT_EQ(s.commands_sent, 40u * 101);
+  EXPECT_GT(s.dropped, 0u) << "the test must reach the full-schedule path";
+  EXPECT_GT(s.late, 0u) << "and the late path";
+  bool sound = false;
+  for (float x : out)
+    sound = sound || x != 0.0f;
+  EXPECT_TRUE(sound);
 }
 
 } // namespace
