@@ -215,7 +215,7 @@ private:
     pa_buffer_attr attr;
     attr.maxlength = static_cast<std::uint32_t>(-1);
     attr.tlength = 2 * block;
-    attr.prebuf = static_cast<std::uint32_t>(-1);
+    attr.prebuf = block; // play as soon as a block is there
     attr.minreq = block;
     attr.fragsize = static_cast<std::uint32_t>(-1);
     const auto flags = static_cast<pa_stream_flags_t>(
@@ -230,6 +230,13 @@ private:
       const std::string why = ready ? connection_.error() : "no answer in 3 s";
       throw unavailable("cannot open a stream on '" + sink.description + "': " + why);
     }
+    // A sink that was idle may have rendered its whole idle latency ahead
+    // (PulseAudio's null sink: 2 s) and would play our first blocks only
+    // after it. Flushing our buffer makes the server rewind the sink and
+    // render again at the latency we asked for.
+    connection_.complete(pa_stream_flush(
+        stream_, [](pa_stream*, int, void* user) { static_cast<Connection*>(user)->signal(); },
+        &connection_));
     info_.kind = BackendKind::pulse;
     info_.device = "Pulse: " + sink.description;
     info_.block_frames = c.block_frames;
@@ -266,12 +273,15 @@ private:
     stream_ = nullptr;
   }
 
-  // Thread: libpulse's main loop, with its lock held. Writes whole blocks,
-  // as many as the server asks for (at least one).
+  // Thread: libpulse's main loop, with its lock held. Writes whole blocks
+  // covering what the server asks for: the server may grant a buffer that
+  // is not a whole number of blocks, and a request left short by a part
+  // of a block would never be asked again.
   static void on_write(pa_stream* stream, std::size_t bytes, void* user) {
     auto& self = *static_cast<PulseBackend*>(user);
     const std::uint32_t frames = self.engine_.config().block_frames;
-    const std::size_t blocks = std::max<std::size_t>(1, bytes / self.block_bytes_);
+    const std::size_t blocks =
+        std::max<std::size_t>(1, (bytes + self.block_bytes_ - 1) / self.block_bytes_);
     for (std::size_t i = 0; i < blocks; ++i) {
       {
         RealtimeScope realtime;

@@ -16,15 +16,17 @@ class Config(ctypes.Structure):
     _fields_ = [("size", ctypes.c_uint32), ("backend", ctypes.c_uint32),
                 ("capacity", ctypes.c_uint32), ("sample_rate", ctypes.c_uint32),
                 ("block_frames", ctypes.c_uint32), ("channels", ctypes.c_uint32),
-                ("device", ctypes.c_char_p), ("api", ctypes.c_char_p)]
+                ("device", ctypes.c_char_p), ("api", ctypes.c_char_p),
+                ("voices", ctypes.c_uint32), ("schedule", ctypes.c_uint32)]
 
 
 class Message(ctypes.Structure):
-    _fields_ = [("kind", ctypes.c_uint32), ("seq", ctypes.c_uint32), ("frame", ctypes.c_uint64)]
+    _fields_ = [("kind", ctypes.c_uint16), ("param", ctypes.c_uint16), ("id", ctypes.c_uint32),
+                ("frame", ctypes.c_uint64), ("value", ctypes.c_float), ("ramp", ctypes.c_uint32)]
 
 
 def load(path=None):
-    lib = ctypes.CDLL(path or ctypes.util.find_library("ringengine") or "libringengine.so.0")
+    lib = ctypes.CDLL(path or ctypes.util.find_library("ringengine") or "libringengine.so.1")
     lib.engine_config_init.argtypes = [ctypes.POINTER(Config)]
     lib.engine_config_init.restype = None
     lib.engine_create.argtypes = [ctypes.POINTER(Config), ctypes.POINTER(ctypes.c_void_p)]
@@ -65,7 +67,7 @@ def main(path=None, backend=ENGINE_BACKEND_NULL):
             rc = lib.engine_recv(handle, ctypes.byref(pong), 2_000_000)
             if rc != ENGINE_OK:
                 sys.exit("engine_recv: %s" % lib.engine_strerror(rc).decode())
-            print("ping %d -> pong %d at frame %d" % (seq, pong.seq, pong.frame))
+            print("ping %d -> pong %d at frame %d" % (seq, pong.id, pong.frame))
     finally:
         lib.engine_destroy(handle)
 

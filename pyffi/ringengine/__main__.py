@@ -1,9 +1,11 @@
-"""Command-line tools: python3 -m ringengine {ping,devices} [options]
+"""Command-line tools: python3 -m ringengine {ping,tone,devices} [options]
 
 ping     starts an engine, sends pings at a steady rate, collects the pongs
-         and reports the backend chosen, the cost of send_ping(), the
-         round-trip latency and every drop count. Exits 1 when a ping went
-         unanswered.
+         and reports the backend chosen, the time to the first pong, the cost
+         of send_ping(), the steady round-trip latency and every drop count.
+         Exits 1 when a ping went unanswered.
+tone     plays a sine on the chosen backend (as speaker-test answers "does it
+         make sound?"). Exits 1 when the audio stopped.
 devices  lists the output devices, the one `auto` would open marked '>'.
 """
 import argparse
@@ -11,8 +13,8 @@ import json
 import sys
 import time
 
-from . import (BACKENDS, AudioEngine, EngineError, EngineTimeoutError, RingFullError,
-               __version__, query_devices)
+from . import (BACKENDS, DEFAULTS, AudioEngine, EngineError, EngineTimeoutError,
+               RingFullError, __version__, query_devices)
 
 clock = time.perf_counter_ns
 
@@ -35,9 +37,14 @@ def clock_overhead_ns(samples=2000):
     return diffs[len(diffs) // 2]
 
 
-def run_ping(engine, count, rate, keep_samples=False):
+def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
     """Sends `count` pings at `rate` per second; returns the measurements
-    (with every round trip, in ms, under "rtt_samples_ms" if keep_samples)."""
+    (with every round trip, in ms, under "rtt_samples_ms" if keep_samples).
+
+    The first pong says when the audio started answering: its time since
+    `created_ns` (when the engine's constructor returned; default now) is
+    reported as the start-up, and only pings sent after it count in the
+    steady-state round trip."""
     overhead = clock_overhead_ns()
     period_ns = int(1e9 / rate)
     offline = engine.backend == "offline"
@@ -45,12 +52,18 @@ def run_ping(engine, count, rate, keep_samples=False):
     costs, rtts = [], []
     rejected = 0
 
+    first_pong = []   # [clock() of the first pong]
+
     def take(pong, now):
         t0 = sent_at.pop(pong.seq, None)
-        if t0 is not None:
+        if not first_pong:
+            first_pong.append(now)
+        elif t0 is not None and t0 >= first_pong[0]:
             rtts.append(now - t0)
 
     start = clock()
+    if created_ns is None:
+        created_ns = start
     for i in range(count):
         # Until this ping is due, wait for pongs (recv sleeps between polls).
         due = start + i * period_ns
@@ -107,7 +120,10 @@ def run_ping(engine, count, rate, keep_samples=False):
         "count": count,
         "rate": rate,
         "pings_sent": len(costs),
-        "pongs_received": len(rtts),
+        "pongs_received": count - rejected - len(sent_at),
+        "first_pong_ms": ms(first_pong[0] - created_ns) if first_pong else None,
+        "steady_pings": len(rtts),
+        "latency_ms": round(engine.latency * 1000, 3),
         "pings_rejected": stats.pings_rejected,
         "pongs_dropped": stats.pongs_dropped,
         "xruns": stats.xruns,
@@ -128,21 +144,81 @@ def print_report(r, out):
     print("ringengine %s: backend %s, device %r" % (__version__, r["backend"], r["device"]), file=out)
     if r["note"]:
         print("  (%s)" % r["note"], file=out)
-    print("  %d Hz, blocks of %d frames (%.2f ms), rings of %d messages"
-          % (r["sample_rate"], r["block_frames"], block_ms, r["capacity"]), file=out)
+    print("  %d Hz, blocks of %d frames (%.2f ms), rings of %d messages, "
+          "output latency %.2f ms" % (r["sample_rate"], r["block_frames"], block_ms,
+                                      r["capacity"], r["latency_ms"]), file=out)
     print("%d pings sent at %g/s, %d pongs received"
           % (r["pings_sent"], r["rate"], r["pongs_received"]), file=out)
 
     def num(v, fmt):
         return "n/a" if v is None else fmt % v
 
+    print("start-up:     first pong %s after create" % num(r["first_pong_ms"], "%.3f ms"),
+          file=out)
     print("send_ping():  median %s, p99 %s" % (num(r["send_ping_ns_median"], "%d ns"),
                                                num(r["send_ping_ns_p99"], "%d ns")), file=out)
-    print("round trip:   p50 %s, p99 %s, max %s" % (num(r["rtt_ms_p50"], "%.3f ms"),
-                                                    num(r["rtt_ms_p99"], "%.3f ms"),
-                                                    num(r["rtt_ms_max"], "%.3f ms")), file=out)
+    print("round trip:   p50 %s, p99 %s, max %s (the %d pings after the first pong)"
+          % (num(r["rtt_ms_p50"], "%.3f ms"), num(r["rtt_ms_p99"], "%.3f ms"),
+             num(r["rtt_ms_max"], "%.3f ms"), r["steady_pings"]), file=out)
     print("drops:        pings_rejected %d, pongs_dropped %d, xruns %d"
           % (r["pings_rejected"], r["pongs_dropped"], r["xruns"]), file=out)
+    for warning in r["warnings"]:
+        print("warning: %s" % warning, file=out)
+
+
+def run_tone(engine, freq, gain, seconds):
+    """Plays `freq` Hz at `gain` on voice 0 for `seconds` (rendered, on the
+    offline backend); returns what happened."""
+    fade = max(1, engine.sample_rate // 200)  # 5 ms in and out: no click
+    engine.set_param(0, "gain", 0.0)
+    engine.set_param(0, "freq", freq)
+    engine.set_param(0, "gain", gain, ramp=fade)
+    frames = int(round(seconds * engine.sample_rate))
+    peak = None
+    if engine.backend == "offline":
+        peak = float(abs(engine.render(frames)).max()) if frames else 0.0
+    else:
+        start = engine.frame
+        deadline = time.monotonic() + seconds + 5  # a server may take a moment to start
+        while engine.frame - start < frames and engine.state == "running":
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        engine.set_param(0, "gain", 0.0, ramp=fade)
+        end = engine.frame + fade + 2 * engine.block_frames
+        while engine.frame < end and engine.state == "running" and time.monotonic() < deadline:
+            time.sleep(0.005)
+    stats = engine.stats
+    return {
+        "backend": engine.backend,
+        "device": engine.device,
+        "note": engine.note,
+        "sample_rate": engine.sample_rate,
+        "channels": engine.channels,
+        "freq": freq,
+        "gain": gain,
+        "seconds": seconds,
+        "frames_played": stats.frames,
+        "latency_ms": round(engine.latency * 1000, 3),
+        "peak": peak,
+        "state": engine.state,
+        "stop_reason": engine.stop_reason,
+        "xruns": stats.xruns,
+        "late": stats.late,
+        "warnings": engine.pop_warnings(),
+    }
+
+
+def print_tone(r, out):
+    print("ringengine %s: backend %s, device %r" % (__version__, r["backend"], r["device"]), file=out)
+    if r["note"]:
+        print("  (%s)" % r["note"], file=out)
+    print("played %g Hz at gain %g for %g s: %d frames at %d Hz, %d channels, "
+          "output latency %.2f ms, xruns %d"
+          % (r["freq"], r["gain"], r["seconds"], r["frames_played"], r["sample_rate"],
+             r["channels"], r["latency_ms"], r["xruns"]), file=out)
+    if r["state"] != "running":
+        print("the audio stopped: %s" % r["stop_reason"], file=out)
     for warning in r["warnings"]:
         print("warning: %s" % warning, file=out)
 
@@ -194,9 +270,23 @@ def main(argv=None):
     ping.add_argument("--count", type=positive_int, default=1000, help="pings to send (1000)")
     ping.add_argument("--rate", type=positive_float, default=1000.0,
                       help="pings per second (1000)")
-    ping.add_argument("--sample-rate", type=positive_int, default=48000)
-    ping.add_argument("--block-frames", type=positive_int, default=256)
+    ping.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
+    ping.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
     ping.add_argument("--json", action="store_true", help="print one JSON object")
+    tone = commands.add_parser(
+        "tone", help="play a sine tone",
+        description="Play a sine on voice 0 of an engine on the chosen backend, with 5 ms "
+                    "fades, and report what was played. On the null backend nothing is "
+                    "heard; on offline the tone is rendered and its peak reported.")
+    tone.add_argument("freq", type=positive_float, help="frequency in Hz")
+    tone.add_argument("--gain", type=float, default=0.2, help="linear gain, 0..16 (0.2)")
+    tone.add_argument("--seconds", type=float, default=2.0, help="how long (2)")
+    tone.add_argument("--backend", choices=list(BACKENDS), default="auto")
+    tone.add_argument("--device", help="output device name or unique substring")
+    tone.add_argument("--api", help="jack, pulse or alsa")
+    tone.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
+    tone.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
+    tone.add_argument("--json", action="store_true", help="print one JSON object")
     devices = commands.add_parser(
         "devices", help="list the output devices",
         description="List the output devices of every audio API (or of --api), the one "
@@ -215,14 +305,24 @@ def main(argv=None):
     try:
         with AudioEngine(backend=args.backend, device=args.device, api=args.api,
                          sample_rate=args.sample_rate, block_frames=args.block_frames) as engine:
-            report = run_ping(engine, args.count, args.rate)
+            created_ns = clock()
+            if args.command == "tone":
+                if not args.seconds >= 0:
+                    parser.error("--seconds must be >= 0")
+                report = run_tone(engine, args.freq, args.gain, args.seconds)
+            else:
+                report = run_ping(engine, args.count, args.rate, created_ns=created_ns)
     except EngineError as e:
         print("ringengine: %s" % e, file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(report))
+    elif args.command == "tone":
+        print_tone(report, sys.stdout)
     else:
         print_report(report, sys.stdout)
+    if args.command == "tone":
+        return 0 if report["state"] == "running" else 1
     return 0 if report["pongs_received"] == args.count else 1
 
 

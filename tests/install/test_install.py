@@ -54,11 +54,11 @@ def purelib(prefix):
 def test_installs_the_versioned_library_header_and_pc_file(prefix):
     lib = libdir(prefix)
     names = sorted(os.listdir(lib))
-    assert "libringengine.so.0" in names and "libringengine.so" in names
-    assert any(n.startswith("libringengine.so.0.") for n in names)
+    assert "libringengine.so.1" in names and "libringengine.so" in names
+    assert any(n.startswith("libringengine.so.1.") for n in names)
     assert os.path.isfile(os.path.join(prefix, "include", "ringengine.h"))
     soname = run("readelf", "-d", os.path.join(lib, "libringengine.so"))
-    assert "[libringengine.so.0]" in soname
+    assert "[libringengine.so.1]" in soname
 
 
 def test_pkg_config_gives_flags_that_build_and_run_the_c_example(prefix, tmp_path):
@@ -80,7 +80,7 @@ def test_the_installed_package_loads_the_installed_library(prefix):
             "e = ringengine.AudioEngine(backend='offline'); s = e.send_ping(); e.process(); "
             "print(e.try_recv())" % purelib(prefix))
     out = run(PYTHON, "-c", code, env=clean_env(), cwd="/").splitlines()
-    assert out[0] == os.path.join(libdir(prefix), "libringengine.so.0")
+    assert out[0] == os.path.join(libdir(prefix), "libringengine.so.1")
     assert out[1].startswith(str(prefix))
     assert out[2] == "Pong(seq=0, frame=0)"
 
@@ -94,7 +94,7 @@ def test_the_installed_command_line_runs(prefix):
 
 def test_ctypes_drives_the_same_abi(prefix):
     out = run(PYTHON, os.path.join(ROOT, "examples", "ping_ctypes.py"),
-              os.path.join(libdir(prefix), "libringengine.so.0"), env=clean_env())
+              os.path.join(libdir(prefix), "libringengine.so.1"), env=clean_env())
     assert out.count("-> pong") == 10
 
 
