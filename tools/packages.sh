@@ -7,7 +7,7 @@ PACKAGES=(
   # audio: RtAudio, and real servers that run without a sound card
   librtaudio-dev libjack-jackd2-dev jackd2 pulseaudio pulseaudio-utils libpulse-dev
   # PipeWire, headless, with its Pulse and JACK layers (tests start one server at a time)
-  pipewire pipewire-pulse pipewire-jack wireplumber
+  pipewire pipewire-pulse pipewire-jack wireplumber dbus-daemon
   # Python binding and its tests
   python3 python3-cffi python3-pytest python3-numpy
   # C++ tests and benchmarks

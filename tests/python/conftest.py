@@ -121,3 +121,63 @@ def jack_server():
 def pulse_server():
     """A PulseAudio server (null sink) for one test."""
     yield from server_fixture(PULSE_CMD, ["pactl", "info"])
+
+
+class PipeWire(AudioServer):
+    """A headless PipeWire with WirePlumber and its Pulse layer, in a private
+    XDG_RUNTIME_DIR and a private session bus (WirePlumber leaves without
+    one). The test process talks to it through PULSE_SERVER and
+    PIPEWIRE_RUNTIME_DIR, set for the fixture's lifetime only."""
+
+    SCRIPT = "pipewire & sleep 0.5; wireplumber & sleep 0.5; pipewire-pulse & wait"
+
+    def __init__(self, runtime_dir):
+        super().__init__(["dbus-run-session", "--", "sh", "-c", self.SCRIPT],
+                         ["pactl", "list", "short", "sinks"])
+        self.runtime_dir = str(runtime_dir)
+
+    def env(self):
+        env = system_env()
+        env["XDG_RUNTIME_DIR"] = self.runtime_dir
+        return env
+
+    def start(self, timeout=15):
+        self.process = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, env=self.env(),
+                                        start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            probe = subprocess.run(self.probe, capture_output=True, text=True, env=self.env())
+            if "auto_null" in probe.stdout:
+                return self
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError("PipeWire did not offer auto_null within %d s" % timeout)
+            time.sleep(0.2)
+
+    def kill(self, sig=signal.SIGTERM):
+        # The whole session: dbus-daemon, pipewire, wireplumber, pipewire-pulse.
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+                self.process.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+@pytest.fixture
+def pipewire_server(tmp_path, monkeypatch):
+    """A PipeWire server (auto_null sink) for one test, reached through the
+    environment of this test only."""
+    for program in ("pipewire", "wireplumber", "pipewire-pulse", "dbus-run-session", "pactl"):
+        if shutil.which(program) is None:
+            pytest.skip("%s is not installed" % program)
+    if answers(["pactl", "info"]):
+        pytest.skip("another Pulse server is running here")
+    server = PipeWire(tmp_path).start()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", server.runtime_dir)
+    try:
+        yield server
+    finally:
+        server.kill()
