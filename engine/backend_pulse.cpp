@@ -137,6 +137,7 @@ struct Sink {
   std::string name;        // the server's name, such as "null" or "auto_null"
   std::string description; // what users see and `device` matches, "Null Output"
   unsigned int channels;
+  bool idle; // open, but no stream plays to it
 };
 
 // With the lock held: the sinks, the default one first.
@@ -161,7 +162,7 @@ std::vector<Sink> sinks(Connection& c) {
         auto& q = *static_cast<Query*>(user);
         if (eol == 0 && info != nullptr)
           q.sinks.push_back({info->name, info->description ? info->description : info->name,
-                             info->channel_map.channels});
+                             info->channel_map.channels, info->state == PA_SINK_IDLE});
         q.c->signal();
       },
       &q));
@@ -222,21 +223,25 @@ private:
         PA_STREAM_ADJUST_LATENCY | PA_STREAM_AUTO_TIMING_UPDATE | PA_STREAM_INTERPOLATE_TIMING);
     if (pa_stream_connect_playback(stream_, sink.name.c_str(), &attr, flags, nullptr, nullptr) < 0)
       throw unavailable(std::string("cannot connect the stream: ") + connection_.error());
+    // An idle sink may have rendered its whole idle latency ahead
+    // (PulseAudio's null sink: 2 s) and would play our first block only
+    // after it; a rewind cannot undo that, since our small latency also
+    // shrinks how far it may rewind. A sink resumed from suspension starts
+    // its clock afresh, at the latency of the streams it then has. So an
+    // idle sink, one no stream plays to, is suspended while our stream
+    // connects and resumed once it is there, as module-suspend-on-idle
+    // would have it. Nobody plays to it: nobody hears the pause.
+    const bool restart = sink.idle && suspend(sink, true);
     const bool ready = connection_.wait([this] {
       const pa_stream_state_t s = pa_stream_get_state(stream_);
       return s == PA_STREAM_READY || !PA_STREAM_IS_GOOD(s);
     });
+    if (restart)
+      suspend(sink, false);
     if (!ready || pa_stream_get_state(stream_) != PA_STREAM_READY) {
       const std::string why = ready ? connection_.error() : "no answer in 3 s";
       throw unavailable("cannot open a stream on '" + sink.description + "': " + why);
     }
-    // A sink that was idle may have rendered its whole idle latency ahead
-    // (PulseAudio's null sink: 2 s) and would play our first blocks only
-    // after it. Flushing our buffer makes the server rewind the sink and
-    // render again at the latency we asked for.
-    connection_.complete(pa_stream_flush(
-        stream_, [](pa_stream*, int, void* user) { static_cast<Connection*>(user)->signal(); },
-        &connection_));
     info_.kind = BackendKind::pulse;
     info_.device = "Pulse: " + sink.description;
     info_.block_frames = c.block_frames;
@@ -259,6 +264,24 @@ private:
       if (s.description == name)
         return s;
     throw unavailable("the sink list changed while opening");
+  }
+
+  // With the lock held. Suspends or resumes `sink`; false when the server
+  // refused (then the start is slow, not broken).
+  bool suspend(const Sink& sink, bool on) {
+    struct Result {
+      Connection* c;
+      int success = 0;
+    } result{&connection_};
+    pa_operation* op = pa_context_suspend_sink_by_name(
+        connection_.context(), sink.name.c_str(), on ? 1 : 0,
+        [](pa_context*, int success, void* user) {
+          auto& r = *static_cast<Result*>(user);
+          r.success = success;
+          r.c->signal();
+        },
+        &result);
+    return connection_.complete(op) && result.success != 0;
   }
 
   // With the lock held.

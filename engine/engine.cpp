@@ -53,6 +53,9 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              std::move(rings.replies.first),
              Schedule(config.schedule),
              std::make_unique<Voice[]>(config.voices),
+             std::make_unique<std::uint32_t[]>(config.voices),
+             std::make_unique<bool[]>(config.voices),
+             0,
              std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
              std::make_unique<float*[]>(config.channels),
              std::make_unique<float[]>(kChunk),
@@ -173,6 +176,10 @@ void Engine::dispatch(const Message& m, std::uint32_t offset) noexcept {
     // out of bounds.
     if (m.id < config_.voices && m.param < kParamCount) {
       audio_.voices[m.id].set(static_cast<Param>(m.param), m.value, m.ramp);
+      if (!audio_.listed[m.id]) {
+        audio_.listed[m.id] = true;
+        audio_.active[audio_.active_count++] = m.id;
+      }
       return;
     }
     break;
@@ -196,12 +203,31 @@ void Engine::admit(const Message& m) noexcept {
 
 void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) noexcept {
   const std::uint32_t channels = config_.channels;
+  if (audio_.active_count == 0) { // silence, the common idle case
+    if (out.planes != nullptr) {
+      for (std::uint32_t c = 0; c < channels; ++c)
+        std::memset(out.planes[c] + offset, 0, n * sizeof(float));
+    } else if (out.interleaved != nullptr) {
+      std::memset(out.interleaved + std::size_t{offset} * channels, 0,
+                  std::size_t{n} * channels * sizeof(float));
+    }
+    return;
+  }
   float* const* mix = audio_.planes.get();
   for (std::uint32_t c = 0; c < channels; ++c)
     std::memset(mix[c], 0, n * sizeof(float));
+  // Render the active voices; those that came to rest leave the list.
   Voice* voices = audio_.voices.get();
-  for (std::uint32_t v = 0; v < config_.voices; ++v)
+  std::uint32_t kept = 0;
+  for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
+    const std::uint32_t v = audio_.active[i];
     voices[v].render(mix, channels, n, audio_.scratch.get());
+    if (voices[v].resting())
+      audio_.listed[v] = false;
+    else
+      audio_.active[kept++] = v;
+  }
+  audio_.active_count = kept;
 
   if (out.planes != nullptr) {
     for (std::uint32_t c = 0; c < channels; ++c)

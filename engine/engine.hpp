@@ -167,6 +167,11 @@ private:
     Producer<Message> replies;
     Schedule schedule;
     std::unique_ptr<Voice[]> voices;
+    // The voices that are not resting, so that idle voices cost nothing:
+    // active[0 .. active_count), each listed once (listed[v]).
+    std::unique_ptr<std::uint32_t[]> active;
+    std::unique_ptr<bool[]> listed;
+    std::uint32_t active_count = 0;
     std::unique_ptr<float[]> mix;       // channels planes of kChunk frames
     std::unique_ptr<float*[]> planes;   // into mix
     std::unique_ptr<float[]> scratch;   // kChunk frames, for one voice

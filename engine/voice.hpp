@@ -12,16 +12,22 @@
 
 namespace ringengine {
 
-// sin(2 pi t) for a phase t in turns, [0, 1). Odd Taylor polynomial of
-// degree 11 on the quarter wave, |error| < 1.5e-7: deterministic, no libm
-// call, a few ns a sample.
-inline float sine_turns(double t) noexcept {
-  float u = static_cast<float>(t >= 0.5 ? t - 1.0 : t); // [-0.5, 0.5)
-  if (u > 0.25f)
-    u = 0.5f - u;
-  else if (u < -0.25f)
-    u = -0.5f - u;
-  const float x = u * 6.28318530717958647692f; // [-pi/2, pi/2]
+// The phase of an oscillator: turns in 64-bit fixed point (2^64 is one
+// turn), so it wraps by itself and a frame's phase is first + i * increment
+// with no error growing from frame to frame.
+using Phase = std::uint64_t;
+
+// sin(2 pi t) for the phase t. Odd Taylor polynomial of degree 11 on the
+// quarter wave, |error| < 1.5e-7: deterministic, no libm call, no branch
+// (so a loop of it vectorizes), about a ns a sample.
+inline float sine(Phase phase) noexcept {
+  // The top 32 bits as signed: turns in [-0.5, 0.5).
+  const float u = static_cast<float>(static_cast<std::int32_t>(phase >> 32)) * 0x1p-32f;
+  // Folded onto the quarter wave: sin(2 pi u) = sin(2 pi (+-0.5 - u)).
+  const float a = std::fabs(u);
+  const float m = a < 0.5f - a ? a : 0.5f - a;
+  const float folded = u < 0 ? -m : m;                            // [-0.25, 0.25]
+  const float x = folded * 6.28318530717958647692f;               // [-pi/2, pi/2]
   const float x2 = x * x;
   return x * (1.0f + x2 * (-1.0f / 6 + x2 * (1.0f / 120 + x2 * (-1.0f / 5040 +
               x2 * (1.0f / 362880 + x2 * (-1.0f / 39916800))))));
@@ -66,11 +72,11 @@ struct Ramp {
 class Voice {
 public:
   void init(double sample_rate) noexcept {
-    inv_rate_ = 1.0 / sample_rate;
+    phase_per_hz_ = 0x1p64 / sample_rate;
     freq_.set(0.0, 0);
     gain_.set(1.0, 0);
     pan_.set(0.0, 0);
-    phase_ = 0.0;
+    phase_ = 0;
   }
 
   void set(Param p, float value, std::uint32_t ramp) noexcept {
@@ -79,6 +85,12 @@ public:
     case Param::gain: gain_.set(value, ramp); break;
     case Param::pan: pan_.set(value, ramp); break;
     }
+  }
+
+  // Whether the voice stays as it is while time passes (freq 0, nothing
+  // moving), so rendering may skip it.
+  bool resting() const noexcept {
+    return freq_.value == 0 && !freq_.moving() && !gain_.moving() && !pan_.moving();
   }
 
   // Whether rendering would add anything now.
@@ -95,31 +107,27 @@ public:
       return;
     }
     if (!freq_.moving() && !gain_.moving() && !pan_.moving()) {
-      const double inc = freq_.value * inv_rate_;
+      // Each frame's phase from the first, not from the one before: no
+      // chain from frame to frame, so the loop vectorizes.
+      const Phase inc = increment();
       const float gain = static_cast<float>(gain_.value);
-      double phase = phase_;
-      for (std::uint32_t i = 0; i < n; ++i) {
-        scratch[i] = sine_turns(phase) * gain;
-        phase += inc;
-        if (phase >= 1.0)
-          phase -= 1.0;
-      }
-      phase_ = phase;
+      const Phase first = phase_;
+      for (std::uint32_t i = 0; i < n; ++i)
+        scratch[i] = sine(first + i * inc) * gain;
+      phase_ = first + n * inc;
       add(mix, channels, n, scratch, static_cast<float>(pan_.value));
       return;
     }
     // Something moves: every parameter is advanced frame by frame.
     for (std::uint32_t i = 0; i < n; ++i) {
-      const float s = sine_turns(phase_) * static_cast<float>(gain_.value);
+      const float s = sine(phase_) * static_cast<float>(gain_.value);
       const float pan = static_cast<float>(pan_.value);
       mix[0][i] += s * left_weight(channels, pan);
       if (channels > 1)
         mix[1][i] += s * right_weight(pan);
       for (std::uint32_t c = 2; c < channels; ++c)
         mix[c][i] += s;
-      phase_ += freq_.value * inv_rate_;
-      if (phase_ >= 1.0)
-        phase_ -= 1.0;
+      phase_ += increment();
       freq_.tick();
       gain_.tick();
       pan_.tick();
@@ -149,22 +157,23 @@ private:
   void skip(std::uint32_t n) noexcept {
     if (freq_.moving()) {
       for (std::uint32_t i = 0; i < n; ++i) {
-        phase_ += freq_.value * inv_rate_;
-        if (phase_ >= 1.0)
-          phase_ -= 1.0;
+        phase_ += increment();
         freq_.tick();
       }
     } else {
-      const double phase = phase_ + freq_.value * inv_rate_ * n;
-      phase_ = phase - std::floor(phase);
+      phase_ += n * increment();
     }
     gain_.skip(n);
     pan_.skip(n);
   }
 
+  // The phase step of a frame at the current frequency (at most half a
+  // turn: freq <= sample_rate / 2).
+  Phase increment() const noexcept { return static_cast<Phase>(freq_.value * phase_per_hz_); }
+
   Ramp freq_, gain_, pan_;
-  double phase_ = 0; // turns, [0, 1)
-  double inv_rate_ = 1.0 / 48000;
+  Phase phase_ = 0;
+  double phase_per_hz_ = 0x1p64 / 48000; // 2^64 / sample_rate
 };
 
 } // namespace ringengine

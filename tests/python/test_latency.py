@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import python_env
+from conftest import python_env, system_env
 from ringengine import AudioEngine
 from ringengine.__main__ import run_ping
 
@@ -34,10 +34,17 @@ def test_pulse_backend_is_at_block_latency_in_steady_state(pulse_server):
     assert 0 < r["latency_s"] <= 4 * 256 / 48000, "the server granted about two blocks"
 
 
-@pytest.mark.xfail(strict=True, reason="PulseAudio 16's null sink, idle, has rendered 2 s "
-                   "ahead and plays a new stream only after that (docs/troubleshooting.md)")
 def test_pulse_backend_answers_the_first_ping_within_250_ms(pulse_server):
+    """An idle null sink has rendered 2 s ahead; the backend restarts it
+    (suspend, connect, resume) and leaves it running, not suspended."""
     assert measure(backend="pulse")["first_pong_ms"] <= FIRST_PONG_MS
+    with AudioEngine(backend="pulse"):
+        sinks = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True,
+                               text=True, env=system_env()).stdout
+        assert "RUNNING" in sinks, sinks
+    sinks = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True,
+                           text=True, env=system_env()).stdout
+    assert "SUSPENDED" not in sinks, "the sink is left as it was: open and idle"
 
 
 def test_auto_on_pipewire_opens_its_pulse_layer_at_block_latency(pipewire_server):

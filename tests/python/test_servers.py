@@ -218,3 +218,54 @@ def test_xruns_that_jack_reports_are_counted(jack_server):
         assert engine.stats.xruns > before
         assert engine.state == "running"
         assert ping_all(engine, 10) == list(range(10, 20))
+
+
+def stopped_within(engine, seconds=10):
+    deadline = time.monotonic() + seconds
+    while engine.state == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return engine.state == "stopped"
+
+
+def survives_the_servers_death(engine, kill, capfd):
+    """The server dies under a running engine: the engine says why, recv()
+    raises instead of hanging, close() is prompt, nothing is printed."""
+    assert ping_all(engine, 100) == list(range(100))
+    kill()
+    assert stopped_within(engine)
+    assert engine.stop_reason.startswith("Pulse: the server closed the stream: ")
+    callbacks = engine.stats.callbacks
+    time.sleep(0.3)
+    assert engine.stats.callbacks == callbacks, "the callback still runs"
+    engine.send_ping()
+    t0 = time.monotonic()
+    with pytest.raises(BackendError, match="the audio stopped"):
+        engine.recv()
+    assert time.monotonic() - t0 < 5
+    t0 = time.monotonic()
+    engine.close()
+    assert time.monotonic() - t0 < 5
+    assert capfd.readouterr() == ("", ""), "the library printed"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killing_pulseaudio_under_the_pulse_backend_is_survived(pulse_server, sig, capfd):
+    survives_the_servers_death(AudioEngine(backend="pulse"), lambda: pulse_server.kill(sig),
+                               capfd)
+    server = AudioServer(pulse_server.cmd, pulse_server.probe).start()
+    try:
+        with AudioEngine(backend="pulse") as again:
+            assert ping_all(again, 100) == list(range(100))
+    finally:
+        server.kill()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killing_pipewire_under_the_pulse_backend_is_survived(pipewire_server, sig, capfd):
+    engine = AudioEngine()
+    assert engine.backend == "pulse"
+    survives_the_servers_death(engine, lambda: pipewire_server.kill(sig), capfd)
+    pipewire_server.start()
+    with AudioEngine() as again:
+        assert again.backend == "pulse"
+        assert ping_all(again, 100) == list(range(100))
