@@ -164,6 +164,12 @@ public:
     info_.kind = BackendKind::rtaudio;
     info_.device = RtAudio::getApiDisplayName(audio_.getCurrentApi()) + ": " + device_name_;
     info_.block_frames = frames;
+    try {
+      Reporting reporting(this);
+      info_.latency_frames = static_cast<std::uint32_t>(std::max(0L, audio_.getStreamLatency()));
+    } catch (const RtAudioError&) {
+      // An API that cannot say: 0, as documented.
+    }
   }
   ~RtAudioBackend() override { stop(); }
 

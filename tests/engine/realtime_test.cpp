@@ -31,6 +31,9 @@ constexpr int kPings = 5000;
 // with at most one ring's worth in flight: a server that runs its callbacks
 // in bursts (PulseAudio does) could otherwise turn a full command ring into
 // more pongs than the reply ring holds, and those would rightly be dropped.
+// Between the pings go voice commands, at frames inside and beyond the
+// coming blocks, some ramping, so the callback also renders sound and
+// applies commands mid-block (under RealtimeSanitizer, all of it checked).
 // Returns the sequence numbers of the pongs, in arrival order.
 std::vector<std::uint32_t> ping_through(Engine& engine) {
   std::vector<std::uint32_t> got;
@@ -40,10 +43,19 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
          std::chrono::steady_clock::now() < deadline) {
     const std::size_t in_flight = static_cast<std::size_t>(sent) - got.size();
     std::uint32_t seq;
-    for (std::size_t i = 0; i < 64 && sent < kPings && in_flight + i < engine.config().capacity &&
-                            engine.send_ping(seq);
+    for (std::size_t i = 0; i < 64 && sent < kPings &&
+                            in_flight + i < engine.config().capacity / 2 && engine.send_ping(seq);
          ++i)
       ++sent;
+    for (std::uint32_t i = 0; i < 8 && engine.config().voices > 0; ++i) {
+      const std::uint32_t k = static_cast<std::uint32_t>(sent) + i;
+      const std::uint64_t at = k % 4 == 0 ? kFrameNext : engine.frame() + (k * 97) % 3000;
+      Message m = k % 2 == 0
+                      ? Message::set_param(k % engine.config().voices, Param::freq,
+                                           200.0f + static_cast<float>(k % 1000), at)
+                      : Message::set_param(k % engine.config().voices, Param::gain, 0.1f, at, 64);
+      (void)engine.send(m); // a full ring drops it: counted, and fine here
+    }
     Message m;
     while (engine.try_recv(m))
       got.push_back(m.id);
@@ -64,6 +76,8 @@ void expect_every_ping_answered_once(const Engine& engine, const std::vector<std
   const EngineStats s = engine.stats();
   EXPECT_EQ(s.pings_handled, static_cast<std::uint64_t>(kPings));
   EXPECT_EQ(s.pongs_dropped, 0u);
+  EXPECT_GT(s.commands_sent, s.pings_sent) << "voice commands went through too";
+  EXPECT_EQ(s.unhandled, 0u);
 }
 
 TEST(RealtimeTest, NullBackendAnswersThousandsOfPings) {
@@ -81,11 +95,17 @@ TEST(RealtimeTest, OfflineCallerAnswersThousandsOfPingsInARealtimeScope) {
   std::uint32_t first;
   std::vector<Message> replies(1024);
   std::vector<std::uint32_t> got;
+  std::vector<float> out(256 * 2);
   for (int round = 0; round < kPings / 1000; ++round) {
     ASSERT_EQ(engine.send_pings(1000, first), 1000u);
+    for (std::uint32_t v = 0; v < 16; ++v) {
+      Message m = Message::set_param(v, v % 2 ? Param::gain : Param::freq,
+                                     v % 2 ? 0.05f : 300.0f + v, engine.frame() + v * 13, 32);
+      ASSERT_TRUE(engine.send(m));
+    }
     {
       RealtimeScope realtime;
-      engine.process(AudioOut{}, 256);
+      engine.process(AudioOut{out.data(), nullptr}, 256);
     }
     const std::size_t n = engine.recv_many(replies.data(), replies.size());
     for (std::size_t i = 0; i < n; ++i)

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import JACK_CMD, AudioServer, python_env
 from conftest import run_ringengine as cli
-from ringengine import AudioEngine, BackendError, DeviceNotFoundError, query_devices
+from ringengine import (AudioEngine, BackendError, DeviceNotFoundError, EngineClosedError,
+                        EngineTimeoutError, query_devices)
 
 
 def ping_all(engine, count=2000):
@@ -269,3 +270,52 @@ def test_killing_pipewire_under_the_pulse_backend_is_survived(pipewire_server, s
     with AudioEngine() as again:
         assert again.backend == "pulse"
         assert ping_all(again, 100) == list(range(100))
+
+
+CLOSING_ON = ON_SERVERS + [("pulse", None, "pipewire_server", "Pulse: Dummy Output")]
+
+
+@pytest.mark.parametrize("backend, api, server, device", CLOSING_ON)
+def test_closing_while_threads_wait_in_recv_and_poll_the_state(backend, api, server, device,
+                                                                 request):
+    """engine_close() stops the stream on one thread while others wait in
+    recv() and read `state`: they learn the engine closed, nothing crashes
+    and (in tools/sanitize.sh tsan) nothing races, since the state is read
+    from the backend's own record, never from the audio library."""
+    import threading
+    request.getfixturevalue(server)
+    engine = AudioEngine(backend=backend, api=api)
+    assert engine.device == device
+    outcomes, stop = [], threading.Event()
+
+    def wait_in_recv():
+        while True:
+            try:
+                engine.recv(timeout=0.05)
+            except EngineTimeoutError:
+                continue
+            except EngineClosedError:
+                outcomes.append("closed")
+                return
+
+    def poll_state():
+        seen = set()
+        while not stop.is_set():
+            seen.add(engine.state)
+            engine.stop_reason
+        seen.add(engine.state)
+        outcomes.append(seen)
+
+    threads = [threading.Thread(target=f) for f in (wait_in_recv, wait_in_recv, poll_state,
+                                                    poll_state)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    engine.close()
+    stop.set()
+    for t in threads:
+        t.join(timeout=5)
+        assert not t.is_alive()
+    assert outcomes.count("closed") == 2
+    assert all(seen <= {"running", "closed"} and "closed" in seen
+               for seen in outcomes if seen != "closed")
