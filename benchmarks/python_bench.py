@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, "pyffi"))
 
 import ringengine  # noqa: E402
 from ringengine import ffi, lib  # noqa: E402
-from ringengine.__main__ import clock_overhead_ns, percentile, run_ping  # noqa: E402
+from ringengine._measure import clock_overhead_ns, percentile, run_ping  # noqa: E402
 
 clock = time.perf_counter_ns
 
@@ -166,7 +166,7 @@ def main(argv=None):
     results = {"python": impl, "calls": call_costs(rounds, calls), "bulk": bulk_drain(rounds)}
     results["rtt"] = {"null": round_trips("null", pings)}
     if args.jack:
-        results["rtt"]["jack"] = round_trips("rtaudio", pings, api="jack")
+        results["rtt"]["jack"] = round_trips("jack", pings)
 
     c = results["calls"]
     floor = c["floor"]["batch_mean_ns"]

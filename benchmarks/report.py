@@ -18,15 +18,65 @@ def machine():
     return "%s, %d cores, Linux %s" % (cpu, os.cpu_count(), platform.release())
 
 
-def rings(path):
+def aggregates(path):
+    """{benchmark: {aggregate: result}} of a Google Benchmark JSON file."""
     with open(path) as f:
         data = json.load(f)
-    med = {}
+    out = {}
     for b in data["benchmarks"]:
-        if b.get("aggregate_name") != "median":
+        if "aggregate_name" not in b:
             continue
         name = b["run_name"].replace("/real_time", "").replace("/manual_time", "")
-        med[name] = b
+        out.setdefault(name, {})[b["aggregate_name"]] = b
+    return out
+
+
+def medians(path):
+    return {name: a["median"] for name, a in aggregates(path).items() if "median" in a}
+
+
+def voices(path):
+    agg = aggregates(path)
+    lines = ["| the engine's sound, a 256-frame stereo block | median | mean ± stddev | target |",
+             "| --- | --- | --- | --- |"]
+
+    def row(label, name, key, scale, unit, target=""):
+        a = agg[name]
+        med, mean, sd = (a[k][key] * scale for k in ("median", "mean", "stddev"))
+        lines.append("| %s | %.2f %s | %.2f ± %.2f | %s |" % (label, med, unit, mean, sd, target))
+
+    for n in (1, 32, 64):
+        row("%d voice%s sounding: ns per voice-sample" % (n, "" if n == 1 else "s"),
+            "voices/steady/%d" % n, "ns_per_voice_sample", 1e9, "ns", "≤ 3 ns")
+    row("64 voices, gain ramping: ns per voice-sample", "voices/ramping/64",
+        "ns_per_voice_sample", 1e9, "ns")
+    for n in (1, 16, 256):
+        a = agg["voices/commands/%d" % n]["median"]
+        lines.append("| %d set_param at frames inside the block: ns per command (block included) "
+                     "| %.1f ns | | |" % (n, a["real_time"] / n))
+    row("empty block, 32 idle voices", "voices/empty_block_32_idle", "real_time", 1, "ns",
+        "≤ 100 ns")
+    return "\n".join(lines)
+
+
+def servers(path):
+    with open(path) as f:
+        data = json.load(f)
+    lines = ["| server (backend) | device | first pong, ms | p50 ms | p99 ms | max ms "
+             "| output latency ms | pings |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for label, r in data.items():
+        if "error" in r:
+            lines.append("| %s | %s | | | | | | |" % (label, r["error"]))
+            continue
+        lines.append("| %s (%s) | %s | %.1f | %.2f | %.2f | %.2f | %.2f | %d/%d |" % (
+            label, r["backend"], r["device"], r["first_pong_ms"], r["rtt_ms_p50"],
+            r["rtt_ms_p99"], r["rtt_ms_max"], r["latency_ms"], r["pongs_received"],
+            r["pings_sent"]))
+    return "\n".join(lines)
+
+
+def rings(path):
+    med = medians(path)
     lines = ["| workload | ringengine | boost::lockfree | moodycamel | ours / boost | ours / moodycamel |",
              "| --- | --- | --- | --- | --- | --- |"]
     t = {q: med["throughput/" + q]["items_per_second"] / 1e6
@@ -86,6 +136,12 @@ def main(directory):
     print("Machine: %s\n" % machine())
     print("### Rings\n")
     print(rings(os.path.join(directory, "rings.json")))
+    if os.path.exists(os.path.join(directory, "voices.json")):
+        print("\n### The engine's sound\n")
+        print(voices(os.path.join(directory, "voices.json")))
+    if os.path.exists(os.path.join(directory, "servers.json")):
+        print("\n### Round trip on each server\n")
+        print(servers(os.path.join(directory, "servers.json")))
     for impl in ("cpython", "pypy"):
         path = os.path.join(directory, "python-%s.json" % impl)
         if os.path.exists(path):

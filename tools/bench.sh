@@ -2,9 +2,11 @@
 # Runs every benchmark and prints the tables of docs/benchmarks.md:
 #   1. the rings (C++, Google Benchmark), ours beside boost and moodycamel,
 #      repetitions interleaved at random, medians and ratios;
-#   2. the Python path on CPython and on PyPy;
-#   3. round trips through the null backend and, when jackd is installed,
-#      through a JACK server (dummy driver) started here and stopped after.
+#   2. the engine's sound: ns per voice-sample, per command, empty block;
+#   3. the Python path on CPython and on PyPy, round trips through null;
+#   4. the round trip on each server (tools/audio_servers.py starts and
+#      stops each): JACK, PulseAudio (backends pulse and rtaudio),
+#      PipeWire's Pulse layer and its JACK layer (pw-jack), and null.
 # Writes build/bench/*.json and docs/rtt.png. --quick: fewer repetitions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,24 +22,30 @@ build/benchmarks/ring_bench --benchmark_repetitions="$reps" \
   --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
   --benchmark_out="$out/rings.json" --benchmark_out_format=json >&2
 
-jack_pid=""
-stop_jack() { [[ -n "$jack_pid" ]] && kill "$jack_pid" 2>/dev/null && wait "$jack_pid" 2>/dev/null; true; }
-trap stop_jack EXIT
-jack=()
-if command -v jackd >/dev/null && ! jack_lsp >/dev/null 2>&1; then
-  jackd --no-realtime -d dummy -r 48000 -p 256 >"$out/jackd.log" 2>&1 &
-  jack_pid=$!
-  for _ in $(seq 100); do jack_lsp >/dev/null 2>&1 && break; sleep 0.1; done
-fi
-jack_lsp >/dev/null 2>&1 && jack=(--jack)
+echo "== the engine's sound (C++)" >&2
+build/benchmarks/voice_bench --benchmark_repetitions="$reps" \
+  --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out/voices.json" --benchmark_out_format=json >&2
 
 echo "== Python path (CPython)" >&2
-/usr/bin/python3 benchmarks/python_bench.py "${quick[@]}" "${jack[@]}" \
+/usr/bin/python3 benchmarks/python_bench.py "${quick[@]}" \
   --json "$out/python-cpython.json" --plot docs/rtt.png >&2
 if command -v pypy3 >/dev/null; then
   echo "== Python path (PyPy)" >&2
   pypy3 benchmarks/python_bench.py "${quick[@]}" --json "$out/python-pypy.json" >&2
 fi
-stop_jack
+
+echo "== round trip on each server (200 pings/s, each awaited)" >&2
+rtt="$out/servers.json"
+rm -f "$rtt"
+servers=tools/audio_servers.py
+measure=(/usr/bin/python3 benchmarks/server_rtt.py "$rtt")
+q=("${quick[@]}")
+"${measure[@]}" null null "${q[@]}" >&2 || true
+/usr/bin/python3 $servers run jack -- "${measure[@]}" jack jack "${q[@]}" >&2 || true
+/usr/bin/python3 $servers run pulse -- "${measure[@]}" pulse pulse "${q[@]}" >&2 || true
+/usr/bin/python3 $servers run pulse -- "${measure[@]}" rtaudio-pulse rtaudio pulse "${q[@]}" >&2 || true
+/usr/bin/python3 $servers run pipewire -- "${measure[@]}" pipewire-pulse pulse "${q[@]}" >&2 || true
+/usr/bin/python3 $servers run pipewire -- pw-jack "${measure[@]}" pipewire-jack jack "${q[@]}" >&2 || true
 
 /usr/bin/python3 benchmarks/report.py "$out"

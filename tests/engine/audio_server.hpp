@@ -1,33 +1,17 @@
-// Real audio servers for tests: starts JACK (dummy driver) or PulseAudio
-// (null sink), waits until it answers (jack_lsp / pactl info), and stops it
-// by PID when the object goes. A server that was already answering is used
-// as it is and left running.
+// The real audio servers of the C++ tests. They are not started here: Meson
+// runs the test under tools/audio_servers.py (the one helper the tests and
+// the benchmarks share), which starts JACK and PulseAudio, and stops them
+// after. A test asks whether its server answers, and skips if not.
 #pragma once
 
-#include <sys/types.h>
-
-#include <memory>
 #include <string>
 
 namespace testing_servers {
 
 enum class Server { jack, pulse };
 
-const char* name(Server s);
-
-class AudioServer {
-public:
-  // The running server, or nullptr with `skip` saying why when the server's
-  // binary is not installed. Any other failure to start throws.
-  static std::unique_ptr<AudioServer> start(Server kind, std::string& skip);
-  ~AudioServer();
-  AudioServer(const AudioServer&) = delete;
-  AudioServer& operator=(const AudioServer&) = delete;
-
-private:
-  AudioServer(Server kind, pid_t pid) : kind_(kind), pid_(pid) {}
-  Server kind_;
-  pid_t pid_; // 0 when we did not start it
-};
+// True when the server answers its own tool (jack_lsp, pactl info); false
+// with `skip` saying why otherwise.
+bool answers(Server kind, std::string& skip);
 
 } // namespace testing_servers

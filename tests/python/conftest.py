@@ -4,11 +4,8 @@ The package finds the library itself ($RINGENGINE_LIBRARY, else the build
 tree); tools/test.sh builds it first.
 """
 import os
-import shutil
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -48,17 +45,11 @@ def run_ringengine(*args, **extra_env):
 
 
 # -- real audio servers ------------------------------------------------------
+# One helper for the tests and the benchmarks: tools/audio_servers.py.
 
-JACK_CMD = ["jackd", "--no-realtime", "-d", "dummy", "-r", "48000", "-p", "256"]
-PULSE_CMD = ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1",
-             "-L", "module-null-sink sink_name=null", "-L", "module-native-protocol-unix"]
-
-
-def system_env():
-    """The environment for the servers and their tools: not preloaded with a
-    sanitizer runtime (tools/sanitize.sh preloads one for Python; pactl
-    deadlocks at start-up under ASan's)."""
-    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import audio_servers  # noqa: E402
+from audio_servers import system_env  # noqa: E402,F401  (tests import it from here)
 
 
 def answers(probe):
@@ -66,45 +57,11 @@ def answers(probe):
                           env=system_env(), timeout=30).returncode == 0
 
 
-class AudioServer:
-    """A server started for a test: ready when `probe` succeeds, stopped by PID."""
-
-    def __init__(self, cmd, probe):
-        self.cmd, self.probe, self.process = cmd, probe, None
-
-    def start(self, timeout=15):
-        if answers(self.probe):
-            raise RuntimeError("%s is already running; stop it first" % self.cmd[0])
-        self.process = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, env=system_env())
-        deadline = time.monotonic() + timeout
-        while not answers(self.probe):
-            if self.process.poll() is not None:
-                raise RuntimeError("%s exited with %s before it was ready"
-                                   % (self.cmd[0], self.process.returncode))
-            if time.monotonic() > deadline:
-                raise RuntimeError("%s did not answer within %d s" % (self.cmd[0], timeout))
-            time.sleep(0.1)
-        return self
-
-    def kill(self, sig=signal.SIGTERM):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        # Wait until the server is really gone, so the next one can start.
-        deadline = time.monotonic() + 10
-        while answers(self.probe) and time.monotonic() < deadline:
-            time.sleep(0.1)
-
-
-def server_fixture(cmd, probe):
-    if shutil.which(cmd[0]) is None or shutil.which(probe[0]) is None:
-        pytest.skip("%s is not installed" % cmd[0])
-    server = AudioServer(cmd, probe).start()
+def server_fixture(server):
+    missing = server.missing()
+    if missing is not None:
+        pytest.skip("%s is not installed" % missing)
+    server.start()
     try:
         yield server
     finally:
@@ -114,70 +71,21 @@ def server_fixture(cmd, probe):
 @pytest.fixture
 def jack_server():
     """A JACK server (dummy driver, 48 kHz, 256 frames) for one test."""
-    yield from server_fixture(JACK_CMD, ["jack_lsp"])
+    yield from server_fixture(audio_servers.jack())
 
 
 @pytest.fixture
 def pulse_server():
     """A PulseAudio server (null sink) for one test."""
-    yield from server_fixture(PULSE_CMD, ["pactl", "info"])
-
-
-class PipeWire(AudioServer):
-    """A headless PipeWire with WirePlumber and its Pulse layer, in a private
-    XDG_RUNTIME_DIR and a private session bus (WirePlumber leaves without
-    one). The test process talks to it through PULSE_SERVER and
-    PIPEWIRE_RUNTIME_DIR, set for the fixture's lifetime only."""
-
-    SCRIPT = "pipewire & sleep 0.5; wireplumber & sleep 0.5; pipewire-pulse & wait"
-
-    def __init__(self, runtime_dir):
-        super().__init__(["dbus-run-session", "--", "sh", "-c", self.SCRIPT],
-                         ["pactl", "list", "short", "sinks"])
-        self.runtime_dir = str(runtime_dir)
-
-    def env(self):
-        env = system_env()
-        env["XDG_RUNTIME_DIR"] = self.runtime_dir
-        return env
-
-    def start(self, timeout=15):
-        self.process = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, env=self.env(),
-                                        start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while True:
-            probe = subprocess.run(self.probe, capture_output=True, text=True, env=self.env())
-            if "auto_null" in probe.stdout:
-                return self
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError("PipeWire did not offer auto_null within %d s" % timeout)
-            time.sleep(0.2)
-
-    def kill(self, sig=signal.SIGTERM):
-        # The whole session: dbus-daemon, pipewire, wireplumber, pipewire-pulse.
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, sig)
-                self.process.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+    yield from server_fixture(audio_servers.pulse())
 
 
 @pytest.fixture
 def pipewire_server(tmp_path, monkeypatch):
-    """A PipeWire server (auto_null sink) for one test, reached through the
-    environment of this test only."""
-    for program in ("pipewire", "wireplumber", "pipewire-pulse", "dbus-run-session", "pactl"):
-        if shutil.which(program) is None:
-            pytest.skip("%s is not installed" % program)
+    """A PipeWire server (auto_null sink, Pulse and JACK layers) for one test,
+    reached through this test's XDG_RUNTIME_DIR."""
     if answers(["pactl", "info"]):
         pytest.skip("another Pulse server is running here")
-    server = PipeWire(tmp_path).start()
+    server = audio_servers.pipewire(str(tmp_path))
     monkeypatch.setenv("XDG_RUNTIME_DIR", server.runtime_dir)
-    try:
-        yield server
-    finally:
-        server.kill()
+    yield from server_fixture(server)

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import python_env, system_env
 from ringengine import AudioEngine
-from ringengine.__main__ import run_ping
+from ringengine._measure import run_ping
 
 STEADY_P99_MS = 2 * 256 / 48.0 + 5  # 15.67 ms
 FIRST_PONG_MS = 250

@@ -90,7 +90,7 @@ def test_a_tone_through_pipewire_is_recorded_by_pw_record(pipewire_server, tmp_p
     recorder = subprocess.Popen(
         ["pw-record", "--target", "auto_null", "-P", "{ stream.capture.sink = true }",
          "--format", "f32", "--rate", "48000", "--channels", "2", str(wav)],
-        env=pipewire_server.env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=pipewire_server.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         time.sleep(0.5)
         with AudioEngine() as engine:

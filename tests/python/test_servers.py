@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import JACK_CMD, AudioServer, python_env
+from conftest import audio_servers, python_env
 from conftest import run_ringengine as cli
 from ringengine import (AudioEngine, BackendError, DeviceNotFoundError, EngineClosedError,
                         EngineTimeoutError, query_devices)
@@ -130,7 +130,7 @@ def test_killing_jack_mid_stream_is_noticed_and_nothing_hangs(jack_server):
     assert engine.state == "closed"
 
     # With a server back, a new engine works.
-    server = AudioServer(JACK_CMD, ["jack_lsp"]).start()
+    server = audio_servers.jack().start()
     try:
         with AudioEngine(backend="jack") as again:
             assert ping_all(again, 100) == list(range(100))
@@ -181,11 +181,11 @@ def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet():
     child = subprocess.run([sys.executable, "-c", """
 import signal, sys, time
 sys.path.insert(0, sys.argv[1])
-from conftest import JACK_CMD, AudioServer
+from conftest import audio_servers
 import ringengine
 for sig in (signal.SIGTERM, signal.SIGKILL):
     for delay in (0, 0.002, 0.02, 0.2):
-        server = AudioServer(JACK_CMD, ["jack_lsp"]).start()
+        server = audio_servers.jack().start()
         engine = ringengine.AudioEngine(backend="jack")
         engine.send_ping()
         engine.recv(timeout=5)
@@ -253,12 +253,9 @@ def survives_the_servers_death(engine, kill, capfd):
 def test_killing_pulseaudio_under_the_pulse_backend_is_survived(pulse_server, sig, capfd):
     survives_the_servers_death(AudioEngine(backend="pulse"), lambda: pulse_server.kill(sig),
                                capfd)
-    server = AudioServer(pulse_server.cmd, pulse_server.probe).start()
-    try:
-        with AudioEngine(backend="pulse") as again:
-            assert ping_all(again, 100) == list(range(100))
-    finally:
-        server.kill()
+    pulse_server.start()
+    with AudioEngine(backend="pulse") as again:
+        assert ping_all(again, 100) == list(range(100))
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])

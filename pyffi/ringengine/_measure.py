@@ -1,0 +1,170 @@
+"""Measurements the command line (python3 -m ringengine) reports and the
+benchmarks (benchmarks/) reuse: pings timed one by one, a tone played."""
+import time
+
+from ._errors import EngineTimeoutError, RingFullError
+
+clock = time.perf_counter_ns
+
+
+def percentile(sorted_values, p):
+    """Nearest-rank percentile of an ascending list; None when empty."""
+    if not sorted_values:
+        return None
+    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil(n * p / 100)
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def clock_overhead_ns(samples=2000):
+    """Median cost of reading the clock, subtracted from each timed call."""
+    diffs = []
+    for _ in range(samples):
+        t0 = clock()
+        diffs.append(clock() - t0)
+    diffs.sort()
+    return diffs[len(diffs) // 2]
+
+
+def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
+    """Sends `count` pings at `rate` per second; returns the measurements
+    (with every round trip, in ms, under "rtt_samples_ms" if keep_samples).
+
+    The first pong says when the audio started answering: its time since
+    `created_ns` (when the engine's constructor returned; default now) is
+    reported as the start-up, and only pings sent after it count in the
+    steady-state round trip."""
+    overhead = clock_overhead_ns()
+    period_ns = int(1e9 / rate)
+    offline = engine.backend == "offline"
+    sent_at = {}      # seq -> clock() when sent
+    costs, rtts = [], []
+    rejected = 0
+
+    first_pong = []   # [clock() of the first pong]
+
+    def take(pong, now):
+        t0 = sent_at.pop(pong.seq, None)
+        if not first_pong:
+            first_pong.append(now)
+        elif t0 is not None and t0 >= first_pong[0]:
+            rtts.append(now - t0)
+
+    start = clock()
+    if created_ns is None:
+        created_ns = start
+    for i in range(count):
+        # Until this ping is due, wait for pongs (recv sleeps between polls).
+        due = start + i * period_ns
+        while True:
+            left = due - clock()
+            if left <= 0:
+                break
+            try:
+                pong = engine.recv(timeout=left / 1e9)
+            except EngineTimeoutError:
+                break
+            take(pong, clock())
+        t0 = clock()
+        try:
+            seq = engine.send_ping()
+        except RingFullError:
+            rejected += 1
+            continue
+        t1 = clock()
+        costs.append(max(0, t1 - t0 - overhead))
+        sent_at[seq] = t0
+        if offline:
+            engine.process()
+        pong = engine.try_recv()
+        while pong is not None:
+            take(pong, clock())
+            pong = engine.try_recv()
+
+    # The last pongs: allow 3 s (a sound server may take seconds to start a
+    # stream), or four blocks if those are longer.
+    grace_ns = max(3_000_000_000, 4 * engine.block_frames * 1_000_000_000 // engine.sample_rate)
+    deadline = clock() + grace_ns
+    while sent_at and clock() < deadline:
+        try:
+            pong = engine.recv(timeout=max(0, deadline - clock()) / 1e9)
+        except EngineTimeoutError:
+            break
+        take(pong, clock())
+
+    costs.sort()
+    rtts.sort()
+    stats = engine.stats
+
+    def ms(ns):
+        return None if ns is None else round(ns / 1e6, 3)
+
+    report = {
+        "backend": engine.backend,
+        "device": engine.device,
+        "note": engine.note,
+        "sample_rate": engine.sample_rate,
+        "block_frames": engine.block_frames,
+        "capacity": engine.capacity,
+        "count": count,
+        "rate": rate,
+        "pings_sent": len(costs),
+        "pongs_received": count - rejected - len(sent_at),
+        "first_pong_ms": ms(first_pong[0] - created_ns) if first_pong else None,
+        "steady_pings": len(rtts),
+        "latency_ms": round(engine.latency * 1000, 3),
+        "pings_rejected": stats.pings_rejected,
+        "pongs_dropped": stats.pongs_dropped,
+        "xruns": stats.xruns,
+        "send_ping_ns_median": percentile(costs, 50),
+        "send_ping_ns_p99": percentile(costs, 99),
+        "rtt_ms_p50": ms(percentile(rtts, 50)),
+        "rtt_ms_p99": ms(percentile(rtts, 99)),
+        "rtt_ms_max": ms(rtts[-1] if rtts else None),
+        "warnings": engine.pop_warnings(),
+    }
+    if keep_samples:
+        report["rtt_samples_ms"] = [ns / 1e6 for ns in rtts]
+    return report
+
+
+def run_tone(engine, freq, gain, seconds):
+    """Plays `freq` Hz at `gain` on voice 0 for `seconds` (rendered, on the
+    offline backend); returns what happened."""
+    fade = max(1, engine.sample_rate // 200)  # 5 ms in and out: no click
+    engine.set_param(0, "gain", 0.0)
+    engine.set_param(0, "freq", freq)
+    engine.set_param(0, "gain", gain, ramp=fade)
+    frames = int(round(seconds * engine.sample_rate))
+    peak = None
+    if engine.backend == "offline":
+        peak = float(abs(engine.render(frames)).max()) if frames else 0.0
+    else:
+        start = engine.frame
+        deadline = time.monotonic() + seconds + 5  # a server may take a moment to start
+        while engine.frame - start < frames and engine.state == "running":
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        engine.set_param(0, "gain", 0.0, ramp=fade)
+        end = engine.frame + fade + 2 * engine.block_frames
+        while engine.frame < end and engine.state == "running" and time.monotonic() < deadline:
+            time.sleep(0.005)
+    stats = engine.stats
+    return {
+        "backend": engine.backend,
+        "device": engine.device,
+        "note": engine.note,
+        "sample_rate": engine.sample_rate,
+        "channels": engine.channels,
+        "freq": freq,
+        "gain": gain,
+        "seconds": seconds,
+        "frames_played": stats.frames,
+        "latency_ms": round(engine.latency * 1000, 3),
+        "peak": peak,
+        "state": engine.state,
+        "stop_reason": engine.stop_reason,
+        "xruns": stats.xruns,
+        "late": stats.late,
+        "warnings": engine.pop_warnings(),
+    }
