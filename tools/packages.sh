@@ -9,7 +9,9 @@ PACKAGES=(
   # PipeWire, headless, with its Pulse and JACK layers (tests start one server at a time)
   pipewire pipewire-pulse pipewire-jack wireplumber dbus-daemon
   # Python binding and its tests
-  python3 python3-cffi python3-pytest python3-numpy
+  python3 python3-cffi python3-pytest python3-numpy mypy
+  # pip install into a venv, and the wheel (meson-python)
+  python3-venv python3-mesonpy python3-build patchelf
   # C++ tests and benchmarks
   libgtest-dev libbenchmark-dev libboost-dev libreaderwriterqueue-dev
   # RealtimeSanitizer and the other sanitizers, fuzzing

@@ -29,6 +29,7 @@ def test_the_error_lists_every_place_tried(tmp_path):
     shutil.copytree(os.path.join(ROOT, "pyffi", "ringengine"), tmp_path / "pkg" / "ringengine")
     env = python_env()
     env.pop("RINGENGINE_LIBRARY", None)
+    env.pop("LD_LIBRARY_PATH", None)  # meson test points it at the build tree
     env["PYTHONPATH"] = str(tmp_path / "pkg")
     child = subprocess.run([sys.executable, "-c", "import ringengine"], env=env,
                            capture_output=True, text=True)
