@@ -8,7 +8,7 @@ import sys
 import ringengine
 
 
-def main(backend="null"):
+def main(backend: str = "null") -> None:
     with ringengine.AudioEngine(backend=backend) as engine:
         print("ringengine %s, backend %s, device %s"
               % (ringengine.__version__, engine.backend, engine.device))

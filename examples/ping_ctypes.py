@@ -25,7 +25,7 @@ class Message(ctypes.Structure):
                 ("frame", ctypes.c_uint64), ("value", ctypes.c_float), ("ramp", ctypes.c_uint32)]
 
 
-def load(path=None):
+def load(path: "str | None" = None) -> ctypes.CDLL:
     lib = ctypes.CDLL(path or ctypes.util.find_library("ringengine") or "libringengine.so.1")
     lib.engine_config_init.argtypes = [ctypes.POINTER(Config)]
     lib.engine_config_init.restype = None
@@ -42,7 +42,7 @@ def load(path=None):
     return lib
 
 
-def main(path=None, backend=ENGINE_BACKEND_NULL):
+def main(path: "str | None" = None, backend: int = ENGINE_BACKEND_NULL) -> None:
     lib = load(path)
     config = Config()
     lib.engine_config_init(ctypes.byref(config))
@@ -73,4 +73,4 @@ def main(path=None, backend=ENGINE_BACKEND_NULL):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:2])
+    main(sys.argv[1] if len(sys.argv) > 1 else None)

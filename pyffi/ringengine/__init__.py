@@ -19,7 +19,7 @@ from ._lib import ffi, lib
 from ._lib import path as library_path
 
 #: Version of the loaded library, "MAJOR.MINOR.PATCH".
-__version__ = ffi.string(lib.engine_version_string()).decode()
+__version__: str = ffi.string(lib.engine_version_string()).decode()
 
 __all__ = [
     "AudioEngine", "Pong", "Stats", "BACKENDS", "DEFAULTS", "PARAMS", "Device", "DeviceList",

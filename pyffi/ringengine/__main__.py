@@ -8,15 +8,19 @@ tone     plays a sine on the chosen backend (as speaker-test answers "does it
          make sound?"). Exits 1 when the audio stopped.
 devices  lists the output devices, the one `auto` would open marked '>'.
 """
+from __future__ import annotations
+
 import argparse
 import json
 import sys
+from typing import Any, Dict, List, Optional, TextIO
 
-from . import BACKENDS, DEFAULTS, AudioEngine, EngineError, __version__, query_devices
+from . import (BACKENDS, DEFAULTS, AudioEngine, DeviceList, EngineError, __version__,
+               query_devices)
 from ._measure import clock, run_ping, run_tone
 
 
-def print_report(r, out):
+def print_report(r: Dict[str, Any], out: TextIO) -> None:
     block_ms = r["block_frames"] * 1000 / r["sample_rate"]
     print("ringengine %s: backend %s, device %r" % (__version__, r["backend"], r["device"]), file=out)
     if r["note"]:
@@ -27,7 +31,7 @@ def print_report(r, out):
     print("%d pings sent at %g/s, %d pongs received"
           % (r["pings_sent"], r["rate"], r["pongs_received"]), file=out)
 
-    def num(v, fmt):
+    def num(v: Optional[float], fmt: str) -> str:
         return "n/a" if v is None else fmt % v
 
     print("start-up:     first pong %s after create" % num(r["first_pong_ms"], "%.3f ms"),
@@ -43,7 +47,7 @@ def print_report(r, out):
         print("warning: %s" % warning, file=out)
 
 
-def print_tone(r, out):
+def print_tone(r: Dict[str, Any], out: TextIO) -> None:
     print("ringengine %s: backend %s, device %r" % (__version__, r["backend"], r["device"]), file=out)
     if r["note"]:
         print("  (%s)" % r["note"], file=out)
@@ -57,7 +61,7 @@ def print_tone(r, out):
         print("warning: %s" % warning, file=out)
 
 
-def print_devices(devices, out):
+def print_devices(devices: DeviceList, out: TextIO) -> None:
     """Prints devices as python -m sounddevice does: the one `auto` would open
     (the first API's default) marked '>'."""
     if not devices:
@@ -73,21 +77,21 @@ def print_devices(devices, out):
         print("(%s)" % devices.notes, file=out)
 
 
-def positive_int(text):
+def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1, not %d" % value)
     return value
 
 
-def positive_float(text):
+def positive_float(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError("must be greater than 0, not %s" % text)
     return value
 
 
-def main(argv=None):
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m ringengine",
                                      description="ringengine command-line tools")
     commands = parser.add_subparsers(dest="command", required=True)

@@ -1,16 +1,19 @@
 """AudioEngine: the Python face of one engine."""
+from __future__ import annotations
+
 import platform
 import struct
 import threading
 import time
-from typing import NamedTuple
+from typing import (TYPE_CHECKING, Any, AsyncIterator, Dict, List, NamedTuple, Optional,
+                    Tuple)
 
 from ._errors import EngineClosedError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
 
-def _backends():
+def _backends() -> Dict[str, int]:
     """{name: engine_backend} from the library's own names."""
-    names = {}
+    names: Dict[str, int] = {}
     for value in range(64):
         name = ffi.string(lib.engine_backend_name(value)).decode()
         if name == "unknown":
@@ -23,15 +26,25 @@ def _backends():
 BACKENDS = _backends()
 
 #: The voice parameters set_param() takes, by name: engine_param.
-PARAMS = {"freq": lib.ENGINE_PARAM_FREQ, "gain": lib.ENGINE_PARAM_GAIN,
+PARAMS: Dict[str, int] = {"freq": lib.ENGINE_PARAM_FREQ, "gain": lib.ENGINE_PARAM_GAIN,
           "pan": lib.ENGINE_PARAM_PAN}
 
-_STATES = {lib.ENGINE_STATE_RUNNING: "running", lib.ENGINE_STATE_STOPPED: "stopped",
+_STATES: Dict[int, str] = {lib.ENGINE_STATE_RUNNING: "running", lib.ENGINE_STATE_STOPPED: "stopped",
            lib.ENGINE_STATE_CLOSED: "closed"}
 
 # engine_recv() is called in slices this long, so that Ctrl-C (and any other
 # signal handler) runs within this time even during a long recv().
 _RECV_SLICE_US = 50_000
+
+# recv_async()'s poll, as engine_recv()'s: the nap doubles from the first to
+# the last, so a reply that comes at once is seen at once and a long wait
+# costs about as little as recv(). (asyncio's timers have millisecond
+# resolution under epoll: the naps are 1 ms in practice.)
+_ASYNC_FIRST_NAP = 50e-6
+_ASYNC_LAST_NAP = 500e-6
+
+# engine_message as numpy sees it (recv_many_array); built on first use.
+_MESSAGE_DTYPE: Any = None
 
 
 class Pong(NamedTuple):
@@ -57,13 +70,13 @@ class Device(NamedTuple):
     is_default: bool       # the API's default output device
 
 
-class DeviceList(list):
+class DeviceList(List[Device]):
     """A list of Device; `.notes` says what each API that listed nothing
     answered (for example "Jack: no server running")."""
     notes = ""
 
 
-def query_devices(api=None):
+def query_devices(api: Optional[str] = None) -> DeviceList:
     """Lists the output devices, of one API or of every API in the order
     backend='auto' tries them (JACK, PulseAudio, ALSA).
 
@@ -83,7 +96,7 @@ def query_devices(api=None):
     return found
 
 
-def _check_query(rc):
+def _check_query(rc: int) -> None:
     if rc != lib.ENGINE_OK:
         raise error(rc, "query_devices", ffi.string(lib.engine_last_error()).decode())
 
@@ -91,30 +104,38 @@ def _check_query(rc):
 #: Counters since the engine started: the fields of engine_stats in
 #: ringengine.h, in its order (built from the C declaration, so the two
 #: cannot drift).
-Stats = NamedTuple("Stats", [(name, int) for name, _ in ffi.typeof("engine_stats").fields])
+if TYPE_CHECKING:
+    class Stats(Tuple[int, ...]):
+        """Counters since the engine started: the fields of engine_stats."""
+        _fields: Tuple[str, ...]
+
+        def __getattr__(self, name: str) -> int: ...
+else:
+    Stats = NamedTuple("Stats", [(name, int) for name, _ in ffi.typeof("engine_stats").fields])
 
 
 # -- replies ----------------------------------------------------------------
 # Each reply kind, its NamedTuple, built from the message's (id, frame): the
 # one table that decodes the reply ring. A new kind is a line here.
-_new = tuple.__new__  # a NamedTuple without the Python-level __new__
-_REPLIES = {
+_new: Any = tuple.__new__  # a NamedTuple without the Python-level __new__
+_REPLIES: Dict[int, type] = {
     lib.ENGINE_MSG_PONG: Pong,
 }
 
 
-def _reply(kind, id_, frame):
-    return _new(_REPLIES[kind], (id_, frame))
+def _reply(kind: int, id_: int, frame: int) -> Pong:
+    reply: Pong = _new(_REPLIES[kind], (id_, frame))
+    return reply
 
 
-def _defaults():
+def _defaults() -> Any:
     config = ffi.new("engine_config *")
     lib.engine_config_init(config)
     return config
 
 
 #: engine_config_init()'s defaults: the library's, not a copy kept here.
-DEFAULTS = {name: getattr(_defaults(), name)
+DEFAULTS: Dict[str, int] = {name: getattr(_defaults(), name)
             for name in ("capacity", "sample_rate", "block_frames", "channels", "voices",
                          "schedule")}
 
@@ -128,7 +149,7 @@ _MESSAGE_SIZE = _KIND_ID_FRAME.size
 _PYPY = platform.python_implementation() == "PyPy"
 
 
-def _uint32(name, value, least):
+def _uint32(name: str, value: object, least: int) -> int:
     """`value` when it is an int in [least, 2**32), the range of the C
     arguments; otherwise InvalidArgumentError naming `name`."""
     if not isinstance(value, int) or not least <= value < 2**32:
@@ -141,15 +162,15 @@ def _uint32(name, value, least):
 class _Scratch(threading.local):
     """Per-thread output buffers, so concurrent calls never share one."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.message = ffi.new("engine_message *")
         self.count = ffi.new("uint32_t *")
         self.bulk = ffi.new("engine_message[]", 1024)
 
 
 # The hot calls, bound once: a module global is found faster than lib.X.
-_send_ping = lib.engine_send_ping
-_try_recv = lib.engine_try_recv
+_send_ping: Any = lib.engine_send_ping
+_try_recv: Any = lib.engine_try_recv
 
 
 class AudioEngine:
@@ -206,8 +227,11 @@ class AudioEngine:
     engine raise EngineClosedError.
     """
 
-    def __init__(self, backend="auto", device=None, capacity=None, sample_rate=None,
-                 block_frames=None, channels=None, api=None, voices=None, schedule=None):
+    def __init__(self, backend: str = "auto", device: Optional[str] = None,
+                 capacity: Optional[int] = None, sample_rate: Optional[int] = None,
+                 block_frames: Optional[int] = None, channels: Optional[int] = None,
+                 api: Optional[str] = None, voices: Optional[int] = None,
+                 schedule: Optional[int] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -226,7 +250,7 @@ class AudioEngine:
                     "%s must be a positive integer, not %r" % (name, value))
             setattr(config, name, _uint32(name, value, least))
         # Kept referenced until engine_create has copied them.
-        keep = []
+        keep: List[Any] = []
         for field, text in (("device", device), ("api", api)):
             if text is not None:
                 keep.append(ffi.new("char[]", str(text).encode()))
@@ -239,33 +263,33 @@ class AudioEngine:
         # Freed by the garbage collector once no thread can still be using it:
         # close() only stops the engine, so a call racing with close() gets
         # EngineClosedError instead of touching freed memory.
-        self._h = ffi.gc(out[0], lib.engine_destroy)
+        self._h: Any = ffi.gc(out[0], lib.engine_destroy)
         self._closed = False
         self._scratch = _Scratch()
 
         info = ffi.new("engine_info *")
         _check(lib.engine_get_info(self._h, info, ffi.sizeof(info[0])), "engine_get_info")
         #: Backend in use: 'rtaudio', 'null' or 'offline' (never 'auto').
-        self.backend = ffi.string(lib.engine_backend_name(info.backend)).decode()
+        self.backend: str = ffi.string(lib.engine_backend_name(info.backend)).decode()
         #: Device in use, as the backend names it.
-        self.device = ffi.string(info.device).decode(errors="replace")
+        self.device: str = ffi.string(info.device).decode(errors="replace")
         #: Why 'auto' chose this backend ('' when no fallback happened).
-        self.note = ffi.string(info.note).decode(errors="replace")
-        self.capacity = info.capacity
-        self.sample_rate = info.sample_rate
-        self.block_frames = info.block_frames
-        self.channels = info.channels
+        self.note: str = ffi.string(info.note).decode(errors="replace")
+        self.capacity: int = info.capacity
+        self.sample_rate: int = info.sample_rate
+        self.block_frames: int = info.block_frames
+        self.channels: int = info.channels
         #: Voices in the pool: set_param() takes 0 .. voices - 1.
-        self.voices = info.voices
+        self.voices: int = info.voices
         #: The output latency the backend reports, in seconds (as
         #: python-sounddevice's Stream.latency): JACK's playback port
         #: latency, the PulseAudio server's buffer for the stream; 0 for
         #: 'null' and 'offline'.
-        self.latency = info.latency_frames / info.sample_rate
+        self.latency: float = info.latency_frames / info.sample_rate
 
     # -- commands ---------------------------------------------------------
 
-    def send_ping(self):
+    def send_ping(self) -> int:
         """Sends a ping to the audio thread; returns its sequence number.
 
         Never blocks on the audio thread.
@@ -276,12 +300,12 @@ class AudioEngine:
             The command ring is full: the ping was dropped and counted in
             `stats.pings_rejected`.
         """
-        seq = _send_ping(self._h)
+        seq: int = _send_ping(self._h)
         if seq < 0:
             raise error(seq, "send_ping")
         return seq
 
-    def send_pings(self, count):
+    def send_pings(self, count: int) -> Tuple[int, int]:
         """Sends up to `count` pings in one call.
 
         Returns
@@ -296,9 +320,12 @@ class AudioEngine:
         rc = lib.engine_send_pings(self._h, count, out, out + 1)
         if rc < 0 and rc != lib.ENGINE_ERR_FULL:
             raise error(rc, "send_pings")
-        return out[0], out[1]
+        first: int = out[0]
+        sent: int = out[1]
+        return first, sent
 
-    def set_param(self, voice, name, value, at=None, ramp=0):
+    def set_param(self, voice: int, name: str, value: float, at: Optional[int] = None,
+                  ramp: int = 0) -> None:
         """Sets a voice's parameter at an exact frame, without waiting.
 
         Parameters
@@ -348,16 +375,17 @@ class AudioEngine:
                         if rc == lib.ENGINE_ERR_INVALID else "")
 
     @property
-    def frame(self):
+    def frame(self) -> int:
         """The engine's position: the frames processed so far. A command
         `at` this frame or earlier is late."""
         out = ffi.new("uint64_t *")
         _check(lib.engine_get_frame(self._h, out), "frame")
-        return out[0]
+        frame: int = out[0]
+        return frame
 
     # -- replies ----------------------------------------------------------
 
-    def try_recv(self):
+    def try_recv(self) -> Optional[Pong]:
         """Returns the next Pong, or None at once if none is waiting."""
         m = self._scratch.message
         rc = _try_recv(self._h, m)
@@ -365,9 +393,10 @@ class AudioEngine:
             if rc == lib.ENGINE_EMPTY:
                 return None
             raise error(rc, "try_recv")
-        return _new(_REPLIES[m.kind], (m.id, m.frame))
+        reply: Pong = _new(_REPLIES[m.kind], (m.id, m.frame))
+        return reply
 
-    def recv(self, timeout=None):
+    def recv(self, timeout: Optional[float] = None) -> Pong:
         """Waits for the next Pong and returns it.
 
         Sleeps while waiting (no busy loop: a few percent of a core) and wakes
@@ -400,15 +429,16 @@ class AudioEngine:
                 slice_us = max(0, min(_RECV_SLICE_US, int(left * 1e6)))
             rc = lib.engine_recv(self._h, m, slice_us)
             if rc == lib.ENGINE_OK:
-                return _new(_REPLIES[m.kind], (m.id, m.frame))
+                reply: Pong = _new(_REPLIES[m.kind], (m.id, m.frame))
+                return reply
             if rc == lib.ENGINE_ERR_BACKEND:
                 raise error(rc, "recv", "the audio stopped: " + self.stop_reason)
             if rc != lib.ENGINE_ERR_TIMEOUT:
                 raise error(rc, "recv")
             if deadline is not None and time.monotonic() >= deadline:
-                raise error(rc, "recv", "no pong within %g s" % timeout)
+                raise error(rc, "recv", "no pong within %s s" % timeout)
 
-    def _recv_bulk(self, max_count):
+    def _recv_bulk(self, max_count: int) -> Tuple[Any, int]:
         """Takes up to max_count replies into this thread's buffer: (buf, n)."""
         _uint32("max_count", max_count, 0)
         scratch = self._scratch
@@ -418,7 +448,7 @@ class AudioEngine:
                "recv_many")
         return scratch.bulk, scratch.count[0]
 
-    def recv_many(self, max_count=1024):
+    def recv_many(self, max_count: int = 1024) -> List[Pong]:
         """Takes up to `max_count` waiting Pongs in one call; returns a list
         (empty when none is waiting). Never blocks."""
         buf, n = self._recv_bulk(max_count)
@@ -427,7 +457,83 @@ class AudioEngine:
         return [_reply(*fields)
                 for fields in _KIND_ID_FRAME.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
 
-    def recv_many_columns(self, max_count=1024):
+    async def recv_async(self, timeout: Optional[float] = None) -> Pong:
+        """Awaits the next reply without blocking the event loop, and
+        returns it (a Pong).
+
+        For programs with an asyncio event loop: no thread of its own, the
+        loop runs other tasks meanwhile. It polls the reply ring with naps
+        that grow as recv()'s do (the audio thread never makes a system call
+        to wake anyone), so a long wait costs about what recv() costs.
+        Cancelling it leaves nothing behind: no reply is taken that the
+        caller does not get.
+
+        Raises
+        ------
+        EngineTimeoutError
+            Nothing came within `timeout` seconds (None: wait as long as it
+            takes).
+        BackendError
+            The backend stopped by itself (see `state`): no reply will come.
+        EngineClosedError
+            The engine was closed, also while waiting.
+        """
+        import asyncio
+
+        if timeout is not None and not timeout >= 0:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "timeout must be >= 0 or None, not %r" % (timeout,))
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        nap = _ASYNC_FIRST_NAP
+        while True:
+            reply = self.try_recv()
+            if reply is not None:
+                return reply
+            if lib.engine_get_state(self._h, ffi.NULL, 0) == lib.ENGINE_STATE_STOPPED:
+                raise error(lib.ENGINE_ERR_BACKEND, "recv_async",
+                            "the audio stopped: " + self.stop_reason)
+            wait = nap
+            if deadline is not None:
+                left = deadline - loop.time()
+                if left <= 0:
+                    raise error(lib.ENGINE_ERR_TIMEOUT, "recv_async",
+                                "no reply within %s s" % timeout)
+                wait = min(wait, left)
+            await asyncio.sleep(wait)
+            nap = min(nap * 2, _ASYNC_LAST_NAP)
+
+    async def events(self) -> AsyncIterator[Pong]:
+        """The replies as they come, for ``async for``: each awaited with
+        `recv_async()`. Ends when the engine is closed; raises BackendError
+        when the backend stops by itself."""
+        while True:
+            try:
+                reply = await self.recv_async()
+            except EngineClosedError:
+                return
+            yield reply
+
+    def recv_many_array(self, max_count: int = 1024) -> Any:
+        """Takes up to `max_count` waiting replies in one call, as a numpy
+        structured array with the fields of engine_message ('kind', 'param',
+        'id', 'frame', 'value', 'ramp'): for programs that drain thousands of
+        replies. Needs numpy; the other receive methods do not."""
+        import numpy
+
+        global _MESSAGE_DTYPE
+        if _MESSAGE_DTYPE is None:
+            _MESSAGE_DTYPE = numpy.dtype({
+                "names": [name for name, _ in ffi.typeof("engine_message").fields],
+                "formats": ["<u2", "<u2", "<u4", "<u8", "<f4", "<u4"],
+                "offsets": [ffi.offsetof("engine_message", name)
+                            for name, _ in ffi.typeof("engine_message").fields],
+                "itemsize": ffi.sizeof("engine_message")})
+        buf, n = self._recv_bulk(max_count)
+        replies = numpy.frombuffer(ffi.buffer(buf, _MESSAGE_SIZE * n), dtype=_MESSAGE_DTYPE)
+        return replies.copy()
+
+    def recv_many_columns(self, max_count: int = 1024) -> Tuple[List[int], List[int]]:
         """Takes up to `max_count` waiting pongs in one call, as columns.
 
         The fastest way to drain many replies: no object per pong.
@@ -447,7 +553,7 @@ class AudioEngine:
 
     # -- offline backend --------------------------------------------------
 
-    def process(self, frames=None):
+    def process(self, frames: Optional[int] = None) -> None:
         """Runs one block of `frames` frames (default: block_frames) on the
         calling thread, as the audio thread would. Only for backend='offline'.
 
@@ -464,10 +570,10 @@ class AudioEngine:
         if rc:
             raise error(rc, "process")
 
-    def render(self, frames):
+    def render(self, frames: int) -> Any:
         """Runs `frames` frames in blocks of `block_frames` (the last may be
         shorter) on the calling thread and returns what the engine played.
-        Only for backend='offline'. Needs numpy.
+        Only for backend='offline'. Needs numpy (`render_into()` does not).
 
         Returns
         -------
@@ -482,34 +588,59 @@ class AudioEngine:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "frames must be an integer >= 0, not %r" % (frames,))
         out = numpy.zeros((frames, self.channels), dtype=numpy.float32)
-        rc = lib.engine_render(self._h, ffi.from_buffer("float[]", out), frames)
+        self.render_into(out)
+        return out
+
+    def render_into(self, out: Any) -> int:
+        """As `render()`, into `out`: a writable, C-contiguous buffer of
+        float32 (a numpy array, an ``array.array('f')``, ...) whose length is
+        a whole number of frames of `channels` samples, interleaved. Returns
+        the number of frames written."""
+        try:
+            view = memoryview(out)
+        except TypeError:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "out must support the buffer protocol, not %r"
+                                       % type(out).__name__) from None
+        if view.readonly or not view.c_contiguous or view.format not in ("f", "<f", "=f"):
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "out must be a writable, C-contiguous float32 buffer")
+        samples = view.nbytes // 4
+        if samples % self.channels:
+            raise InvalidArgumentError(
+                lib.ENGINE_ERR_INVALID, "out holds %d samples, not a whole number of %d-channel "
+                "frames" % (samples, self.channels))
+        frames = samples // self.channels
+        buf = ffi.from_buffer("float[]", out, require_writable=True) if samples else ffi.NULL
+        rc = lib.engine_render(self._h, buf, frames)
         if rc:
             raise error(rc, "render")
-        return out
+        return frames
 
     # -- inspection -------------------------------------------------------
 
     @property
-    def stats(self):
+    def stats(self) -> Stats:
         """The counters now, as a Stats tuple."""
         s = ffi.new("engine_stats *")
         _check(lib.engine_get_stats(self._h, s, ffi.sizeof(s[0])), "stats")
         return Stats(*(getattr(s, field) for field in Stats._fields))
 
     @property
-    def state(self):
+    def state(self) -> str:
         """'running', 'stopped' (the backend stopped by itself, for example
         because the audio server went away: see `stop_reason`) or 'closed'."""
         return _STATES[lib.engine_get_state(self._h, ffi.NULL, 0)]
 
     @property
-    def stop_reason(self):
+    def stop_reason(self) -> str:
         """Why the backend stopped by itself, or ''."""
         buf = ffi.new("char[]", 256)
         lib.engine_get_state(self._h, buf, len(buf))
-        return ffi.string(buf).decode(errors="replace")
+        reason: str = ffi.string(buf).decode(errors="replace")
+        return reason
 
-    def pop_warnings(self):
+    def pop_warnings(self) -> List[str]:
         """The warnings the audio library reported about this engine's stream
         since the last call, oldest first, as a list of str; they are
         forgotten once returned. RtAudio's, such as "RtApiPulse::callbackEvent:
@@ -518,7 +649,7 @@ class AudioEngine:
         counts the rest. Also works on a closed engine.
         """
         buf = ffi.new("char[]", lib.ENGINE_WARNING_MAX)
-        found = []
+        found: List[str] = []
         while True:
             rc = lib.engine_next_warning(self._h, buf, len(buf))
             if rc == lib.ENGINE_EMPTY:
@@ -527,28 +658,28 @@ class AudioEngine:
             found.append(ffi.string(buf).decode(errors="replace"))
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         """True once close() was called."""
         return self._closed
 
     # -- life cycle -------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         """Stops the audio. Calls after this raise EngineClosedError; calling
         close() again does nothing. Blocks until the audio thread has left its
         current block."""
         self._closed = True
         _check(lib.engine_close(self._h), "close")
 
-    def __enter__(self):
+    def __enter__(self) -> AudioEngine:
         if self._closed:
             raise EngineClosedError(lib.ENGINE_ERR_CLOSED, "engine is closed")
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return "<AudioEngine %s backend=%r device=%r sample_rate=%d block_frames=%d>" % (
             state, self.backend, self.device, self.sample_rate, self.block_frames)

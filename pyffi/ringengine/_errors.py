@@ -1,11 +1,13 @@
 """Exceptions, and _check(), the one place status codes become them."""
+from typing import Dict, Type
+
 from ._lib import ffi, lib
 
 
 class EngineError(Exception):
     """Base of every ringengine error. `.code` is the C status code."""
 
-    def __init__(self, code, message):
+    def __init__(self, code: int, message: str) -> None:
         super().__init__(message)
         self.code = code
 
@@ -42,7 +44,7 @@ class EngineTimeoutError(EngineError, TimeoutError):
     """Nothing arrived within the timeout."""
 
 
-_BY_CODE = {
+_BY_CODE: Dict[int, Type[EngineError]] = {
     lib.ENGINE_ERR_FULL: RingFullError,
     lib.ENGINE_ERR_CLOSED: EngineClosedError,
     lib.ENGINE_ERR_INVALID: InvalidArgumentError,
@@ -54,14 +56,14 @@ _BY_CODE = {
 }
 
 
-def error(code, what, detail=""):
+def error(code: int, what: str, detail: str = "") -> EngineError:
     """The exception for a negative status code from the C function `what`."""
-    text = ffi.string(lib.engine_strerror(code)).decode()
+    text: str = ffi.string(lib.engine_strerror(code)).decode()
     message = "%s: %s" % (what, detail or text)
     return _BY_CODE.get(code, EngineError)(code, message)
 
 
-def _check(code, what):
+def _check(code: int, what: str) -> int:
     """Raises the matching EngineError for a negative status code."""
     if code < 0:
         raise error(code, what)

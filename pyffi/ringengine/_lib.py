@@ -1,23 +1,27 @@
 """Loads libringengine through cffi in ABI mode: one FFI, one library.
 
 Search order, first that loads wins:
-1. the environment variable RINGENGINE_LIBRARY, a path to the library; when
-   it is set, nothing else is tried, so a deliberate choice never silently
-   becomes another library;
-2. the build tree next to this package's source (build/capi/), for a
+1. the library bundled inside the package (libringengine.so beside this
+   file), as a wheel installed by pip has it: the package and its own
+   library always go together;
+2. the environment variable RINGENGINE_LIBRARY, a path to the library; when
+   it is set, nothing after it is tried, so a deliberate choice never
+   silently becomes another library;
+3. the build tree next to this package's source (build/capi/), for a
    checkout that was built with the README's commands;
-3. the installed library: next to an installed package, where `meson
+4. the installed library: next to an installed package, where `meson
    install` put it (recorded in _install.py), then by its soname through the
    system's loader.
 When none loads, the error lists every place tried and why it failed.
 """
 import os
+from typing import Any, List, Mapping, Tuple
 
-from cffi import FFI
+from cffi import FFI  # type: ignore[import]  # cffi has no type hints
 
 from ._cdef import CDEF
 
-ffi = FFI()
+ffi: Any = FFI()
 ffi.cdef(CDEF)
 
 ENV_VAR = "RINGENGINE_LIBRARY"
@@ -27,14 +31,16 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 _BUILD_TREE = os.path.normpath(os.path.join(_HERE, os.pardir, os.pardir, "build", "capi"))
 
 
-def candidates(environ=os.environ):
+def candidates(environ: Mapping[str, str] = os.environ) -> List[Tuple[str, str]]:
     """The places to try, in order, as (description, path) pairs."""
+    bundled = os.path.join(_HERE, "libringengine.so")
+    places = [("bundled", bundled)] if os.path.exists(bundled) else []
     override = environ.get(ENV_VAR)
     if override:
-        return [("$" + ENV_VAR, override)]
-    places = [("build tree", os.path.join(_BUILD_TREE, "libringengine.so"))]
+        return places + [("$" + ENV_VAR, override)]
+    places.append(("build tree", os.path.join(_BUILD_TREE, "libringengine.so")))
     try:
-        from . import _install  # written by `meson install`
+        from . import _install  # type: ignore[attr-defined]  # written by `meson install`
         places.append(("installed", os.path.normpath(os.path.join(
             _HERE, _install.LIBDIR_FROM_PACKAGE, _install.SONAME))))
     except ImportError:
@@ -46,7 +52,7 @@ def candidates(environ=os.environ):
 class LibraryNotFoundError(OSError):
     """No libringengine could be loaded; .tried lists (place, path, reason)."""
 
-    def __init__(self, tried):
+    def __init__(self, tried: List[Tuple[str, str, str]]) -> None:
         self.tried = tried
         lines = ["cannot load libringengine; tried:"]
         lines += ["  %s: %s (%s)" % t for t in tried]
@@ -55,9 +61,9 @@ class LibraryNotFoundError(OSError):
         super().__init__("\n".join(lines))
 
 
-def load(environ=os.environ):
+def load(environ: Mapping[str, str] = os.environ) -> Tuple[Any, str]:
     """Opens the first library that loads and has this package's ABI."""
-    tried = []
+    tried: List[Tuple[str, str, str]] = []
     for where, path in candidates(environ):
         if os.sep in path and not os.path.exists(path):
             tried.append((where, path, "no such file"))
@@ -67,7 +73,7 @@ def load(environ=os.environ):
         except OSError as e:
             tried.append((where, path, str(e).splitlines()[0]))
             continue
-        major = lib.engine_version_number() // 10000
+        major: int = lib.engine_version_number() // 10000
         if major != ABI_MAJOR:
             tried.append((where, path, "ABI version %d, but this package needs %d: "
                           "rebuild the library or use the matching package"
@@ -77,4 +83,6 @@ def load(environ=os.environ):
     raise LibraryNotFoundError(tried)
 
 
+lib: Any
+path: str
 lib, path = load()

@@ -1,21 +1,28 @@
 """Measurements the command line (python3 -m ringengine) reports and the
 benchmarks (benchmarks/) reuse: pings timed one by one, a tone played."""
+from __future__ import annotations
+
+import array
 import time
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+
+if TYPE_CHECKING:
+    from ._engine import AudioEngine, Pong
 
 from ._errors import EngineTimeoutError, RingFullError
 
 clock = time.perf_counter_ns
 
 
-def percentile(sorted_values, p):
+def percentile(sorted_values: Sequence[int], p: float) -> Optional[int]:
     """Nearest-rank percentile of an ascending list; None when empty."""
     if not sorted_values:
         return None
-    rank = max(1, -(-len(sorted_values) * p // 100))  # ceil(n * p / 100)
+    rank = max(1, int(-(-len(sorted_values) * p // 100)))  # ceil(n * p / 100)
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def clock_overhead_ns(samples=2000):
+def clock_overhead_ns(samples: int = 2000) -> int:
     """Median cost of reading the clock, subtracted from each timed call."""
     diffs = []
     for _ in range(samples):
@@ -25,7 +32,8 @@ def clock_overhead_ns(samples=2000):
     return diffs[len(diffs) // 2]
 
 
-def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
+def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = False,
+             created_ns: Optional[int] = None) -> Dict[str, Any]:
     """Sends `count` pings at `rate` per second; returns the measurements
     (with every round trip, in ms, under "rtt_samples_ms" if keep_samples).
 
@@ -36,13 +44,13 @@ def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
     overhead = clock_overhead_ns()
     period_ns = int(1e9 / rate)
     offline = engine.backend == "offline"
-    sent_at = {}      # seq -> clock() when sent
+    sent_at: Dict[int, int] = {}  # seq -> clock() when sent
     costs, rtts = [], []
     rejected = 0
 
-    first_pong = []   # [clock() of the first pong]
+    first_pong: List[int] = []    # [clock() of the first pong]
 
-    def take(pong, now):
+    def take(pong: Pong, now: int) -> None:
         t0 = sent_at.pop(pong.seq, None)
         if not first_pong:
             first_pong.append(now)
@@ -75,10 +83,10 @@ def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
         sent_at[seq] = t0
         if offline:
             engine.process()
-        pong = engine.try_recv()
-        while pong is not None:
-            take(pong, clock())
-            pong = engine.try_recv()
+        waiting = engine.try_recv()
+        while waiting is not None:
+            take(waiting, clock())
+            waiting = engine.try_recv()
 
     # The last pongs: allow 3 s (a sound server may take seconds to start a
     # stream), or four blocks if those are longer.
@@ -95,7 +103,7 @@ def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
     rtts.sort()
     stats = engine.stats
 
-    def ms(ns):
+    def ms(ns: Optional[float]) -> Optional[float]:
         return None if ns is None else round(ns / 1e6, 3)
 
     report = {
@@ -127,7 +135,7 @@ def run_ping(engine, count, rate, keep_samples=False, created_ns=None):
     return report
 
 
-def run_tone(engine, freq, gain, seconds):
+def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float) -> Dict[str, Any]:
     """Plays `freq` Hz at `gain` on voice 0 for `seconds` (rendered, on the
     offline backend); returns what happened."""
     fade = max(1, engine.sample_rate // 200)  # 5 ms in and out: no click
@@ -137,7 +145,11 @@ def run_tone(engine, freq, gain, seconds):
     frames = int(round(seconds * engine.sample_rate))
     peak = None
     if engine.backend == "offline":
-        peak = float(abs(engine.render(frames)).max()) if frames else 0.0
+        out = array.array("f", bytes(4 * frames * engine.channels))
+        engine.render_into(out)
+        peak = 0.0
+        for sample in out:
+            peak = max(peak, abs(sample))
     else:
         start = engine.frame
         deadline = time.monotonic() + seconds + 5  # a server may take a moment to start

@@ -83,3 +83,14 @@ def test_library_does_not_link_libpython():
     needed = subprocess.run(["readelf", "-d", ringengine.library_path],
                             check=True, capture_output=True, text=True).stdout
     assert "libpython" not in needed
+
+
+def test_every_public_name_is_in_the_typed_program():
+    """tests/typing/every_name.py, which mypy --strict checks, uses every name
+    ringengine exports, so a new public name gets its hints checked too."""
+    import ringengine
+    with open(os.path.join(ROOT, "tests", "typing", "every_name.py")) as f:
+        program = f.read()
+    missing = [name for name in ringengine.__all__ if name not in program]
+    assert missing == []
+    assert os.path.exists(os.path.join(ROOT, "pyffi", "ringengine", "py.typed"))

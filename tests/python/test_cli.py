@@ -1,6 +1,10 @@
 """python3 -m ringengine ping: the main job."""
 import json
+import os
+import subprocess
+import sys
 
+from conftest import ROOT, python_env
 from conftest import run_ringengine as ringengine
 
 KEYS = {"backend", "device", "sample_rate", "block_frames", "pings_sent", "pongs_received",
@@ -53,3 +57,34 @@ def test_ping_rejects_bad_options():
     assert ringengine("ping", "--count", "0").returncode == 2
     assert ringengine("ping", "--rate", "-5").returncode == 2
     assert ringengine("ping", "--backend", "nope").returncode == 2
+
+
+def test_tone_plays_and_reports_what_it_did():
+    run = ringengine("tone", "440", "--gain", "0.25", "--seconds", "0.2", "--backend", "null",
+                     "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert (report["backend"], report["freq"], report["gain"]) == ("null", 440.0, 0.25)
+    assert report["frames_played"] >= 0.2 * 48000
+    assert report["state"] == "running" and report["late"] == 0
+
+
+def test_tone_offline_renders_and_reports_the_peak():
+    run = ringengine("tone", "1000", "--gain", "0.5", "--seconds", "0.5", "--backend",
+                     "offline", "--json")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["frames_played"] == 24000
+    assert abs(report["peak"] - 0.5) < 1e-3
+
+
+def test_the_python_examples_run(tmp_path):
+    """examples/ping.py and examples/tone.py, as a user would run them (with
+    no server here, on the null backend)."""
+    for example in ("ping.py", "tone.py"):
+        run = subprocess.run([sys.executable, os.path.join(ROOT, "examples", example)],
+                             env=python_env(RINGENGINE_API=""), capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert run.stderr == ""
+    assert "late commands: 0" in run.stdout

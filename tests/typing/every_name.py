@@ -1,0 +1,73 @@
+"""Uses every public name of ringengine, as a typed program would, for
+`mypy --strict` (Meson test suite 'typing'): the package's inline hints must
+let a strict program through. tests/python/test_abi.py checks that every
+name in ringengine.__all__ is used here."""
+import array
+import asyncio
+from typing import Dict, List, Optional, Tuple
+
+import ringengine
+from ringengine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, BackendError, Device,
+                        DeviceList, DeviceNotFoundError, EngineBusyError, EngineClosedError,
+                        EngineError, EngineTimeoutError, InvalidArgumentError, Pong,
+                        RingFullError, Stats, UnsupportedError, library_path, query_devices)
+
+
+def control(engine: AudioEngine) -> Tuple[int, Optional[Pong], Stats]:
+    seq: int = engine.send_ping()
+    first, sent = engine.send_pings(4)
+    engine.set_param(0, "freq", 440.0, at=engine.frame + 480, ramp=48)
+    engine.set_param(0, "gain", 0.5)
+    engine.process()
+    engine.process(128)
+    reply: Optional[Pong] = engine.try_recv()
+    many: List[Pong] = engine.recv_many(16)
+    seqs, frames = engine.recv_many_columns()
+    assert seq + first + sent + len(many) + len(seqs) + len(frames) >= 0
+    stats: Stats = engine.stats
+    counted: int = stats.pings_sent + stats.late + stats.dropped
+    assert counted >= 0
+    return seq, reply, stats
+
+
+async def wait_async(engine: AudioEngine) -> List[int]:
+    got: List[int] = []
+    engine.send_ping()
+    pong: Pong = await engine.recv_async(timeout=1.0)
+    got.append(pong.seq)
+    async for event in engine.events():
+        got.append(event.frame)
+        break
+    return got
+
+
+def main() -> None:
+    names: Dict[str, int] = {**BACKENDS, **DEFAULTS, **PARAMS}
+    version: str = ringengine.__version__
+    where: str = library_path
+    devices: DeviceList = query_devices("jack")
+    listed: List[Device] = list(devices)
+    print(len(names), version, where, devices.notes, len(listed))
+    with AudioEngine(backend="offline", voices=2, schedule=16) as engine:
+        control(engine)
+        frames: int = engine.render_into(array.array("f", bytes(8 * 4 * engine.channels)))
+        latency: float = engine.latency
+        state: str = engine.state
+        reason: str = engine.stop_reason
+        warnings: List[str] = engine.pop_warnings()
+        print(frames, latency, state, reason, warnings, engine.closed)
+        try:
+            engine.recv(timeout=0.0)
+        except EngineTimeoutError as e:
+            code: int = e.code
+            print(code)
+    with AudioEngine(backend="null") as live:
+        asyncio.run(wait_async(live))
+    errors: Tuple[type, ...] = (EngineError, RingFullError, EngineClosedError,
+                                InvalidArgumentError, DeviceNotFoundError, BackendError,
+                                EngineBusyError, UnsupportedError, EngineTimeoutError)
+    print(errors)
+
+
+if __name__ == "__main__":
+    main()
