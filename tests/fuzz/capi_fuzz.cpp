@@ -6,6 +6,7 @@
 // when the counters stop adding up.
 //
 // Built by tools/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -62,7 +63,12 @@ void check_accounts(engine* e) {
   require(s.pongs_sent + s.pongs_dropped == s.pings_handled);
   require(s.pings_handled <= s.pings_sent);
   require(s.pongs_received <= s.pongs_sent);
+  require(s.commands_sent >= s.pings_sent && s.commands_rejected >= s.pings_rejected);
 }
+
+// What engine_render writes: never more than the largest buffer here.
+constexpr std::size_t kMaxRenderFrames = 600, kMaxChannels = 64;
+float render_out[kMaxRenderFrames * kMaxChannels];
 
 } // namespace
 
@@ -73,7 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 14;
+    const std::uint8_t op = r.u8() % 18;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -84,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       engine_config_init(&c);
       const std::uint8_t mode = r.u8();
       // Only the offline backend runs: others would start threads and devices.
-      c.backend = (mode & 1) ? r.u32() | 4u : ENGINE_BACKEND_OFFLINE;
+      c.backend = (mode & 1) ? r.u32() | 8u : ENGINE_BACKEND_OFFLINE; // 8 and up: invalid
       if (mode & 2)
         c.size = r.u32();
       c.capacity = pick_capacity(r);
@@ -100,6 +106,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         c.api = r.text(text2);
       if (mode & 128)
         c.size = 0;
+      const std::uint8_t more = r.u8();
+      if (more & 1)
+        c.voices = (more & 2) ? r.u32() : r.u8() % 40;
+      if (more & 4)
+        c.schedule = (more & 8) ? r.u32() : r.u8() % 40;
       engine_destroy(h);
       h = nullptr;
       engine* made = reinterpret_cast<engine*>(&handles); // must be overwritten
@@ -198,6 +209,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::size_t size = r.u8() % (sizeof text + 1);
       rc = engine_next_warning(target, (r.u8() % 8 == 0) ? nullptr : text, size);
       require(rc == ENGINE_EMPTY || rc == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 13: { // any 24 bytes as a command
+      engine_message m;
+      std::uint8_t bytes[sizeof m];
+      for (std::uint8_t& b : bytes)
+        b = r.u8();
+      std::memcpy(&m, bytes, sizeof m);
+      const std::int64_t got = engine_send(target, (r.u8() % 16 == 0) ? nullptr : &m);
+      require(got >= 0 || got == ENGINE_ERR_FULL || got == ENGINE_ERR_CLOSED ||
+              got == ENGINE_ERR_INVALID);
+      require(got <= 0 || m.kind == ENGINE_MSG_PING);
+      break;
+    }
+    case 14: { // set_param with any value bits, voice, parameter, frame, ramp
+      const std::uint32_t bits = r.u32();
+      float value;
+      std::memcpy(&value, &bits, sizeof value);
+      const double v = (r.u8() & 1) ? static_cast<double>(value) : (r.u16() % 30000) / 10.0;
+      const std::int64_t at = static_cast<std::int32_t>(r.u32());
+      rc = engine_set_param(target, r.u8() % 40, static_cast<int>(r.u8() % 5) - 1, v, at,
+                            r.u16());
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 15: { // render: the samples are finite, whatever was sent
+      engine_info info;
+      const std::uint64_t frames = r.u16() % kMaxRenderFrames;
+      const bool null_out = r.u8() % 16 == 0;
+      rc = engine_render(target, null_out ? nullptr : render_out, frames);
+      if (rc == ENGINE_OK && !null_out &&
+          engine_get_info(target, &info, sizeof info) == ENGINE_OK)
+        for (std::size_t i = 0; i < frames * info.channels; ++i)
+          require(std::isfinite(render_out[i]));
+      break;
+    }
+    case 16: {
+      std::uint64_t frame = 0;
+      rc = engine_get_frame(target, (r.u8() % 8 == 0) ? nullptr : &frame);
       break;
     }
     default:
