@@ -316,3 +316,23 @@ def test_closing_while_threads_wait_in_recv_and_poll_the_state(backend, api, ser
     assert outcomes.count("closed") == 2
     assert all(seen <= {"running", "closed"} and "closed" in seen
                for seen in outcomes if seen != "closed")
+
+
+def test_a_jack_server_without_playback_ports_runs_the_engine_unconnected_and_says_so():
+    """No port to play to (not even a non-physical one): the client still
+    runs, answering pings, and a warning says it is heard by no one."""
+    server = audio_servers.AudioServer(
+        "jack", audio_servers.jack().cmd + ["-P", "0"], ["jack_lsp"], ["jackd", "jack_lsp"])
+    if server.missing() is not None:
+        pytest.skip("%s is not installed" % server.missing())
+    server.start()
+    try:
+        with AudioEngine(backend="jack") as engine:
+            assert engine.device == "Jack: (unconnected)"
+            assert ping_all(engine, 100) == list(range(100))
+            assert engine.pop_warnings() == [
+                "Jack: the server has no playback ports: the client runs unconnected"]
+        with pytest.raises(DeviceNotFoundError, match="no playback ports"):
+            AudioEngine(backend="jack", device="system")
+    finally:
+        server.kill()
