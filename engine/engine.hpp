@@ -25,7 +25,8 @@
 
 namespace ringengine {
 
-// The defaults are the C ABI's (engine_config_init); capi/ asserts it.
+// The defaults: engine_config_init() hands these to C and, through it, to
+// Python (ringengine.DEFAULTS), so there is one copy of them.
 struct EngineConfig {
   std::size_t capacity = 1024; // messages per ring, exactly
   std::uint32_t sample_rate = 48000;

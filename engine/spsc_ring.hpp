@@ -13,8 +13,8 @@
 // The consumer does not read tail at all: each slot carries a stamp, counter
 // + 1, stored with release after the element, so a message crosses between
 // cores in the slot's own cache line. Slots are padded to a power of two (32
-// bytes for 16-byte messages), so none straddles two lines. Design notes and
-// measurements: docs/architecture.md, docs/benchmarks.md.
+// bytes for the engine's 24-byte messages), so none straddles two lines.
+// Design notes and measurements: docs/architecture.md, docs/benchmarks.md.
 #pragma once
 
 #include <algorithm>

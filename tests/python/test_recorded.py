@@ -2,6 +2,7 @@
 real server and recorded with that server's own tool. The recording's
 dominant frequency is the one asked (within 3 Hz) and its level matches the
 gain (within 2 dB)."""
+import contextlib
 import shutil
 import struct
 import subprocess
@@ -57,6 +58,21 @@ def check_recording(left, rate, freq, gain):
     assert abs(peak_db - 20 * np.log10(gain)) <= 2.0, peak_db
 
 
+@contextlib.contextmanager
+def recording(cmd, env):
+    """The server's own recorder running around the body, given half a
+    second to start and a moment to take the last blocks."""
+    recorder = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        yield
+    finally:
+        time.sleep(0.3)
+        recorder.terminate()
+        recorder.wait(timeout=10)
+
+
 def play(engine, freq, gain, seconds):
     engine.set_param(0, "freq", freq)
     engine.set_param(0, "gain", gain)
@@ -87,19 +103,12 @@ def test_a_tone_through_pipewire_is_recorded_by_pw_record(pipewire_server, tmp_p
     if shutil.which("pw-record") is None:
         pytest.skip("pw-record is not installed")
     wav = tmp_path / "rec.wav"
-    recorder = subprocess.Popen(
-        ["pw-record", "--target", "auto_null", "-P", "{ stream.capture.sink = true }",
-         "--format", "f32", "--rate", "48000", "--channels", "2", str(wav)],
-        env=pipewire_server.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        time.sleep(0.5)
+    with recording(["pw-record", "--target", "auto_null", "-P",
+                    "{ stream.capture.sink = true }", "--format", "f32", "--rate", "48000",
+                    "--channels", "2", str(wav)], pipewire_server.env):
         with AudioEngine() as engine:
             assert engine.backend == "pulse"
             play(engine, 2000.0, 0.3, 2)
-    finally:
-        time.sleep(0.3)
-        recorder.terminate()
-        recorder.wait(timeout=10)
     samples, rate = read_wav(wav)
     check_recording(samples[:, 0], rate, 2000.0, 0.3)
 
@@ -108,17 +117,9 @@ def test_a_tone_through_pulseaudio_is_recorded_by_parecord(pulse_server, tmp_pat
     if shutil.which("parecord") is None:
         pytest.skip("parecord is not installed")
     raw = tmp_path / "rec.raw"
-    recorder = subprocess.Popen(
-        ["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
-         "--channels=2", "--raw", "--latency-msec=20", str(raw)],
-        env=system_env(), stderr=subprocess.PIPE)
-    try:
-        time.sleep(0.5)
+    with recording(["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
+                    "--channels=2", "--raw", "--latency-msec=20", str(raw)], system_env()):
         with AudioEngine(backend="pulse") as engine:
             play(engine, 1000.0, 0.5, 3)
-    finally:
-        time.sleep(0.3)
-        recorder.terminate()
-        recorder.wait(timeout=10)
     data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
     check_recording(data[0::2], 48000, 1000.0, 0.5)
