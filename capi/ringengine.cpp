@@ -44,13 +44,18 @@ static_assert(offsetof(engine_message, param) == offsetof(Message, param));
 static_assert(offsetof(engine_message, id) == offsetof(Message, id));
 static_assert(offsetof(engine_message, frame) == offsetof(Message, frame));
 static_assert(offsetof(engine_message, value) == offsetof(Message, value));
-static_assert(offsetof(engine_message, ramp) == offsetof(Message, ramp));
+static_assert(offsetof(engine_message, arg) == offsetof(Message, arg));
 static_assert(std::is_trivially_copyable_v<engine_message>);
 // The C enums are the C++ ones, value for value: no conversion functions.
 static_assert(ENGINE_MSG_NONE == static_cast<int>(MessageKind::none));
 static_assert(ENGINE_MSG_PING == static_cast<int>(MessageKind::ping));
 static_assert(ENGINE_MSG_PONG == static_cast<int>(MessageKind::pong));
 static_assert(ENGINE_MSG_SET_PARAM == static_cast<int>(MessageKind::set_param));
+static_assert(ENGINE_MSG_PLAY == static_cast<int>(MessageKind::play));
+static_assert(ENGINE_MSG_STOP == static_cast<int>(MessageKind::stop));
+static_assert(ENGINE_MSG_BUFFER_CLOSE == static_cast<int>(MessageKind::buffer_close));
+static_assert(ENGINE_MSG_VOICE_ENDED == static_cast<int>(MessageKind::voice_ended));
+static_assert(ENGINE_MSG_BUFFER_RELEASED == static_cast<int>(MessageKind::buffer_released));
 static_assert(ENGINE_PARAM_FREQ == static_cast<int>(Param::freq));
 static_assert(ENGINE_PARAM_GAIN == static_cast<int>(Param::gain));
 static_assert(ENGINE_PARAM_PAN == static_cast<int>(Param::pan));
@@ -159,6 +164,8 @@ int validate(const engine_config& c) noexcept {
     return fail(ENGINE_ERR_INVALID, "config.voices must be 0..4096");
   if (c.schedule < 1 || c.schedule > ENGINE_MAX_CAPACITY)
     return fail(ENGINE_ERR_INVALID, "config.schedule must be 1..1048576");
+  if (c.buffers < 1 || c.buffers > ringengine::BufferTable::kMaxSlots)
+    return fail(ENGINE_ERR_INVALID, "config.buffers must be 1..65536");
   if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
     return fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");
   if (c.api != nullptr && std::strlen(c.api) >= 32)
@@ -223,6 +230,7 @@ ENGINE_EXPORT void engine_config_init(engine_config* config) {
   config->api = nullptr;
   config->voices = d.voices;
   config->schedule = static_cast<std::uint32_t>(d.schedule);
+  config->buffers = d.buffers;
 }
 
 ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
@@ -240,7 +248,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
   try {
     auto e = std::make_unique<engine>();
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
-        c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule});
+        c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers});
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";
@@ -337,6 +345,56 @@ ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_
   if (sent != nullptr)
     *sent = n;
   return n == count ? ENGINE_OK : ENGINE_ERR_FULL;
+}
+
+ENGINE_EXPORT int engine_play(engine* e, std::uint32_t voice, std::uint32_t buffer,
+                              std::int64_t at, int loop) {
+  engine_message m;
+  const Message play = Message::play(voice, buffer, at < 0 ? ringengine::kFrameNext
+                                                           : static_cast<std::uint64_t>(at),
+                                     loop != 0);
+  std::memcpy(&m, &play, sizeof m);
+  const std::int64_t rc = engine_send(e, &m);
+  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_stop(engine* e, std::uint32_t voice, std::int64_t at) {
+  engine_message m;
+  const Message stop =
+      Message::stop(voice, at < 0 ? ringengine::kFrameNext : static_cast<std::uint64_t>(at));
+  std::memcpy(&m, &stop, sizeof m);
+  const std::int64_t rc = engine_send(e, &m);
+  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+}
+
+// ---- Sample buffers ----
+
+ENGINE_EXPORT int engine_load_buffer(engine* e, const float* samples, std::uint64_t frames,
+                                     std::uint32_t channels, std::uint32_t* id) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  if (id == nullptr || samples == nullptr)
+    return fail(ENGINE_ERR_INVALID, "samples or id is NULL");
+  if (frames < 1 || channels < 1 || channels > 64)
+    return fail(ENGINE_ERR_INVALID, "a buffer needs frames >= 1 and channels 1..64");
+  if (frames > (std::uint64_t{1} << 40) / channels)
+    return fail(ENGINE_ERR_NOMEM, "the buffer is larger than 4 TiB");
+  try {
+    const std::uint32_t got = e->core->load_buffer(samples, frames, channels);
+    if (got == 0)
+      return fail(ENGINE_ERR_FULL, "all engine_config.buffers buffers are loaded");
+    *id = got;
+    return ENGINE_OK;
+  } catch (const std::bad_alloc&) {
+    return fail(ENGINE_ERR_NOMEM, "out of memory");
+  }
+}
+
+ENGINE_EXPORT int engine_buffer_close(engine* e, std::uint32_t buffer) {
+  if (int rc = check(e); rc != ENGINE_OK)
+    return rc;
+  return e->core->close_buffer(buffer) ? ENGINE_OK
+                                       : fail(ENGINE_ERR_INVALID, "no such buffer, or it is closed");
 }
 
 // ---- Replies ----

@@ -100,8 +100,19 @@ typedef enum engine_message_kind {
                               ** library), frame = when to answer */
     ENGINE_MSG_PONG = 2,      /* reply: id = the ping's sequence number,
                               ** frame = the engine position it was answered */
-    ENGINE_MSG_SET_PARAM = 3  /* command: id = voice, param, value, frame =
-                              ** when, ramp = frames to move there linearly */
+    ENGINE_MSG_SET_PARAM = 3, /* command: id = voice, param, value, frame =
+                              ** when, arg = frames to move there linearly */
+    ENGINE_MSG_PLAY = 4,      /* command: id = voice, arg = buffer, param = 1
+                              ** to loop, frame = when */
+    ENGINE_MSG_STOP = 5,      /* command: id = voice, frame = when */
+    ENGINE_MSG_BUFFER_CLOSE = 6, /* command, sent by engine_buffer_close()
+                              ** only: arg = buffer */
+    ENGINE_MSG_VOICE_ENDED = 7,  /* event: id = voice, frame = just past the
+                              ** last sample it played of its buffer (at its
+                              ** end, engine_stop, a new play, a freq, or the
+                              ** buffer's close) */
+    ENGINE_MSG_BUFFER_RELEASED = 8 /* event: arg = buffer, frame = when the
+                              ** audio thread let go of it */
 } engine_message_kind;
 
 /* The parameters of a voice: a sine oscillator. */
@@ -126,8 +137,9 @@ typedef struct engine_message {
     uint64_t frame; /* commands: the engine frame they take effect at, or
                     ** (uint64_t)ENGINE_AT_NEXT; replies: an engine frame */
     float value;    /* SET_PARAM: the new value */
-    uint32_t ramp;  /* SET_PARAM: frames over which the value moves linearly
-                    ** from where it is to `value`; 0: at once */
+    uint32_t arg;   /* SET_PARAM: frames over which the value moves linearly
+                    ** from where it is to `value` (0: at once); buffer
+                    ** kinds: the buffer's id */
 } engine_message;
 
 /* How to create an engine. Fill it with engine_config_init(), then change
@@ -155,6 +167,8 @@ typedef struct engine_config {
     uint32_t schedule;     /* commands for later frames the audio thread
                            ** can hold, 1..ENGINE_MAX_CAPACITY; default 1024;
                            ** more are dropped and counted in `dropped` */
+    uint32_t buffers;      /* sample buffers loaded at once, 1..65536;
+                           ** default 256 */
 } engine_config;
 
 /* Counters since engine_create. Each field is read atomically, but a
@@ -178,8 +192,12 @@ typedef struct engine_stats {
                               ** start of that block */
     uint64_t dropped;         /* commands for a later frame dropped: the
                               ** schedule (engine_config.schedule) was full */
-    uint64_t unhandled;       /* commands of a kind the audio thread does
-                              ** not handle (never from this library) */
+    uint64_t unhandled;       /* commands the audio thread could not carry
+                              ** out: an unknown kind, a play of a buffer
+                              ** closed after the play was sent */
+    uint64_t events_dropped;  /* VOICE_ENDED and BUFFER_RELEASED events
+                              ** dropped: reply ring full */
+    uint64_t buffers_live;    /* buffers loaded and not yet freed */
     uint64_t warnings;        /* warnings the audio library reported */
     uint64_t warnings_dropped;/* of those, not kept: 16 were waiting to be
                               ** taken, or two threads reported at once */
@@ -313,6 +331,42 @@ int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *
 ** full. Returns ENGINE_OK or a status as engine_send(). */
 int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
                      uint32_t ramp);
+
+/* ---- Sample buffers ------------------------------------------------------
+** Who owns what: engine_load_buffer() copies the samples into memory the
+** engine allocates on the calling thread; the caller's array is free to go
+** at once. The audio thread reads a buffer while voices play it and never
+** frees it. engine_buffer_close() returns at once; the voices playing the
+** buffer stop at the start of the next block, the audio thread lets go and
+** says so (ENGINE_MSG_BUFFER_RELEASED), and the memory is freed by a later
+** call on a control thread (any receive, load or close; the event may be
+** dropped, the freeing is not). engine_destroy() frees what is left.
+** Thread: any; serialized among themselves by a lock the audio thread never
+** takes. */
+
+/* Copies frames * channels interleaved samples (frames >= 1, channels
+** 1..64) into a new buffer and gives its id (never 0) in *id.
+** Returns ENGINE_OK, ENGINE_ERR_FULL (engine_config.buffers are loaded),
+** ENGINE_ERR_NOMEM, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
+                       uint32_t *id);
+
+/* The voice plays the buffer from engine frame `at` (ENGINE_AT_NEXT: the
+** next block), with its gain and pan, instead of its sine; looped when
+** `loop` is not 0, else up to the buffer's end (ENGINE_MSG_VOICE_ENDED).
+** Channel c of the buffer plays on output channel c, a mono buffer on every
+** output channel; buffer channels past the output's are not played. With
+** gain 1 and pan 0 the samples come out unchanged.
+** Returns ENGINE_OK, or as engine_send() (INVALID also for a closed buffer). */
+int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+
+/* Silences the voice from engine frame `at`: a buffer playing ends
+** (ENGINE_MSG_VOICE_ENDED), a sine's freq becomes 0. Returns as engine_play(). */
+int engine_stop(engine *e, uint32_t voice, int64_t at);
+
+/* Closes the buffer (see above). Returns at once: ENGINE_OK, ENGINE_ERR_CLOSED,
+** ENGINE_ERR_INVALID (not a loaded, open buffer). */
+int engine_buffer_close(engine *e, uint32_t buffer);
 
 /* ---- Replies -------------------------------------------------------------
 ** Thread: any; concurrent receivers are serialized like senders. Each reply

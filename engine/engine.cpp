@@ -40,6 +40,8 @@ Engine::Rings Engine::make_rings(const EngineConfig& c) {
     throw std::invalid_argument("voices must be between 0 and 4096");
   if (c.channels == 0 || c.sample_rate == 0)
     throw std::invalid_argument("channels and sample_rate must be at least 1");
+  if (c.buffers == 0 || c.buffers > BufferTable::kMaxSlots)
+    throw std::invalid_argument("buffers must be between 1 and 65536");
   return {make_ring<Message>(c.capacity), make_ring<Message>(c.capacity)};
 }
 
@@ -47,6 +49,7 @@ Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) 
 
 Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
+      buffers_(config.buffers),
       sender_{{}, std::move(rings.commands.first), 0},
       receiver_{{}, std::move(rings.replies.second)},
       audio_{std::move(rings.commands.second),
@@ -70,6 +73,14 @@ const char* Engine::invalid(const Message& m) const noexcept {
   switch (m.kind) {
   case MessageKind::ping:
     return nullptr;
+  case MessageKind::play:
+    if (m.id >= config_.voices)
+      return "no such voice";
+    return buffer_live(m.arg) ? nullptr : "no such buffer, or it is closed";
+  case MessageKind::stop:
+    return m.id < config_.voices ? nullptr : "no such voice";
+  case MessageKind::buffer_close:
+    return "a buffer is closed with engine_buffer_close()";
   case MessageKind::set_param: {
     if (m.id >= config_.voices)
       return "no such voice";
@@ -87,6 +98,8 @@ const char* Engine::invalid(const Message& m) const noexcept {
   }
   case MessageKind::none:
   case MessageKind::pong:
+  case MessageKind::voice_ended:
+  case MessageKind::buffer_released:
     break;
   }
   return "not a command kind";
@@ -143,6 +156,8 @@ std::size_t Engine::send_pings(std::size_t n, std::uint32_t& first_seq) noexcept
 }
 
 bool Engine::try_recv(Message& out) noexcept {
+  if (closing_.load(std::memory_order_relaxed) != 0)
+    collect_buffers();
   std::lock_guard guard(receiver_.lock);
   if (!receiver_.replies.try_pop(out))
     return false;
@@ -152,6 +167,8 @@ bool Engine::try_recv(Message& out) noexcept {
 }
 
 std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
+  if (closing_.load(std::memory_order_relaxed) != 0)
+    collect_buffers();
   std::lock_guard guard(receiver_.lock);
   const std::size_t k = receiver_.replies.try_pop_bulk(out, n);
   std::uint64_t pongs = 0;
@@ -159,6 +176,49 @@ std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
     pongs += out[i].kind == MessageKind::pong;
   bump(pongs_received_, pongs);
   return k;
+}
+
+std::uint32_t Engine::load_buffer(const float* samples, std::uint64_t frames,
+                                  std::uint32_t channels) {
+  auto buffer = std::make_unique<SampleBuffer>();
+  buffer->frames = frames;
+  buffer->channels = channels;
+  buffer->samples = std::make_unique<float[]>(frames * channels);
+  std::memcpy(buffer->samples.get(), samples, frames * channels * sizeof(float));
+  collect_buffers(); // a slot let go of may be free again
+  std::lock_guard guard(buffer_lock_);
+  const std::uint32_t id = buffers_.add(std::move(buffer));
+  if (id != 0)
+    bump(buffers_live_, 1);
+  return id;
+}
+
+bool Engine::close_buffer(std::uint32_t id) noexcept {
+  {
+    std::lock_guard guard(buffer_lock_);
+    if (!buffers_.close(id))
+      return false;
+    closing_.store(buffers_.closing(), std::memory_order_relaxed);
+  }
+  collect_buffers();
+  return true;
+}
+
+bool Engine::buffer_live(std::uint32_t id) const noexcept {
+  std::lock_guard guard(buffer_lock_);
+  return buffers_.live(id);
+}
+
+void Engine::collect_buffers() noexcept {
+  std::lock_guard guard(buffer_lock_);
+  const std::uint32_t freed = buffers_.collect([this](std::uint32_t id) {
+    Message close = Message::buffer_close(id);
+    return send(close);
+  });
+  if (freed != 0)
+    buffers_live_.store(buffers_live_.load(std::memory_order_relaxed) - freed,
+                        std::memory_order_relaxed);
+  closing_.store(buffers_.closing(), std::memory_order_relaxed);
 }
 
 void Engine::dispatch(const Message& m, std::uint32_t offset) noexcept {
@@ -175,19 +235,67 @@ void Engine::dispatch(const Message& m, std::uint32_t offset) noexcept {
     // the ring is the audio thread's boundary and a bad index would write
     // out of bounds.
     if (m.id < config_.voices && m.param < kParamCount) {
-      audio_.voices[m.id].set(static_cast<Param>(m.param), m.value, m.ramp);
-      if (!audio_.listed[m.id]) {
-        audio_.listed[m.id] = true;
-        audio_.active[audio_.active_count++] = m.id;
-      }
+      // A frequency makes a buffer voice a sine again.
+      if (static_cast<Param>(m.param) == Param::freq)
+        end_buffer(m.id, audio_.position + offset);
+      audio_.voices[m.id].set(static_cast<Param>(m.param), m.value, m.arg);
+      activate(m.id);
       return;
     }
     break;
+  case MessageKind::play:
+    // find(): nullptr for a buffer closed since the play was sent.
+    if (m.id < config_.voices) {
+      if (const SampleBuffer* b = buffers_.find(m.arg)) {
+        end_buffer(m.id, audio_.position + offset);
+        audio_.voices[m.id].play(b, m.arg, m.param & 1u);
+        activate(m.id);
+        return;
+      }
+    }
+    break;
+  case MessageKind::stop:
+    if (m.id < config_.voices) {
+      end_buffer(m.id, audio_.position + offset);
+      audio_.voices[m.id].set(Param::freq, 0.0f, 0);
+      return;
+    }
+    break;
+  case MessageKind::buffer_close: {
+    // The voices playing it stop here, then the audio thread lets go.
+    if (buffers_.find(m.arg) == nullptr)
+      break;
+    for (std::uint32_t i = 0; i < audio_.active_count; ++i)
+      if (audio_.voices[audio_.active[i]].buffer_id() == m.arg)
+        end_buffer(audio_.active[i], audio_.position + offset);
+    buffers_.let_go(m.arg);
+    emit(Message::buffer_released(m.arg, audio_.position + offset));
+    return;
+  }
   case MessageKind::none:
   case MessageKind::pong:
+  case MessageKind::voice_ended:
+  case MessageKind::buffer_released:
     break;
   }
   bump(unhandled_, 1);
+}
+
+void Engine::emit(const Message& m) noexcept {
+  if (!audio_.replies.try_push(m))
+    bump(events_dropped_, 1);
+}
+
+void Engine::activate(std::uint32_t v) noexcept {
+  if (!audio_.listed[v]) {
+    audio_.listed[v] = true;
+    audio_.active[audio_.active_count++] = v;
+  }
+}
+
+void Engine::end_buffer(std::uint32_t v, std::uint64_t frame) noexcept {
+  if (audio_.voices[v].stop_buffer())
+    emit(Message::voice_ended(v, frame));
 }
 
 void Engine::admit(const Message& m) noexcept {
@@ -221,7 +329,9 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
   std::uint32_t kept = 0;
   for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
     const std::uint32_t v = audio_.active[i];
-    voices[v].render(mix, channels, n, audio_.scratch.get());
+    const std::uint32_t ended = voices[v].render(mix, channels, n, audio_.scratch.get());
+    if (ended != Voice::kStillPlaying) // the frame just past its last sample
+      emit(Message::voice_ended(v, audio_.position + offset + ended));
     if (voices[v].resting())
       audio_.listed[v] = false;
     else
@@ -302,7 +412,8 @@ EngineStats Engine::stats() const noexcept {
           pongs_dropped_.load(r),  pongs_received_.load(r),  xruns_.load(r),
           clock_.to_ns(max_callback_ticks_.load(r)),
           commands_sent_.load(r),  commands_rejected_.load(r), late_.load(r),
-          dropped_.load(r),        unhandled_.load(r)};
+          dropped_.load(r),        unhandled_.load(r),         events_dropped_.load(r),
+          buffers_live_.load(r)};
 }
 
 } // namespace ringengine

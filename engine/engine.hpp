@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 
+#include "buffers.hpp"
 #include "message.hpp"
 #include "schedule.hpp"
 #include "spsc_ring.hpp"
@@ -34,6 +35,7 @@ struct EngineConfig {
   std::uint32_t channels = 2;
   std::uint32_t voices = 32;     // voices in the pool
   std::size_t schedule = 1024;   // commands held for future frames
+  std::uint32_t buffers = 256;   // sample buffers loaded at once
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
@@ -54,7 +56,9 @@ struct EngineStats {
   std::uint64_t commands_rejected; // commands of every kind refused: ring full
   std::uint64_t late;      // commands whose frame had passed: applied at a block's start
   std::uint64_t dropped;   // commands for a later frame that the full schedule refused
-  std::uint64_t unhandled; // commands of a kind the audio thread does not know
+  std::uint64_t unhandled; // commands the audio thread could not carry out
+  std::uint64_t events_dropped; // voice_ended, buffer_released: reply ring full
+  std::uint64_t buffers_live;   // buffers loaded and not yet freed
 };
 
 // The block's output, as the backend has it: interleaved (frame i, channel
@@ -105,6 +109,22 @@ public:
   // Pops up to n replies into out[0..n); returns how many.
   std::size_t recv_many(Message* out, std::size_t n) noexcept;
 
+  // Control side: sample buffers (the protocol: buffers.hpp). Thread: any;
+  // serialized by a buffer lock the audio thread never takes.
+  // Copies frames * channels interleaved samples into a buffer the engine
+  // owns and returns its id; 0 when `buffers` are loaded already. Throws
+  // std::bad_alloc.
+  std::uint32_t load_buffer(const float* samples, std::uint64_t frames, std::uint32_t channels);
+  // Starts letting go of buffer `id`: voices playing it stop at the next
+  // block, and its memory is freed by a later control call once the audio
+  // thread has let go. False when `id` is not a loaded, open buffer.
+  bool close_buffer(std::uint32_t id) noexcept;
+  // Whether `id` may be played.
+  bool buffer_live(std::uint32_t id) const noexcept;
+  // Frees the buffers the audio thread has let go of (and sends the closes
+  // a full ring refused before). The receive calls do it too.
+  void collect_buffers() noexcept;
+
   // Audio side. Thread: the audio thread only, one call at a time.
   // Non-blocking: wait-free. Takes the commands waiting at the start of the
   // block (at most one ring's worth), applies each at its frame (the
@@ -143,6 +163,12 @@ private:
   void admit(const Message& m) noexcept;
   // Audio side: renders frames [offset, offset + n) of the block, n <= kChunk.
   void render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) noexcept;
+  // Audio side: a reply that is not a pong; a full ring drops and counts it.
+  void emit(const Message& m) noexcept;
+  // Audio side: puts voice v in the active list.
+  void activate(std::uint32_t v) noexcept;
+  // Audio side: ends the buffer voice v plays, saying so, at `frame`.
+  void end_buffer(std::uint32_t v, std::uint64_t frame) noexcept;
 
   // Single writer per counter, so increments need no read-modify-write.
   static void bump(std::atomic<std::uint64_t>& c, std::uint64_t by) noexcept {
@@ -178,6 +204,10 @@ private:
     std::unique_ptr<float[]> scratch;   // kChunk frames, for one voice
     std::uint64_t position = 0;         // frames processed before this block
   };
+  BufferTable buffers_;          // slots: see buffers.hpp for who touches what
+  mutable std::mutex buffer_lock_; // the control side's, around buffers_
+  std::atomic<std::uint32_t> closing_{0}; // buffers closing; read without the lock
+
   alignas(kCacheLine) Sender sender_;
   alignas(kCacheLine) Receiver receiver_;
   alignas(kCacheLine) Audio audio_;
@@ -186,10 +216,11 @@ private:
   // the audio thread) and only read elsewhere; nothing is published by them.
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
-      max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0};
+      max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0}, events_dropped_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pings_sent_{0}, pings_rejected_{0},
       commands_sent_{0}, commands_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
+  std::atomic<std::uint64_t> buffers_live_{0}; // under buffer_lock_
 #ifdef RINGENGINE_TEST_HOOKS
   std::atomic<Violation> inject_{Violation::none};
   std::mutex injected_lock_;

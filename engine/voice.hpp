@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "buffers.hpp"
 #include "message.hpp"
 
 namespace ringengine {
@@ -71,6 +72,9 @@ struct Ramp {
 
 class Voice {
 public:
+  // What render() returns while a buffer plays on (or a sine sounds).
+  static constexpr std::uint32_t kStillPlaying = 0xffffffffu;
+
   void init(double sample_rate) noexcept {
     phase_per_hz_ = 0x1p64 / sample_rate;
     freq_.set(0.0, 0);
@@ -87,10 +91,28 @@ public:
     }
   }
 
-  // Whether the voice stays as it is while time passes (freq 0, nothing
-  // moving), so rendering may skip it.
+  // Plays `buffer` (whose id is `id`) from its first frame, instead of
+  // the sine; the voice's gain and pan apply.
+  void play(const SampleBuffer* buffer, std::uint32_t id, bool loop) noexcept {
+    buffer_ = buffer;
+    buffer_id_ = id;
+    position_ = 0;
+    loop_ = loop;
+  }
+  // Ends the buffer playing, if one is; true when one was.
+  bool stop_buffer() noexcept {
+    const bool was = buffer_ != nullptr;
+    buffer_ = nullptr;
+    return was;
+  }
+  // The id of the buffer playing, or 0.
+  std::uint32_t buffer_id() const noexcept { return buffer_ != nullptr ? buffer_id_ : 0; }
+
+  // Whether the voice stays as it is while time passes (no buffer, freq 0,
+  // nothing moving), so rendering may skip it.
   bool resting() const noexcept {
-    return freq_.value == 0 && !freq_.moving() && !gain_.moving() && !pan_.moving();
+    return buffer_ == nullptr && freq_.value == 0 && !freq_.moving() && !gain_.moving() &&
+           !pan_.moving();
   }
 
   // Whether rendering would add anything now.
@@ -99,12 +121,15 @@ public:
   }
 
   // Adds n frames (n <= the scratch length) to mix[c][0..n) for each of
-  // `channels` planes; `scratch` holds n floats.
-  void render(float* const* mix, std::uint32_t channels, std::uint32_t n,
-              float* scratch) noexcept {
+  // `channels` planes; `scratch` holds n floats. Returns kStillPlaying, or
+  // where in the n frames the buffer that played ran out (not looping).
+  std::uint32_t render(float* const* mix, std::uint32_t channels, std::uint32_t n,
+                       float* scratch) noexcept {
+    if (buffer_ != nullptr)
+      return render_buffer(mix, channels, n);
     if (!sounding()) {
       skip(n);
-      return;
+      return kStillPlaying;
     }
     if (!freq_.moving() && !gain_.moving() && !pan_.moving()) {
       // Each frame's phase from the first, not from the one before: no
@@ -116,7 +141,7 @@ public:
         scratch[i] = sine(first + i * inc) * gain;
       phase_ = first + n * inc;
       add(mix, channels, n, scratch, static_cast<float>(pan_.value));
-      return;
+      return kStillPlaying;
     }
     // Something moves: every parameter is advanced frame by frame.
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -132,6 +157,7 @@ public:
       gain_.tick();
       pan_.tick();
     }
+    return kStillPlaying;
   }
 
 private:
@@ -151,6 +177,42 @@ private:
       for (std::uint32_t i = 0; i < n; ++i)
         out[i] += s[i] * w;
     }
+  }
+
+  // The buffer's frames, from where it is: channel c of the buffer on
+  // output channel c, a mono buffer on every output channel; buffer
+  // channels past the output's are not played, output channels past the
+  // buffer's get nothing. With gain 1 and pan 0 the samples pass unchanged.
+  std::uint32_t render_buffer(float* const* mix, std::uint32_t channels,
+                              std::uint32_t n) noexcept {
+    const SampleBuffer& b = *buffer_;
+    const std::uint32_t from = b.channels;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (position_ == b.frames) {
+        if (!loop_) {
+          buffer_ = nullptr;
+          gain_.skip(n - i);
+          pan_.skip(n - i);
+          return i;
+        }
+        position_ = 0;
+      }
+      const float* frame = &b.samples[position_ * from];
+      const float gain = static_cast<float>(gain_.value);
+      const float pan = static_cast<float>(pan_.value);
+      for (std::uint32_t c = 0; c < channels && (from == 1 || c < from); ++c) {
+        const float w = c == 0 ? left_weight(channels, pan) : c == 1 ? right_weight(pan) : 1.0f;
+        mix[c][i] += frame[from == 1 ? 0 : c] * gain * w;
+      }
+      ++position_;
+      gain_.tick();
+      pan_.tick();
+    }
+    if (position_ == b.frames && !loop_) {
+      buffer_ = nullptr;
+      return n;
+    }
+    return kStillPlaying;
   }
 
   // n frames on, silent.
@@ -173,6 +235,10 @@ private:
 
   Ramp freq_, gain_, pan_;
   Phase phase_ = 0;
+  const SampleBuffer* buffer_ = nullptr; // playing instead of the sine
+  std::uint32_t buffer_id_ = 0;
+  std::uint64_t position_ = 0; // the buffer's next frame
+  bool loop_ = false;
   double phase_per_hz_ = 0x1p64 / 48000; // 2^64 / sample_rate
 };
 

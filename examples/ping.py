@@ -17,6 +17,7 @@ def main(backend: str = "null") -> None:
             if engine.backend == "offline":
                 engine.process()
             pong = engine.recv(timeout=2.0)
+            assert isinstance(pong, ringengine.Pong)  # no voice plays here: no other reply
             print("ping %d -> pong %d at frame %d" % (seq, pong.seq, pong.frame))
         print(engine.stats)
 

@@ -22,7 +22,7 @@ class Config(ctypes.Structure):
 
 class Message(ctypes.Structure):
     _fields_ = [("kind", ctypes.c_uint16), ("param", ctypes.c_uint16), ("id", ctypes.c_uint32),
-                ("frame", ctypes.c_uint64), ("value", ctypes.c_float), ("ramp", ctypes.c_uint32)]
+                ("frame", ctypes.c_uint64), ("value", ctypes.c_float), ("arg", ctypes.c_uint32)]
 
 
 def load(path: "str | None" = None) -> ctypes.CDLL:

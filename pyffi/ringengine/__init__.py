@@ -10,8 +10,8 @@ audio thread answers through a second ring; neither ever waits for the other.
 ...     engine.try_recv()
 Pong(seq=0, frame=0)
 """
-from ._engine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, Device, DeviceList, Pong,
-                      Stats, query_devices)
+from ._engine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, Buffer, BufferReleased, Device,
+                      DeviceList, Pong, Reply, Stats, VoiceEnded, query_devices)
 from ._errors import (BackendError, DeviceNotFoundError, EngineBusyError,
                       EngineClosedError, EngineError, EngineTimeoutError,
                       InvalidArgumentError, RingFullError, UnsupportedError)
@@ -22,7 +22,8 @@ from ._lib import path as library_path
 __version__: str = ffi.string(lib.engine_version_string()).decode()
 
 __all__ = [
-    "AudioEngine", "Pong", "Stats", "BACKENDS", "DEFAULTS", "PARAMS", "Device", "DeviceList",
+    "AudioEngine", "Buffer", "Pong", "VoiceEnded", "BufferReleased", "Reply", "Stats",
+    "BACKENDS", "DEFAULTS", "PARAMS", "Device", "DeviceList",
     "query_devices",
     "EngineError", "RingFullError", "EngineClosedError", "InvalidArgumentError",
     "DeviceNotFoundError", "BackendError", "EngineBusyError", "UnsupportedError",

@@ -46,7 +46,12 @@ typedef enum engine_message_kind {
     ENGINE_MSG_NONE = 0,
     ENGINE_MSG_PING = 1,
     ENGINE_MSG_PONG = 2,
-    ENGINE_MSG_SET_PARAM = 3
+    ENGINE_MSG_SET_PARAM = 3,
+    ENGINE_MSG_PLAY = 4,
+    ENGINE_MSG_STOP = 5,
+    ENGINE_MSG_BUFFER_CLOSE = 6,
+    ENGINE_MSG_VOICE_ENDED = 7,
+    ENGINE_MSG_BUFFER_RELEASED = 8
 } engine_message_kind;
 
 typedef enum engine_param {
@@ -63,7 +68,7 @@ typedef struct engine_message {
     uint32_t id;
     uint64_t frame;
     float value;
-    uint32_t ramp;
+    uint32_t arg;
 } engine_message;
 
 typedef struct engine_config {
@@ -78,6 +83,7 @@ typedef struct engine_config {
 
     uint32_t voices;
     uint32_t schedule;
+    uint32_t buffers;
 } engine_config;
 
 typedef struct engine_stats {
@@ -96,6 +102,8 @@ typedef struct engine_stats {
     uint64_t late;
     uint64_t dropped;
     uint64_t unhandled;
+    uint64_t events_dropped;
+    uint64_t buffers_live;
     uint64_t warnings;
     uint64_t warnings_dropped;
 } engine_stats;
@@ -153,6 +161,15 @@ int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *
 
 int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
                      uint32_t ramp);
+
+int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
+                       uint32_t *id);
+
+int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+
+int engine_stop(engine *e, uint32_t voice, int64_t at);
+
+int engine_buffer_close(engine *e, uint32_t buffer);
 
 int engine_try_recv(engine *e, engine_message *out);
 

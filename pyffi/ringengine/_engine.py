@@ -5,8 +5,8 @@ import platform
 import struct
 import threading
 import time
-from typing import (TYPE_CHECKING, Any, AsyncIterator, Dict, List, NamedTuple, Optional,
-                    Tuple)
+from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, List, NamedTuple,
+                    Optional, Tuple, Union)
 
 from ._errors import EngineClosedError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
@@ -60,6 +60,26 @@ class Pong(NamedTuple):
     """
     seq: int
     frame: int
+
+
+class VoiceEnded(NamedTuple):
+    """A voice stopped playing its buffer (its end, stop(), a new play(), a
+    freq, or the buffer's close).
+
+    Attributes
+    ----------
+    voice : int
+    frame : int
+        The engine frame just past the last sample it played.
+    """
+    voice: int
+    frame: int
+
+
+class BufferReleased(NamedTuple):
+    """The audio thread let go of a closed buffer: its memory is freed (or
+    is, at the next receive)."""
+    buffer_id: int
 
 
 class Device(NamedTuple):
@@ -118,13 +138,17 @@ else:
 # Each reply kind, its NamedTuple, built from the message's (id, frame): the
 # one table that decodes the reply ring. A new kind is a line here.
 _new: Any = tuple.__new__  # a NamedTuple without the Python-level __new__
-_REPLIES: Dict[int, type] = {
-    lib.ENGINE_MSG_PONG: Pong,
+Reply = Union[Pong, VoiceEnded, BufferReleased]
+_REPLIES: Dict[int, Callable[[int, int, int], Any]] = {
+    lib.ENGINE_MSG_PONG: lambda id_, frame, arg: _new(Pong, (id_, frame)),
+    lib.ENGINE_MSG_VOICE_ENDED: lambda id_, frame, arg: _new(VoiceEnded, (id_, frame)),
+    lib.ENGINE_MSG_BUFFER_RELEASED: lambda id_, frame, arg: _new(BufferReleased, (arg,)),
 }
+_PONG = lib.ENGINE_MSG_PONG
 
 
-def _reply(kind: int, id_: int, frame: int) -> Pong:
-    reply: Pong = _new(_REPLIES[kind], (id_, frame))
+def _reply(kind: int, id_: int, frame: int, arg: int) -> Reply:
+    reply: Reply = _REPLIES[kind](id_, frame, arg)
     return reply
 
 
@@ -137,16 +161,27 @@ def _defaults() -> Any:
 #: engine_config_init()'s defaults: the library's, not a copy kept here.
 DEFAULTS: Dict[str, int] = {name: getattr(_defaults(), name)
             for name in ("capacity", "sample_rate", "block_frames", "channels", "voices",
-                         "schedule")}
+                         "schedule", "buffers")}
 
 
-# (kind, id, frame) of each engine_message: the bytes cffi exposes.
-_KIND_ID_FRAME = struct.Struct("=H2xIQ8x")
+# (kind, id, frame, arg) of each engine_message: the bytes cffi exposes.
+_KIND_ID_FRAME = struct.Struct("=H2xIQ4xI")
 assert _KIND_ID_FRAME.size == ffi.sizeof("engine_message")
 _MESSAGE_SIZE = _KIND_ID_FRAME.size
 # Bulk receives: on CPython, per-element work in C (struct, memoryview) is
 # fastest; on PyPy, a plain loop over the cffi structs, which its JIT compiles.
 _PYPY = platform.python_implementation() == "PyPy"
+
+
+def _at(at: Optional[int]) -> int:
+    """The C functions' `at`: ENGINE_AT_NEXT for None, else a frame >= 0."""
+    if at is None:
+        next_block: int = lib.ENGINE_AT_NEXT
+        return next_block
+    if isinstance(at, bool) or not isinstance(at, int) or not 0 <= at < 2**63:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "at must be None or a frame >= 0, not %r" % (at,))
+    return at
 
 
 def _uint32(name: str, value: object, least: int) -> int:
@@ -157,6 +192,78 @@ def _uint32(name: str, value: object, least: int) -> int:
         raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                    "%s must be %s, not %r" % (name, kind, value))
     return value
+
+
+class Buffer:
+    """Samples the engine owns, for its voices to play (`AudioEngine.load_buffer()`).
+
+    Dropping every reference does not free the memory: the engine keeps it
+    until `close()`, or until the engine is closed and collected.
+
+    Attributes
+    ----------
+    id : int
+        The engine's id of the buffer (what BufferReleased carries).
+    frames, channels : int
+    """
+
+    def __init__(self, engine: AudioEngine, id_: int, frames: int, channels: int) -> None:
+        self._engine = engine
+        self.id = id_
+        self.frames = frames
+        self.channels = channels
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Returns at once. The voices playing the buffer stop at the start of
+        the next block; the memory goes once the audio thread has let go
+        (a BufferReleased reply says so), on a later call of this thread or
+        another. Calling it twice, or on a closed engine, does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        rc = lib.engine_buffer_close(self._engine._h, self.id)
+        if rc not in (lib.ENGINE_OK, lib.ENGINE_ERR_CLOSED):
+            raise error(rc, "Buffer.close")
+
+    def __enter__(self) -> Buffer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<Buffer %d: %d frames of %d channel%s%s>" % (
+            self.id, self.frames, self.channels, "" if self.channels == 1 else "s",
+            ", closed" if self._closed else "")
+
+
+def _as_float32(samples: Any) -> Tuple[Any, int, int]:
+    """(a C-contiguous float32 view, frames, channels) of `samples`: a numpy
+    array of any real dtype (converted), or any buffer-protocol object of
+    float32, of shape (frames,) or (frames, channels)."""
+    if type(samples).__module__ == "numpy":
+        import numpy
+        samples = numpy.ascontiguousarray(samples, dtype=numpy.float32)
+    try:
+        view = memoryview(samples)
+    except TypeError:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "samples must be a numpy array or a float32 buffer, not %r"
+                                   % type(samples).__name__) from None
+    if view.format not in ("f", "<f", "=f") or not view.c_contiguous or view.ndim not in (1, 2):
+        raise InvalidArgumentError(
+            lib.ENGINE_ERR_INVALID, "samples must be C-contiguous float32 of shape (frames,) or "
+            "(frames, channels)")
+    shape = view.shape or (0,)
+    frames = shape[0]
+    channels = shape[1] if view.ndim == 2 else 1
+    return view, frames, channels
 
 
 class _Scratch(threading.local):
@@ -231,7 +338,7 @@ class AudioEngine:
                  capacity: Optional[int] = None, sample_rate: Optional[int] = None,
                  block_frames: Optional[int] = None, channels: Optional[int] = None,
                  api: Optional[str] = None, voices: Optional[int] = None,
-                 schedule: Optional[int] = None) -> None:
+                 schedule: Optional[int] = None, buffers: Optional[int] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -241,7 +348,7 @@ class AudioEngine:
         for name, value, least in (("capacity", capacity, 1), ("sample_rate", sample_rate, 1),
                                    ("block_frames", block_frames, 1),
                                    ("channels", channels, 1), ("voices", voices, 0),
-                                   ("schedule", schedule, 1)):
+                                   ("schedule", schedule, 1), ("buffers", buffers, 1)):
             if value is None:
                 continue
             if isinstance(value, bool):  # an int to Python, never meant as one here
@@ -360,11 +467,7 @@ class AudioEngine:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
                 "name must be one of %s, not %r" % (", ".join(PARAMS), name))
-        if at is None:
-            at = lib.ENGINE_AT_NEXT
-        elif isinstance(at, bool) or not isinstance(at, int) or not 0 <= at < 2**63:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "at must be None or a frame >= 0, not %r" % (at,))
+        at = _at(at)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "value must be a number, not %r" % (value,))
@@ -372,6 +475,71 @@ class AudioEngine:
                                   _uint32("ramp", ramp, 0))
         if rc:
             raise error(rc, "set_param", ffi.string(lib.engine_last_error()).decode()
+                        if rc == lib.ENGINE_ERR_INVALID else "")
+
+    def load_buffer(self, samples: Any) -> Buffer:
+        """Copies `samples` into a buffer the engine owns and returns it; the
+        caller may change or drop its array afterwards.
+
+        Parameters
+        ----------
+        samples : numpy.ndarray or buffer
+            Shape (frames,) for mono or (frames, channels): a numpy array
+            (converted to float32), or any C-contiguous float32 object of
+            the buffer protocol. When played, channel c plays on output
+            channel c, a mono buffer on every output channel; channels past
+            the output's are not played.
+
+        Raises
+        ------
+        InvalidArgumentError
+            Not float32 samples of that shape, no frames, over 64 channels.
+        RingFullError
+            `buffers` buffers are loaded already (the engine's parameter).
+        """
+        view, frames, channels = _as_float32(samples)
+        if frames < 1 or not 1 <= channels <= 64:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "a buffer needs at least one frame and 1 to 64 channels")
+        out = ffi.new("uint32_t *")
+        rc = lib.engine_load_buffer(self._h, ffi.from_buffer("float[]", view), frames, channels,
+                                    out)
+        if rc:
+            raise error(rc, "load_buffer", ffi.string(lib.engine_last_error()).decode())
+        return Buffer(self, out[0], frames, channels)
+
+    def play(self, voice: int, buf: Buffer, at: Optional[int] = None,
+             loop: bool = False) -> None:
+        """The voice plays `buf` from engine frame `at` (None: the next
+        block), with its gain and pan, instead of its sine; with `loop`
+        until stop(), else to the buffer's end (a VoiceEnded reply says where).
+        `set_param(voice, "freq", f)` makes it a sine again. With gain 1 and
+        pan 0 the samples come out unchanged, bit for bit.
+
+        Raises
+        ------
+        InvalidArgumentError
+            A closed buffer, one of another engine, a bad voice or `at`.
+        RingFullError
+            The command ring is full: dropped and counted.
+        """
+        if not isinstance(buf, Buffer) or buf._engine is not self:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "buf must be a Buffer of this engine, not %r" % (buf,))
+        if buf.closed:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "play: the buffer is closed")
+        rc = lib.engine_play(self._h, _uint32("voice", voice, 0), buf.id, _at(at),
+                             1 if loop else 0)
+        if rc:
+            raise error(rc, "play", ffi.string(lib.engine_last_error()).decode()
+                        if rc == lib.ENGINE_ERR_INVALID else "")
+
+    def stop(self, voice: int, at: Optional[int] = None) -> None:
+        """Silences the voice from exactly engine frame `at` (None: the next
+        block): a buffer playing ends (VoiceEnded), a sine's freq becomes 0."""
+        rc = lib.engine_stop(self._h, _uint32("voice", voice, 0), _at(at))
+        if rc:
+            raise error(rc, "stop", ffi.string(lib.engine_last_error()).decode()
                         if rc == lib.ENGINE_ERR_INVALID else "")
 
     @property
@@ -385,19 +553,23 @@ class AudioEngine:
 
     # -- replies ----------------------------------------------------------
 
-    def try_recv(self) -> Optional[Pong]:
-        """Returns the next Pong, or None at once if none is waiting."""
+    def try_recv(self) -> Optional[Reply]:
+        """Returns the next reply (a Pong, VoiceEnded or BufferReleased), or
+        None at once if none is waiting."""
         m = self._scratch.message
         rc = _try_recv(self._h, m)
         if rc:
             if rc == lib.ENGINE_EMPTY:
                 return None
             raise error(rc, "try_recv")
-        reply: Pong = _new(_REPLIES[m.kind], (m.id, m.frame))
-        return reply
+        if m.kind == _PONG:  # the common reply, without the table's call
+            pong: Pong = _new(Pong, (m.id, m.frame))
+            return pong
+        return _reply(m.kind, m.id, m.frame, m.arg)
 
-    def recv(self, timeout: Optional[float] = None) -> Pong:
-        """Waits for the next Pong and returns it.
+    def recv(self, timeout: Optional[float] = None) -> Reply:
+        """Waits for the next reply (a Pong, VoiceEnded or BufferReleased) and
+        returns it.
 
         Sleeps while waiting (no busy loop: a few percent of a core) and wakes
         within about 0.6 ms of a pong's arrival. Other Python threads run meanwhile, and Ctrl-C
@@ -429,8 +601,7 @@ class AudioEngine:
                 slice_us = max(0, min(_RECV_SLICE_US, int(left * 1e6)))
             rc = lib.engine_recv(self._h, m, slice_us)
             if rc == lib.ENGINE_OK:
-                reply: Pong = _new(_REPLIES[m.kind], (m.id, m.frame))
-                return reply
+                return _reply(m.kind, m.id, m.frame, m.arg)
             if rc == lib.ENGINE_ERR_BACKEND:
                 raise error(rc, "recv", "the audio stopped: " + self.stop_reason)
             if rc != lib.ENGINE_ERR_TIMEOUT:
@@ -448,18 +619,18 @@ class AudioEngine:
                "recv_many")
         return scratch.bulk, scratch.count[0]
 
-    def recv_many(self, max_count: int = 1024) -> List[Pong]:
-        """Takes up to `max_count` waiting Pongs in one call; returns a list
+    def recv_many(self, max_count: int = 1024) -> List[Reply]:
+        """Takes up to `max_count` waiting replies in one call; returns a list
         (empty when none is waiting). Never blocks."""
         buf, n = self._recv_bulk(max_count)
         if _PYPY:
-            return [_reply(buf[i].kind, buf[i].id, buf[i].frame) for i in range(n)]
+            return [_reply(buf[i].kind, buf[i].id, buf[i].frame, buf[i].arg) for i in range(n)]
         return [_reply(*fields)
                 for fields in _KIND_ID_FRAME.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
 
-    async def recv_async(self, timeout: Optional[float] = None) -> Pong:
+    async def recv_async(self, timeout: Optional[float] = None) -> Reply:
         """Awaits the next reply without blocking the event loop, and
-        returns it (a Pong).
+        returns it (a Pong, VoiceEnded or BufferReleased).
 
         For programs with an asyncio event loop: no thread of its own, the
         loop runs other tasks meanwhile. It polls the reply ring with naps
@@ -503,7 +674,7 @@ class AudioEngine:
             await asyncio.sleep(wait)
             nap = min(nap * 2, _ASYNC_LAST_NAP)
 
-    async def events(self) -> AsyncIterator[Pong]:
+    async def events(self) -> AsyncIterator[Reply]:
         """The replies as they come, for ``async for``: each awaited with
         `recv_async()`. Ends when the engine is closed; raises BackendError
         when the backend stops by itself."""
@@ -548,7 +719,7 @@ class AudioEngine:
             return [buf[i].id for i in range(n)], [buf[i].frame for i in range(n)]
         view = memoryview(ffi.buffer(buf, _MESSAGE_SIZE * n))
         # engine_message as 32-bit words: (kind, param), id, frame (2 words),
-        # value, ramp; as 64-bit words: (kind, param, id), frame, (value, ramp).
+        # value, arg; as 64-bit words: (kind, param, id), frame, (value, arg).
         return view.cast("I")[1::6].tolist(), view.cast("Q")[1::3].tolist()
 
     # -- offline backend --------------------------------------------------

@@ -7,8 +7,9 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 if TYPE_CHECKING:
-    from ._engine import AudioEngine, Pong
+    from ._engine import AudioEngine, Reply
 
+from ._engine import Pong
 from ._errors import EngineTimeoutError, RingFullError
 
 clock = time.perf_counter_ns
@@ -50,8 +51,10 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
 
     first_pong: List[int] = []    # [clock() of the first pong]
 
-    def take(pong: Pong, now: int) -> None:
-        t0 = sent_at.pop(pong.seq, None)
+    def take(reply: Reply, now: int) -> None:
+        if not isinstance(reply, Pong):
+            return  # an event of some voice: not a ping's answer
+        t0 = sent_at.pop(reply.seq, None)
         if not first_pong:
             first_pong.append(now)
         elif t0 is not None and t0 >= first_pong[0]:

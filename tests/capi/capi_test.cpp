@@ -178,7 +178,7 @@ TEST(CApiTest, EmptyReceiveReturnsEmptyAndLeavesTheMessageUntouched) {
   EXPECT_EQ(m.frame, 9u);
   EXPECT_EQ(m.param, 1u);
   EXPECT_EQ(m.value, 10.0f);
-  EXPECT_EQ(m.ramp, 11u);
+  EXPECT_EQ(m.arg, 11u);
   std::uint32_t n = 99;
   EXPECT_EQ(engine_recv_many(h.e, &m, 1, &n), ENGINE_OK);
   EXPECT_EQ(n, 0u);

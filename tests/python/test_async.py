@@ -103,7 +103,7 @@ def test_recv_many_array_gives_the_replies_as_a_structured_array(offline):
     offline.send_pings(100)
     offline.process()
     replies = offline.recv_many_array()
-    assert replies.dtype.names == ("kind", "param", "id", "frame", "value", "ramp")
+    assert replies.dtype.names == ("kind", "param", "id", "frame", "value", "arg")
     assert len(replies) == 100
     assert np.array_equal(replies["id"], np.arange(100))
     assert (replies["kind"] == ringengine.lib.ENGINE_MSG_PONG).all()

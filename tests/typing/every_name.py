@@ -7,21 +7,36 @@ import asyncio
 from typing import Dict, List, Optional, Tuple
 
 import ringengine
-from ringengine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, BackendError, Device,
-                        DeviceList, DeviceNotFoundError, EngineBusyError, EngineClosedError,
-                        EngineError, EngineTimeoutError, InvalidArgumentError, Pong,
-                        RingFullError, Stats, UnsupportedError, library_path, query_devices)
+from ringengine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, BackendError, Buffer,
+                        BufferReleased, Device, DeviceList, DeviceNotFoundError,
+                        EngineBusyError, EngineClosedError, EngineError, EngineTimeoutError,
+                        InvalidArgumentError, Pong, Reply, RingFullError, Stats,
+                        UnsupportedError, VoiceEnded, library_path, query_devices)
 
 
-def control(engine: AudioEngine) -> Tuple[int, Optional[Pong], Stats]:
+def describe(reply: Reply) -> str:
+    if isinstance(reply, Pong):
+        return "pong %d at %d" % (reply.seq, reply.frame)
+    if isinstance(reply, VoiceEnded):
+        return "voice %d ended at %d" % (reply.voice, reply.frame)
+    released: BufferReleased = reply
+    return "buffer %d released" % released.buffer_id
+
+
+def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
     seq: int = engine.send_ping()
     first, sent = engine.send_pings(4)
     engine.set_param(0, "freq", 440.0, at=engine.frame + 480, ramp=48)
     engine.set_param(0, "gain", 0.5)
     engine.process()
     engine.process(128)
-    reply: Optional[Pong] = engine.try_recv()
-    many: List[Pong] = engine.recv_many(16)
+    reply: Optional[Reply] = engine.try_recv()
+    many: List[Reply] = engine.recv_many(16)
+    buf: Buffer = engine.load_buffer(array.array("f", [0.5] * 64))
+    engine.play(1, buf, at=engine.frame + 10, loop=True)
+    engine.stop(1, at=engine.frame + 40)
+    print(buf.id, buf.frames, buf.channels, buf.closed, [describe(r) for r in many])
+    buf.close()
     seqs, frames = engine.recv_many_columns()
     assert seq + first + sent + len(many) + len(seqs) + len(frames) >= 0
     stats: Stats = engine.stats
@@ -32,11 +47,12 @@ def control(engine: AudioEngine) -> Tuple[int, Optional[Pong], Stats]:
 
 async def wait_async(engine: AudioEngine) -> List[int]:
     got: List[int] = []
-    engine.send_ping()
-    pong: Pong = await engine.recv_async(timeout=1.0)
-    got.append(pong.seq)
+    engine.send_pings(2)
+    reply: Reply = await engine.recv_async(timeout=1.0)
+    if isinstance(reply, Pong):
+        got.append(reply.seq)
     async for event in engine.events():
-        got.append(event.frame)
+        print(describe(event))
         break
     return got
 
