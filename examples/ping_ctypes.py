@@ -17,7 +17,8 @@ class Config(ctypes.Structure):
                 ("capacity", ctypes.c_uint32), ("sample_rate", ctypes.c_uint32),
                 ("block_frames", ctypes.c_uint32), ("channels", ctypes.c_uint32),
                 ("device", ctypes.c_char_p), ("api", ctypes.c_char_p),
-                ("voices", ctypes.c_uint32), ("schedule", ctypes.c_uint32)]
+                ("voices", ctypes.c_uint32), ("schedule", ctypes.c_uint32),
+                ("buffers", ctypes.c_uint32)]
 
 
 class Message(ctypes.Structure):

@@ -13,6 +13,16 @@ _OUT = os.fdopen(os.dup(1), "w", buffering=1)
 _count = [0]
 
 
+def pytest_configure(config):
+    # The options the terminal plugin would have added, which pytest's own
+    # failure reports read (-p no:terminal leaves them out).
+    for name, value in (("verbose", 0), ("tbstyle", "short"), ("showlocals", False),
+                        ("reportchars", ""), ("fulltrace", False), ("color", "no"),
+                        ("code_highlight", "no")):
+        if not hasattr(config.option, name):
+            setattr(config.option, name, value)
+
+
 def _line(ok, nodeid, directive=""):
     _count[0] += 1
     _OUT.write("%s %d - %s%s\n" % ("ok" if ok else "not ok", _count[0], nodeid, directive))

@@ -531,3 +531,64 @@ TEST(EngineRealTimeTest, SoundAndThousandsOfCommandsNeitherAllocateNorLock) {
 
 } // namespace
 } // namespace ringengine
+
+// ---- Sample buffers: the audio thread reads them and never frees ----
+
+namespace ringengine {
+namespace {
+
+TEST(BufferTest, AFreedSlotsIdNeverNamesTheBufferThatReusesIt) {
+  BufferTable table(1);
+  auto make = [] {
+    auto b = std::make_unique<SampleBuffer>();
+    b->frames = 1;
+    b->channels = 1;
+    b->samples = std::make_unique<float[]>(1);
+    return b;
+  };
+  const std::uint32_t first = table.add(make());
+  ASSERT_NE(first, 0u);
+  EXPECT_EQ(table.add(make()), 0u) << "one slot: the second load is refused";
+  ASSERT_TRUE(table.close(first));
+  EXPECT_FALSE(table.close(first)) << "closing twice";
+  table.let_go(first);
+  EXPECT_EQ(table.find(first), nullptr) << "let go of: never read again";
+  int sent = 0;
+  EXPECT_EQ(table.collect([&](std::uint32_t) { return ++sent, true; }), 1u);
+  const std::uint32_t second = table.add(make());
+  ASSERT_NE(second, 0u);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(second & 0xffffu, first & 0xffffu) << "the same slot, another generation";
+  EXPECT_EQ(table.find(first), nullptr);
+  EXPECT_NE(table.find(second), nullptr);
+}
+
+TEST(EngineRealTimeTest, BuffersComeAndGoWhileTheAudioThreadNeverAllocatesOrFrees) {
+  EngineConfig c;
+  c.buffers = 8;
+  Engine engine{c};
+  std::vector<float> samples(2048, 0.25f), out(256 * 2);
+  for (int round = 0; round < 200; ++round) {
+    const std::uint32_t id = engine.load_buffer(samples.data(), 1024, 2);
+    ASSERT_NE(id, 0u) << "round " << round;
+    Message play = Message::play(round % 32, id, kFrameNext, round % 2 == 0);
+    ASSERT_TRUE(engine.send(play));
+    rt_guard::arm();
+    engine.process(AudioOut{out.data(), nullptr}, 256);
+    rt_guard::Violations v = rt_guard::disarm();
+    ASSERT_EQ(v.total(), 0) << "playing, round " << round;
+    ASSERT_TRUE(engine.close_buffer(id));
+    rt_guard::arm();
+    engine.process(AudioOut{out.data(), nullptr}, 256); // lets go; the control side frees
+    v = rt_guard::disarm();
+    ASSERT_EQ(v.total(), 0) << "letting go, round " << round;
+    Message reply;
+    while (engine.try_recv(reply)) {
+    }
+  }
+  EXPECT_EQ(engine.stats().buffers_live, 0u);
+  EXPECT_EQ(engine.stats().unhandled, 0u);
+}
+
+} // namespace
+} // namespace ringengine

@@ -35,6 +35,14 @@ constexpr int kPings = 5000;
 // applies commands mid-block (under RealtimeSanitizer, all of it checked).
 // Returns the sequence numbers of the pongs, in arrival order.
 std::vector<std::uint32_t> ping_through(Engine& engine) {
+  // A buffer plays, looped, on the last voice the whole time, and is closed
+  // (let go of by the audio thread) at the end.
+  const std::vector<float> samples(4096, 0.125f);
+  const std::uint32_t buffer =
+      engine.load_buffer(samples.data(), samples.size() / engine.config().channels,
+                         engine.config().channels);
+  Message play = Message::play(engine.config().voices - 1, buffer, kFrameNext, true);
+  EXPECT_TRUE(buffer != 0 && engine.send(play));
   std::vector<std::uint32_t> got;
   int sent = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -57,9 +65,11 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
     }
     Message m;
     while (engine.try_recv(m))
-      got.push_back(m.id);
+      if (m.kind == MessageKind::pong)
+        got.push_back(m.id);
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
+  EXPECT_TRUE(engine.close_buffer(buffer));
   return got;
 }
 

@@ -75,11 +75,12 @@ float render_out[kMaxRenderFrames * kMaxChannels];
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Reader r(data, size);
   engine* handles[4] = {};
+  std::uint32_t buffer_ids[8] = {}; // loaded on any handle: ids may be stale or foreign
   engine_message messages[64];
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 18;
+    const std::uint8_t op = r.u8() % 21;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -251,6 +252,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       rc = engine_get_frame(target, (r.u8() % 8 == 0) ? nullptr : &frame);
       break;
     }
+    case 17: { // load a small buffer (the samples: render_out's, whatever is there)
+      std::uint32_t id = 0;
+      const std::uint64_t frames = r.u16() % 300;
+      const std::uint32_t channels = r.u8() % 4;
+      rc = engine_load_buffer(target, (r.u8() % 16 == 0) ? nullptr : render_out, frames,
+                              channels, &id);
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      if (rc == ENGINE_OK)
+        buffer_ids[r.u8() % 8] = id;
+      break;
+    }
+    case 18: // play any id, on any voice, at any frame, looped or not
+      rc = engine_play(target, r.u8() % 40, (r.u8() % 4 == 0) ? r.u32() : buffer_ids[r.u8() % 8],
+                       static_cast<std::int32_t>(r.u32()), r.u8() & 1);
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      break;
+    case 19:
+      rc = (r.u8() & 1) ? engine_buffer_close(target, buffer_ids[r.u8() % 8])
+                        : engine_stop(target, r.u8() % 40, static_cast<std::int32_t>(r.u32()));
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      break;
     default:
       if (target != nullptr)
         check_accounts(target);

@@ -123,3 +123,61 @@ def test_a_tone_through_pulseaudio_is_recorded_by_parecord(pulse_server, tmp_pat
             play(engine, 1000.0, 0.5, 3)
     data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
     check_recording(data[0::2], 48000, 1000.0, 0.5)
+
+
+def best_alignment(recorded, played):
+    """(offset, correlation): where `played` sits in `recorded`, by FFT
+    cross-correlation, and the normalized correlation there."""
+    n = len(recorded) + len(played)
+    size = 1 << (n - 1).bit_length()
+    spectrum = np.fft.rfft(recorded, size) * np.conj(np.fft.rfft(played, size))
+    offset = int(np.argmax(np.fft.irfft(spectrum, size)[:len(recorded)]))
+    segment = recorded[offset:offset + len(played)]
+    if len(segment) < len(played):
+        return offset, 0.0
+    return offset, float(np.corrcoef(segment, played)[0, 1])
+
+
+def play_buffer(engine, x):
+    buf = engine.load_buffer(x)
+    engine.play(0, buf)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        replies = engine.recv_many()
+        if any(getattr(r, "voice", None) == 0 for r in replies):  # VoiceEnded
+            break
+        time.sleep(0.01)
+    buf.close()
+
+
+NOISE = np.random.default_rng(7).uniform(-0.5, 0.5, 48000).astype(np.float32)
+
+
+def test_a_buffer_through_jack_is_recorded_back_by_jack_rec(jack_server, tmp_path):
+    if shutil.which("jack_rec") is None:
+        pytest.skip("jack_rec is not installed")
+    wav = tmp_path / "rec.wav"
+    with AudioEngine(backend="jack") as engine:
+        recorder = subprocess.Popen(
+            ["jack_rec", "-f", str(wav), "-d", "3", "-b", "32", "ringengine:out_1"],
+            env=system_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        play_buffer(engine, NOISE)
+        recorder.wait(timeout=30)
+    samples, _ = read_wav(wav)
+    offset, correlation = best_alignment(samples[:, 0], NOISE.astype(np.float64))
+    assert correlation > 0.99, (offset, correlation)
+
+
+def test_a_buffer_through_pulseaudio_is_recorded_back_by_parecord(pulse_server, tmp_path):
+    if shutil.which("parecord") is None:
+        pytest.skip("parecord is not installed")
+    raw = tmp_path / "rec.raw"
+    with recording(["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
+                    "--channels=2", "--raw", "--latency-msec=20", str(raw)], system_env()):
+        with AudioEngine(backend="pulse") as engine:
+            play_buffer(engine, NOISE)
+    data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+    for channel in (data[0::2], data[1::2]):  # a mono buffer on both channels
+        offset, correlation = best_alignment(channel, NOISE.astype(np.float64))
+        assert correlation > 0.99, (offset, correlation)
