@@ -165,6 +165,8 @@ def test_ten_thousand_load_play_close_cycles_keep_memory_flat():
             cycle()
         grown = rss() - before
         assert e.stats.buffers_live == 0
+        if "libasan" in os.environ.get("LD_PRELOAD", ""):
+            return  # ASan holds freed memory in quarantine: it checks the frees instead
         assert grown < 4 << 20, "resident memory grew by %d KiB" % (grown >> 10)
 
 
