@@ -306,6 +306,24 @@ ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
   return command.kind == MessageKind::ping ? command.id : 0;
 }
 
+namespace {
+
+// The engine frame a C caller's `at` names: any negative one is the next block.
+std::uint64_t frame_of(std::int64_t at) noexcept {
+  return at < 0 ? ringengine::kFrameNext : static_cast<std::uint64_t>(at);
+}
+
+// Sends a command a typed wrapper built, through engine_send(), the one way
+// in; ENGINE_OK or engine_send()'s status.
+int send_command(engine* e, const Message& m) noexcept {
+  engine_message c;
+  std::memcpy(&c, &m, sizeof c);
+  const std::int64_t rc = engine_send(e, &c);
+  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+}
+
+} // namespace
+
 ENGINE_EXPORT std::int64_t engine_send_ping(engine* e) {
   if (int rc = check(e); rc != ENGINE_OK)
     return rc;
@@ -324,14 +342,8 @@ ENGINE_EXPORT int engine_set_param(engine* e, std::uint32_t voice, int param, do
   // A double beyond float's range would become inf; NaN stays NaN: both
   // are refused by the engine's range check.
   const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
-  const Message m = Message::set_param(voice, static_cast<Param>(param), v,
-                                       at < 0 ? ringengine::kFrameNext
-                                              : static_cast<std::uint64_t>(at),
-                                       ramp);
-  engine_message c;
-  std::memcpy(&c, &m, sizeof c);
-  const std::int64_t rc = engine_send(e, &c);
-  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+  return send_command(e, Message::set_param(voice, static_cast<Param>(param), v, frame_of(at),
+                                            ramp));
 }
 
 ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_t* first_seq,
@@ -349,22 +361,11 @@ ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_
 
 ENGINE_EXPORT int engine_play(engine* e, std::uint32_t voice, std::uint32_t buffer,
                               std::int64_t at, int loop) {
-  engine_message m;
-  const Message play = Message::play(voice, buffer, at < 0 ? ringengine::kFrameNext
-                                                           : static_cast<std::uint64_t>(at),
-                                     loop != 0);
-  std::memcpy(&m, &play, sizeof m);
-  const std::int64_t rc = engine_send(e, &m);
-  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+  return send_command(e, Message::play(voice, buffer, frame_of(at), loop != 0));
 }
 
 ENGINE_EXPORT int engine_stop(engine* e, std::uint32_t voice, std::int64_t at) {
-  engine_message m;
-  const Message stop =
-      Message::stop(voice, at < 0 ? ringengine::kFrameNext : static_cast<std::uint64_t>(at));
-  std::memcpy(&m, &stop, sizeof m);
-  const std::int64_t rc = engine_send(e, &m);
-  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+  return send_command(e, Message::stop(voice, frame_of(at)));
 }
 
 // ---- Sample buffers ----

@@ -173,6 +173,14 @@ _MESSAGE_SIZE = _KIND_ID_FRAME.size
 _PYPY = platform.python_implementation() == "PyPy"
 
 
+def _check_command(rc: int, what: str) -> None:
+    """Raises for a command's failed status, with the library's reason when
+    an argument was refused (engine_last_error names it)."""
+    if rc:
+        raise error(rc, what, ffi.string(lib.engine_last_error()).decode()
+                    if rc == lib.ENGINE_ERR_INVALID else "")
+
+
 def _at(at: Optional[int]) -> int:
     """The C functions' `at`: ENGINE_AT_NEXT for None, else a frame >= 0."""
     if at is None:
@@ -471,11 +479,8 @@ class AudioEngine:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "value must be a number, not %r" % (value,))
-        rc = lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value, at,
-                                  _uint32("ramp", ramp, 0))
-        if rc:
-            raise error(rc, "set_param", ffi.string(lib.engine_last_error()).decode()
-                        if rc == lib.ENGINE_ERR_INVALID else "")
+        _check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
+                                            at, _uint32("ramp", ramp, 0)), "set_param")
 
     def load_buffer(self, samples: Any) -> Buffer:
         """Copies `samples` into a buffer the engine owns and returns it; the
@@ -528,19 +533,13 @@ class AudioEngine:
                                        "buf must be a Buffer of this engine, not %r" % (buf,))
         if buf.closed:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "play: the buffer is closed")
-        rc = lib.engine_play(self._h, _uint32("voice", voice, 0), buf.id, _at(at),
-                             1 if loop else 0)
-        if rc:
-            raise error(rc, "play", ffi.string(lib.engine_last_error()).decode()
-                        if rc == lib.ENGINE_ERR_INVALID else "")
+        _check_command(lib.engine_play(self._h, _uint32("voice", voice, 0), buf.id, _at(at),
+                                       1 if loop else 0), "play")
 
     def stop(self, voice: int, at: Optional[int] = None) -> None:
         """Silences the voice from exactly engine frame `at` (None: the next
         block): a buffer playing ends (VoiceEnded), a sine's freq becomes 0."""
-        rc = lib.engine_stop(self._h, _uint32("voice", voice, 0), _at(at))
-        if rc:
-            raise error(rc, "stop", ffi.string(lib.engine_last_error()).decode()
-                        if rc == lib.ENGINE_ERR_INVALID else "")
+        _check_command(lib.engine_stop(self._h, _uint32("voice", voice, 0), _at(at)), "stop")
 
     @property
     def frame(self) -> int:
