@@ -75,23 +75,54 @@ def servers(path):
     return "\n".join(lines)
 
 
+RINGS = (("ringengine", "ringengine"), ("rtrb_peer", "rtrb peer"), ("boost", "boost::lockfree"),
+         ("moodycamel", "moodycamel"))
+WORKLOADS = (("throughput", "throughput, consumer keeps up", "M msg/s", True),
+             ("slow_consumer", "throughput, consumer works ~30 ns per message", "M msg/s", True),
+             ("bulk64", "throughput, bulk calls of 64", "M msg/s", True),
+             ("round_trip", "round trip", "ns", False))
+
+
+def spread(values, fmt):
+    v = sorted(values)
+    return ("%s / **%s** / %s" % (fmt, fmt, fmt)) % (v[0], v[len(v) // 2], v[-1])
+
+
 def rings(path):
+    """Ring figures with min / median / max over the rounds, and each ring's
+    ratio to the rtrb peer of the same round."""
+    with open(path) as f:
+        d = json.load(f)
+    res = d["results"]
+    lines = ["%d rounds; capacity %d; min / **median** / max over the rounds. The ratio "
+             "column divides ringengine's figure by the rtrb peer's *of the same round*; "
+             "for round trips lower is better, for throughput higher." % (
+                 d["rounds"], d["capacity"]), "",
+             "| workload | bytes | " + " | ".join(label for _, label in RINGS)
+             + " | ringengine / rtrb peer |",
+             "| --- | --- | " + " | ".join("---" for _ in RINGS) + " | --- |"]
+    for key, label, unit, _ in WORKLOADS:
+        for size in sorted(res[key], key=int):
+            r = res[key][size]
+            cells = []
+            for ring, _ in RINGS:
+                cells.append(spread(r[ring], "%.0f") if ring in r else "")
+            if "rtrb_peer" in r:
+                ratio = spread([a / b for a, b in zip(r["ringengine"], r["rtrb_peer"])], "%.2f")
+            elif key == "bulk64":
+                single = res["throughput"][size]["ringengine"]
+                ratio = "bulk / single: " + spread(
+                    [a / b for a, b in zip(r["ringengine"], single)], "%.2f")
+            else:
+                ratio = ""
+            lines.append("| %s, %s | %s | %s | %s |" % (label, unit, size, " | ".join(cells), ratio))
+    return "\n".join(lines)
+
+
+def process(path):
     med = medians(path)
-    lines = ["| workload | ringengine | boost::lockfree | moodycamel | ours / boost | ours / moodycamel |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    t = {q: med["throughput/" + q]["items_per_second"] / 1e6
-         for q in ("ringengine", "boost", "moodycamel")}
-    lines.append("| throughput, M msg/s (higher is better) | %.1f | %.1f | %.1f | **%.2fx** | %.2fx |"
-                 % (t["ringengine"], t["boost"], t["moodycamel"],
-                    t["ringengine"] / t["boost"], t["ringengine"] / t["moodycamel"]))
-    # The counter is stored in seconds per round trip.
-    r = {q: med["round_trip/" + q]["ns_per_round_trip"] * 1e9
-         for q in ("ringengine", "boost", "moodycamel")}
-    lines.append("| round trip, ns (lower is better) | %.0f | %.0f | %.0f | **%.2fx** | %.2fx |"
-                 % (r["ringengine"], r["boost"], r["moodycamel"],
-                    r["ringengine"] / r["boost"], r["ringengine"] / r["moodycamel"]))
-    lines += ["", "| audio thread: `process()` on a 256-frame block | median ns | ns per ping |",
-              "| --- | --- | --- |"]
+    lines = ["| audio thread: `process()` on a 256-frame block | median ns | ns per ping |",
+             "| --- | --- | --- |"]
     lines.append("| empty block, in a plain loop (no timer) | %.1f | |"
                  % med["process/empty_block"]["real_time"])
     # Blocks with pings are timed one by one (manual timing), which adds one
@@ -135,7 +166,10 @@ def python(path):
 def main(directory):
     print("Machine: %s\n" % machine())
     print("### Rings\n")
-    print(rings(os.path.join(directory, "rings.json")))
+    print(rings(os.path.join(directory, "ring_compare.json")))
+    if os.path.exists(os.path.join(directory, "process.json")):
+        print("\n### The audio thread's cost of messages\n")
+        print(process(os.path.join(directory, "process.json")))
     if os.path.exists(os.path.join(directory, "voices.json")):
         print("\n### The engine's sound\n")
         print(voices(os.path.join(directory, "voices.json")))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints the tables of docs/benchmarks.md:
-#   1. the rings (C++, Google Benchmark), ours beside boost and moodycamel,
-#      repetitions interleaved at random, medians and ratios;
+#   1. the rings (C++): ours beside the rtrb peer, boost and moodycamel,
+#      in rounds of random order, with ratios to the peer of the same round;
+#      then process() with pending pings (Google Benchmark);
 #   2. the engine's sound: ns per voice-sample, per command, empty block;
 #   3. the Python path on CPython and on PyPy, round trips through null;
 #   4. the round trip on each server (tools/audio_servers.py starts and
@@ -18,9 +19,11 @@ out=build/bench
 mkdir -p "$out"
 
 echo "== rings (C++)" >&2
-build/benchmarks/ring_bench --benchmark_repetitions="$reps" \
+build/benchmarks/ring_compare "${quick[@]}" --json "$out/ring_compare.json"
+echo "== process() with pending pings (C++)" >&2
+build/benchmarks/process_bench --benchmark_repetitions="$reps" \
   --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
-  --benchmark_out="$out/rings.json" --benchmark_out_format=json >&2
+  --benchmark_out="$out/process.json" --benchmark_out_format=json >&2
 
 echo "== the engine's sound (C++)" >&2
 build/benchmarks/voice_bench --benchmark_repetitions="$reps" \

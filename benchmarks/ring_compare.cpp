@@ -1,0 +1,278 @@
+// The ring beside its peers, in both regimes the engine meets, with paired
+// ratios: every round measures every ring once, in a new random order, and
+// each ring's figure is divided by the rtrb peer's of the same round, so a
+// change of the machine's state between rounds (on a VM the two vCPUs move
+// between host cores) moves both sides of a ratio together.
+//
+//   ring_compare [--rounds N] [--quick] [--json FILE]
+//
+// Workloads, with the producer and the consumer pinned to cores 0 and 1,
+// room for 1024 elements, one element per call unless said:
+//   throughput     a consumer that keeps up: pop, count, pop again
+//   slow_consumer  a fixed amount of work per message (about 30 ns here),
+//                  as an audio thread that drains once per block is
+//   round_trip     ping over one ring, the echo back over another
+//   bulk64         throughput with try_push_bulk / try_pop_bulk of 64
+// Elements of 16, 24 (the engine's Message) and 32 bytes.
+// tools/bench.sh runs it; benchmarks/report.py makes the table.
+#include <pthread.h>
+#include <sched.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/lockfree/spsc_queue.hpp>
+#include <readerwriterqueue/readerwriterqueue.h>
+
+#include "rtrb_peer.hpp"
+#include "spsc_ring.hpp"
+
+namespace {
+
+constexpr std::size_t kCapacity = 1024;
+constexpr int kWorkSteps = 16; // the slow consumer's work per message
+constexpr std::size_t kBulk = 64;
+
+template <std::size_t N> struct Element {
+  std::uint32_t id;
+  unsigned char rest[N - sizeof(std::uint32_t)];
+};
+
+// ---- The rings behind one interface -----------------------------------------
+
+template <typename T> struct Ours {
+  std::pair<ringengine::Producer<T>, ringengine::Consumer<T>> ends =
+      ringengine::make_ring<T>(kCapacity);
+  bool push(const T& m) { return ends.first.try_push(m); }
+  bool pop(T& m) { return ends.second.try_pop(m); }
+  std::size_t push_bulk(const T* m, std::size_t n) { return ends.first.try_push_bulk(m, n); }
+  std::size_t pop_bulk(T* m, std::size_t n) { return ends.second.try_pop_bulk(m, n); }
+};
+
+template <typename T> struct RtrbPeer {
+  rtrb_peer::RingBuffer<T> q{kCapacity};
+  bool push(const T& m) { return q.push(m); }
+  bool pop(T& m) { return q.pop(m); }
+};
+
+template <typename T> struct Boost {
+  // capacity<N> holds N - 1 elements: one more slot for the same room.
+  boost::lockfree::spsc_queue<T, boost::lockfree::capacity<kCapacity + 1>> q;
+  bool push(const T& m) { return q.push(m); }
+  bool pop(T& m) { return q.pop(m); }
+  std::size_t push_bulk(const T* m, std::size_t n) { return q.push(m, n); }
+  std::size_t pop_bulk(T* m, std::size_t n) { return q.pop(m, n); }
+};
+
+template <typename T> struct Moody {
+  moodycamel::ReaderWriterQueue<T> q{kCapacity};
+  bool push(const T& m) { return q.try_enqueue(m); } // never allocates
+  bool pop(T& m) { return q.try_dequeue(m); }
+};
+
+void pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu % std::max(1u, std::thread::hardware_concurrency()), &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+inline void work(int steps) {
+  std::uint64_t x = 1;
+  for (int i = 0; i < steps; ++i) {
+    x = x * 6364136223846793005u + 1442695040888963407u;
+    asm volatile("" : "+r"(x)); // a dependent chain the compiler must keep
+  }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// ---- Workloads: each returns its figure (M msg/s, or ns per round trip) ----
+
+template <typename Q, typename T> double throughput(std::uint64_t messages, int steps) {
+  auto q = std::make_unique<Q>();
+  pin_to_cpu(0);
+  std::uint64_t total = 0;
+  std::thread consumer([&] {
+    pin_to_cpu(1);
+    T m;
+    std::uint64_t sum = 0; // local: a shared one would bounce with the producer's stack
+    for (std::uint64_t got = 0; got < messages;)
+      if (q->pop(m)) {
+        sum += m.id; // ids count up from 0 without wrapping (messages < 2^32)
+        ++got;
+        work(steps);
+      }
+    total = sum;
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  T m{};
+  for (std::uint64_t i = 0; i < messages;) {
+    m.id = static_cast<std::uint32_t>(i);
+    if (q->push(m))
+      ++i;
+  }
+  consumer.join();
+  const double s = seconds_since(t0);
+  if (total != messages * (messages - 1) / 2) // every id arrived, once
+    std::abort();
+  return static_cast<double>(messages) / s / 1e6;
+}
+
+template <typename Q, typename T> double bulk(std::uint64_t messages) {
+  auto q = std::make_unique<Q>();
+  pin_to_cpu(0);
+  std::thread consumer([&] {
+    pin_to_cpu(1);
+    std::array<T, kBulk> out;
+    for (std::uint64_t got = 0; got < messages;)
+      got += q->pop_bulk(out.data(), out.size());
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  std::array<T, kBulk> in{};
+  for (std::uint64_t i = 0; i < messages;) {
+    for (std::size_t k = 0; k < kBulk; ++k)
+      in[k].id = static_cast<std::uint32_t>(i + k);
+    i += q->push_bulk(in.data(), std::min<std::uint64_t>(kBulk, messages - i));
+  }
+  consumer.join();
+  return static_cast<double>(messages) / seconds_since(t0) / 1e6;
+}
+
+template <typename Q, typename T> double round_trip(std::uint32_t trips) {
+  auto there = std::make_unique<Q>(), back = std::make_unique<Q>();
+  pin_to_cpu(0);
+  std::thread echo([&] {
+    pin_to_cpu(1);
+    T m;
+    for (std::uint32_t n = 0; n < trips;)
+      if (there->pop(m)) {
+        while (!back->push(m)) {
+        }
+        ++n;
+      }
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  T m{};
+  for (std::uint32_t i = 0; i < trips; ++i) {
+    m.id = i;
+    while (!there->push(m)) {
+    }
+    while (!back->pop(m)) {
+    }
+    if (m.id != i)
+      std::abort();
+  }
+  echo.join();
+  return seconds_since(t0) * 1e9 / trips;
+}
+
+// ---- Rounds ------------------------------------------------------------------
+
+struct Job {
+  std::string workload, size, ring;
+  std::function<double()> run;
+};
+
+struct Scale {
+  std::uint64_t messages, slow_messages;
+  std::uint32_t trips;
+};
+
+template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
+  using T = Element<N>;
+  const std::string size = std::to_string(N);
+  auto rings = [&](const char* workload, auto run) {
+    jobs.push_back({workload, size, "ringengine", [=] { return run(Ours<T>{}); }});
+    jobs.push_back({workload, size, "rtrb_peer", [=] { return run(RtrbPeer<T>{}); }});
+    jobs.push_back({workload, size, "boost", [=] { return run(Boost<T>{}); }});
+    jobs.push_back({workload, size, "moodycamel", [=] { return run(Moody<T>{}); }});
+  };
+  // The ring object passed in only names the type; each run makes its own.
+  rings("throughput", [=](auto q) { return throughput<decltype(q), T>(s.messages, 0); });
+  rings("slow_consumer",
+        [=](auto q) { return throughput<decltype(q), T>(s.slow_messages, kWorkSteps); });
+  rings("round_trip", [=](auto q) { return round_trip<decltype(q), T>(s.trips); });
+  jobs.push_back({"bulk64", size, "ringengine", [=] { return bulk<Ours<T>, T>(s.messages); }});
+  jobs.push_back({"bulk64", size, "boost", [=] { return bulk<Boost<T>, T>(s.messages); }});
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  int rounds = 15;
+  Scale scale{1 << 21, 1 << 19, 1 << 16};
+  const char* json = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
+      rounds = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--quick"))
+      rounds = 5, scale = {1 << 19, 1 << 17, 1 << 14};
+    else if (!std::strcmp(argv[i], "--json") && i + 1 < argc)
+      json = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: %s [--rounds N] [--quick] [--json FILE]\n", argv[0]);
+      return 2;
+    }
+  }
+  std::vector<Job> jobs;
+  add_jobs<16>(jobs, scale);
+  add_jobs<24>(jobs, scale);
+  add_jobs<32>(jobs, scale);
+
+  // results[workload][size][ring] = one figure per round
+  std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>> results;
+  std::mt19937 shuffle(12345);
+  for (int r = 0; r < rounds; ++r) {
+    std::shuffle(jobs.begin(), jobs.end(), shuffle);
+    for (const Job& j : jobs)
+      results[j.workload][j.size][j.ring].push_back(j.run());
+    std::fprintf(stderr, "round %d/%d\n", r + 1, rounds);
+  }
+
+  FILE* out = json ? std::fopen(json, "w") : stdout;
+  if (!out) {
+    std::perror(json);
+    return 1;
+  }
+  std::fprintf(out, "{\"rounds\": %d, \"capacity\": %zu, \"work_steps\": %d, \"results\": {", rounds,
+               kCapacity, kWorkSteps);
+  const char* sep1 = "";
+  for (const auto& [workload, sizes] : results) {
+    std::fprintf(out, "%s\n \"%s\": {", sep1, workload.c_str());
+    const char* sep2 = "";
+    for (const auto& [size, rings] : sizes) {
+      std::fprintf(out, "%s\"%s\": {", sep2, size.c_str());
+      const char* sep3 = "";
+      for (const auto& [ring, values] : rings) {
+        std::fprintf(out, "%s\"%s\": [", sep3, ring.c_str());
+        for (std::size_t i = 0; i < values.size(); ++i)
+          std::fprintf(out, "%s%.3f", i ? ", " : "", values[i]);
+        std::fprintf(out, "]");
+        sep3 = ", ";
+      }
+      std::fprintf(out, "}");
+      sep2 = ", ";
+    }
+    std::fprintf(out, "}");
+    sep1 = ",";
+  }
+  std::fprintf(out, "}}\n");
+  if (json)
+    std::fclose(out);
+  return 0;
+}
