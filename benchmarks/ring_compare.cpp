@@ -31,6 +31,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <boost/lockfree/spsc_queue.hpp>
@@ -196,17 +197,20 @@ struct Scale {
 template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
   using T = Element<N>;
   const std::string size = std::to_string(N);
+  // Each run makes its own ring; `run` gets only its type.
   auto rings = [&](const char* workload, auto run) {
-    jobs.push_back({workload, size, "ringengine", [=] { return run(Ours<T>{}); }});
-    jobs.push_back({workload, size, "rtrb_peer", [=] { return run(RtrbPeer<T>{}); }});
-    jobs.push_back({workload, size, "boost", [=] { return run(Boost<T>{}); }});
-    jobs.push_back({workload, size, "moodycamel", [=] { return run(Moody<T>{}); }});
+    jobs.push_back({workload, size, "ringengine", [=] { return run(std::type_identity<Ours<T>>{}); }});
+    jobs.push_back({workload, size, "rtrb_peer", [=] { return run(std::type_identity<RtrbPeer<T>>{}); }});
+    jobs.push_back({workload, size, "boost", [=] { return run(std::type_identity<Boost<T>>{}); }});
+    jobs.push_back({workload, size, "moodycamel", [=] { return run(std::type_identity<Moody<T>>{}); }});
   };
-  // The ring object passed in only names the type; each run makes its own.
-  rings("throughput", [=](auto q) { return throughput<decltype(q), T>(s.messages, 0); });
-  rings("slow_consumer",
-        [=](auto q) { return throughput<decltype(q), T>(s.slow_messages, kWorkSteps); });
-  rings("round_trip", [=](auto q) { return round_trip<decltype(q), T>(s.trips); });
+  rings("throughput", [=](auto q) {
+    return throughput<typename decltype(q)::type, T>(s.messages, 0);
+  });
+  rings("slow_consumer", [=](auto q) {
+    return throughput<typename decltype(q)::type, T>(s.slow_messages, kWorkSteps);
+  });
+  rings("round_trip", [=](auto q) { return round_trip<typename decltype(q)::type, T>(s.trips); });
   jobs.push_back({"bulk64", size, "ringengine", [=] { return bulk<Ours<T>, T>(s.messages); }});
   jobs.push_back({"bulk64", size, "boost", [=] { return bulk<Boost<T>, T>(s.messages); }});
 }
