@@ -285,7 +285,8 @@ int engine_create(const engine_config *config, engine **out);
 ** engine_close() and engine_destroy() returns ENGINE_ERR_CLOSED. The handle
 ** stays valid until engine_destroy(). Closing twice is harmless.
 ** Thread: any, also while other threads are inside calls on this engine.
-** Blocks until the audio thread has left its current block.
+** Blocks until the audio thread has left its current block, and at most
+** about 2 s for a JACK server that does not answer.
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID. */
 int engine_close(engine *e);
 

@@ -8,11 +8,25 @@
 // wait for, so closing the engine at that moment used freed memory (a
 // segfault from Python in tests/python/test_servers.py), and it prints to
 // stderr. Here the shutdown callback only raises a flag.
+//
+// libjack waits for the server without a time limit (a stopped or hung
+// server leaves jack_deactivate() blocked in read() for good), so stop()
+// gives libjack's teardown a thread of its own and waits for it a bounded
+// time; past that, the callbacks find their gate shut (CallbackGate). Our
+// opens and teardowns of clients take turns (libjack_lock()), as libjack
+// deadlocks when one overlaps another.
 #include <jack/jack.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <future>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "backend_impl.hpp"
@@ -23,6 +37,48 @@ namespace ringengine {
 namespace {
 
 void silent(const char*) {}
+
+// How long stop() waits for libjack to let go of the client. A live server
+// answers in milliseconds; a dying one makes libjack wait up to its own 5 s.
+constexpr std::chrono::milliseconds kCloseWait{2000};
+
+class JackBackend;
+
+// What libjack's threads reach the backend through. It outlives the backend
+// when stop() stops waiting for libjack: the thread still in libjack keeps
+// it, and a callback that comes after shut() writes silence and leaves
+// without touching the backend or the engine.
+struct CallbackGate {
+  JackBackend* backend = nullptr;
+  std::vector<jack_port_t*> ports;
+  std::vector<float*> buffers; // the ports' buffers in this callback
+
+  // Thread: libjack's. Wait-free. False once shut(): touch nothing but ports.
+  bool enter() noexcept {
+    // seq_cst, with shut()'s: either shut() sees us inside and waits, or we
+    // see the gate shut.
+    inside_.fetch_add(1, std::memory_order_seq_cst);
+    if (open_.load(std::memory_order_seq_cst))
+      return true;
+    leave();
+    return false;
+  }
+  void leave() noexcept {
+    // release: our reads of the backend happen before shut() returns.
+    inside_.fetch_sub(1, std::memory_order_release);
+  }
+  // Thread: the control side. Waits (sleeping) for the callbacks inside,
+  // which each take less than a block.
+  void shut() noexcept {
+    open_.store(false, std::memory_order_seq_cst);
+    while (inside_.load(std::memory_order_acquire) != 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+
+private:
+  std::atomic<bool> open_{true};
+  std::atomic<int> inside_{0};
+};
 
 // Audio input ports of `client`'s server other than its own, as
 // "client:port": the physical ones if any are marked, else all.
@@ -53,6 +109,34 @@ std::vector<std::string> clients_of(const std::vector<std::string>& ports) {
   return clients;
 }
 
+// libjack deadlocks when one thread opens a client while another closes one
+// (seen here: jack_client_open() and jack_client_close() each waiting on a
+// lock the other holds), which a close that stop() stopped waiting for makes
+// possible. So this library opens, sets up and tears down its clients one at
+// a time; an open waits for a teardown at most kOpenWait.
+std::mutex& libjack_lock() {
+  static std::mutex lock;
+  return lock;
+}
+constexpr std::chrono::seconds kOpenWait{10};
+
+// Polls rather than std::timed_mutex::try_lock_for(), whose
+// pthread_mutex_clocklock() ThreadSanitizer does not see (GCC 12).
+std::unique_lock<std::mutex> lock_libjack() {
+  std::unique_lock<std::mutex> lock(libjack_lock(), std::try_to_lock);
+  const auto deadline = std::chrono::steady_clock::now() + kOpenWait;
+  while (!lock.owns_lock()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw BackendError(BackendError::Code::unavailable,
+                         "an earlier JACK client of this process is still closing "
+                         "(its server does not answer)");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    lock.try_lock();
+  }
+  return lock;
+}
+
+// Thread: the caller holds lock_libjack().
 jack_client_t* open_client(const char* name) {
   // As RtAudio does: libjack's messages would go to stderr.
   jack_set_error_function(&silent);
@@ -63,7 +147,10 @@ jack_client_t* open_client(const char* name) {
 
 class JackBackend final : public Backend {
 public:
-  JackBackend(Engine& engine, const std::string& device) : engine_(engine) {
+  JackBackend(Engine& engine, const std::string& device)
+      : engine_(engine), gate_(std::make_shared<CallbackGate>()) {
+    gate_->backend = this;
+    const auto libjack = lock_libjack();
     client_ = open_client("ringengine");
     if (client_ == nullptr)
       throw unavailable("no server running");
@@ -79,11 +166,29 @@ public:
   void stop() noexcept override {
     if (client_ == nullptr)
       return;
+    jack_client_t* client = std::exchange(client_, nullptr);
     // With the server gone, deactivating would wait for it in vain.
-    if (!ended())
-      jack_deactivate(client_);
-    jack_client_close(client_); // after deactivation no callback runs
-    client_ = nullptr;
+    const bool deactivate = !ended();
+    auto teardown = [client, deactivate] {
+      const std::lock_guard libjack(libjack_lock());
+      if (deactivate)
+        jack_deactivate(client);
+      jack_client_close(client); // after it returns, no callback runs
+    };
+    std::future<void> done;
+    try {
+      auto finished = std::make_shared<std::promise<void>>();
+      done = finished->get_future();
+      std::thread([teardown, finished, gate = gate_] {
+        teardown();
+        finished->set_value();
+      }).detach();
+    } catch (...) { // no thread to be had: wait here, without a bound
+      teardown();
+      return;
+    }
+    if (done.wait_for(kCloseWait) != std::future_status::ready)
+      gate_->shut(); // the thread keeps the gate; the backend may go
   }
 
 private:
@@ -104,27 +209,28 @@ private:
                                              JackPortIsOutput, 0);
       if (port == nullptr)
         throw unavailable("cannot register port " + name);
-      ports_.push_back(port);
+      gate_->ports.push_back(port);
     }
-    buffers_.assign(ports_.size(), nullptr);
-    jack_set_process_callback(client_, &JackBackend::process, this);
-    jack_set_xrun_callback(client_, &JackBackend::xrun, this);
-    jack_on_info_shutdown(client_, &JackBackend::shutdown, this);
+    gate_->buffers.assign(gate_->ports.size(), nullptr);
+    jack_set_process_callback(client_, &JackBackend::process, gate_.get());
+    jack_set_xrun_callback(client_, &JackBackend::xrun, gate_.get());
+    jack_on_info_shutdown(client_, &JackBackend::shutdown, gate_.get());
     if (jack_activate(client_) != 0)
       throw unavailable("cannot activate the client");
     // Channel i to the device's i-th playback port, as far as there are
     // ports. A failed connection leaves the stream running, unheard: warn.
     if (playback.empty())
       warnings_.add("Jack: the server has no playback ports: the client runs unconnected");
-    for (std::size_t i = 0; i < ports_.size() && i < playback.size(); ++i)
-      if (jack_connect(client_, jack_port_name(ports_[i]), playback[i].c_str()) != 0)
-        warnings_.add("Jack: cannot connect " + std::string(jack_port_name(ports_[i])) +
+    const std::vector<jack_port_t*>& ports = gate_->ports;
+    for (std::size_t i = 0; i < ports.size() && i < playback.size(); ++i)
+      if (jack_connect(client_, jack_port_name(ports[i]), playback[i].c_str()) != 0)
+        warnings_.add("Jack: cannot connect " + std::string(jack_port_name(ports[i])) +
                       " to " + playback[i]);
     info_.kind = BackendKind::jack;
     info_.device = "Jack: " + (device_.empty() ? std::string("(unconnected)") : device_);
     info_.block_frames = jack_get_buffer_size(client_);
     jack_latency_range_t range{0, 0};
-    jack_port_get_latency_range(ports_.front(), JackPlaybackLatency, &range);
+    jack_port_get_latency_range(ports.front(), JackPlaybackLatency, &range);
     info_.latency_frames = range.max;
   }
 
@@ -154,32 +260,45 @@ private:
   // Thread: JACK's real-time process thread.
   static int process(jack_nframes_t frames, void* user) {
     RealtimeScope realtime;
-    auto& self = *static_cast<JackBackend*>(user);
-    for (std::size_t i = 0; i < self.ports_.size(); ++i)
-      self.buffers_[i] = static_cast<float*>(jack_port_get_buffer(self.ports_[i], frames));
-    self.engine_.process(AudioOut{nullptr, self.buffers_.data()}, frames);
+    auto& gate = *static_cast<CallbackGate*>(user);
+    for (std::size_t i = 0; i < gate.ports.size(); ++i)
+      gate.buffers[i] = static_cast<float*>(jack_port_get_buffer(gate.ports[i], frames));
+    if (!gate.enter()) {
+      for (float* buffer : gate.buffers)
+        std::fill_n(buffer, frames, 0.0f);
+      return 0;
+    }
+    gate.backend->engine_.process(AudioOut{nullptr, gate.buffers.data()}, frames);
+    gate.leave();
     return 0;
   }
 
   // Thread: JACK's notification thread (the only writer of the xrun count).
   static int xrun(void* user) {
-    static_cast<JackBackend*>(user)->engine_.note_xrun();
+    auto& gate = *static_cast<CallbackGate*>(user);
+    if (gate.enter()) {
+      gate.backend->engine_.note_xrun();
+      gate.leave();
+    }
     return 0;
   }
 
   // Thread: a libjack thread, when the server goes away or drops us.
   // Copies only: no allocation.
   static void shutdown(jack_status_t, const char* reason, void* user) {
-    auto& self = *static_cast<JackBackend*>(user);
+    auto& gate = *static_cast<CallbackGate*>(user);
+    if (!gate.enter())
+      return;
+    JackBackend& self = *gate.backend;
     const std::string_view why = reason != nullptr ? reason : "";
     self.warnings_.add(why);
     self.mark_ended("Jack: the server shut the client down", why);
+    gate.leave();
   }
 
   Engine& engine_;
+  std::shared_ptr<CallbackGate> gate_; // the callbacks' way in, and the ports
   jack_client_t* client_ = nullptr;
-  std::vector<jack_port_t*> ports_;
-  std::vector<float*> buffers_; // the ports' buffers in this callback
   std::string device_;
 };
 
@@ -190,11 +309,15 @@ std::unique_ptr<Backend> start_jack_backend(Engine& engine, const std::string& d
 }
 
 std::vector<DeviceInfo> list_jack_devices() {
-  jack_client_t* client = open_client("ringengine-probe");
-  if (client == nullptr)
-    throw BackendError(BackendError::Code::unavailable, "no server running");
-  const std::vector<std::string> ports = jack_playback_ports(client);
-  jack_client_close(client);
+  std::vector<std::string> ports;
+  {
+    const auto libjack = lock_libjack();
+    jack_client_t* client = open_client("ringengine-probe");
+    if (client == nullptr)
+      throw BackendError(BackendError::Code::unavailable, "no server running");
+    ports = jack_playback_ports(client);
+    jack_client_close(client);
+  }
   std::vector<DeviceInfo> list;
   for (const std::string& c : clients_of(ports)) {
     const auto n = std::count_if(ports.begin(), ports.end(), [&](const std::string& p) {

@@ -173,34 +173,83 @@ def test_killing_pulse_mid_stream_stops_the_engine_and_keeps_rtaudios_warnings(
     assert capfd.readouterr() == ("", ""), "the library printed"
 
 
-def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet():
+def run_child(script, *args, timeout):
+    """Runs `script` in a child Python beside these tests (so that a crash is
+    a failure, not the end of pytest), with this directory and `args` as its
+    arguments; the finished process. A child that hangs fails the test with
+    what it printed so far."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        return subprocess.run([sys.executable, "-c", script, here, *args], env=python_env(),
+                              capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as hung:
+        def text(out):  # what it caught so far, which subprocess leaves as bytes
+            return out.decode(errors="replace") if isinstance(out, bytes) else out or ""
+        pytest.fail("the child hung for %d s; it printed:\n%s\n%s"
+                    % (timeout, text(hung.stdout), text(hung.stderr)))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("delay", [0, 0.002, 0.02, 0.2])
+def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet(sig, delay):
     """Close right as the server dies (SIGTERM and SIGKILL, at several delays):
-    no crash, close() bounded by libjack's 5 s request timeout, nothing printed.
-    Runs in a child so that a crash is a failure, not the end of pytest."""
-    child = subprocess.run([sys.executable, "-c", """
+    no crash, close() within 3 s (it waits for libjack at most 2 s), nothing
+    printed. Each case in a process of its own: when the server dies in the
+    middle of the teardown, libjack sometimes deadlocks in it for good, and
+    then no JACK client can be opened in that process again (a later
+    engine_create() fails after 10 s, saying so; docs/architecture.md)."""
+    child = run_child("""
 import signal, sys, time
 sys.path.insert(0, sys.argv[1])
 from conftest import audio_servers
 import ringengine
-for sig in (signal.SIGTERM, signal.SIGKILL):
-    for delay in (0, 0.002, 0.02, 0.2):
-        server = audio_servers.jack().start()
-        engine = ringengine.AudioEngine(backend="jack")
-        engine.send_ping()
-        engine.recv(timeout=5)
-        server.process.send_signal(sig)
-        time.sleep(delay)
-        t0 = time.monotonic()
-        engine.close()
-        print("%s %.3f %.3f" % (sig.name, delay, time.monotonic() - t0), flush=True)
-        del engine
-        server.kill()
-""", os.path.dirname(os.path.abspath(__file__))], env=python_env(), capture_output=True,
-                           text=True, timeout=300)
+sig, delay = signal.Signals(int(sys.argv[2])), float(sys.argv[3])
+server = audio_servers.jack().start()
+engine = ringengine.AudioEngine(backend="jack")
+engine.send_ping()
+engine.recv(timeout=5)
+server.process.send_signal(sig)
+time.sleep(delay)
+t0 = time.monotonic()
+engine.close()
+print("%.3f" % (time.monotonic() - t0), flush=True)
+del engine
+server.kill()
+""", str(int(sig)), str(delay), timeout=120)
     assert child.returncode == 0, "the child died: %s\n%s" % (child.returncode, child.stderr)
-    closes = [float(line.split()[2]) for line in child.stdout.splitlines()]
-    assert len(closes) == 8
-    assert max(closes) < 6.0, child.stdout
+    assert float(child.stdout) < 3.0, child.stdout
+    assert child.stderr == "", "the library printed: " + child.stderr
+
+
+def test_closing_while_the_jack_server_is_frozen_returns_promptly():
+    """A stopped server leaves libjack waiting for it for good (jack_deactivate
+    blocks in read()). close() returns within 3 s anyway, the engine can be
+    destroyed, and when the server wakes up, libjack's late callbacks touch
+    nothing that is gone (the ASan and TSan builds run this too)."""
+    child = run_child("""
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from conftest import audio_servers
+import ringengine
+server = audio_servers.jack().start()
+engine = ringengine.AudioEngine(backend="jack")
+engine.send_ping()
+engine.recv(timeout=5)
+os.killpg(server.process.pid, signal.SIGSTOP)
+t0 = time.monotonic()
+engine.close()
+print("%.3f" % (time.monotonic() - t0), flush=True)
+del engine
+os.killpg(server.process.pid, signal.SIGCONT)
+time.sleep(1.0)                 # the server runs its cycles again
+server.kill()
+time.sleep(0.5)                 # libjack's thread sees it go
+print("done", flush=True)
+""", timeout=120)
+    assert child.returncode == 0, "the child died: %s\n%s" % (child.returncode, child.stderr)
+    lines = child.stdout.split()
+    assert lines[-1] == "done", child.stdout
+    assert float(lines[0]) < 3.0, "close() waited for a frozen server: " + child.stdout
     assert child.stderr == "", "the library printed: " + child.stderr
 
 
