@@ -9,7 +9,7 @@ from conftest import run_ringengine as ringengine
 
 KEYS = {"backend", "device", "sample_rate", "block_frames", "pings_sent", "pongs_received",
         "pings_rejected", "pongs_dropped", "send_ping_ns_median", "send_ping_ns_p99",
-        "rtt_ms_p50", "rtt_ms_p99", "rtt_ms_max", "warnings"}
+        "bare_call_ns_median", "bare_call_ns_p99", "rtt_ms_p50", "rtt_ms_p99", "rtt_ms_max", "warnings"}
 
 
 def test_ping_json_on_the_null_backend():
@@ -21,6 +21,7 @@ def test_ping_json_on_the_null_backend():
     assert report["pings_sent"] == report["pongs_received"] == 200
     assert report["pings_rejected"] == report["pongs_dropped"] == 0
     assert report["send_ping_ns_median"] <= report["send_ping_ns_p99"]
+    assert report["bare_call_ns_median"] <= report["bare_call_ns_p99"]
     assert 0 < report["rtt_ms_p50"] <= report["rtt_ms_p99"] <= report["rtt_ms_max"]
     assert report["warnings"] == []
 
@@ -32,6 +33,7 @@ def test_ping_prints_a_readable_report():
     assert "backend offline" in out
     assert "100 pings sent" in out and "100 pongs received" in out
     assert "send_ping():  median" in out and "p99" in out
+    assert "called cold (bare cffi call: median" in out
     assert "round trip:" in out
     assert "pings_rejected 0, pongs_dropped 0, xruns 0" in out
     assert run.stderr == "", "nothing on stderr when all is well"
