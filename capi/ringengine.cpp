@@ -121,12 +121,14 @@ template <std::size_t N> void copy_text(char (&to)[N], std::string_view from) no
 
 } // namespace
 
-struct engine {
+// Aligned so that what every call reads first (magic, closed, core) is one
+// cache line, whatever the allocator returns.
+struct alignas(ringengine::kCacheLine) engine {
   std::uint32_t magic = kMagicOpen;
   std::atomic<bool> closed{false};
-  std::mutex close_lock;               // makes engine_close idempotent
   std::unique_ptr<Engine> core;
   std::unique_ptr<Backend> backend;
+  std::mutex close_lock;               // makes engine_close idempotent
 };
 
 namespace {

@@ -50,7 +50,7 @@ Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) 
 Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
       buffers_(config.buffers),
-      sender_{{}, std::move(rings.commands.first), 0},
+      sender_{{}, 0, {0}, {0}, std::move(rings.commands.first)},
       receiver_{{}, std::move(rings.replies.second)},
       audio_{std::move(rings.commands.second),
              std::move(rings.replies.first),
@@ -116,10 +116,10 @@ bool Engine::send(Message& m) noexcept {
       bump(pings_rejected_, 1);
     return false;
   }
-  bump(commands_sent_, 1);
+  bump(sender_.commands_sent, 1);
   if (ping) {
     ++sender_.next_seq;
-    bump(pings_sent_, 1);
+    bump(sender_.pings_sent, 1);
   }
   return true;
 }
@@ -148,9 +148,9 @@ std::size_t Engine::send_pings(std::size_t n, std::uint32_t& first_seq) noexcept
     if (k < want)
       break;
   }
-  bump(pings_sent_, sent);
+  bump(sender_.pings_sent, sent);
   bump(pings_rejected_, n - sent);
-  bump(commands_sent_, sent);
+  bump(sender_.commands_sent, sent);
   bump(commands_rejected_, n - sent);
   return sent;
 }
@@ -407,11 +407,11 @@ void Engine::note_xrun() noexcept { bump(xruns_, 1); }
 
 EngineStats Engine::stats() const noexcept {
   constexpr auto r = std::memory_order_relaxed;
-  return {callbacks_.load(r),      frames_.load(r),          pings_sent_.load(r),
+  return {callbacks_.load(r),      frames_.load(r),          sender_.pings_sent.load(r),
           pings_rejected_.load(r), pings_handled_.load(r),   pongs_sent_.load(r),
           pongs_dropped_.load(r),  pongs_received_.load(r),  xruns_.load(r),
           clock_.to_ns(max_callback_ticks_.load(r)),
-          commands_sent_.load(r),  commands_rejected_.load(r), late_.load(r),
+          sender_.commands_sent.load(r), commands_rejected_.load(r), late_.load(r),
           dropped_.load(r),        unhandled_.load(r),         events_dropped_.load(r),
           buffers_live_.load(r)};
 }

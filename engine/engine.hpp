@@ -180,10 +180,15 @@ private:
 
   // The ends of both rings and the audio thread's state, grouped by the
   // thread that owns them.
+  // What one send touches, by cache line: this struct's first line (the
+  // lock, the sequence number and the two counters a send writes), the
+  // producer end, the slot, and the ring's tail (docs/architecture.md).
   struct Sender {
     std::mutex lock;
-    Producer<Message> commands;
     std::uint32_t next_seq = 0;
+    // Written under the lock, read by stats() from any thread.
+    std::atomic<std::uint64_t> pings_sent{0}, commands_sent{0};
+    Producer<Message> commands;
   };
   struct Receiver {
     std::mutex lock;
@@ -209,6 +214,8 @@ private:
   std::atomic<std::uint32_t> closing_{0}; // buffers closing; read without the lock
 
   alignas(kCacheLine) Sender sender_;
+  static_assert(offsetof(Sender, commands) == kCacheLine,
+                "a send's lock, sequence and counters share one line");
   alignas(kCacheLine) Receiver receiver_;
   alignas(kCacheLine) Audio audio_;
 
@@ -217,8 +224,7 @@ private:
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
       max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0}, events_dropped_{0};
-  alignas(kCacheLine) std::atomic<std::uint64_t> pings_sent_{0}, pings_rejected_{0},
-      commands_sent_{0}, commands_rejected_{0};
+  alignas(kCacheLine) std::atomic<std::uint64_t> pings_rejected_{0}, commands_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
   std::atomic<std::uint64_t> buffers_live_{0}; // under buffer_lock_
 #ifdef RINGENGINE_TEST_HOOKS

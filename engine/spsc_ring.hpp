@@ -105,7 +105,7 @@ public:
 
   // Pushes one element; false, with nothing changed, when the ring is full.
   [[nodiscard]] bool try_push(const T& item) noexcept {
-    if (tail_ - head_cache_ == s_->capacity && !refresh_head())
+    if (tail_ - head_cache_ == capacity_ && !refresh_head())
       return false;
     fill(tail_, item);
     ++tail_;
@@ -115,10 +115,10 @@ public:
 
   // Pushes the first k of items[0..n) that fit and returns k.
   [[nodiscard]] std::size_t try_push_bulk(const T* items, std::size_t n) noexcept {
-    std::size_t room = s_->capacity - (tail_ - head_cache_);
+    std::size_t room = capacity_ - (tail_ - head_cache_);
     if (room < n) {
       refresh_head();
-      room = s_->capacity - (tail_ - head_cache_);
+      room = capacity_ - (tail_ - head_cache_);
     }
     const std::size_t k = std::min(n, room);
     for (std::size_t i = 0; i < k; ++i)
@@ -132,20 +132,20 @@ public:
   // Free slots now; may grow at any moment as the consumer pops.
   std::size_t slots() noexcept {
     refresh_head();
-    return s_->capacity - (tail_ - head_cache_);
+    return capacity_ - (tail_ - head_cache_);
   }
 
-  std::size_t capacity() const noexcept { return s_->capacity; }
+  std::size_t capacity() const noexcept { return capacity_; }
 
 private:
   friend std::pair<Producer, Consumer<T>> make_ring<T>(std::size_t, std::size_t);
   explicit Producer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)),
+      : s_(std::move(s)), slots_(s_->slots.get()), mask_(s_->mask), capacity_(s_->capacity),
         tail_(s_->tail.load(std::memory_order_relaxed)),
         head_cache_(s_->head.load(std::memory_order_relaxed)) {}
 
   void fill(std::size_t counter, const T& item) noexcept {
-    detail::Slot<T>& slot = s_->slots[counter & s_->mask];
+    detail::Slot<T>& slot = slots_[counter & mask_];
     slot.value = item;
     // release: publishes the value to the consumer's acquire load of the stamp.
     slot.stamp.store(counter + 1, std::memory_order_release);
@@ -159,10 +159,15 @@ private:
     // acquire: pairs with the consumer's release store of head, so the
     // consumer has finished reading every slot before head before we reuse it.
     head_cache_ = s_->head.load(std::memory_order_acquire);
-    return tail_ - head_cache_ < s_->capacity;
+    return tail_ - head_cache_ < capacity_;
   }
 
+  // Everything a push reads or writes besides its slot and s_->tail, in one
+  // line: the ring's constants are copied here rather than read from s_.
   std::shared_ptr<detail::RingState<T>> s_;
+  detail::Slot<T>* slots_;
+  std::size_t mask_;
+  std::size_t capacity_;
   std::size_t tail_;       // our own counter; s_->tail mirrors it for size()
   std::size_t head_cache_; // the consumer's counter as last seen
 };
@@ -206,11 +211,12 @@ public:
 private:
   friend std::pair<Producer<T>, Consumer> make_ring<T>(std::size_t, std::size_t);
   explicit Consumer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)), head_(s_->head.load(std::memory_order_relaxed)) {}
+      : s_(std::move(s)), slots_(s_->slots.get()), mask_(s_->mask),
+        head_(s_->head.load(std::memory_order_relaxed)) {}
 
   // Copies out the element of `counter` if its slot is filled for it.
   bool take(std::size_t counter, T& out) const noexcept {
-    const detail::Slot<T>& slot = s_->slots[counter & s_->mask];
+    const detail::Slot<T>& slot = slots_[counter & mask_];
     // acquire: pairs with the producer's release store of the stamp, so the
     // value is fully written before we read it.
     if (slot.stamp.load(std::memory_order_acquire) != counter + 1)
@@ -225,8 +231,14 @@ private:
     s_->head.store(head_, std::memory_order_release);
   }
 
+  // As in Producer: what a pop reads besides its slot, in one line.
   std::shared_ptr<detail::RingState<T>> s_;
+  const detail::Slot<T>* slots_;
+  std::size_t mask_;
   std::size_t head_; // our own counter; s_->head mirrors it
 };
+
+static_assert(sizeof(Producer<int>) == kCacheLine && sizeof(Consumer<int>) == kCacheLine,
+              "each end's state is one cache line");
 
 } // namespace ringengine
