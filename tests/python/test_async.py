@@ -1,7 +1,8 @@
 """asyncio: recv_async() and events() wait for replies without a thread and
 without blocking the loop; cancellation leaves no waiter behind; the wait
-costs about what recv() costs. And the numpy bulk receive."""
+costs about what recv() costs on CPython. And the numpy bulk receive."""
 import asyncio
+import platform
 import time
 
 import pytest
@@ -87,7 +88,11 @@ def test_recv_async_on_a_closed_engine_and_bad_timeouts(offline):
 
 def test_waiting_costs_no_more_cpu_than_recv(offline):
     """CPU time (not wall-clock) of a 1-second wait, both ways, in this
-    process: the asynchronous wait may not burn a core."""
+    process: the asynchronous wait may not burn a core (a busy poll costs
+    about 1 s). On CPython it costs about what recv() costs; on PyPy each of
+    its ~1000 naps a second through asyncio costs more (0.10-0.21 s a
+    second measured, against recv()'s 0.04-0.06), so there only the bound
+    that tells a nap from a spin applies."""
     def cpu_of(wait):
         t0 = time.process_time()
         with pytest.raises(EngineTimeoutError):
@@ -95,7 +100,9 @@ def test_waiting_costs_no_more_cpu_than_recv(offline):
         return time.process_time() - t0
     sync = cpu_of(lambda: offline.recv(timeout=1.0))
     asynchronous = cpu_of(lambda: asyncio.run(offline.recv_async(timeout=1.0)))
-    assert asynchronous < max(3 * sync, 0.15), (asynchronous, sync)
+    assert asynchronous < 0.3, (asynchronous, sync)
+    if platform.python_implementation() == "CPython":
+        assert asynchronous < max(3 * sync, 0.15), (asynchronous, sync)
 
 
 def test_recv_many_array_gives_the_replies_as_a_structured_array(offline):
