@@ -82,12 +82,11 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
             except EngineTimeoutError:
                 break
             take(pong, clock())
-        timed = costs
-        if i % 2:
+        floor_turn = i % 2 == 1
+        if floor_turn:
             t0 = clock()
             nop()
             floor.append(max(0, clock() - t0 - overhead))
-            timed = None
         t0 = clock()
         try:
             seq = engine.send_ping()
@@ -95,8 +94,8 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
             rejected += 1
             continue
         t1 = clock()
-        if timed is not None:
-            timed.append(max(0, t1 - t0 - overhead))
+        if not floor_turn:
+            costs.append(max(0, t1 - t0 - overhead))
         sent_at[seq] = t0
         if offline:
             engine.process()

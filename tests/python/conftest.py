@@ -6,6 +6,7 @@ tree); tools/test.sh builds it first.
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -35,6 +36,23 @@ def python_env(**extra):
     env["PYTHONPATH"] = os.path.join(ROOT, "pyffi")
     env.update(extra)
     return env
+
+
+def run_python(code, *args, timeout=60):
+    """Runs `code` (dedented) in a child Python that imports this checkout's
+    package, with the tests' directory and `args` as its arguments; the
+    finished process. A crash in it is a failure of the test, not the end of
+    pytest; a child that hangs fails the test with what it printed so far."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    try:
+        return subprocess.run([sys.executable, "-c", textwrap.dedent(code), here, *args],
+                              env=python_env(), capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as hung:
+        def text(out):  # what it caught so far, which subprocess leaves as bytes
+            return out.decode(errors="replace") if isinstance(out, bytes) else out or ""
+        pytest.fail("the child hung for %d s; it printed:\n%s\n%s"
+                    % (timeout, text(hung.stdout), text(hung.stderr)))
 
 
 def run_ringengine(*args, **extra_env):

@@ -121,15 +121,12 @@ def test_recv_many_array_gives_the_replies_as_a_structured_array(offline):
 def test_recv_and_friends_work_without_numpy():
     """The control path never imports numpy: a child where importing it
     fails still pings and receives."""
-    import subprocess
-    import sys
-    from conftest import python_env
+    from conftest import run_python
     code = ("import sys; sys.modules['numpy'] = None\n"
             "import ringengine\n"
             "e = ringengine.AudioEngine(backend='offline')\n"
             "s = e.send_ping(); e.process(); assert e.recv(timeout=1).seq == s\n"
             "e.send_pings(3); e.process(); assert len(e.recv_many()) == 3\n"
             "print('ok')\n")
-    run = subprocess.run([sys.executable, "-c", code], env=python_env(), capture_output=True,
-                         text=True, timeout=60)
+    run = run_python(code)
     assert run.stdout.strip() == "ok", run.stderr

@@ -9,13 +9,8 @@ import time
 
 import pytest
 
-from conftest import python_env
+from conftest import python_env, run_python
 from ringengine import AudioEngine, EngineTimeoutError, RingFullError
-
-
-def run_python(code, timeout=60):
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=python_env(),
-                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.mark.parametrize("backend", ["null", "offline"])

@@ -1,15 +1,12 @@
 """The engine on real audio servers (JACK, PulseAudio) started by fixtures:
 pings answered from the server's callback, devices, API choice, faults."""
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
-from conftest import audio_servers, python_env
+from conftest import audio_servers, run_python
 from conftest import run_ringengine as cli
 from ringengine import (AudioEngine, BackendError, DeviceNotFoundError, EngineClosedError,
                         EngineTimeoutError, query_devices)
@@ -173,22 +170,6 @@ def test_killing_pulse_mid_stream_stops_the_engine_and_keeps_rtaudios_warnings(
     assert capfd.readouterr() == ("", ""), "the library printed"
 
 
-def run_child(script, *args, timeout):
-    """Runs `script` in a child Python beside these tests (so that a crash is
-    a failure, not the end of pytest), with this directory and `args` as its
-    arguments; the finished process. A child that hangs fails the test with
-    what it printed so far."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    try:
-        return subprocess.run([sys.executable, "-c", script, here, *args], env=python_env(),
-                              capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as hung:
-        def text(out):  # what it caught so far, which subprocess leaves as bytes
-            return out.decode(errors="replace") if isinstance(out, bytes) else out or ""
-        pytest.fail("the child hung for %d s; it printed:\n%s\n%s"
-                    % (timeout, text(hung.stdout), text(hung.stderr)))
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 @pytest.mark.parametrize("delay", [0, 0.002, 0.02, 0.2])
 def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet(sig, delay):
@@ -198,7 +179,7 @@ def test_closing_at_any_moment_of_a_jack_shutdown_is_safe_and_quiet(sig, delay):
     middle of the teardown, libjack sometimes deadlocks in it for good, and
     then no JACK client can be opened in that process again (a later
     engine_create() fails after 10 s, saying so; docs/architecture.md)."""
-    child = run_child("""
+    child = run_python("""
 import signal, sys, time
 sys.path.insert(0, sys.argv[1])
 from conftest import audio_servers
@@ -226,7 +207,7 @@ def test_closing_while_the_jack_server_is_frozen_returns_promptly():
     blocks in read()). close() returns within 3 s anyway, the engine can be
     destroyed, and when the server wakes up, libjack's late callbacks touch
     nothing that is gone (the ASan and TSan builds run this too)."""
-    child = run_child("""
+    child = run_python("""
 import os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
 from conftest import audio_servers
