@@ -76,9 +76,9 @@ def servers(path):
 
 
 RINGS = (("ringengine", "ringengine"), ("rtrb_peer", "rtrb peer"), ("boost", "boost::lockfree"),
-         ("moodycamel", "moodycamel"))
+         ("moodycamel", "moodycamel"), ("no_ring", "no ring"))
 WORKLOADS = (("throughput", "throughput, consumer keeps up", "M msg/s", True),
-             ("slow_consumer", "throughput, consumer works ~30 ns per message", "M msg/s", True),
+             ("slow_consumer", "throughput, consumer works per message", "M msg/s", True),
              ("bulk64", "throughput, bulk calls of 64", "M msg/s", True),
              ("round_trip", "round trip", "ns", False))
 
@@ -95,12 +95,14 @@ def rings(path):
         d = json.load(f)
     res = d["results"]
     lines = ["%d rounds; capacity %d; min / **median** / max over the rounds. The ratio "
-             "column divides ringengine's figure by the rtrb peer's *of the same round*; "
-             "for round trips lower is better, for throughput higher." % (
+             "columns divide one figure by another *of the same round*; for round trips lower "
+             "is better, for throughput higher. *No ring* is the same work "
+             "without a ring: the consumer's work alone (a ceiling), and a mailbox of one cache "
+             "line each way." % (
                  d["rounds"], d["capacity"]), "",
              "| workload | bytes | " + " | ".join(label for _, label in RINGS)
-             + " | ringengine / rtrb peer |",
-             "| --- | --- | " + " | ".join("---" for _ in RINGS) + " | --- |"]
+             + " | ringengine / rtrb peer | rtrb peer / no ring |",
+             "| --- | --- | " + " | ".join("---" for _ in RINGS) + " | --- | --- |"]
     for key, label, unit, _ in WORKLOADS:
         for size in sorted(res[key], key=int):
             r = res[key][size]
@@ -115,7 +117,11 @@ def rings(path):
                     [a / b for a, b in zip(r["ringengine"], single)], "%.2f")
             else:
                 ratio = ""
-            lines.append("| %s, %s | %s | %s | %s |" % (label, unit, size, " | ".join(cells), ratio))
+            vs_no_ring = ""
+            if "no_ring" in r:
+                vs_no_ring = spread([a / b for a, b in zip(r["rtrb_peer"], r["no_ring"])], "%.2f")
+            lines.append("| %s, %s | %s | %s | %s | %s |" % (label, unit, size, " | ".join(cells),
+                                                          ratio, vs_no_ring))
     return "\n".join(lines)
 
 
@@ -163,6 +169,26 @@ def python(path):
     return "\n".join(lines)
 
 
+def ping_cold(path):
+    """send_ping() called cold (after a 1 ms wait) beside the bare cffi call,
+    over the runs of `ringengine ping --json`, one JSON object per line."""
+    with open(path) as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+
+    def over(key):
+        return spread([r[key] for r in runs], "%.0f")
+
+    ratios = spread([r["send_ping_ns_median"] / r["bare_call_ns_median"] for r in runs], "%.2f")
+    return "\n".join([
+        "%d runs; min / **median** / max over the runs of each run's figure." % len(runs), "",
+        "| `send_ping()` median ns | `send_ping()` p99 ns | bare call median ns "
+        "| bare call p99 ns | `send_ping()` / bare call, medians |",
+        "| --- | --- | --- | --- | --- |",
+        "| %s | %s | %s | %s | %s |" % (over("send_ping_ns_median"), over("send_ping_ns_p99"),
+                                       over("bare_call_ns_median"), over("bare_call_ns_p99"),
+                                       ratios)])
+
+
 def main(directory):
     print("Machine: %s\n" % machine())
     print("### Rings\n")
@@ -173,13 +199,16 @@ def main(directory):
     if os.path.exists(os.path.join(directory, "voices.json")):
         print("\n### The engine's sound\n")
         print(voices(os.path.join(directory, "voices.json")))
+    if os.path.exists(os.path.join(directory, "ping_cold.jsonl")):
+        print("\n### Sending cold\n")
+        print(ping_cold(os.path.join(directory, "ping_cold.jsonl")))
     if os.path.exists(os.path.join(directory, "servers.json")):
         print("\n### Round trip on each server\n")
         print(servers(os.path.join(directory, "servers.json")))
-    for impl in ("cpython", "pypy"):
+    for impl, name in (("cpython", "CPython"), ("pypy", "PyPy")):
         path = os.path.join(directory, "python-%s.json" % impl)
         if os.path.exists(path):
-            print("\n### Python path\n")
+            print("\n### Python path, %s\n" % name)
             print(python(path))
     return 0
 

@@ -9,10 +9,14 @@
 // Workloads, with the producer and the consumer pinned to cores 0 and 1,
 // room for 1024 elements, one element per call unless said:
 //   throughput     a consumer that keeps up: pop, count, pop again
-//   slow_consumer  a fixed amount of work per message (about 30 ns here),
+//   slow_consumer  a fixed amount of work per message (16 multiply-adds),
 //                  as an audio thread that drains once per block is
 //   round_trip     ping over one ring, the echo back over another
 //   bulk64         throughput with try_push_bulk / try_pop_bulk of 64
+// and, beside two of them, the same work without a ring ("no_ring"): for
+// slow_consumer the consumer's work alone, a ceiling no ring's throughput
+// passes; for round_trip a mailbox of one cache line each way, the least
+// a handoff of one message can move between the cores.
 // Elements of 16, 24 (the engine's Message) and 32 bytes.
 // tools/bench.sh runs it; benchmarks/report.py makes the table.
 #include <pthread.h>
@@ -20,6 +24,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -45,6 +50,7 @@ namespace {
 constexpr std::size_t kCapacity = 1024;
 constexpr int kWorkSteps = 16; // the slow consumer's work per message
 constexpr std::size_t kBulk = 64;
+constexpr std::size_t kCacheLineBytes = 64;
 
 template <std::size_t N> struct Element {
   std::uint32_t id;
@@ -134,6 +140,62 @@ template <typename Q, typename T> double throughput(std::uint64_t messages, int 
   return static_cast<double>(messages) / s / 1e6;
 }
 
+// The same work without a ring, to read the rings' figures against.
+// The slow consumer's work alone, on one thread: no ring's throughput in that
+// regime can exceed it.
+template <typename T> double work_alone(std::uint64_t messages, int steps) {
+  pin_to_cpu(1);
+  std::uint64_t sum = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint64_t i = 0; i < messages; ++i) {
+    T m{};
+    m.id = static_cast<std::uint32_t>(i);
+    asm volatile("" : : "r"(&m) : "memory"); // the message is made, not folded away
+    sum += m.id;
+    work(steps);
+  }
+  const double s = seconds_since(t0);
+  if (sum != messages * (messages - 1) / 2)
+    std::abort();
+  pin_to_cpu(0);
+  return static_cast<double>(messages) / s / 1e6;
+}
+
+// One message each way in a mailbox of one cache line: the value and a
+// sequence number stored with release after it, the least a handoff can
+// move between the cores. (Not a strict floor: the consumer polls the very
+// line the producer writes, which a ring polling a separate index avoids.)
+template <typename T> double round_trip_mailbox(std::uint32_t trips) {
+  struct alignas(kCacheLineBytes) Mailbox {
+    T value;
+    std::atomic<std::uint32_t> seq{0};
+  };
+  static_assert(sizeof(Mailbox) == kCacheLineBytes);
+  auto there = std::make_unique<Mailbox>(), back = std::make_unique<Mailbox>();
+  pin_to_cpu(0);
+  std::thread echo([&] {
+    pin_to_cpu(1);
+    for (std::uint32_t n = 1; n <= trips; ++n) {
+      // acquire: pairs with the release store of seq, so value is written.
+      while (there->seq.load(std::memory_order_acquire) != n) {
+      }
+      back->value = there->value; // `there` is not written again before this answer
+      back->seq.store(n, std::memory_order_release);
+    }
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::uint32_t i = 1; i <= trips; ++i) {
+    there->value.id = i;
+    there->seq.store(i, std::memory_order_release);
+    while (back->seq.load(std::memory_order_acquire) != i) {
+    }
+    if (back->value.id != i)
+      std::abort();
+  }
+  echo.join();
+  return seconds_since(t0) * 1e9 / trips;
+}
+
 template <typename Q, typename T> double bulk(std::uint64_t messages) {
   auto q = std::make_unique<Q>();
   pin_to_cpu(0);
@@ -210,7 +272,10 @@ template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
   rings("slow_consumer", [=](auto q) {
     return throughput<typename decltype(q)::type, T>(s.slow_messages, kWorkSteps);
   });
+  jobs.push_back({"slow_consumer", size, "no_ring",
+                  [=] { return work_alone<T>(s.slow_messages, kWorkSteps); }});
   rings("round_trip", [=](auto q) { return round_trip<typename decltype(q)::type, T>(s.trips); });
+  jobs.push_back({"round_trip", size, "no_ring", [=] { return round_trip_mailbox<T>(s.trips); }});
   jobs.push_back({"bulk64", size, "ringengine", [=] { return bulk<Ours<T>, T>(s.messages); }});
   jobs.push_back({"bulk64", size, "boost", [=] { return bulk<Boost<T>, T>(s.messages); }});
 }

@@ -5,6 +5,7 @@
 #      then process() with pending pings (Google Benchmark);
 #   2. the engine's sound: ns per voice-sample, per command, empty block;
 #   3. the Python path on CPython and on PyPy, round trips through null;
+#      send_ping() called cold by `ringengine ping`, ten runs;
 #   4. the round trip on each server (tools/audio_servers.py starts and
 #      stops each): JACK, PulseAudio (backends pulse and rtaudio),
 #      PipeWire's Pulse layer and its JACK layer (pw-jack), and null.
@@ -37,6 +38,15 @@ if command -v pypy3 >/dev/null; then
   echo "== Python path (PyPy)" >&2
   pypy3 benchmarks/python_bench.py "${quick[@]}" --json "$out/python-pypy.json" >&2
 fi
+
+echo "== send_ping() called cold, beside a bare cffi call (ping, null backend)" >&2
+runs=10
+((${#quick[@]})) && runs=3
+rm -f "$out/ping_cold.jsonl"
+for ((i = 0; i < runs; i++)); do
+  PYTHONPATH="$PWD/pyffi" /usr/bin/python3 -m ringengine ping --backend null \
+    --count 3000 --rate 1000 --json >> "$out/ping_cold.jsonl"
+done
 
 echo "== round trip on each server (200 pings/s, each awaited)" >&2
 rtt="$out/servers.json"
