@@ -134,7 +134,7 @@ bool ends_stream(std::string_view text) noexcept {
 class RtAudioBackend final : public Backend {
 public:
   RtAudioBackend(Engine& engine, RtAudio::Api api, const std::string& device)
-      : engine_(engine), audio_(api), api_(api) {
+      : engine_(engine), audio_(api) {
     audio_.showWarnings(false);
     failed_ = RtAudio::getApiDisplayName(api) + ": the stream failed";
     const EngineConfig& c = engine.config();
@@ -245,7 +245,6 @@ private:
 
   Engine& engine_;
   RtAudio audio_;
-  RtAudio::Api api_;
   std::string failed_; // "<API>: the stream failed", the start of end_reason()
   unsigned int channels_ = 0;
   std::string device_name_;
