@@ -1,7 +1,8 @@
 """Sound proven by a recorder no one here wrote: a tone played through a
 real server and recorded with that server's own tool. The recording's
 dominant frequency is the one asked (within 3 Hz) and its level matches the
-gain (within 2 dB)."""
+gain (within 2 dB). A buffer played through JACK and PulseAudio is recorded
+back sample for sample (correlation above 0.99)."""
 import contextlib
 import shutil
 import struct
@@ -139,8 +140,8 @@ def best_alignment(recorded, played):
 
 
 def play_buffer(engine, x):
-    """Plays x on voice 0 until it ends; returns the xruns the backend
-    reported meanwhile, for the failure message: a dropout the engine saw."""
+    """Plays x on voice 0 until it ends; returns how many xruns the backend
+    reported meanwhile."""
     xruns = engine.stats.xruns
     buf = engine.load_buffer(x)
     engine.play(0, buf)
@@ -157,31 +158,54 @@ def play_buffer(engine, x):
 NOISE = np.random.default_rng(7).uniform(-0.5, 0.5, 48000).astype(np.float32)
 
 
+def recorded_back(attempt, tries=3):
+    """Runs attempt(i) -> ([(offset, correlation) per channel], xruns) until
+    every channel holds the buffer (correlation > 0.99). A recording with a
+    dropout that the backend reported as an xrun (a missed deadline, on a
+    loaded machine with a server that is not real-time) is made again, up to
+    `tries` times; a dropout with no xrun reported fails at once."""
+    attempts = []
+    for i in range(tries):
+        channels, xruns = attempt(i)
+        attempts.append((channels, "xruns", xruns))
+        if all(correlation > 0.99 for _, correlation in channels):
+            return
+        assert xruns > 0, ("the recording does not hold the buffer, and no xrun was reported",
+                           attempts)
+    pytest.fail("a dropout in every attempt, each with xruns: %r" % (attempts,))
+
+
 def test_a_buffer_through_jack_is_recorded_back_by_jack_rec(jack_server, tmp_path):
     if shutil.which("jack_rec") is None:
         pytest.skip("jack_rec is not installed")
-    wav = tmp_path / "rec.wav"
-    with AudioEngine(backend="jack") as engine:
-        recorder = subprocess.Popen(
-            ["jack_rec", "-f", str(wav), "-d", "3", "-b", "32", "ringengine:out_1"],
-            env=system_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
-        xruns = play_buffer(engine, NOISE)
-        recorder.wait(timeout=30)
-    samples, _ = read_wav(wav)
-    offset, correlation = best_alignment(samples[:, 0], NOISE.astype(np.float64))
-    assert correlation > 0.99, (offset, correlation, "xruns", xruns)
+
+    def attempt(i):
+        wav = tmp_path / ("rec%d.wav" % i)
+        with AudioEngine(backend="jack") as engine:
+            recorder = subprocess.Popen(
+                ["jack_rec", "-f", str(wav), "-d", "3", "-b", "32", "ringengine:out_1"],
+                env=system_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            xruns = play_buffer(engine, NOISE)
+            recorder.wait(timeout=30)
+        samples, _ = read_wav(wav)
+        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
+    recorded_back(attempt)
 
 
 def test_a_buffer_through_pulseaudio_is_recorded_back_by_parecord(pulse_server, tmp_path):
     if shutil.which("parecord") is None:
         pytest.skip("parecord is not installed")
-    raw = tmp_path / "rec.raw"
-    with recording(["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
-                    "--channels=2", "--raw", "--latency-msec=20", str(raw)], system_env()):
-        with AudioEngine(backend="pulse") as engine:
-            xruns = play_buffer(engine, NOISE)
-    data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
-    for channel in (data[0::2], data[1::2]):  # a mono buffer on both channels
-        offset, correlation = best_alignment(channel, NOISE.astype(np.float64))
-        assert correlation > 0.99, (offset, correlation, "xruns", xruns)
+
+    def attempt(i):
+        raw = tmp_path / ("rec%d.raw" % i)
+        with recording(["parecord", "--device=null.monitor", "--format=float32le",
+                        "--rate=48000", "--channels=2", "--raw", "--latency-msec=20", str(raw)],
+                       system_env()):
+            with AudioEngine(backend="pulse") as engine:
+                xruns = play_buffer(engine, NOISE)
+        data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+        # a mono buffer on both channels
+        return [best_alignment(channel, NOISE.astype(np.float64))
+                for channel in (data[0::2], data[1::2])], xruns
+    recorded_back(attempt)
