@@ -50,7 +50,6 @@ namespace {
 constexpr std::size_t kCapacity = 1024;
 constexpr int kWorkSteps = 16; // the slow consumer's work per message
 constexpr std::size_t kBulk = 64;
-constexpr std::size_t kCacheLineBytes = 64;
 
 template <std::size_t N> struct Element {
   std::uint32_t id;
@@ -166,11 +165,11 @@ template <typename T> double work_alone(std::uint64_t messages, int steps) {
 // move between the cores. (Not a strict floor: the consumer polls the very
 // line the producer writes, which a ring polling a separate index avoids.)
 template <typename T> double round_trip_mailbox(std::uint32_t trips) {
-  struct alignas(kCacheLineBytes) Mailbox {
+  struct alignas(ringengine::kCacheLine) Mailbox {
     T value;
     std::atomic<std::uint32_t> seq{0};
   };
-  static_assert(sizeof(Mailbox) == kCacheLineBytes);
+  static_assert(sizeof(Mailbox) == ringengine::kCacheLine);
   auto there = std::make_unique<Mailbox>(), back = std::make_unique<Mailbox>();
   pin_to_cpu(0);
   std::thread echo([&] {
