@@ -14,8 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/build.sh
 
-reps=15 quick=()
-if [[ "${1:-}" == "--quick" ]]; then reps=3 quick=(--quick); fi
+reps=15 cold_runs=10 quick=()
+if [[ "${1:-}" == "--quick" ]]; then reps=3 cold_runs=3 quick=(--quick); fi
 out=build/bench
 mkdir -p "$out"
 
@@ -40,10 +40,8 @@ if command -v pypy3 >/dev/null; then
 fi
 
 echo "== send_ping() called cold, beside a bare cffi call (ping, null backend)" >&2
-runs=10
-((${#quick[@]})) && runs=3
 rm -f "$out/ping_cold.jsonl"
-for ((i = 0; i < runs; i++)); do
+for ((i = 0; i < cold_runs; i++)); do
   PYTHONPATH="$PWD/pyffi" /usr/bin/python3 -m ringengine ping --backend null \
     --count 3000 --rate 1000 --json >> "$out/ping_cold.jsonl"
 done
