@@ -17,12 +17,12 @@
 #include <memory>
 #include <mutex>
 
-#include "buffers.hpp"
-#include "message.hpp"
-#include "schedule.hpp"
-#include "spsc_ring.hpp"
-#include "tick_clock.hpp"
-#include "voice.hpp"
+#include "resources/buffers.hpp"
+#include "messages/message.hpp"
+#include "core/schedule.hpp"
+#include "rings/spsc_ring.hpp"
+#include "rings/tick_clock.hpp"
+#include "voices/voice.hpp"
 
 namespace ringengine {
 

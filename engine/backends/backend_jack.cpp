@@ -29,8 +29,8 @@
 #include <utility>
 #include <vector>
 
-#include "backend_impl.hpp"
-#include "realtime_scope.hpp"
+#include "backends/backend_impl.hpp"
+#include "backends/realtime_scope.hpp"
 
 namespace ringengine {
 

@@ -1,4 +1,4 @@
-#include "engine.hpp"
+#include "core/engine.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "backend_impl.hpp"
-#include "realtime_scope.hpp"
+#include "backends/backend_impl.hpp"
+#include "backends/realtime_scope.hpp"
 
 #ifdef RINGENGINE_HAVE_RTAUDIO
 #include <RtAudio.h>

@@ -26,8 +26,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine.hpp"
-#include "warning_log.hpp"
+#include "core/engine.hpp"
+#include "backends/warning_log.hpp"
 
 namespace ringengine {
 

@@ -9,8 +9,8 @@
 #include <system_error>
 #include <thread>
 
-#include "backend_impl.hpp"
-#include "realtime_scope.hpp"
+#include "backends/backend_impl.hpp"
+#include "backends/realtime_scope.hpp"
 
 namespace ringengine {
 

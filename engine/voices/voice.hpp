@@ -8,8 +8,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "buffers.hpp"
-#include "message.hpp"
+#include "resources/buffers.hpp"
+#include "messages/message.hpp"
 
 namespace ringengine {
 

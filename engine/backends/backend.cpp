@@ -1,11 +1,11 @@
 // Choosing and opening a backend; the offline backend.
-#include "backend.hpp"
+#include "backends/backend.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-#include "backend_impl.hpp"
-#include "realtime_scope.hpp"
+#include "backends/backend_impl.hpp"
+#include "backends/realtime_scope.hpp"
 
 namespace ringengine {
 

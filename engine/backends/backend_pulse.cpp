@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "backend_impl.hpp"
-#include "realtime_scope.hpp"
+#include "backends/backend_impl.hpp"
+#include "backends/realtime_scope.hpp"
 
 namespace ringengine {
 

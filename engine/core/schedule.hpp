@@ -10,7 +10,7 @@
 #include <memory>
 #include <utility>
 
-#include "message.hpp"
+#include "messages/message.hpp"
 
 namespace ringengine {
 
