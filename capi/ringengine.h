@@ -40,9 +40,9 @@ extern "C" {
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
 ** engine_version_number() to detect a header/library mismatch. */
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 0
+#define ENGINE_VERSION_MINOR 1
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10000
+#define ENGINE_VERSION_NUMBER 10100
 
 /* Ring capacity, in messages: the default, and the largest accepted (also
 ** for engine_config.schedule). The other defaults: engine_config_init(). */
@@ -76,7 +76,11 @@ typedef enum engine_status {
     ENGINE_ERR_BUSY = -7,        /* another thread is inside engine_process() */
     ENGINE_ERR_TIMEOUT = -8,     /* nothing arrived in time */
     ENGINE_ERR_UNSUPPORTED = -9, /* not possible with this engine's backend */
-    ENGINE_ERR_INTERNAL = -10    /* a bug in ringengine; please report it */
+    ENGINE_ERR_INTERNAL = -10,   /* a bug in ringengine; please report it */
+    ENGINE_ERR_TABLE_FULL = -11  /* a table of the engine is full, not a
+                                 ** ring: engine_config.buffers buffers are
+                                 ** loaded (since 1.1; 1.0 said
+                                 ** ENGINE_ERR_FULL) */
 } engine_status;
 
 typedef enum engine_backend {
@@ -93,7 +97,10 @@ typedef enum engine_backend {
 } engine_backend;
 
 /* The kinds of engine_message. Commands go to the audio thread; replies
-** come back. */
+** come back. The library describes each, with the names of its fields and
+** the members that carry them: engine_describe_kind(). A reply of a kind a
+** caller does not know is still a whole engine_message: skip it, or show
+** it by its description. */
 typedef enum engine_message_kind {
     ENGINE_MSG_NONE = 0,
     ENGINE_MSG_PING = 1,      /* command: id = sequence number (set by the
@@ -111,11 +118,30 @@ typedef enum engine_message_kind {
                               ** last sample it played of its buffer (at its
                               ** end, engine_stop, a new play, a freq, or the
                               ** buffer's close) */
-    ENGINE_MSG_BUFFER_RELEASED = 8 /* event: arg = buffer, frame = when the
+    ENGINE_MSG_BUFFER_RELEASED = 8, /* event: arg = buffer, frame = when the
                               ** audio thread let go of it */
+    ENGINE_MSG_EVENTS_LOST = 9 /* event (since 1.1): id = how many replies a
+                              ** full reply ring dropped since the last
+                              ** EVENTS_LOST (saturating at 2^32 - 1), frame
+                              ** = the position. It comes before the next
+                              ** reply that fits, so a reader always learns
+                              ** that some were lost */
 } engine_message_kind;
 
-/* The parameters of a voice: a sine oscillator. */
+/* ENGINE_MSG_PLAY's param: its flags. */
+#define ENGINE_PLAY_LOOP 1
+
+/* What an engine_message_kind is, as engine_describe_kind() tells it. */
+typedef enum engine_direction {
+    ENGINE_DIRECTION_COMMAND = 0,  /* caller -> audio thread: engine_send() */
+    ENGINE_DIRECTION_REPLY = 1,    /* audio thread -> caller */
+    ENGINE_DIRECTION_RESERVED = 2  /* a kind engine_send() refuses */
+} engine_direction;
+
+/* The most fields a kind has: each member of engine_message at most once. */
+#define ENGINE_MAX_FIELDS 5
+
+/* The parameters of a voice. engine_param_name() gives their names. */
 typedef enum engine_param {
     ENGINE_PARAM_FREQ = 0,  /* Hz, 0 .. sample_rate / 2; default 0 (silent) */
     ENGINE_PARAM_GAIN = 1,  /* linear, 0 .. 16; default 1 */
@@ -142,10 +168,14 @@ typedef struct engine_message {
                     ** kinds: the buffer's id */
 } engine_message;
 
-/* How to create an engine. Fill it with engine_config_init(), then change
-** fields. `size` lets later versions add fields without breaking callers. */
+/* How to create an engine. Fill it with engine_config_init_size(&c,
+** sizeof c), then change fields. `size` is how much of the struct the
+** caller has: a library adds fields at the end, and takes a config of any
+** earlier version's size, with defaults for the fields it lacks. */
 typedef struct engine_config {
-    uint32_t size;         /* sizeof(engine_config); set by engine_config_init */
+    uint32_t size;         /* sizeof(engine_config) as the caller knows it
+                           ** (ENGINE_CONFIG_SIZE_1_0, or this header's);
+                           ** set by engine_config_init_size */
     uint32_t backend;      /* engine_backend; default ENGINE_BACKEND_AUTO */
     uint32_t capacity;     /* messages per ring, 1..ENGINE_MAX_CAPACITY;
                            ** default ENGINE_DEFAULT_CAPACITY */
@@ -169,7 +199,20 @@ typedef struct engine_config {
                            ** more are dropped and counted in `dropped` */
     uint32_t buffers;      /* sample buffers loaded at once, 1..65536;
                            ** default 256 */
+    /* Since 1.1 (a caller built against 1.0 passes the smaller size and
+    ** gets the defaults of these): */
+    uint32_t messages_per_block; /* messages the audio thread takes per
+                           ** block from each path (the command ring, the
+                           ** parameter path), at least 1; the rest wait for
+                           ** the next block, none is dropped. Default 1024 */
+    uint32_t reply_capacity; /* replies the reply ring holds,
+                           ** 0..ENGINE_MAX_CAPACITY; 0 (the default): as
+                           ** many as `capacity` */
 } engine_config;
+
+/* engine_config's size in 1.0, before messages_per_block; engine_create()
+** takes that size too. */
+#define ENGINE_CONFIG_SIZE_1_0 56
 
 /* Counters since engine_create. Each field is read atomically, but a
 ** snapshot is not one instant: a block may finish between two fields. */
@@ -201,6 +244,13 @@ typedef struct engine_stats {
     uint64_t warnings;        /* warnings the audio library reported */
     uint64_t warnings_dropped;/* of those, not kept: 16 were waiting to be
                               ** taken, or two threads reported at once */
+    /* Since 1.1: */
+    uint64_t params_set;      /* values written with engine_set_param_latest() */
+    uint64_t params_applied;  /* values the audio thread took from the
+                              ** parameter path: the latest per parameter,
+                              ** so at most params_set */
+    uint64_t commands_handled;/* commands the audio thread took from the
+                              ** command ring */
 } engine_stats;
 
 /* One output device, as engine_list_devices() reports it. */
@@ -235,7 +285,52 @@ typedef struct engine_info {
                              ** pulse, the server's buffer length for the
                              ** stream; rtaudio, RtAudio's stream latency;
                              ** null and offline, 0 */
+    /* Since 1.1: */
+    uint32_t reply_capacity;     /* replies the reply ring holds */
+    uint32_t messages_per_block; /* as engine_config */
+    uint32_t buffers;            /* as engine_config */
 } engine_info;
+
+/* One kind of message, as the library's table describes it. */
+typedef struct engine_kind_info {
+    uint32_t kind;        /* engine_message_kind */
+    uint32_t direction;   /* engine_direction */
+    const char *name;     /* "set_param"; static */
+    uint32_t field_count; /* fields the kind has, 0..ENGINE_MAX_FIELDS */
+    /* Field i is called field_names[i] and carried by the member of
+    ** engine_message called field_members[i] ("param", "id", "frame",
+    ** "value" or "arg"); members a kind does not name are 0. Static. */
+    const char *field_names[ENGINE_MAX_FIELDS];
+    const char *field_members[ENGINE_MAX_FIELDS];
+} engine_kind_info;
+
+/* The engine's load, read from a snapshot the audio thread writes at the
+** end of every block. */
+typedef struct engine_load {
+    uint64_t frame;         /* the position after that block */
+    uint64_t callbacks;     /* blocks processed */
+    double last;            /* that block's time in the engine over the
+                            ** block's duration: 1.0 is all of it */
+    double average;         /* the same, smoothed over about a second */
+    uint32_t active_voices; /* voices rendered in that block */
+    uint32_t reserved;
+} engine_load;
+
+/* One voice, read from a snapshot the audio thread writes at the end of
+** every block the voice sounds in, and when it comes to rest. */
+typedef struct engine_voice_state {
+    uint64_t frame;    /* the engine position it describes */
+    uint64_t position; /* the buffer's next frame, while one plays */
+    uint32_t buffer;   /* the id of the buffer playing, or 0 */
+    uint32_t flags;    /* ENGINE_VOICE_* */
+    double freq;       /* the parameters' values then */
+    double gain;
+    double pan;
+} engine_voice_state;
+
+#define ENGINE_VOICE_PLAYING 1  /* a buffer plays */
+#define ENGINE_VOICE_LOOPING 2  /* ... looped */
+#define ENGINE_VOICE_SOUNDING 4 /* the sine sounds */
 
 /* ---- Library ------------------------------------------------------------
 ** Thread: any. Non-blocking. */
@@ -265,11 +360,32 @@ const char *engine_last_error(void);
 ** library, for benchmarks of bindings. */
 int engine_nop(void);
 
+/* Describes message kind `kind` (0..65535) from the library's table into
+** *out, `size` bytes at most (sizeof(engine_kind_info)); a binding builds
+** its reply types from this rather than from a copy of its own.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such kind, out NULL, size 0). */
+int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
+
+/* The name of engine_param `param` ("freq", "gain", "pan"), or "unknown".
+** Static; never free. */
+const char *engine_param_name(int param);
+
 /* ---- Life cycle --------------------------------------------------------- */
 
-/* Fills *config with the defaults and its size. NULL is a no-op.
-** Thread: any. Non-blocking. */
+/* Fills the 1.0 fields of *config (ENGINE_CONFIG_SIZE_1_0 bytes) with
+** the defaults and sets config->size to ENGINE_CONFIG_SIZE_1_0. NULL is a
+** no-op. Thread: any. Non-blocking. */
 void engine_config_init(engine_config *config);
+
+/* Fills the first `size` bytes of *config (size: sizeof(engine_config) as
+** the caller knows it, at least ENGINE_CONFIG_SIZE_1_0) with the defaults,
+** and sets config->size to the size filled: at most this library's
+** sizeof(engine_config). engine_config_init() is the 1.0 form: it fills
+** ENGINE_CONFIG_SIZE_1_0 bytes, so a program built against 1.0 keeps
+** working, and a config it fills leaves the fields since 1.1 at their
+** defaults whatever they hold. Since 1.1. NULL, or a smaller size, is a
+** no-op. Thread: any. Non-blocking. */
+void engine_config_init_size(engine_config *config, size_t size);
 
 /* Creates an engine: allocates both rings, opens the backend and starts the
 ** audio. config may be NULL for the defaults. On success *out is the new
@@ -300,8 +416,11 @@ void engine_destroy(engine *e);
 ** thread never takes, so they may wait for one another for the length of a
 ** push, and never for the audio thread. */
 
-/* Pushes one command of any kind, *m copied. The one way in: the functions
-** below fill an engine_message and send it through here.
+/* Pushes one command of any kind, *m copied. It takes every command kind;
+** engine_set_param(), engine_play() and engine_stop() fill an
+** engine_message and send it through here. engine_send_ping() and
+** engine_send_pings() push pings onto the same ring with fewer steps, and
+** engine_set_param_latest() writes the parameter path, beside the ring.
 ** Returns, for ENGINE_MSG_PING, its sequence number (0 to 2^32 - 1; pings
 ** are numbered by the library, m->id is ignored); for other kinds 0; or a
 ** negative status: ENGINE_ERR_FULL (the command was dropped and counted in
@@ -333,22 +452,41 @@ int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *
 int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
                      uint32_t ramp);
 
+/* Sets a voice's parameter through the parameter path (since 1.1), beside
+** the command ring: for a knob that turns. Each (voice, parameter) has one
+** slot, where the latest value written wins; at the start of the next
+** block, after that block's commands, the audio thread takes what changed
+** (at most engine_config.messages_per_block slots a block) and the value
+** moves there over `ramp` frames. It never fills the command ring, so
+** triggers sent meanwhile keep their room and their order; for an exact
+** frame, use engine_set_param(). A value may be applied twice when it is
+** written as the audio thread takes it; one the audio thread never took is
+** replaced by the next.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (as
+** engine_set_param(); engine_last_error() says which). Never ENGINE_ERR_FULL. */
+int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
+                            uint32_t ramp);
+
 /* ---- Sample buffers ------------------------------------------------------
 ** Who owns what: engine_load_buffer() copies the samples into memory the
 ** engine allocates on the calling thread; the caller's array is free to go
-** at once. The audio thread reads a buffer while voices play it and never
-** frees it. engine_buffer_close() returns at once; the voices playing the
-** buffer stop at the start of the next block, the audio thread lets go and
-** says so (ENGINE_MSG_BUFFER_RELEASED), and the memory is freed by a later
-** call on a control thread (any receive, load or close; the event may be
-** dropped, the freeing is not). engine_destroy() frees what is left.
+** at once. The buffer is lent to the audio thread by the engine's hand-off
+** (docs/architecture.md): the audio thread reads it while voices play it
+** and never frees it. engine_buffer_close() returns at once; at the start
+** of the next block, after the commands sent before the close, the voices
+** playing the buffer stop, the audio thread lets go and says so
+** (ENGINE_MSG_BUFFER_RELEASED), and the memory is freed by a later call on
+** a control thread (any receive, load or close; the event may be dropped,
+** the freeing is not). engine_destroy() frees what is left. A buffer's id
+** names no other buffer for the life of the engine.
 ** Thread: any; serialized among themselves by a lock the audio thread never
 ** takes. */
 
 /* Copies frames * channels interleaved samples (frames >= 1, channels
 ** 1..64) into a new buffer and gives its id (never 0) in *id.
-** Returns ENGINE_OK, ENGINE_ERR_FULL (engine_config.buffers are loaded),
-** ENGINE_ERR_NOMEM, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+** Returns ENGINE_OK, ENGINE_ERR_TABLE_FULL (engine_config.buffers are
+** loaded, or after about 2^32 loads no id is left), ENGINE_ERR_NOMEM,
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
                        uint32_t *id);
 
@@ -462,6 +600,15 @@ int engine_get_stats(engine *e, engine_stats *out, size_t size);
 
 /* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_get_info(engine *e, engine_info *out, size_t size);
+
+/* The load snapshot (since 1.1). Never waits for the audio thread.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_load(engine *e, engine_load *out, size_t size);
+
+/* The snapshot of voice `voice` (since 1.1). Never waits for the audio
+** thread. Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (also
+** no such voice). */
+int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
 
 /* cdef-end */
 

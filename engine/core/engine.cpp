@@ -40,9 +40,14 @@ Engine::Rings Engine::make_rings(const EngineConfig& c) {
     throw std::invalid_argument("voices must be between 0 and 4096");
   if (c.channels == 0 || c.sample_rate == 0)
     throw std::invalid_argument("channels and sample_rate must be at least 1");
-  if (c.buffers == 0 || c.buffers > BufferTable::kMaxSlots)
+  if (c.buffers == 0 || c.buffers > kMaxBuffers)
     throw std::invalid_argument("buffers must be between 1 and 65536");
-  return {make_ring<Message>(c.capacity), make_ring<Message>(c.capacity)};
+  if (c.messages_per_block == 0)
+    throw std::invalid_argument("messages_per_block must be at least 1");
+  if (c.reply_capacity > kMaxCapacity)
+    throw std::invalid_argument("reply_capacity must be between 0 and 1048576");
+  return {make_ring<Message>(c.capacity),
+          make_ring<Message>(c.reply_capacity != 0 ? c.reply_capacity : c.capacity)};
 }
 
 Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) {}
@@ -50,6 +55,7 @@ Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) 
 Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
       buffers_(config.buffers),
+      params_(config.voices, kParamCount),
       sender_{{}, 0, {0}, {0}, std::move(rings.commands.first)},
       receiver_{{}, std::move(rings.replies.second)},
       audio_{std::move(rings.commands.second),
@@ -61,49 +67,65 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              0,
              std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
              std::make_unique<float*[]>(config.channels),
-             std::make_unique<float[]>(kChunk),
-             0} {
+             std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
+             std::make_unique<float*[]>(config.channels),
+             0,
+             0,
+             0.0},
+      voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)) {
   for (std::uint32_t v = 0; v < config.voices; ++v)
     audio_.voices[v].init(config.sample_rate);
-  for (std::uint32_t c = 0; c < config.channels; ++c)
+  for (std::uint32_t c = 0; c < config.channels; ++c) {
     audio_.planes[c] = &audio_.mix[std::size_t{c} * kChunk];
+    audio_.scratch_planes[c] = &audio_.scratch[std::size_t{c} * kChunk];
+  }
 }
+
+// ---- Checks, one per command kind (control side) ----
 
 const char* Engine::invalid(const Message& m) const noexcept {
   switch (m.kind) {
-  case MessageKind::ping:
-    return nullptr;
-  case MessageKind::play:
-    if (m.id >= config_.voices)
-      return "no such voice";
-    return buffer_live(m.arg) ? nullptr : "no such buffer, or it is closed";
-  case MessageKind::stop:
-    return m.id < config_.voices ? nullptr : "no such voice";
-  case MessageKind::buffer_close:
-    return "a buffer is closed with engine_buffer_close()";
-  case MessageKind::set_param: {
-    if (m.id >= config_.voices)
-      return "no such voice";
-    const float v = m.value;
-    switch (static_cast<Param>(m.param)) {
-    case Param::freq:
-      return v >= 0 && v <= config_.sample_rate / 2.0f ? nullptr
-                                                       : "freq must be 0 .. sample_rate / 2 Hz";
-    case Param::gain:
-      return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
-    case Param::pan:
-      return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
-    }
-    return "no such parameter";
+#define COMMAND(kind, NAME, number) \
+  case MessageKind::kind:           \
+    return check_##kind(m);
+#define RESERVED(kind, NAME, number) \
+  case MessageKind::kind:            \
+    return "not sent with engine_send(): " #kind;
+#include "messages/messages.def"
+  default:
+    return "not a command kind";
   }
-  case MessageKind::none:
-  case MessageKind::pong:
-  case MessageKind::voice_ended:
-  case MessageKind::buffer_released:
-    break;
-  }
-  return "not a command kind";
 }
+
+const char* Engine::check_ping(const Message&) const noexcept { return nullptr; }
+
+const char* Engine::check_set_param(const Message& m) const noexcept {
+  if (field::set_param::voice(m) >= config_.voices)
+    return "no such voice";
+  const float v = field::set_param::value(m);
+  switch (static_cast<Param>(field::set_param::param(m))) {
+  case Param::freq:
+    return v >= 0 && v <= config_.sample_rate / 2.0f ? nullptr
+                                                     : "freq must be 0 .. sample_rate / 2 Hz";
+  case Param::gain:
+    return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
+  case Param::pan:
+    return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
+  }
+  return "no such parameter";
+}
+
+const char* Engine::check_play(const Message& m) const noexcept {
+  if (field::play::voice(m) >= config_.voices)
+    return "no such voice";
+  return buffer_live(field::play::buffer(m)) ? nullptr : "no such buffer, or it is closed";
+}
+
+const char* Engine::check_stop(const Message& m) const noexcept {
+  return field::stop::voice(m) < config_.voices ? nullptr : "no such voice";
+}
+
+// ---- Control side ----
 
 bool Engine::send(Message& m) noexcept {
   std::lock_guard guard(sender_.lock);
@@ -155,9 +177,15 @@ std::size_t Engine::send_pings(std::size_t n, std::uint32_t& first_seq) noexcept
   return sent;
 }
 
+void Engine::set_param_latest(std::uint32_t voice, Param param, float value,
+                              std::uint32_t ramp) noexcept {
+  std::lock_guard guard(param_lock_);
+  params_.set(voice, static_cast<std::uint32_t>(param), value, ramp);
+  bump(params_set_, 1);
+}
+
 bool Engine::try_recv(Message& out) noexcept {
-  if (closing_.load(std::memory_order_relaxed) != 0)
-    collect_buffers();
+  collect_buffers_if_free();
   std::lock_guard guard(receiver_.lock);
   if (!receiver_.replies.try_pop(out))
     return false;
@@ -167,8 +195,7 @@ bool Engine::try_recv(Message& out) noexcept {
 }
 
 std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
-  if (closing_.load(std::memory_order_relaxed) != 0)
-    collect_buffers();
+  collect_buffers_if_free();
   std::lock_guard guard(receiver_.lock);
   const std::size_t k = receiver_.replies.try_pop_bulk(out, n);
   std::uint64_t pongs = 0;
@@ -185,104 +212,122 @@ std::uint32_t Engine::load_buffer(const float* samples, std::uint64_t frames,
   buffer->channels = channels;
   buffer->samples = std::make_unique<float[]>(frames * channels);
   std::memcpy(buffer->samples.get(), samples, frames * channels * sizeof(float));
-  collect_buffers(); // a slot let go of may be free again
-  std::lock_guard guard(buffer_lock_);
-  const std::uint32_t id = buffers_.add(std::move(buffer));
-  if (id != 0)
-    bump(buffers_live_, 1);
+  std::lock_guard guard(resource_lock_);
+  const std::uint32_t id = buffers_.install(std::move(buffer));
+  buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
   return id;
 }
 
 bool Engine::close_buffer(std::uint32_t id) noexcept {
-  {
-    std::lock_guard guard(buffer_lock_);
-    if (!buffers_.close(id))
-      return false;
-    closing_.store(buffers_.closing(), std::memory_order_relaxed);
-  }
-  collect_buffers();
-  return true;
+  std::lock_guard guard(resource_lock_);
+  buffers_.collect();
+  buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
+  return buffers_.retire(id);
 }
 
 bool Engine::buffer_live(std::uint32_t id) const noexcept {
-  std::lock_guard guard(buffer_lock_);
+  std::lock_guard guard(resource_lock_);
   return buffers_.live(id);
 }
 
 void Engine::collect_buffers() noexcept {
-  std::lock_guard guard(buffer_lock_);
-  const std::uint32_t freed = buffers_.collect([this](std::uint32_t id) {
-    Message close = Message::buffer_close(id);
-    return send(close);
-  });
-  if (freed != 0)
-    buffers_live_.store(buffers_live_.load(std::memory_order_relaxed) - freed,
-                        std::memory_order_relaxed);
-  closing_.store(buffers_.closing(), std::memory_order_relaxed);
+  std::lock_guard guard(resource_lock_);
+  buffers_.collect();
+  buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
 }
 
+void Engine::collect_buffers_if_free() noexcept {
+  // A receive never waits for a load or a close on another thread: that
+  // thread collects.
+  std::unique_lock guard(resource_lock_, std::try_to_lock);
+  if (!guard.owns_lock())
+    return;
+  buffers_.collect();
+  buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
+}
+
+// ---- Handlers, one per command kind (audio side) ----
+
 void Engine::dispatch(const Message& m, std::uint32_t offset) noexcept {
+  const std::uint64_t now = audio_.position + offset;
+  bool done = false;
   switch (m.kind) {
-  case MessageKind::ping:
-    bump(pings_handled_, 1);
-    if (audio_.replies.try_push(Message::pong(m.id, audio_.position + offset)))
-      bump(pongs_sent_, 1);
-    else
-      bump(pongs_dropped_, 1);
-    return;
-  case MessageKind::set_param:
-    // Checked on the control side (invalid()); checked again here because
-    // the ring is the audio thread's boundary and a bad index would write
-    // out of bounds.
-    if (m.id < config_.voices && m.param < kParamCount) {
-      // A frequency makes a buffer voice a sine again.
-      if (static_cast<Param>(m.param) == Param::freq)
-        end_buffer(m.id, audio_.position + offset);
-      audio_.voices[m.id].set(static_cast<Param>(m.param), m.value, m.arg);
-      activate(m.id);
-      return;
-    }
+#define COMMAND(kind, NAME, number) \
+  case MessageKind::kind:           \
+    done = on_##kind(m, now);       \
     break;
-  case MessageKind::play:
-    // find(): nullptr for a buffer closed since the play was sent.
-    if (m.id < config_.voices) {
-      if (const SampleBuffer* b = buffers_.find(m.arg)) {
-        end_buffer(m.id, audio_.position + offset);
-        audio_.voices[m.id].play(b, m.arg, m.param & 1u);
-        activate(m.id);
-        return;
-      }
-    }
-    break;
-  case MessageKind::stop:
-    if (m.id < config_.voices) {
-      end_buffer(m.id, audio_.position + offset);
-      audio_.voices[m.id].set(Param::freq, 0.0f, 0);
-      return;
-    }
-    break;
-  case MessageKind::buffer_close: {
-    // The voices playing it stop here, then the audio thread lets go.
-    if (buffers_.find(m.arg) == nullptr)
-      break;
-    for (std::uint32_t i = 0; i < audio_.active_count; ++i)
-      if (audio_.voices[audio_.active[i]].buffer_id() == m.arg)
-        end_buffer(audio_.active[i], audio_.position + offset);
-    buffers_.let_go(m.arg);
-    emit(Message::buffer_released(m.arg, audio_.position + offset));
-    return;
-  }
-  case MessageKind::none:
-  case MessageKind::pong:
-  case MessageKind::voice_ended:
-  case MessageKind::buffer_released:
+#include "messages/messages.def"
+  default:
     break;
   }
-  bump(unhandled_, 1);
+  if (!done)
+    bump(unhandled_, 1);
+}
+
+bool Engine::on_ping(const Message& m, std::uint64_t now) noexcept {
+  bump(pings_handled_, 1);
+  if (reply(Message::pong(field::ping::seq(m), now)))
+    bump(pongs_sent_, 1);
+  else
+    bump(pongs_dropped_, 1);
+  return true;
+}
+
+bool Engine::on_set_param(const Message& m, std::uint64_t now) noexcept {
+  // Checked on the control side (invalid()); checked again here because
+  // the ring is the audio thread's boundary and a bad index would write
+  // out of bounds.
+  const std::uint32_t v = field::set_param::voice(m);
+  const std::uint16_t p = field::set_param::param(m);
+  if (v >= config_.voices || p >= kParamCount)
+    return false;
+  // A frequency makes a buffer voice a sine again.
+  if (static_cast<Param>(p) == Param::freq)
+    end_buffer(v, now);
+  audio_.voices[v].set(static_cast<Param>(p), field::set_param::value(m),
+                       field::set_param::ramp(m));
+  activate(v);
+  return true;
+}
+
+bool Engine::on_play(const Message& m, std::uint64_t now) noexcept {
+  const std::uint32_t v = field::play::voice(m);
+  // find(): nullptr for a buffer closed since the play was sent.
+  const SampleBuffer* b = buffers_.find(field::play::buffer(m));
+  if (v >= config_.voices || b == nullptr)
+    return false;
+  end_buffer(v, now);
+  audio_.voices[v].play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0);
+  activate(v);
+  return true;
+}
+
+bool Engine::on_stop(const Message& m, std::uint64_t now) noexcept {
+  const std::uint32_t v = field::stop::voice(m);
+  if (v >= config_.voices)
+    return false;
+  end_buffer(v, now);
+  audio_.voices[v].set(Param::freq, 0.0f, 0);
+  return true;
+}
+
+bool Engine::reply(const Message& m) noexcept {
+  if (audio_.lost != 0) {
+    if (!audio_.replies.try_push(Message::events_lost(audio_.lost, m.frame))) {
+      if (audio_.lost != UINT32_MAX)
+        ++audio_.lost;
+      return false;
+    }
+    audio_.lost = 0;
+  }
+  if (audio_.replies.try_push(m))
+    return true;
+  audio_.lost = 1;
+  return false;
 }
 
 void Engine::emit(const Message& m) noexcept {
-  if (!audio_.replies.try_push(m))
+  if (!reply(m))
     bump(events_dropped_, 1);
 }
 
@@ -296,6 +341,21 @@ void Engine::activate(std::uint32_t v) noexcept {
 void Engine::end_buffer(std::uint32_t v, std::uint64_t frame) noexcept {
   if (audio_.voices[v].stop_buffer())
     emit(Message::voice_ended(v, frame));
+}
+
+void Engine::publish_voice(std::uint32_t v, std::uint64_t frame) noexcept {
+  const Voice& voice = audio_.voices[v];
+  const SamplePlayer& player = voice.player();
+  VoiceState s;
+  s.frame = frame;
+  s.position = player.position();
+  s.buffer = player.buffer_id();
+  s.flags = (player.playing() ? kVoicePlaying : 0) | (player.looping() ? kVoiceLooping : 0) |
+            (!player.playing() && voice.sounding() ? kVoiceSounding : 0);
+  s.freq = voice.freq();
+  s.gain = voice.gain();
+  s.pan = voice.pan();
+  voice_states_[v].write(s);
 }
 
 void Engine::admit(const Message& m) noexcept {
@@ -329,13 +389,16 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
   std::uint32_t kept = 0;
   for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
     const std::uint32_t v = audio_.active[i];
-    const std::uint32_t ended = voices[v].render(mix, channels, n, audio_.scratch.get());
+    const std::uint32_t ended =
+        voices[v].render(mix, channels, n, audio_.scratch_planes.get());
     if (ended != Voice::kStillPlaying) // the frame just past its last sample
       emit(Message::voice_ended(v, audio_.position + offset + ended));
-    if (voices[v].resting())
+    if (voices[v].resting()) {
       audio_.listed[v] = false;
-    else
+      publish_voice(v, audio_.position + offset + n);
+    } else {
       audio_.active[kept++] = v;
+    }
   }
   audio_.active_count = kept;
 
@@ -368,19 +431,45 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
     break;
   }
 #endif
-  // The commands sent before this block: at most one ring's worth, so a
-  // control side that keeps pushing cannot hold the audio thread here.
+  // What was lent since the last block, before the commands that name it.
+  buffers_.take();
+
+  // The commands sent before this block, at most messages_per_block: the
+  // rest wait in the ring for the next block, so a burst neither holds the
+  // audio thread here nor is dropped.
   constexpr std::size_t kBatch = 64;
   Message batch[kBatch];
-  for (std::size_t budget = config_.capacity; budget > 0;) {
+  std::uint64_t taken = 0;
+  for (std::size_t budget = config_.messages_per_block; budget > 0;) {
     const std::size_t want = std::min(kBatch, budget);
     const std::size_t n = audio_.commands.try_pop_bulk(batch, want);
     for (std::size_t i = 0; i < n; ++i)
       admit(batch[i]);
+    taken += n;
     budget -= n;
     if (n < want)
       break;
   }
+  bump(commands_handled_, taken);
+
+  // Then the parameter path's latest values, as many again.
+  const std::uint32_t applied =
+      params_.drain(config_.messages_per_block,
+                    [this](std::uint32_t voice, std::uint32_t param, float value,
+                           std::uint32_t ramp) {
+                      dispatch(Message::set_param(voice, static_cast<Param>(param), value,
+                                                  kFrameNext, ramp),
+                               0);
+                    });
+  bump(params_applied_, applied);
+
+  // What was retired, after the commands sent before the retire.
+  buffers_.finish([this](std::uint32_t id, const SampleBuffer*) {
+    for (std::uint32_t i = 0; i < audio_.active_count; ++i)
+      if (audio_.voices[audio_.active[i]].buffer_id() == id)
+        end_buffer(audio_.active[i], audio_.position);
+    emit(Message::buffer_released(id, audio_.position));
+  });
 
   // The block, cut at each scheduled command's frame.
   const std::uint64_t first = audio_.position;
@@ -395,12 +484,28 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
     done += n;
   }
   audio_.position += frames;
+  for (std::uint32_t i = 0; i < audio_.active_count; ++i)
+    publish_voice(audio_.active[i], audio_.position);
 
   bump(frames_, frames);
   bump(callbacks_, 1);
   const std::uint64_t elapsed = clock_.now() - start;
   if (elapsed > max_callback_ticks_.load(std::memory_order_relaxed))
     max_callback_ticks_.store(elapsed, std::memory_order_relaxed);
+
+  // The load: this block's time over its duration, and its average over
+  // about a second of blocks.
+  const double last = static_cast<double>(clock_.to_ns(elapsed)) * config_.sample_rate /
+                      (1e9 * frames);
+  const double alpha = std::min(1.0, static_cast<double>(frames) / config_.sample_rate);
+  audio_.load_average += alpha * (last - audio_.load_average);
+  EngineLoad load;
+  load.frame = audio_.position;
+  load.callbacks = callbacks_.load(std::memory_order_relaxed);
+  load.last = last;
+  load.average = audio_.load_average;
+  load.active_voices = audio_.active_count;
+  load_.write(load);
 }
 
 void Engine::note_xrun() noexcept { bump(xruns_, 1); }
@@ -413,7 +518,8 @@ EngineStats Engine::stats() const noexcept {
           clock_.to_ns(max_callback_ticks_.load(r)),
           sender_.commands_sent.load(r), commands_rejected_.load(r), late_.load(r),
           dropped_.load(r),        unhandled_.load(r),         events_dropped_.load(r),
-          buffers_live_.load(r)};
+          buffers_live_.load(r),   params_set_.load(r),        params_applied_.load(r),
+          commands_handled_.load(r)};
 }
 
 } // namespace ringengine

@@ -17,9 +17,12 @@
 #include <memory>
 #include <mutex>
 
-#include "resources/buffers.hpp"
-#include "messages/message.hpp"
+#include "channels/param_path.hpp"
+#include "channels/snapshot.hpp"
 #include "core/schedule.hpp"
+#include "messages/message.hpp"
+#include "resources/handoff.hpp"
+#include "resources/sample_buffer.hpp"
 #include "rings/spsc_ring.hpp"
 #include "rings/tick_clock.hpp"
 #include "voices/voice.hpp"
@@ -36,11 +39,16 @@ struct EngineConfig {
   std::uint32_t voices = 32;     // voices in the pool
   std::size_t schedule = 1024;   // commands held for future frames
   std::uint32_t buffers = 256;   // sample buffers loaded at once
+  // Messages handled per block on each path (the command ring, the
+  // parameter path); the rest wait for the next block.
+  std::uint32_t messages_per_block = 1024;
+  std::size_t reply_capacity = 0; // replies the reply ring holds; 0: `capacity`
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
 // one instant (a block may finish between two reads). The C ABI's
-// engine_stats begins with these fields, in this order (capi/ asserts it).
+// engine_stats begins with the fields up to buffers_live, in this order
+// (capi/ asserts it); the rest follow its warnings.
 struct EngineStats {
   std::uint64_t callbacks;       // blocks processed
   std::uint64_t frames;          // frames processed
@@ -57,9 +65,36 @@ struct EngineStats {
   std::uint64_t late;      // commands whose frame had passed: applied at a block's start
   std::uint64_t dropped;   // commands for a later frame that the full schedule refused
   std::uint64_t unhandled; // commands the audio thread could not carry out
-  std::uint64_t events_dropped; // voice_ended, buffer_released: reply ring full
+  std::uint64_t events_dropped; // voice_ended, buffer_released, events_lost: reply ring full
   std::uint64_t buffers_live;   // buffers loaded and not yet freed
+  // Since 1.1:
+  std::uint64_t params_set;      // values written to the parameter path
+  std::uint64_t params_applied;  // of those, taken by the audio thread (the latest per slot)
+  std::uint64_t commands_handled; // commands taken from the command ring
 };
+
+// Read rather than awaited: written by the audio thread at the end of each
+// block, read by any thread (Engine::load()).
+struct EngineLoad {
+  std::uint64_t frame = 0;      // the position after the block
+  std::uint64_t callbacks = 0;  // blocks so far
+  double last = 0;              // the block's process() time / the block's duration
+  double average = 0;           // the same, smoothed over about a second
+  std::uint32_t active_voices = 0;
+};
+
+// One voice, as it was at the end of the last block it was heard in (or
+// when it came to rest).
+struct VoiceState {
+  std::uint64_t frame = 0;    // the engine position this describes
+  std::uint64_t position = 0; // the buffer's next frame, when one plays
+  std::uint32_t buffer = 0;   // the id of the buffer playing, or 0
+  std::uint32_t flags = 0;    // kVoicePlaying | kVoiceLooping | kVoiceSounding
+  double freq = 0, gain = 1, pan = 0;
+};
+inline constexpr std::uint32_t kVoicePlaying = 1;  // a buffer plays
+inline constexpr std::uint32_t kVoiceLooping = 2;  // ... looped
+inline constexpr std::uint32_t kVoiceSounding = 4; // the sine sounds
 
 // The block's output, as the backend has it: interleaved (frame i, channel
 // c at interleaved[i * channels + c]) or planar (channel c at planes[c]).
@@ -74,12 +109,13 @@ public:
   // Largest capacity (and schedule) accepted: 2^20 messages.
   static constexpr std::size_t kMaxCapacity = std::size_t{1} << 20;
   static constexpr std::uint32_t kMaxVoices = 4096;
+  static constexpr std::uint32_t kMaxBuffers = Handoff<SampleBuffer>::kMaxSlots;
   // The longest stretch rendered at once; longer blocks are cut up.
   static constexpr std::uint32_t kChunk = 256;
 
-  // Allocates the rings, the schedule and the voices. Throws
-  // std::invalid_argument on a size out of range, std::bad_alloc when
-  // memory runs out.
+  // Allocates the rings, the schedule, the voices, the hand-off, the
+  // parameter path and the snapshots. Throws std::invalid_argument on a
+  // size out of range, std::bad_alloc when memory runs out.
   explicit Engine(const EngineConfig& config);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -101,19 +137,25 @@ public:
   // Pushes up to n pings with consecutive sequence numbers from `first_seq`;
   // returns how many went in. The rest are counted in pings_rejected.
   std::size_t send_pings(std::size_t n, std::uint32_t& first_seq) noexcept;
+  // The parameter path: `param` of `voice` moves to `value` over `ramp`
+  // frames from the start of the next block, the latest value written
+  // before that block winning. Never full. Checked with invalid() first.
+  void set_param_latest(std::uint32_t voice, Param param, float value,
+                        std::uint32_t ramp) noexcept;
 
   // Control side. Thread: any. Blocks only while another thread is inside
-  // a recv call; never waits on the audio thread.
+  // a recv call; never waits on the audio thread or on a sender.
   // Pops one reply; false when none is waiting.
   [[nodiscard]] bool try_recv(Message& out) noexcept;
   // Pops up to n replies into out[0..n); returns how many.
   std::size_t recv_many(Message* out, std::size_t n) noexcept;
 
-  // Control side: sample buffers (the protocol: buffers.hpp). Thread: any;
-  // serialized by a buffer lock the audio thread never takes.
+  // Control side: sample buffers, lent through the hand-off
+  // (resources/handoff.hpp). Thread: any; serialized by a lock the audio
+  // thread never takes.
   // Copies frames * channels interleaved samples into a buffer the engine
-  // owns and returns its id; 0 when `buffers` are loaded already. Throws
-  // std::bad_alloc.
+  // owns and returns its id, which names no other buffer for the life of
+  // the engine; 0 when `buffers` are loaded already. Throws std::bad_alloc.
   std::uint32_t load_buffer(const float* samples, std::uint64_t frames, std::uint32_t channels);
   // Starts letting go of buffer `id`: voices playing it stop at the next
   // block, and its memory is freed by a later control call once the audio
@@ -121,15 +163,24 @@ public:
   bool close_buffer(std::uint32_t id) noexcept;
   // Whether `id` may be played.
   bool buffer_live(std::uint32_t id) const noexcept;
-  // Frees the buffers the audio thread has let go of (and sends the closes
-  // a full ring refused before). The receive calls do it too.
+  // Frees the buffers the audio thread has let go of. The receive calls do
+  // it too, when no other control thread is at it.
   void collect_buffers() noexcept;
 
+  // Snapshots. Thread: any. Never waits for the audio thread.
+  EngineLoad load() const noexcept { return load_.read(); }
+  // Precondition: voice < config().voices.
+  VoiceState voice_state(std::uint32_t voice) const noexcept {
+    return voice_states_[voice].read();
+  }
+
   // Audio side. Thread: the audio thread only, one call at a time.
-  // Non-blocking: wait-free. Takes the commands waiting at the start of the
-  // block (at most one ring's worth), applies each at its frame (the
-  // block is split there), renders the voices into `out`, answers, then
-  // advances the position by `frames`.
+  // Non-blocking: wait-free. Installs the buffers lent since the last block,
+  // takes the commands waiting (at most messages_per_block) and the
+  // parameter path's changes (as many), applies each at its frame (the
+  // block is split there), lets go of what was retired, renders the voices
+  // into `out`, answers, writes the snapshots, then advances the position
+  // by `frames`.
   void process(const AudioOut& out, std::uint32_t frames) noexcept;
   // Audio side. Counts an under/overrun reported by the backend.
   void note_xrun() noexcept;
@@ -155,20 +206,37 @@ private:
   static Rings make_rings(const EngineConfig& config);
   Engine(const EngineConfig& config, Rings rings);
 
+  // The checks of each command kind (messages.def): why it cannot be taken,
+  // or nullptr. Control side.
+#define COMMAND(kind, NAME, number) const char* check_##kind(const Message& m) const noexcept;
+#include "messages/messages.def"
+
+  // Control side: collect_buffers(), unless another thread holds the lock.
+  void collect_buffers_if_free() noexcept;
+
   // Audio side: the one place a command takes effect, at `offset` frames
-  // into the current block.
+  // into the current block: a switch over messages.def to on_<kind>().
   void dispatch(const Message& m, std::uint32_t offset) noexcept;
+  // One handler per command kind; false when it could not be carried out
+  // (counted in `unhandled`).
+#define COMMAND(kind, NAME, number) bool on_##kind(const Message& m, std::uint64_t now) noexcept;
+#include "messages/messages.def"
   // Audio side: a command just taken from the ring goes to dispatch() now
   // or to the schedule.
   void admit(const Message& m) noexcept;
   // Audio side: renders frames [offset, offset + n) of the block, n <= kChunk.
   void render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) noexcept;
-  // Audio side: a reply that is not a pong; a full ring drops and counts it.
+  // Audio side: pushes a reply, after an events_lost for those dropped
+  // before it; a full ring drops it, and the next reply that fits says so.
+  bool reply(const Message& m) noexcept;
+  // Audio side: an event (a reply that is not a pong), counted when dropped.
   void emit(const Message& m) noexcept;
   // Audio side: puts voice v in the active list.
   void activate(std::uint32_t v) noexcept;
   // Audio side: ends the buffer voice v plays, saying so, at `frame`.
   void end_buffer(std::uint32_t v, std::uint64_t frame) noexcept;
+  // Audio side: the snapshot of voice v now.
+  void publish_voice(std::uint32_t v, std::uint64_t frame) noexcept;
 
   // Single writer per counter, so increments need no read-modify-write.
   static void bump(std::atomic<std::uint64_t>& c, std::uint64_t by) noexcept {
@@ -176,7 +244,7 @@ private:
   }
 
   const EngineConfig config_;
-  const TickClock clock_; // times process() for max_callback_ns
+  const TickClock clock_; // times process() for max_callback_ns and the load
 
   // The ends of both rings and the audio thread's state, grouped by the
   // thread that owns them.
@@ -206,12 +274,19 @@ private:
     std::uint32_t active_count = 0;
     std::unique_ptr<float[]> mix;       // channels planes of kChunk frames
     std::unique_ptr<float*[]> planes;   // into mix
-    std::unique_ptr<float[]> scratch;   // kChunk frames, for one voice
+    std::unique_ptr<float[]> scratch;   // channels planes of kChunk, for one voice
+    std::unique_ptr<float*[]> scratch_planes; // into scratch
     std::uint64_t position = 0;         // frames processed before this block
+    std::uint32_t lost = 0;             // replies dropped since the last events_lost
+    double load_average = 0;
   };
-  BufferTable buffers_;          // slots: see buffers.hpp for who touches what
-  mutable std::mutex buffer_lock_; // the control side's, around buffers_
-  std::atomic<std::uint32_t> closing_{0}; // buffers closing; read without the lock
+
+  // The hand-off of sample buffers; its control side under resource_lock_.
+  mutable std::mutex resource_lock_;
+  Handoff<SampleBuffer> buffers_;
+  // The parameter path; its control side under param_lock_.
+  std::mutex param_lock_;
+  ParamPath params_;
 
   alignas(kCacheLine) Sender sender_;
   static_assert(offsetof(Sender, commands) == kCacheLine,
@@ -219,14 +294,20 @@ private:
   alignas(kCacheLine) Receiver receiver_;
   alignas(kCacheLine) Audio audio_;
 
+  // Snapshots: the audio thread writes, anyone reads.
+  alignas(kCacheLine) Snapshot<EngineLoad> load_;
+  std::unique_ptr<Snapshot<VoiceState>[]> voice_states_;
+
   // Counters, relaxed: each is written by one side (under its lock, or by
   // the audio thread) and only read elsewhere; nothing is published by them.
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
-      max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0}, events_dropped_{0};
+      max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0}, events_dropped_{0},
+      params_applied_{0}, commands_handled_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pings_rejected_{0}, commands_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
-  std::atomic<std::uint64_t> buffers_live_{0}; // under buffer_lock_
+  std::atomic<std::uint64_t> buffers_live_{0}; // under resource_lock_
+  std::atomic<std::uint64_t> params_set_{0};   // under param_lock_
 #ifdef RINGENGINE_TEST_HOOKS
   std::atomic<Violation> inject_{Violation::none};
   std::mutex injected_lock_;

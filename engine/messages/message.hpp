@@ -1,80 +1,65 @@
-// The messages that cross the rings: one fixed-size tagged struct for every
-// command and every reply, the C++ counterpart of a Rust enum. Copied as raw
-// bytes; never serialized. Adding a kind: a line in MessageKind, a case in
-// Engine::dispatch() (commands) or a constructor here (replies), then the C
-// header's enum and Python's reply table (docs/architecture.md).
+// The messages that cross the rings: one fixed-size struct for every command
+// and every reply, copied as raw bytes, never serialized. What each kind
+// carries, and in which member, is messages.def's; this file makes from it
+// the enum, the named field accessors (field::<kind>::<name>(m)), and the
+// table engine_describe_kind() and the tests read.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string_view>
 #include <type_traits>
 
 namespace ringengine {
 
 enum class MessageKind : std::uint16_t {
   none = 0,
-  // control -> audio
-  ping = 1,      // id: sequence number
-  set_param = 3, // id: voice; param, value; frame: when; arg: ramp frames
-  play = 4,      // id: voice; arg: buffer; param: 1 to loop; frame: when
-  stop = 5,      // id: voice; frame: when
-  buffer_close = 6, // arg: buffer (the audio thread lets go of it)
-  // audio -> control
-  pong = 2,             // id: the ping's sequence number; frame: position when handled
-  voice_ended = 7,      // id: voice; frame: just past its last sample
-  buffer_released = 8,  // arg: buffer; frame: position when let go
+#define COMMAND(kind, NAME, number) kind = number,
+#define REPLY(kind, NAME, number) kind = number,
+#define RESERVED(kind, NAME, number) kind = number,
+#include "messages/messages.def"
 };
 
-// The parameters of a voice (MessageKind::set_param).
+// The parameters of a voice (MessageKind::set_param): params.def.
 enum class Param : std::uint16_t {
-  freq = 0, // Hz, 0 (silence) .. sample_rate / 2
-  gain = 1, // linear, 0 .. kMaxGain
-  pan = 2,  // -1 (left) .. +1 (right)
+#define PARAM(name, NAME, number) name = number,
+#include "messages/params.def"
 };
-inline constexpr std::uint16_t kParamCount = 3;
+inline constexpr std::uint16_t kParamCount = 0
+#define PARAM(name, NAME, number) +1
+#include "messages/params.def"
+    ;
 inline constexpr float kMaxGain = 16.0f;
 
 // A command's `frame` meaning "at the start of the next block".
 inline constexpr std::uint64_t kFrameNext = std::numeric_limits<std::uint64_t>::max();
 
+// play's flags.
+inline constexpr std::uint16_t kPlayLoop = 1;
+
+// The wire: which member carries a field is messages.def's FIELD lines, and
+// only field:: below reads or writes them by kind.
 struct Message {
   MessageKind kind;
-  std::uint16_t param; // set_param: a Param
-  std::uint32_t id;    // ping, pong: sequence number (wraps); voice kinds: the voice
-  std::uint64_t frame; // commands: the frame they take effect (kFrameNext);
-                       // replies: the engine's position they refer to
-  float value;         // set_param: the new value
-  std::uint32_t arg;   // set_param: ramp frames (0: at once); buffer kinds: the buffer
+  std::uint16_t param;
+  std::uint32_t id;
+  std::uint64_t frame;
+  float value;
+  std::uint32_t arg;
 
-  static constexpr Message ping(std::uint32_t seq) noexcept {
-    return {MessageKind::ping, 0, seq, 0, 0.0f, 0};
-  }
-  static constexpr Message pong(std::uint32_t seq, std::uint64_t frame) noexcept {
-    return {MessageKind::pong, 0, seq, frame, 0.0f, 0};
-  }
+  // The typed wrappers: one per kind, every member the kind does not name 0.
+  static constexpr Message ping(std::uint32_t seq) noexcept;
+  static constexpr Message pong(std::uint32_t seq, std::uint64_t frame) noexcept;
   static constexpr Message set_param(std::uint32_t voice, Param p, float value,
                                      std::uint64_t at = kFrameNext,
-                                     std::uint32_t ramp = 0) noexcept {
-    return {MessageKind::set_param, static_cast<std::uint16_t>(p), voice, at, value, ramp};
-  }
+                                     std::uint32_t ramp = 0) noexcept;
   static constexpr Message play(std::uint32_t voice, std::uint32_t buffer,
-                                std::uint64_t at = kFrameNext, bool loop = false) noexcept {
-    return {MessageKind::play, loop ? std::uint16_t{1} : std::uint16_t{0}, voice, at, 0.0f,
-            buffer};
-  }
-  static constexpr Message stop(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept {
-    return {MessageKind::stop, 0, voice, at, 0.0f, 0};
-  }
-  static constexpr Message buffer_close(std::uint32_t buffer) noexcept {
-    return {MessageKind::buffer_close, 0, 0, kFrameNext, 0.0f, buffer};
-  }
-  static constexpr Message voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept {
-    return {MessageKind::voice_ended, 0, voice, frame, 0.0f, 0};
-  }
-  static constexpr Message buffer_released(std::uint32_t buffer, std::uint64_t frame) noexcept {
-    return {MessageKind::buffer_released, 0, 0, frame, 0.0f, buffer};
-  }
+                                std::uint64_t at = kFrameNext, bool loop = false) noexcept;
+  static constexpr Message stop(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
+  static constexpr Message voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept;
+  static constexpr Message buffer_released(std::uint32_t buffer, std::uint64_t frame) noexcept;
+  static constexpr Message events_lost(std::uint32_t count, std::uint64_t frame) noexcept;
 };
 
 // The layout is the C ABI's engine_message too (capi/ asserts the match):
@@ -85,5 +70,144 @@ static_assert(sizeof(Message) == 24 && alignof(Message) == 8);
 static_assert(offsetof(Message, param) == 2 && offsetof(Message, id) == 4);
 static_assert(offsetof(Message, frame) == 8 && offsetof(Message, value) == 16);
 static_assert(offsetof(Message, arg) == 20);
+
+// field::<kind>::<name>(m) reads a field, field::<kind>::set_<name>(m, v)
+// writes it: the only code that knows which member carries what.
+namespace field {
+#define FIELD(kind, name, wire, type)                                                   \
+  namespace kind {                                                                      \
+  constexpr type name(const Message& m) noexcept { return static_cast<type>(m.wire); } \
+  constexpr void set_##name(Message& m, type v) noexcept {                             \
+    m.wire = static_cast<decltype(Message::wire)>(v);                                   \
+  }                                                                                     \
+  }
+#include "messages/messages.def"
+} // namespace field
+
+// Starts a message of `kind` with every member 0.
+constexpr Message blank(MessageKind kind) noexcept { return {kind, 0, 0, 0, 0.0f, 0}; }
+
+constexpr Message Message::ping(std::uint32_t seq) noexcept {
+  Message m = blank(MessageKind::ping);
+  field::ping::set_seq(m, seq);
+  field::ping::set_at(m, kFrameNext);
+  return m;
+}
+constexpr Message Message::pong(std::uint32_t seq, std::uint64_t frame) noexcept {
+  Message m = blank(MessageKind::pong);
+  field::pong::set_seq(m, seq);
+  field::pong::set_frame(m, frame);
+  return m;
+}
+constexpr Message Message::set_param(std::uint32_t voice, Param p, float value,
+                                     std::uint64_t at, std::uint32_t ramp) noexcept {
+  Message m = blank(MessageKind::set_param);
+  field::set_param::set_voice(m, voice);
+  field::set_param::set_param(m, static_cast<std::uint16_t>(p));
+  field::set_param::set_value(m, value);
+  field::set_param::set_at(m, at);
+  field::set_param::set_ramp(m, ramp);
+  return m;
+}
+constexpr Message Message::play(std::uint32_t voice, std::uint32_t buffer, std::uint64_t at,
+                                bool loop) noexcept {
+  Message m = blank(MessageKind::play);
+  field::play::set_voice(m, voice);
+  field::play::set_buffer(m, buffer);
+  field::play::set_at(m, at);
+  field::play::set_flags(m, loop ? kPlayLoop : std::uint16_t{0});
+  return m;
+}
+constexpr Message Message::stop(std::uint32_t voice, std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::stop);
+  field::stop::set_voice(m, voice);
+  field::stop::set_at(m, at);
+  return m;
+}
+constexpr Message Message::voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept {
+  Message m = blank(MessageKind::voice_ended);
+  field::voice_ended::set_voice(m, voice);
+  field::voice_ended::set_frame(m, frame);
+  return m;
+}
+constexpr Message Message::buffer_released(std::uint32_t buffer, std::uint64_t frame) noexcept {
+  Message m = blank(MessageKind::buffer_released);
+  field::buffer_released::set_buffer_id(m, buffer);
+  field::buffer_released::set_frame(m, frame);
+  return m;
+}
+constexpr Message Message::events_lost(std::uint32_t count, std::uint64_t frame) noexcept {
+  Message m = blank(MessageKind::events_lost);
+  field::events_lost::set_count(m, count);
+  field::events_lost::set_frame(m, frame);
+  return m;
+}
+
+// ---- The table, for engine_describe_kind() and the tests -------------------
+
+enum class Direction : std::uint8_t { command, reply, reserved };
+
+struct KindRow {
+  MessageKind kind;
+  std::string_view name;   // "set_param"
+  std::string_view c_name; // "SET_PARAM": ENGINE_MSG_SET_PARAM
+  Direction direction;
+};
+struct FieldRow {
+  MessageKind kind;
+  std::string_view name; // "voice"
+  std::string_view wire; // "id": the member of Message (engine_message) that carries it
+};
+
+inline constexpr KindRow kKinds[] = {
+#define COMMAND(kind, NAME, number) {MessageKind::kind, #kind, #NAME, Direction::command},
+#define REPLY(kind, NAME, number) {MessageKind::kind, #kind, #NAME, Direction::reply},
+#define RESERVED(kind, NAME, number) {MessageKind::kind, #kind, #NAME, Direction::reserved},
+#include "messages/messages.def"
+};
+inline constexpr FieldRow kFields[] = {
+#define FIELD(kind, name, wire, type) {MessageKind::kind, #name, #wire},
+#include "messages/messages.def"
+};
+inline constexpr std::string_view kParamNames[] = {
+#define PARAM(name, NAME, number) #name,
+#include "messages/params.def"
+};
+// The most fields a kind has: every member once.
+inline constexpr std::size_t kMaxFields = 5;
+
+// The row of kind number `kind`, or nullptr.
+constexpr const KindRow* find_kind(std::uint32_t kind) noexcept {
+  for (const KindRow& row : kKinds)
+    if (static_cast<std::uint32_t>(row.kind) == kind)
+      return &row;
+  return nullptr;
+}
+
+namespace detail {
+// Checked at compile time: every number once, every FIELD of a kind in the
+// table, no member carrying two fields of one kind, params numbered 0..n-1.
+consteval bool table_is_sound() {
+  for (std::size_t i = 0; i < std::size(kKinds); ++i)
+    for (std::size_t j = i + 1; j < std::size(kKinds); ++j)
+      if (kKinds[i].kind == kKinds[j].kind)
+        return false;
+  for (std::size_t i = 0; i < std::size(kFields); ++i) {
+    if (find_kind(static_cast<std::uint32_t>(kFields[i].kind)) == nullptr)
+      return false;
+    for (std::size_t j = i + 1; j < std::size(kFields); ++j)
+      if (kFields[i].kind == kFields[j].kind &&
+          (kFields[i].wire == kFields[j].wire || kFields[i].name == kFields[j].name))
+        return false;
+  }
+  std::uint32_t n = 0;
+#define PARAM(name, NAME, number) \
+  if (number != n++)              \
+    return false;
+#include "messages/params.def"
+  return true;
+}
+} // namespace detail
+static_assert(detail::table_is_sound(), "messages.def: a number, field or member twice");
 
 } // namespace ringengine

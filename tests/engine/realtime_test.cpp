@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "audio_server.hpp"
-#include "backend.hpp"
-#include "engine.hpp"
-#include "realtime_scope.hpp"
+#include "backends/backend.hpp"
+#include "core/engine.hpp"
+#include "backends/realtime_scope.hpp"
 
 namespace ringengine {
 namespace {

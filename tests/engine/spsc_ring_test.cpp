@@ -10,8 +10,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "message.hpp"
-#include "spsc_ring.hpp"
+#include "messages/message.hpp"
+#include "rings/spsc_ring.hpp"
 
 namespace ringengine {
 namespace {

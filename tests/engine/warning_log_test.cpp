@@ -1,6 +1,6 @@
 // WarningLog: oldest first, bounded, truncating, never waiting or allocating
 // in add(), and every warning either taken or counted as dropped.
-#include "warning_log.hpp"
+#include "backends/warning_log.hpp"
 
 #include <gtest/gtest.h>
 

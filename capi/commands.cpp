@@ -1,0 +1,100 @@
+// The C ABI, commands: engine_send() and the typed wrappers over it, the
+// pings, and the parameter path. Contracts are in ringengine.h.
+#include <cmath>
+
+#include "handle.hpp"
+
+using ringengine::Message;
+using ringengine::MessageKind;
+using ringengine::Param;
+
+ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (m == nullptr)
+    return capi::fail(ENGINE_ERR_INVALID, "message is NULL");
+  Message command;
+  std::memcpy(&command, m, sizeof command);
+  if (const char* why = e->core->invalid(command))
+    return capi::fail(ENGINE_ERR_INVALID, why);
+  if (!e->core->send(command))
+    return ENGINE_ERR_FULL;
+  return command.kind == MessageKind::ping ? command.id : 0;
+}
+
+namespace {
+
+// The engine frame a C caller's `at` names: any negative one is the next block.
+std::uint64_t frame_of(std::int64_t at) noexcept {
+  return at < 0 ? ringengine::kFrameNext : static_cast<std::uint64_t>(at);
+}
+
+// Sends a command a typed wrapper built, through engine_send(), the one way
+// in; ENGINE_OK or engine_send()'s status.
+int send_command(engine* e, const Message& m) noexcept {
+  engine_message c;
+  std::memcpy(&c, &m, sizeof c);
+  const std::int64_t rc = engine_send(e, &c);
+  return rc < 0 ? static_cast<int>(rc) : ENGINE_OK;
+}
+
+} // namespace
+
+ENGINE_EXPORT std::int64_t engine_send_ping(engine* e) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  std::uint32_t seq;
+  if (!e->core->send_ping(seq))
+    return ENGINE_ERR_FULL;
+  return seq;
+}
+
+ENGINE_EXPORT int engine_set_param(engine* e, std::uint32_t voice, int param, double value,
+                                   std::int64_t at, std::uint32_t ramp) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (param < 0 || param >= ringengine::kParamCount)
+    return capi::fail(ENGINE_ERR_INVALID, "no such parameter");
+  // A double beyond float's range would become inf; NaN stays NaN: both
+  // are refused by the engine's range check.
+  const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
+  return send_command(e, Message::set_param(voice, static_cast<Param>(param), v, frame_of(at),
+                                            ramp));
+}
+
+ENGINE_EXPORT int engine_set_param_latest(engine* e, std::uint32_t voice, int param,
+                                          double value, std::uint32_t ramp) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (param < 0 || param >= ringengine::kParamCount)
+    return capi::fail(ENGINE_ERR_INVALID, "no such parameter");
+  const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
+  const Message m = Message::set_param(voice, static_cast<Param>(param), v,
+                                       ringengine::kFrameNext, ramp);
+  if (const char* why = e->core->invalid(m))
+    return capi::fail(ENGINE_ERR_INVALID, why);
+  e->core->set_param_latest(voice, static_cast<Param>(param), v, ramp);
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_send_pings(engine* e, std::uint32_t count, std::uint32_t* first_seq,
+                                    std::uint32_t* sent) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  std::uint32_t first;
+  const auto n = static_cast<std::uint32_t>(e->core->send_pings(count, first));
+  if (first_seq != nullptr)
+    *first_seq = first;
+  if (sent != nullptr)
+    *sent = n;
+  return n == count ? ENGINE_OK : ENGINE_ERR_FULL;
+}
+
+ENGINE_EXPORT int engine_play(engine* e, std::uint32_t voice, std::uint32_t buffer,
+                              std::int64_t at, int loop) {
+  return send_command(e, Message::play(voice, buffer, frame_of(at), loop != 0));
+}
+
+ENGINE_EXPORT int engine_stop(engine* e, std::uint32_t voice, std::int64_t at) {
+  return send_command(e, Message::stop(voice, frame_of(at)));
+}

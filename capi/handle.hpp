@@ -1,0 +1,88 @@
+// What every file of the C ABI shares: the handle behind `engine *`, its
+// checks, the calling thread's engine_last_error() text, and the export
+// macro. Contracts are in ringengine.h.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "backends/backend.hpp"
+#include "core/engine.hpp"
+#include "ringengine.h"
+
+#define ENGINE_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace capi {
+
+inline constexpr std::uint32_t kMagicOpen = 0x52494e47;  // "RING"
+inline constexpr std::uint32_t kMagicFreed = 0x44454144; // "DEAD"
+
+// The longest block engine_process() and the backends take.
+inline constexpr std::uint32_t kMaxFrames = 65536;
+
+// Sets the calling thread's engine_last_error() text (library.cpp).
+void set_last_error(const std::string& text) noexcept;
+void clear_last_error() noexcept;
+const char* last_error() noexcept;
+
+inline int fail(int status, const std::string& detail) noexcept {
+  set_last_error(detail);
+  return status;
+}
+
+// Copies a string into a buffer of `size` bytes (at least 1), truncating,
+// always NUL-terminated.
+inline void copy_text(char* to, std::size_t size, std::string_view from) noexcept {
+  const std::size_t n = std::min(from.size(), size - 1);
+  std::memcpy(to, from.data(), n);
+  to[n] = '\0';
+}
+
+template <std::size_t N> void copy_text(char (&to)[N], std::string_view from) noexcept {
+  copy_text(to, N, from);
+}
+
+} // namespace capi
+
+// Aligned so that what every call reads first (magic, closed, core) is one
+// cache line, whatever the allocator returns.
+struct alignas(ringengine::kCacheLine) engine {
+  std::uint32_t magic = capi::kMagicOpen;
+  std::atomic<bool> closed{false};
+  std::unique_ptr<ringengine::Engine> core;
+  std::unique_ptr<ringengine::Backend> backend;
+  std::mutex close_lock; // makes engine_close idempotent
+};
+
+namespace capi {
+
+// True when `e` is a handle engine_create made and engine_destroy has not freed
+// (as far as can be told: a freed handle's magic is usually still "DEAD").
+inline bool live(const engine* e) noexcept { return e != nullptr && e->magic == kMagicOpen; }
+
+// The status of calls on `e` other than close, destroy and get_state: OK when
+// the handle is live and open.
+inline int check(const engine* e) noexcept {
+  if (!live(e))
+    return ENGINE_ERR_INVALID;
+  // acquire: pairs with the release in engine_close.
+  if (e->closed.load(std::memory_order_acquire))
+    return ENGINE_ERR_CLOSED;
+  return ENGINE_OK;
+}
+
+// Copies `value` to the caller's `out` of `size` bytes: at most
+// sizeof(value), so a caller built against an earlier, smaller struct
+// gets the fields it knows.
+template <typename T> void copy_out(void* out, std::size_t size, const T& value) noexcept {
+  std::memcpy(out, &value, std::min(size, sizeof value));
+}
+
+} // namespace capi

@@ -1,0 +1,83 @@
+// The C header's types are the engine's, checked here at compile time: the
+// wire struct byte for byte, every kind of messages.def and every parameter
+// of params.def with its number, the enums and the counters.
+#include <cstddef>
+#include <type_traits>
+
+#include "handle.hpp"
+
+using ringengine::BackendKind;
+using ringengine::Engine;
+using ringengine::Message;
+using ringengine::MessageKind;
+using ringengine::Param;
+
+// The header's wire struct is the engine's Message, byte for byte: commands
+// and replies are copied between the rings and the caller's engine_message.
+static_assert(sizeof(engine_message) == sizeof(Message));
+static_assert(alignof(engine_message) == alignof(Message));
+static_assert(offsetof(engine_message, kind) == offsetof(Message, kind));
+static_assert(offsetof(engine_message, param) == offsetof(Message, param));
+static_assert(offsetof(engine_message, id) == offsetof(Message, id));
+static_assert(offsetof(engine_message, frame) == offsetof(Message, frame));
+static_assert(offsetof(engine_message, value) == offsetof(Message, value));
+static_assert(offsetof(engine_message, arg) == offsetof(Message, arg));
+static_assert(std::is_trivially_copyable_v<engine_message>);
+
+// Every kind of the table is in the C enum, with its number: a kind added
+// to messages.def and not to ringengine.h fails to build here.
+static_assert(ENGINE_MSG_NONE == static_cast<int>(MessageKind::none));
+#define COMMAND(kind, NAME, number) static_assert(ENGINE_MSG_##NAME == number);
+#define REPLY(kind, NAME, number) static_assert(ENGINE_MSG_##NAME == number);
+#define RESERVED(kind, NAME, number) static_assert(ENGINE_MSG_##NAME == number);
+#include "messages/messages.def"
+#define PARAM(name, NAME, number) static_assert(ENGINE_PARAM_##NAME == number);
+#include "messages/params.def"
+static_assert(ENGINE_MAX_FIELDS == ringengine::kMaxFields);
+static_assert(ENGINE_PLAY_LOOP == ringengine::kPlayLoop);
+static_assert(ENGINE_DIRECTION_COMMAND == static_cast<int>(ringengine::Direction::command));
+static_assert(ENGINE_DIRECTION_REPLY == static_cast<int>(ringengine::Direction::reply));
+static_assert(ENGINE_DIRECTION_RESERVED == static_cast<int>(ringengine::Direction::reserved));
+
+static_assert(static_cast<std::uint64_t>(std::int64_t{ENGINE_AT_NEXT}) == ringengine::kFrameNext);
+static_assert(ENGINE_BACKEND_AUTO == static_cast<int>(BackendKind::automatic));
+static_assert(ENGINE_BACKEND_RTAUDIO == static_cast<int>(BackendKind::rtaudio));
+static_assert(ENGINE_BACKEND_NULL == static_cast<int>(BackendKind::null));
+static_assert(ENGINE_BACKEND_OFFLINE == static_cast<int>(BackendKind::offline));
+static_assert(ENGINE_BACKEND_JACK == static_cast<int>(BackendKind::jack));
+static_assert(ENGINE_BACKEND_PULSE == static_cast<int>(BackendKind::pulse));
+static_assert(ENGINE_BACKEND_PULSE + 1 == ringengine::kBackendKinds);
+static_assert(ENGINE_DEFAULT_CAPACITY == ringengine::EngineConfig{}.capacity);
+static_assert(ENGINE_MAX_VOICES == Engine::kMaxVoices);
+
+static_assert(ENGINE_VERSION_NUMBER ==
+              ENGINE_VERSION_MAJOR * 10000 + ENGINE_VERSION_MINOR * 100 + ENGINE_VERSION_PATCH);
+static_assert(ENGINE_MAX_CAPACITY == Engine::kMaxCapacity);
+static_assert(sizeof(engine_info::device) == ENGINE_DEVICE_NAME_MAX);
+static_assert(sizeof(engine_info::note) == ENGINE_NOTE_MAX);
+static_assert(ENGINE_WARNING_MAX == ringengine::WarningLog::kTextMax);
+static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
+
+// The config of 1.0 ended with `buffers`; 1.1's fields follow it.
+static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_block) + 4);
+static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
+
+// engine_stats is the engine's counters up to buffers_live, in their order,
+// then the backend's warnings, then the counters since 1.1.
+static_assert(offsetof(engine_stats, commands_sent) ==
+              offsetof(ringengine::EngineStats, commands_sent));
+static_assert(offsetof(engine_stats, buffers_live) ==
+              offsetof(ringengine::EngineStats, buffers_live));
+static_assert(offsetof(engine_stats, warnings) == offsetof(ringengine::EngineStats, params_set));
+
+// The snapshots are the engine's, field for field.
+static_assert(sizeof(engine_load) == sizeof(ringengine::EngineLoad));
+static_assert(offsetof(engine_load, last) == offsetof(ringengine::EngineLoad, last));
+static_assert(offsetof(engine_load, active_voices) ==
+              offsetof(ringengine::EngineLoad, active_voices));
+static_assert(sizeof(engine_voice_state) == sizeof(ringengine::VoiceState));
+static_assert(offsetof(engine_voice_state, buffer) == offsetof(ringengine::VoiceState, buffer));
+static_assert(offsetof(engine_voice_state, pan) == offsetof(ringengine::VoiceState, pan));
+static_assert(ENGINE_VOICE_PLAYING == ringengine::kVoicePlaying);
+static_assert(ENGINE_VOICE_LOOPING == ringengine::kVoiceLooping);
+static_assert(ENGINE_VOICE_SOUNDING == ringengine::kVoiceSounding);

@@ -1,0 +1,165 @@
+// The C ABI, life cycle: configs, create, close, destroy, and the state a
+// backend ends in. Contracts are in ringengine.h.
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+
+#include "handle.hpp"
+
+using ringengine::Backend;
+using ringengine::BackendError;
+using ringengine::BackendKind;
+using ringengine::Engine;
+
+namespace {
+
+// The defaults, in a whole config of this library's size. The defaults are
+// the engine's own: one source for C, C++ and Python.
+engine_config defaults() noexcept {
+  const ringengine::EngineConfig d;
+  engine_config c{};
+  c.size = sizeof(engine_config);
+  c.backend = ENGINE_BACKEND_AUTO;
+  c.capacity = static_cast<std::uint32_t>(d.capacity);
+  c.sample_rate = d.sample_rate;
+  c.block_frames = d.block_frames;
+  c.channels = d.channels;
+  c.device = nullptr;
+  c.api = nullptr;
+  c.voices = d.voices;
+  c.schedule = static_cast<std::uint32_t>(d.schedule);
+  c.buffers = d.buffers;
+  c.messages_per_block = d.messages_per_block;
+  c.reply_capacity = 0;
+  return c;
+}
+
+int validate(const engine_config& c) noexcept {
+  if (c.backend >= ringengine::kBackendKinds)
+    return capi::fail(ENGINE_ERR_INVALID, "config.backend is not an engine_backend");
+  if (c.capacity < 1 || c.capacity > ENGINE_MAX_CAPACITY)
+    return capi::fail(ENGINE_ERR_INVALID, "config.capacity must be 1..1048576");
+  if (c.sample_rate < 1000 || c.sample_rate > 768000)
+    return capi::fail(ENGINE_ERR_INVALID, "config.sample_rate must be 1000..768000");
+  if (c.block_frames < 1 || c.block_frames > capi::kMaxFrames)
+    return capi::fail(ENGINE_ERR_INVALID, "config.block_frames must be 1..65536");
+  if (c.channels < 1 || c.channels > 64)
+    return capi::fail(ENGINE_ERR_INVALID, "config.channels must be 1..64");
+  if (c.voices > ENGINE_MAX_VOICES)
+    return capi::fail(ENGINE_ERR_INVALID, "config.voices must be 0..4096");
+  if (c.schedule < 1 || c.schedule > ENGINE_MAX_CAPACITY)
+    return capi::fail(ENGINE_ERR_INVALID, "config.schedule must be 1..1048576");
+  if (c.buffers < 1 || c.buffers > ringengine::Engine::kMaxBuffers)
+    return capi::fail(ENGINE_ERR_INVALID, "config.buffers must be 1..65536");
+  if (c.messages_per_block < 1)
+    return capi::fail(ENGINE_ERR_INVALID, "config.messages_per_block must be at least 1");
+  if (c.reply_capacity > ENGINE_MAX_CAPACITY)
+    return capi::fail(ENGINE_ERR_INVALID, "config.reply_capacity must be 0..1048576");
+  if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
+    return capi::fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");
+  if (c.api != nullptr && std::strlen(c.api) >= 32)
+    return capi::fail(ENGINE_ERR_INVALID, "config.api is longer than 31 bytes");
+  return ENGINE_OK;
+}
+
+} // namespace
+
+ENGINE_EXPORT void engine_config_init(engine_config* config) {
+  engine_config_init_size(config, ENGINE_CONFIG_SIZE_1_0);
+}
+
+ENGINE_EXPORT void engine_config_init_size(engine_config* config, std::size_t size) {
+  if (config == nullptr || size < ENGINE_CONFIG_SIZE_1_0)
+    return;
+  engine_config c = defaults();
+  c.size = static_cast<std::uint32_t>(std::min(size, sizeof c));
+  std::memcpy(config, &c, c.size);
+}
+
+ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
+  capi::clear_last_error();
+  if (out == nullptr)
+    return capi::fail(ENGINE_ERR_INVALID, "out is NULL");
+  *out = nullptr;
+  // The caller's config over the defaults, as far as its size goes: a
+  // caller built against an earlier header gets the defaults of the rest.
+  engine_config c = defaults();
+  if (config != nullptr) {
+    if (config->size < ENGINE_CONFIG_SIZE_1_0 || config->size > sizeof(engine_config))
+      return capi::fail(ENGINE_ERR_INVALID,
+                        "config.size is not the size of an engine_config: "
+                        "call engine_config_init_size() first");
+    std::memcpy(&c, config, config->size);
+  }
+  if (int rc = validate(c); rc != ENGINE_OK)
+    return rc;
+
+  try {
+    auto e = std::make_unique<engine>();
+    e->core = std::make_unique<Engine>(ringengine::EngineConfig{
+        c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
+        c.messages_per_block, c.reply_capacity});
+    ringengine::BackendRequest request;
+    request.kind = static_cast<BackendKind>(c.backend);
+    request.device = c.device != nullptr ? c.device : "";
+    const char* api = c.api != nullptr ? c.api : std::getenv("RINGENGINE_API");
+    request.api = api != nullptr ? api : "";
+    e->backend = ringengine::start_backend(*e->core, request);
+    *out = e.release();
+    return ENGINE_OK;
+  } catch (const std::bad_alloc&) {
+    return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
+  } catch (const BackendError& err) {
+    return capi::fail(err.code == BackendError::Code::no_device ? ENGINE_ERR_NO_DEVICE
+                                                          : ENGINE_ERR_BACKEND,
+                err.what());
+  } catch (const std::exception& err) {
+    return capi::fail(ENGINE_ERR_INTERNAL, err.what());
+  } catch (...) {
+    return capi::fail(ENGINE_ERR_INTERNAL, "unknown exception");
+  }
+}
+
+ENGINE_EXPORT int engine_close(engine* e) {
+  if (!capi::live(e))
+    return ENGINE_ERR_INVALID;
+  std::lock_guard guard(e->close_lock);
+  if (!e->closed.load(std::memory_order_relaxed)) {
+    // release: callers that see `closed` also see everything before it.
+    e->closed.store(true, std::memory_order_release);
+    e->backend->stop();
+  }
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT void engine_destroy(engine* e) {
+  if (!capi::live(e))
+    return;
+  engine_close(e);
+  e->magic = capi::kMagicFreed;
+  delete e;
+}
+
+ENGINE_EXPORT int engine_get_state(engine* e, char* reason, std::size_t reason_size) {
+  if (!capi::live(e))
+    return ENGINE_ERR_INVALID;
+  // Read from the backend's own record, never from the audio library, so
+  // this is safe while engine_close() stops the stream on another thread.
+  int state = ENGINE_STATE_RUNNING;
+  const char* why = "";
+  if (e->closed.load(std::memory_order_acquire)) {
+    state = ENGINE_STATE_CLOSED;
+  } else if (e->backend->ended()) {
+    state = ENGINE_STATE_STOPPED;
+    why = e->backend->end_reason();
+  }
+  if (reason != nullptr && reason_size > 0)
+    capi::copy_text(reason, reason_size, why);
+  return state;
+}
+
+ENGINE_EXPORT int engine_next_warning(engine* e, char* buf, std::size_t size) {
+  if (!capi::live(e) || buf == nullptr || size == 0)
+    return ENGINE_ERR_INVALID;
+  return e->backend->warnings().take(buf, size) ? ENGINE_OK : ENGINE_EMPTY;
+}

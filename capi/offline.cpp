@@ -1,0 +1,34 @@
+// The C ABI, the offline backend: blocks run on the caller's thread.
+// Contracts are in ringengine.h.
+#include "handle.hpp"
+
+ENGINE_EXPORT int engine_process(engine* e, std::uint32_t frames) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (frames < 1 || frames > capi::kMaxFrames)
+    return ENGINE_ERR_INVALID;
+  ringengine::OfflineBackend* offline = e->backend->offline();
+  if (offline == nullptr)
+    return ENGINE_ERR_UNSUPPORTED;
+  return offline->process(ringengine::AudioOut{}, frames) ? ENGINE_OK : ENGINE_ERR_BUSY;
+}
+
+ENGINE_EXPORT int engine_render(engine* e, float* out, std::uint64_t frames) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr && frames > 0)
+    return ENGINE_ERR_INVALID;
+  ringengine::OfflineBackend* offline = e->backend->offline();
+  if (offline == nullptr)
+    return ENGINE_ERR_UNSUPPORTED;
+  return offline->render(out, frames) ? ENGINE_OK : ENGINE_ERR_BUSY;
+}
+
+ENGINE_EXPORT int engine_get_frame(engine* e, std::uint64_t* out) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr)
+    return ENGINE_ERR_INVALID;
+  *out = e->core->frame();
+  return ENGINE_OK;
+}

@@ -1,0 +1,199 @@
+// The staged hand-off: how the audio thread borrows memory it must never
+// allocate or free. One Handoff<T> per kind of thing lent (sample buffers
+// today; loaded files, recorder blocks and chain changes next).
+//
+// The stages (drawn in docs/architecture.md):
+// 1. prepare (control): the caller builds a T, with whatever allocation it
+//    takes, and install() gives it a slot and an id.
+// 2. install (control -> audio): install() pushes {pointer, id} onto the
+//    hand-off's own ring; the audio thread takes it at the start of its next
+//    block (take()), before that block's commands, so any command naming
+//    the id finds it.
+// 3. retire (control -> audio): retire() pushes the id onto the same ring;
+//    the audio thread applies it after that block's commands (finish()),
+//    calling the engine's let-go for the voices still using it.
+// 4. let go (audio -> control): the audio thread forgets the pointer and
+//    pushes the id onto the released ring.
+// 5. free (control): collect() pops the released ids and frees exactly
+//    those objects: no scan of every slot, no lock the audio thread takes.
+//
+// Neither ring can be full when pushed: a slot is installed once and
+// retired once per use, and each ring holds a message for every slot (the
+// command ring holds twice that: an install and a retire). So a retire is
+// never refused and never retried.
+//
+// Ids: slot + k * capacity for k = 1, 2, ...: one id names one object for
+// the life of the Handoff. A slot whose next id would pass 2^32 - 1 is not
+// used again, so install() says "no slot" only when all are in use or,
+// after about 2^32 installs, spent.
+//
+// Threads: the control side is one thread at a time (the caller's lock);
+// the audio side is the audio thread. The audio side is wait-free, never
+// allocates and never frees.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "rings/spsc_ring.hpp"
+
+namespace ringengine {
+
+template <typename T> class Handoff {
+public:
+  static constexpr std::uint32_t kMaxSlots = 1u << 16;
+
+  // Allocates `capacity` slots (1 .. kMaxSlots) and both rings. Control side.
+  explicit Handoff(std::uint32_t capacity)
+      : capacity_(capacity), control_(std::make_unique<ControlSlot[]>(capacity)),
+        audio_(std::make_unique<AudioSlot[]>(capacity)),
+        retiring_(std::make_unique<std::uint32_t[]>(capacity)) {
+    auto ops = make_ring<Op>(2 * std::size_t{capacity});
+    auto released = make_ring<std::uint32_t>(capacity);
+    ops_in_ = std::make_unique<Producer<Op>>(std::move(ops.first));
+    ops_out_ = std::make_unique<Consumer<Op>>(std::move(ops.second));
+    released_in_ = std::make_unique<Producer<std::uint32_t>>(std::move(released.first));
+    released_out_ = std::make_unique<Consumer<std::uint32_t>>(std::move(released.second));
+    free_.reserve(capacity);
+    for (std::uint32_t i = capacity; i-- > 0;)
+      free_.push_back(i);
+  }
+
+  // ---- Control side: one thread at a time ----
+
+  // Takes `object` and gives its id; 0 (never an id) when no slot is free.
+  std::uint32_t install(std::unique_ptr<T> object) {
+    collect();
+    while (!free_.empty()) {
+      const std::uint32_t slot = free_.back();
+      free_.pop_back();
+      ControlSlot& s = control_[slot];
+      const std::uint64_t id = slot + std::uint64_t{++s.uses} * capacity_;
+      if (id > UINT32_MAX)
+        continue; // spent: this slot's ids are used up; it is not used again
+      s.id = static_cast<std::uint32_t>(id);
+      s.owned = std::move(object);
+      s.state = State::live;
+      ++held_;
+      // Cannot fail: see the header comment. The ring's release publishes
+      // the object's contents with its pointer.
+      [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{s.owned.get(), s.id});
+      return s.id;
+    }
+    return 0;
+  }
+
+  // Starts letting go of `id`; false when it is not a live id.
+  bool retire(std::uint32_t id) noexcept {
+    ControlSlot* s = slot_of(id);
+    if (s == nullptr || s->state != State::live)
+      return false;
+    s->state = State::retiring;
+    [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{nullptr, id});
+    return true;
+  }
+
+  // Whether `id` is installed and not retired.
+  bool live(std::uint32_t id) const noexcept {
+    const ControlSlot* s = slot_of(id);
+    return s != nullptr && s->state == State::live;
+  }
+
+  // Frees what the audio thread has let go of; returns how many.
+  std::uint32_t collect() noexcept {
+    std::uint32_t freed = 0;
+    std::uint32_t id;
+    while (released_out_->try_pop(id)) {
+      const std::uint32_t slot = id % capacity_;
+      ControlSlot& s = control_[slot];
+      s.owned.reset();
+      s.state = State::free;
+      free_.push_back(slot);
+      --held_;
+      ++freed;
+    }
+    return freed;
+  }
+
+  // Objects installed and not yet freed.
+  std::uint32_t held() const noexcept { return held_; }
+  std::uint32_t capacity() const noexcept { return capacity_; }
+
+  // ---- Audio side: wait-free, no allocation, no free ----
+
+  // At a block's start: installs what came; keeps the retires for finish().
+  void take() noexcept {
+    Op op;
+    while (ops_out_->try_pop(op)) {
+      AudioSlot& a = audio_[op.id % capacity_];
+      if (op.object != nullptr)
+        a = AudioSlot{op.object, op.id};
+      else if (a.id == op.id)
+        retiring_[retiring_count_++] = op.id; // at most one retire per slot
+    }
+  }
+
+  // After the block's commands: for each retired id, `let_go(id, object)`
+  // (the engine stops what uses it), then the object is forgotten and handed
+  // back to the control side.
+  template <typename LetGo> void finish(LetGo let_go) noexcept {
+    for (std::uint32_t i = 0; i < retiring_count_; ++i) {
+      const std::uint32_t id = retiring_[i];
+      AudioSlot& a = audio_[id % capacity_];
+      let_go(id, a.object);
+      a = AudioSlot{};
+      // Cannot fail: a slot is released once per install. release: all the
+      // audio thread did with the object happens before the control side
+      // frees it.
+      [[maybe_unused]] const bool pushed = released_in_->try_push(id);
+    }
+    retiring_count_ = 0;
+  }
+
+  // The object `id` names, or nullptr when it names none installed.
+  const T* find(std::uint32_t id) const noexcept {
+    const AudioSlot& a = audio_[id % capacity_];
+    return a.id == id && id != 0 ? a.object : nullptr;
+  }
+
+private:
+  enum class State : std::uint8_t { free, live, retiring };
+  struct Op {
+    const T* object; // install: the object; retire: nullptr
+    std::uint32_t id;
+  };
+  struct ControlSlot {
+    std::unique_ptr<T> owned;
+    std::uint32_t id = 0;
+    std::uint32_t uses = 0;
+    State state = State::free;
+  };
+  struct AudioSlot {
+    const T* object = nullptr;
+    std::uint32_t id = 0;
+  };
+
+  ControlSlot* slot_of(std::uint32_t id) const noexcept {
+    if (id == 0)
+      return nullptr;
+    ControlSlot& s = control_[id % capacity_];
+    return s.id == id && s.state != State::free ? &s : nullptr;
+  }
+
+  const std::uint32_t capacity_;
+  // Control side.
+  std::unique_ptr<ControlSlot[]> control_;
+  std::vector<std::uint32_t> free_;
+  std::uint32_t held_ = 0;
+  std::unique_ptr<Producer<Op>> ops_in_;
+  std::unique_ptr<Consumer<std::uint32_t>> released_out_;
+  // Audio side.
+  std::unique_ptr<AudioSlot[]> audio_;
+  std::unique_ptr<std::uint32_t[]> retiring_;
+  std::uint32_t retiring_count_ = 0;
+  std::unique_ptr<Consumer<Op>> ops_out_;
+  std::unique_ptr<Producer<std::uint32_t>> released_in_;
+};
+
+} // namespace ringengine

@@ -1,0 +1,159 @@
+// The C ABI as it grows: a config of the 1.0 size still works, with the
+// defaults of what it lacks; the library describes every message kind and
+// parameter; the functions since 1.1 check their arguments.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ringengine.h"
+
+namespace {
+
+struct Handle {
+  engine* e = nullptr;
+  ~Handle() { engine_destroy(e); }
+};
+
+// engine_config exactly as the 1.0 header declared it.
+struct engine_config_1_0 {
+  uint32_t size, backend, capacity, sample_rate, block_frames, channels;
+  const char* device;
+  const char* api;
+  uint32_t voices, schedule, buffers;
+};
+static_assert(sizeof(engine_config_1_0) == ENGINE_CONFIG_SIZE_1_0);
+
+TEST(CApiGrowthTest, AConfigOfThe1_0SizeGetsTheDefaultsOfWhatItLacks) {
+  // A 1.0 caller's struct, in a buffer whose bytes past it are poison: the
+  // library must read none of them.
+  std::vector<unsigned char> memory(sizeof(engine_config) + 64, 0xAB);
+  auto* old = reinterpret_cast<engine_config_1_0*>(memory.data());
+  engine_config_init(reinterpret_cast<engine_config*>(old));
+  EXPECT_EQ(old->size, ENGINE_CONFIG_SIZE_1_0);
+  for (std::size_t i = ENGINE_CONFIG_SIZE_1_0; i < memory.size(); ++i)
+    ASSERT_EQ(memory[i], 0xAB) << "engine_config_init wrote past the 1.0 struct at " << i;
+  old->backend = ENGINE_BACKEND_OFFLINE;
+  old->capacity = 8;
+  Handle h;
+  ASSERT_EQ(engine_create(reinterpret_cast<engine_config*>(old), &h.e), ENGINE_OK)
+      << engine_last_error();
+  engine_info info{};
+  ASSERT_EQ(engine_get_info(h.e, &info, sizeof info), ENGINE_OK);
+  EXPECT_EQ(info.capacity, 8u);
+  EXPECT_EQ(info.reply_capacity, 8u) << "the default: as many as capacity";
+  engine_config d;
+  engine_config_init_size(&d, sizeof d);
+  EXPECT_EQ(info.messages_per_block, d.messages_per_block) << "not the poison 0xABABABAB";
+}
+
+TEST(CApiGrowthTest, InitSizeFillsWhatTheCallerHasAndSaysHowMuch) {
+  engine_config c;
+  std::memset(&c, 0xCD, sizeof c);
+  engine_config_init_size(&c, sizeof c);
+  EXPECT_EQ(c.size, sizeof c);
+  EXPECT_EQ(c.messages_per_block, 1024u);
+  EXPECT_EQ(c.reply_capacity, 0u);
+  // A caller built against a later, larger header: the library fills what
+  // it knows and says so in size, which engine_create then takes.
+  std::vector<unsigned char> later(sizeof(engine_config) + 16, 0xEE);
+  engine_config_init_size(reinterpret_cast<engine_config*>(later.data()), later.size());
+  EXPECT_EQ(reinterpret_cast<engine_config*>(later.data())->size, sizeof(engine_config));
+  EXPECT_EQ(later[sizeof(engine_config)], 0xEE);
+  engine_config tiny;
+  tiny.size = 7;
+  engine_config_init_size(&tiny, 7);
+  EXPECT_EQ(tiny.size, 7u) << "too small to be any version: untouched";
+  Handle h;
+  EXPECT_EQ(engine_create(&tiny, &h.e), ENGINE_ERR_INVALID);
+  EXPECT_NE(std::string(engine_last_error()).find("config.size"), std::string::npos);
+}
+
+TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
+  struct Known {
+    int kind;
+    const char* name;
+    std::uint32_t direction;
+  };
+  const Known header[] = {
+      {ENGINE_MSG_PING, "ping", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_PONG, "pong", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_SET_PARAM, "set_param", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_PLAY, "play", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_STOP, "stop", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_BUFFER_CLOSE, "buffer_close", ENGINE_DIRECTION_RESERVED},
+      {ENGINE_MSG_VOICE_ENDED, "voice_ended", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_BUFFER_RELEASED, "buffer_released", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_EVENTS_LOST, "events_lost", ENGINE_DIRECTION_REPLY},
+  };
+  std::size_t described = 0;
+  for (int kind = 0; kind < 65536; ++kind) {
+    engine_kind_info info;
+    if (engine_describe_kind(kind, &info, sizeof info) != ENGINE_OK)
+      continue;
+    ++described;
+    ASSERT_EQ(info.kind, static_cast<std::uint32_t>(kind));
+    ASSERT_LE(info.field_count, ENGINE_MAX_FIELDS);
+    std::set<std::string> members;
+    for (std::uint32_t i = 0; i < info.field_count; ++i)
+      EXPECT_TRUE(members.insert(info.field_members[i]).second)
+          << info.name << ": one member carries two fields";
+  }
+  EXPECT_EQ(described, std::size(header)) << "a kind of the library the header lacks";
+  for (const Known& k : header) {
+    engine_kind_info info;
+    ASSERT_EQ(engine_describe_kind(k.kind, &info, sizeof info), ENGINE_OK) << k.name;
+    EXPECT_STREQ(info.name, k.name);
+    EXPECT_EQ(info.direction, k.direction) << k.name;
+  }
+  engine_kind_info play;
+  ASSERT_EQ(engine_describe_kind(ENGINE_MSG_PLAY, &play, sizeof play), ENGINE_OK);
+  ASSERT_EQ(play.field_count, 4u);
+  EXPECT_STREQ(play.field_names[3], "buffer");
+  EXPECT_STREQ(play.field_members[3], "arg");
+  EXPECT_EQ(engine_describe_kind(ENGINE_MSG_NONE, &play, sizeof play), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_describe_kind(-1, &play, sizeof play), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_describe_kind(ENGINE_MSG_PING, nullptr, sizeof play), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_FREQ), "freq");
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_GAIN), "gain");
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_PAN), "pan");
+  EXPECT_STREQ(engine_param_name(3), "unknown");
+  EXPECT_STREQ(engine_param_name(-1), "unknown");
+}
+
+TEST(CApiGrowthTest, TheFunctionsSince1_1CheckTheirArguments) {
+  Handle h;
+  engine_config c;
+  engine_config_init_size(&c, sizeof c);
+  c.backend = ENGINE_BACKEND_OFFLINE;
+  ASSERT_EQ(engine_create(&c, &h.e), ENGINE_OK);
+  engine_load load;
+  engine_voice_state v;
+  EXPECT_EQ(engine_set_param_latest(nullptr, 0, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param_latest(h.e, 32, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_last_error(), "no such voice");
+  EXPECT_EQ(engine_set_param_latest(h.e, 0, 7, 0.5, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param_latest(h.e, 0, ENGINE_PARAM_GAIN, NAN, 0), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_set_param_latest(h.e, 0, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_OK);
+  EXPECT_EQ(engine_get_load(nullptr, &load, sizeof load), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_load(h.e, nullptr, sizeof load), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_get_voice_state(h.e, 32, &v, sizeof v), ENGINE_ERR_INVALID);
+  ASSERT_EQ(engine_process(h.e, 128), ENGINE_OK);
+  ASSERT_EQ(engine_get_voice_state(h.e, 0, &v, sizeof v), ENGINE_OK);
+  EXPECT_EQ(v.gain, 0.5);
+  ASSERT_EQ(engine_get_load(h.e, &load, sizeof load), ENGINE_OK);
+  EXPECT_EQ(load.frame, 128u);
+  engine_stats s{};
+  ASSERT_EQ(engine_get_stats(h.e, &s, sizeof s), ENGINE_OK);
+  EXPECT_EQ(s.params_set, 1u);
+  EXPECT_EQ(s.params_applied, 1u);
+  engine_close(h.e);
+  EXPECT_EQ(engine_set_param_latest(h.e, 0, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_get_load(h.e, &load, sizeof load), ENGINE_ERR_CLOSED);
+  EXPECT_EQ(engine_get_voice_state(h.e, 0, &v, sizeof v), ENGINE_ERR_CLOSED);
+}
+
+} // namespace

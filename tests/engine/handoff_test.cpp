@@ -1,0 +1,125 @@
+// The staged hand-off: ids that never name two objects, installs before the
+// block's commands, retires after them, and freeing exactly what the audio
+// thread handed back.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "core/engine.hpp"
+#include "resources/handoff.hpp"
+#include "test_util.hpp"
+
+namespace ringengine {
+namespace {
+
+using namespace ringengine::testing;
+
+// Stands in for the audio thread: one block's take, commands, finish.
+template <typename T> std::vector<std::uint32_t> audio_block(Handoff<T>& h) {
+  std::vector<std::uint32_t> let_go;
+  h.take();
+  h.finish([&](std::uint32_t id, const T*) { let_go.push_back(id); });
+  return let_go;
+}
+
+TEST(HandoffTest, AnIdNamesOneObjectForTheLifeOfTheHandoff) {
+  Handoff<int> h(1);
+  std::set<std::uint32_t> seen;
+  for (int i = 0; i < 100000; ++i) {
+    const std::uint32_t id = h.install(std::make_unique<int>(i));
+    ASSERT_NE(id, 0u) << "use " << i;
+    ASSERT_TRUE(seen.insert(id).second) << "id " << id << " came back at use " << i;
+    EXPECT_EQ(h.install(std::make_unique<int>(-1)), 0u) << "one slot: a second is refused";
+    audio_block(h);
+    const int* seen_by_audio = h.find(id);
+    ASSERT_NE(seen_by_audio, nullptr);
+    ASSERT_EQ(*seen_by_audio, i);
+    ASSERT_TRUE(h.retire(id));
+    ASSERT_FALSE(h.retire(id)) << "retired twice";
+    ASSERT_FALSE(h.live(id));
+    ASSERT_EQ(audio_block(h), std::vector<std::uint32_t>{id});
+    ASSERT_EQ(h.find(id), nullptr) << "let go of: never read again";
+    ASSERT_EQ(h.collect(), 1u);
+  }
+  EXPECT_EQ(h.held(), 0u);
+}
+
+TEST(HandoffTest, FreesExactlyWhatTheAudioThreadHandedBack) {
+  Handoff<int> h(4);
+  const std::uint32_t a = h.install(std::make_unique<int>(1));
+  const std::uint32_t b = h.install(std::make_unique<int>(2));
+  const std::uint32_t c = h.install(std::make_unique<int>(3));
+  audio_block(h);
+  ASSERT_TRUE(h.retire(b));
+  EXPECT_EQ(h.collect(), 0u) << "not let go of yet: nothing is freed";
+  EXPECT_EQ(h.held(), 3u);
+  EXPECT_EQ(audio_block(h), std::vector<std::uint32_t>{b});
+  EXPECT_EQ(h.collect(), 1u);
+  EXPECT_EQ(h.held(), 2u);
+  EXPECT_NE(h.find(a), nullptr);
+  EXPECT_EQ(h.find(b), nullptr);
+  EXPECT_NE(h.find(c), nullptr);
+}
+
+TEST(HandoffTest, AnInstallAndItsRetireInOneBlockAreBothSeen) {
+  Handoff<int> h(2);
+  const std::uint32_t id = h.install(std::make_unique<int>(7));
+  ASSERT_TRUE(h.retire(id));
+  EXPECT_EQ(audio_block(h), std::vector<std::uint32_t>{id});
+  EXPECT_EQ(h.collect(), 1u);
+}
+
+TEST(HandoffTest, EveryRetireFitsEvenWithEverySlotRetiredAtOnce) {
+  constexpr std::uint32_t kSlots = 64;
+  Handoff<int> h(kSlots);
+  std::vector<std::uint32_t> ids;
+  for (std::uint32_t i = 0; i < kSlots; ++i)
+    ids.push_back(h.install(std::make_unique<int>(static_cast<int>(i))));
+  for (std::uint32_t id : ids)
+    ASSERT_TRUE(h.retire(id)) << "the ring holds an install and a retire per slot";
+  EXPECT_EQ(audio_block(h).size(), kSlots);
+  EXPECT_EQ(h.collect(), kSlots);
+}
+
+// In the engine: a play sent before a close is carried out, then the close
+// stops it in the same block, and the buffer is freed without a scan.
+TEST(HandoffTest, TheCloseComesAfterTheCommandsSentBeforeIt) {
+  Engine engine{EngineConfig{}};
+  std::vector<float> samples(512, 0.5f), out(256 * 2);
+  const std::uint32_t id = engine.load_buffer(samples.data(), 512, 1);
+  ASSERT_NE(id, 0u);
+  Message play = Message::play(3, id);
+  ASSERT_TRUE(engine.send(play));
+  ASSERT_TRUE(engine.close_buffer(id));
+  EXPECT_FALSE(engine.buffer_live(id));
+  engine.process(AudioOut{out.data(), nullptr}, 256);
+  const std::vector<Message> replies = drain(engine);
+  ASSERT_EQ(replies.size(), 2u);
+  EXPECT_EQ(replies[0].kind, MessageKind::voice_ended);
+  EXPECT_EQ(field::voice_ended::voice(replies[0]), 3u);
+  EXPECT_EQ(replies[1].kind, MessageKind::buffer_released);
+  EXPECT_EQ(field::buffer_released::buffer_id(replies[1]), id);
+  EXPECT_EQ(engine.stats().unhandled, 0u) << "the play was carried out";
+  EXPECT_EQ(engine.stats().buffers_live, 0u) << "freed by the receive";
+  for (float s : out)
+    EXPECT_EQ(s, 0.0f) << "stopped before it sounded";
+}
+
+TEST(HandoffTest, AFullBufferTableRefusesWithNoIdAndKeepsWhatIsLoaded) {
+  EngineConfig c;
+  c.buffers = 2;
+  Engine engine{c};
+  float sample = 1.0f;
+  const std::uint32_t a = engine.load_buffer(&sample, 1, 1);
+  const std::uint32_t b = engine.load_buffer(&sample, 1, 1);
+  ASSERT_NE(a, 0u);
+  ASSERT_NE(b, 0u);
+  EXPECT_EQ(engine.load_buffer(&sample, 1, 1), 0u);
+  EXPECT_TRUE(engine.buffer_live(a));
+  EXPECT_TRUE(engine.buffer_live(b));
+}
+
+} // namespace
+} // namespace ringengine

@@ -1,0 +1,73 @@
+// The message table (messages.def): every kind once, with a name; each
+// field read back from the member it names; the typed wrappers set exactly
+// the fields of their kind.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "messages/message.hpp"
+
+namespace ringengine {
+namespace {
+
+TEST(MessageTableTest, EveryKindHasAUniqueNumberAndName) {
+  std::set<std::string_view> names;
+  std::set<int> numbers;
+  for (const KindRow& row : kKinds) {
+    EXPECT_TRUE(names.insert(row.name).second) << row.name;
+    EXPECT_TRUE(numbers.insert(static_cast<int>(row.kind)).second) << row.name;
+    EXPECT_EQ(find_kind(static_cast<std::uint32_t>(row.kind)), &row);
+  }
+  EXPECT_EQ(find_kind(0), nullptr) << "none is not a kind";
+  EXPECT_EQ(find_kind(4242), nullptr);
+}
+
+// Each FIELD line names the member its accessor really reads: a field set
+// through its accessor shows up in exactly that member.
+TEST(MessageTableTest, TheWrappersSetOnlyTheirKindsFields) {
+  const Message play = Message::play(7, 99, 1234, true);
+  EXPECT_EQ(field::play::voice(play), 7u);
+  EXPECT_EQ(field::play::buffer(play), 99u);
+  EXPECT_EQ(field::play::at(play), 1234u);
+  EXPECT_EQ(field::play::flags(play), kPlayLoop);
+  EXPECT_EQ(play.value, 0.0f) << "play names no value";
+
+  const Message set = Message::set_param(2, Param::pan, -0.5f, 10, 480);
+  EXPECT_EQ(set.id, 2u);
+  EXPECT_EQ(set.param, static_cast<std::uint16_t>(Param::pan));
+  EXPECT_EQ(set.frame, 10u);
+  EXPECT_EQ(set.value, -0.5f);
+  EXPECT_EQ(set.arg, 480u);
+
+  const Message lost = Message::events_lost(5, 77);
+  EXPECT_EQ(field::events_lost::count(lost), 5u);
+  EXPECT_EQ(field::events_lost::frame(lost), 77u);
+  EXPECT_EQ(lost.arg, 0u);
+  EXPECT_EQ(lost.param, 0u);
+
+  EXPECT_EQ(Message::ping(3).frame, kFrameNext) << "a ping is for the next block, never late";
+}
+
+TEST(MessageTableTest, EachFieldIsCarriedByTheMemberTheTableNames) {
+  for (const FieldRow& f : kFields) {
+    // The rows name real members.
+    const std::set<std::string_view> members{"param", "id", "frame", "value", "arg"};
+    EXPECT_TRUE(members.count(f.wire)) << f.name << " is carried by " << f.wire;
+  }
+  std::size_t play_fields = 0;
+  for (const FieldRow& f : kFields)
+    play_fields += f.kind == MessageKind::play;
+  EXPECT_EQ(play_fields, 4u);
+}
+
+TEST(MessageTableTest, ParamNamesComeFromTheTable) {
+  ASSERT_EQ(std::size(kParamNames), kParamCount);
+  EXPECT_EQ(kParamNames[static_cast<int>(Param::freq)], "freq");
+  EXPECT_EQ(kParamNames[static_cast<int>(Param::gain)], "gain");
+  EXPECT_EQ(kParamNames[static_cast<int>(Param::pan)], "pan");
+}
+
+} // namespace
+} // namespace ringengine
