@@ -59,7 +59,7 @@ struct Message {
   static constexpr Message stop(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
   static constexpr Message voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept;
   static constexpr Message buffer_released(std::uint32_t buffer, std::uint64_t frame) noexcept;
-  static constexpr Message events_lost(std::uint32_t count, std::uint64_t frame) noexcept;
+  static constexpr Message events_lost(std::uint32_t dropped, std::uint64_t frame) noexcept;
 };
 
 // The layout is the C ABI's engine_message too (capi/ asserts the match):
@@ -136,9 +136,9 @@ constexpr Message Message::buffer_released(std::uint32_t buffer, std::uint64_t f
   field::buffer_released::set_frame(m, frame);
   return m;
 }
-constexpr Message Message::events_lost(std::uint32_t count, std::uint64_t frame) noexcept {
+constexpr Message Message::events_lost(std::uint32_t dropped, std::uint64_t frame) noexcept {
   Message m = blank(MessageKind::events_lost);
-  field::events_lost::set_count(m, count);
+  field::events_lost::set_dropped(m, dropped);
   field::events_lost::set_frame(m, frame);
   return m;
 }

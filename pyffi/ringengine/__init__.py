@@ -10,11 +10,15 @@ audio thread answers through a second ring; neither ever waits for the other.
 ...     engine.try_recv()
 Pong(seq=0, frame=0)
 """
-from ._engine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, Buffer, BufferReleased, Device,
-                      DeviceList, Pong, Reply, Stats, VoiceEnded, query_devices)
-from ._errors import (BackendError, DeviceNotFoundError, EngineBusyError,
+from ._buffers import Buffer
+from ._devices import Device, DeviceList, query_devices
+from ._engine import AudioEngine
+from ._errors import (BackendError, BufferTableFullError, DeviceNotFoundError, EngineBusyError,
                       EngineClosedError, EngineError, EngineTimeoutError,
                       InvalidArgumentError, RingFullError, UnsupportedError)
+from ._replies import (BufferReleased, Event, EventsLost, KindInfo, Load, Pong, Reply, Stats,
+                       VoiceEnded, VoiceState, describe_kind)
+from ._tables import BACKENDS, DEFAULTS, PARAMS
 from ._lib import ffi, lib
 from ._lib import path as library_path
 
@@ -22,10 +26,11 @@ from ._lib import path as library_path
 __version__: str = ffi.string(lib.engine_version_string()).decode()
 
 __all__ = [
-    "AudioEngine", "Buffer", "Pong", "VoiceEnded", "BufferReleased", "Reply", "Stats",
+    "AudioEngine", "Buffer", "Pong", "VoiceEnded", "BufferReleased", "EventsLost", "Event",
+    "Reply", "Stats", "Load", "VoiceState", "KindInfo", "describe_kind",
     "BACKENDS", "DEFAULTS", "PARAMS", "Device", "DeviceList",
     "query_devices",
-    "EngineError", "RingFullError", "EngineClosedError", "InvalidArgumentError",
-    "DeviceNotFoundError", "BackendError", "EngineBusyError", "UnsupportedError",
-    "EngineTimeoutError", "library_path",
+    "EngineError", "RingFullError", "BufferTableFullError", "EngineClosedError",
+    "InvalidArgumentError", "DeviceNotFoundError", "BackendError", "EngineBusyError",
+    "UnsupportedError", "EngineTimeoutError", "library_path",
 ]

@@ -4,9 +4,9 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 
 CDEF = """
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 0
+#define ENGINE_VERSION_MINOR 1
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10000
+#define ENGINE_VERSION_NUMBER 10100
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
@@ -30,7 +30,8 @@ typedef enum engine_status {
     ENGINE_ERR_BUSY = -7,
     ENGINE_ERR_TIMEOUT = -8,
     ENGINE_ERR_UNSUPPORTED = -9,
-    ENGINE_ERR_INTERNAL = -10
+    ENGINE_ERR_INTERNAL = -10,
+    ENGINE_ERR_TABLE_FULL = -11
 } engine_status;
 
 typedef enum engine_backend {
@@ -51,8 +52,19 @@ typedef enum engine_message_kind {
     ENGINE_MSG_STOP = 5,
     ENGINE_MSG_BUFFER_CLOSE = 6,
     ENGINE_MSG_VOICE_ENDED = 7,
-    ENGINE_MSG_BUFFER_RELEASED = 8
+    ENGINE_MSG_BUFFER_RELEASED = 8,
+    ENGINE_MSG_EVENTS_LOST = 9
 } engine_message_kind;
+
+#define ENGINE_PLAY_LOOP 1
+
+typedef enum engine_direction {
+    ENGINE_DIRECTION_COMMAND = 0,
+    ENGINE_DIRECTION_REPLY = 1,
+    ENGINE_DIRECTION_RESERVED = 2
+} engine_direction;
+
+#define ENGINE_MAX_FIELDS 5
 
 typedef enum engine_param {
     ENGINE_PARAM_FREQ = 0,
@@ -84,7 +96,12 @@ typedef struct engine_config {
     uint32_t voices;
     uint32_t schedule;
     uint32_t buffers;
+
+    uint32_t messages_per_block;
+    uint32_t reply_capacity;
 } engine_config;
+
+#define ENGINE_CONFIG_SIZE_1_0 56
 
 typedef struct engine_stats {
     uint64_t callbacks;
@@ -106,6 +123,10 @@ typedef struct engine_stats {
     uint64_t buffers_live;
     uint64_t warnings;
     uint64_t warnings_dropped;
+
+    uint64_t params_set;
+    uint64_t params_applied;
+    uint64_t commands_handled;
 } engine_stats;
 
 typedef struct engine_device {
@@ -131,7 +152,44 @@ typedef struct engine_info {
     char note[256];
     uint32_t voices;
     uint32_t latency_frames;
+
+    uint32_t reply_capacity;
+    uint32_t messages_per_block;
+    uint32_t buffers;
 } engine_info;
+
+typedef struct engine_kind_info {
+    uint32_t kind;
+    uint32_t direction;
+    const char *name;
+    uint32_t field_count;
+
+    const char *field_names[ENGINE_MAX_FIELDS];
+    const char *field_members[ENGINE_MAX_FIELDS];
+} engine_kind_info;
+
+typedef struct engine_load {
+    uint64_t frame;
+    uint64_t callbacks;
+    double last;
+    double average;
+    uint32_t active_voices;
+    uint32_t reserved;
+} engine_load;
+
+typedef struct engine_voice_state {
+    uint64_t frame;
+    uint64_t position;
+    uint32_t buffer;
+    uint32_t flags;
+    double freq;
+    double gain;
+    double pan;
+} engine_voice_state;
+
+#define ENGINE_VOICE_PLAYING 1
+#define ENGINE_VOICE_LOOPING 2
+#define ENGINE_VOICE_SOUNDING 4
 
 unsigned int engine_version_number(void);
 
@@ -145,7 +203,13 @@ const char *engine_last_error(void);
 
 int engine_nop(void);
 
+int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
+
+const char *engine_param_name(int param);
+
 void engine_config_init(engine_config *config);
+
+void engine_config_init_size(engine_config *config, size_t size);
 
 int engine_create(const engine_config *config, engine **out);
 
@@ -161,6 +225,9 @@ int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *
 
 int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
                      uint32_t ramp);
+
+int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
+                            uint32_t ramp);
 
 int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
                        uint32_t *id);
@@ -192,4 +259,8 @@ int engine_next_warning(engine *e, char *buf, size_t size);
 int engine_get_stats(engine *e, engine_stats *out, size_t size);
 
 int engine_get_info(engine *e, engine_info *out, size_t size);
+
+int engine_get_load(engine *e, engine_load *out, size_t size);
+
+int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
 """

@@ -5,32 +5,13 @@ import platform
 import struct
 import threading
 import time
-from typing import (TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, List, NamedTuple,
-                    Optional, Tuple, Union)
+from typing import Any, AsyncIterator, List, Optional, Tuple
 
+from ._buffers import Buffer, _as_float32
 from ._errors import EngineClosedError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
-
-def _backends() -> Dict[str, int]:
-    """{name: engine_backend} from the library's own names."""
-    names: Dict[str, int] = {}
-    for value in range(64):
-        name = ffi.string(lib.engine_backend_name(value)).decode()
-        if name == "unknown":
-            return names
-        names[name] = value
-    return names
-
-
-#: The backends, by name: the values of the C enum engine_backend.
-BACKENDS = _backends()
-
-#: The voice parameters set_param() takes, by name: engine_param.
-PARAMS: Dict[str, int] = {"freq": lib.ENGINE_PARAM_FREQ, "gain": lib.ENGINE_PARAM_GAIN,
-          "pan": lib.ENGINE_PARAM_PAN}
-
-_STATES: Dict[int, str] = {lib.ENGINE_STATE_RUNNING: "running", lib.ENGINE_STATE_STOPPED: "stopped",
-           lib.ENGINE_STATE_CLOSED: "closed"}
+from ._replies import KindInfo, Load, Pong, Reply, Stats, VoiceState, _new, decode, describe_kind
+from ._tables import BACKENDS, CONFIG_FIELDS, PARAMS, STATES, new_config
 
 # engine_recv() is called in slices this long, so that Ctrl-C (and any other
 # signal handler) runs within this time even during a long recv().
@@ -46,128 +27,16 @@ _ASYNC_LAST_NAP = 500e-6
 # engine_message as numpy sees it (recv_many_array); built on first use.
 _MESSAGE_DTYPE: Any = None
 
-
-class Pong(NamedTuple):
-    """The audio thread's answer to a ping.
-
-    Attributes
-    ----------
-    seq : int
-        Sequence number of the ping answered (as send_ping() returned it).
-    frame : int
-        The engine's sample position when the ping was handled: the number of
-        frames processed before the block that took it.
-    """
-    seq: int
-    frame: int
-
-
-class VoiceEnded(NamedTuple):
-    """A voice stopped playing its buffer (its end, stop(), a new play(), a
-    freq, or the buffer's close).
-
-    Attributes
-    ----------
-    voice : int
-    frame : int
-        The engine frame just past the last sample it played.
-    """
-    voice: int
-    frame: int
-
-
-class BufferReleased(NamedTuple):
-    """The audio thread let go of a closed buffer: its memory is freed (or
-    is, at the next receive)."""
-    buffer_id: int
-
-
-class Device(NamedTuple):
-    """An output device, as query_devices() lists it."""
-    api: str               # 'jack', 'pulse' or 'alsa'
-    name: str              # what AudioEngine(device=...) matches
-    output_channels: int
-    is_default: bool       # the API's default output device
-
-
-class DeviceList(List[Device]):
-    """A list of Device; `.notes` says what each API that listed nothing
-    answered (for example "Jack: no server running")."""
-    notes = ""
-
-
-def query_devices(api: Optional[str] = None) -> DeviceList:
-    """Lists the output devices, of one API or of every API in the order
-    backend='auto' tries them (JACK, PulseAudio, ALSA).
-
-    Finding none is not an error: the list is empty and its `.notes` says why.
-    Asks the audio servers, so it may take up to a second.
-    """
-    count = ffi.new("uint32_t *")
-    name = ffi.NULL if api is None else ffi.new("char[]", str(api).encode())
-    _check_query(lib.engine_list_devices(name, ffi.NULL, 0, count))
-    buf = ffi.new("engine_device[]", max(count[0], 1))
-    _check_query(lib.engine_list_devices(name, buf, count[0], count))
-    found = DeviceList(
-        Device(ffi.string(d.api).decode(), ffi.string(d.name).decode(errors="replace"),
-               d.output_channels, bool(d.is_default))
-        for d in ffi.unpack(buf, min(count[0], len(buf))))
-    found.notes = ffi.string(lib.engine_last_error()).decode(errors="replace")
-    return found
-
-
-def _check_query(rc: int) -> None:
-    if rc != lib.ENGINE_OK:
-        raise error(rc, "query_devices", ffi.string(lib.engine_last_error()).decode())
-
-
-#: Counters since the engine started: the fields of engine_stats in
-#: ringengine.h, in its order (built from the C declaration, so the two
-#: cannot drift).
-if TYPE_CHECKING:
-    class Stats(Tuple[int, ...]):
-        """Counters since the engine started: the fields of engine_stats."""
-        _fields: Tuple[str, ...]
-
-        def __getattr__(self, name: str) -> int: ...
-else:
-    Stats = NamedTuple("Stats", [(name, int) for name, _ in ffi.typeof("engine_stats").fields])
-
-
-# -- replies ----------------------------------------------------------------
-# Each reply kind, its NamedTuple, built from the message's (id, frame): the
-# one table that decodes the reply ring. A new kind is a line here.
-_new: Any = tuple.__new__  # a NamedTuple without the Python-level __new__
-Reply = Union[Pong, VoiceEnded, BufferReleased]
-_REPLIES: Dict[int, Callable[[int, int, int], Any]] = {
-    lib.ENGINE_MSG_PONG: lambda id_, frame, arg: _new(Pong, (id_, frame)),
-    lib.ENGINE_MSG_VOICE_ENDED: lambda id_, frame, arg: _new(VoiceEnded, (id_, frame)),
-    lib.ENGINE_MSG_BUFFER_RELEASED: lambda id_, frame, arg: _new(BufferReleased, (arg,)),
-}
 _PONG = lib.ENGINE_MSG_PONG
+# try_recv()'s shortcut for the common reply holds while the library's table
+# carries a pong's fields where it always has.
+_PONG_SHORTCUT = describe_kind(_PONG) == KindInfo(_PONG, "pong", "reply",
+                                                  (("seq", "id"), ("frame", "frame")))
 
-
-def _reply(kind: int, id_: int, frame: int, arg: int) -> Reply:
-    reply: Reply = _REPLIES[kind](id_, frame, arg)
-    return reply
-
-
-def _defaults() -> Any:
-    config = ffi.new("engine_config *")
-    lib.engine_config_init(config)
-    return config
-
-
-#: engine_config_init()'s defaults: the library's, not a copy kept here.
-DEFAULTS: Dict[str, int] = {name: getattr(_defaults(), name)
-            for name in ("capacity", "sample_rate", "block_frames", "channels", "voices",
-                         "schedule", "buffers")}
-
-
-# (kind, id, frame, arg) of each engine_message: the bytes cffi exposes.
-_KIND_ID_FRAME = struct.Struct("=H2xIQ4xI")
-assert _KIND_ID_FRAME.size == ffi.sizeof("engine_message")
-_MESSAGE_SIZE = _KIND_ID_FRAME.size
+# engine_message's six members, as bytes: what decode() takes.
+_MESSAGE = struct.Struct("=HHIQfI")
+assert _MESSAGE.size == ffi.sizeof("engine_message")
+_MESSAGE_SIZE = _MESSAGE.size
 # Bulk receives: on CPython, per-element work in C (struct, memoryview) is
 # fastest; on PyPy, a plain loop over the cffi structs, which its JIT compiles.
 _PYPY = platform.python_implementation() == "PyPy"
@@ -200,78 +69,6 @@ def _uint32(name: str, value: object, least: int) -> int:
         raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                    "%s must be %s, not %r" % (name, kind, value))
     return value
-
-
-class Buffer:
-    """Samples the engine owns, for its voices to play (`AudioEngine.load_buffer()`).
-
-    Dropping every reference does not free the memory: the engine keeps it
-    until `close()`, or until the engine is closed and collected.
-
-    Attributes
-    ----------
-    id : int
-        The engine's id of the buffer (what BufferReleased carries).
-    frames, channels : int
-    """
-
-    def __init__(self, engine: AudioEngine, id_: int, frames: int, channels: int) -> None:
-        self._engine = engine
-        self.id = id_
-        self.frames = frames
-        self.channels = channels
-        self._closed = False
-
-    @property
-    def closed(self) -> bool:
-        """True once close() was called."""
-        return self._closed
-
-    def close(self) -> None:
-        """Returns at once. The voices playing the buffer stop at the start of
-        the next block; the memory goes once the audio thread has let go
-        (a BufferReleased reply says so), on a later call of this thread or
-        another. Calling it twice, or on a closed engine, does nothing."""
-        if self._closed:
-            return
-        self._closed = True
-        rc = lib.engine_buffer_close(self._engine._h, self.id)
-        if rc not in (lib.ENGINE_OK, lib.ENGINE_ERR_CLOSED):
-            raise error(rc, "Buffer.close")
-
-    def __enter__(self) -> Buffer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        return "<Buffer %d: %d frames of %d channel%s%s>" % (
-            self.id, self.frames, self.channels, "" if self.channels == 1 else "s",
-            ", closed" if self._closed else "")
-
-
-def _as_float32(samples: Any) -> Tuple[Any, int, int]:
-    """(a C-contiguous float32 view, frames, channels) of `samples`: a numpy
-    array of any real dtype (converted), or any buffer-protocol object of
-    float32, of shape (frames,) or (frames, channels)."""
-    if type(samples).__module__ == "numpy":
-        import numpy
-        samples = numpy.ascontiguousarray(samples, dtype=numpy.float32)
-    try:
-        view = memoryview(samples)
-    except TypeError:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                   "samples must be a numpy array or a float32 buffer, not %r"
-                                   % type(samples).__name__) from None
-    if view.format not in ("f", "<f", "=f") or not view.c_contiguous or view.ndim not in (1, 2):
-        raise InvalidArgumentError(
-            lib.ENGINE_ERR_INVALID, "samples must be C-contiguous float32 of shape (frames,) or "
-            "(frames, channels)")
-    shape = view.shape or (0,)
-    frames = shape[0]
-    channels = shape[1] if view.ndim == 2 else 1
-    return view, frames, channels
 
 
 class _Scratch(threading.local):
@@ -323,8 +120,17 @@ class AudioEngine:
     schedule : int
         Commands for later frames the audio thread can hold (1 to 1048576);
         more are dropped and counted in `stats.dropped`. Default 1024.
+    buffers : int
+        Sample buffers loaded at once (1 to 65536). Default 256.
+    messages_per_block : int
+        Messages the audio thread takes per block from each path, the command
+        ring and the parameter path (at least 1); the rest wait for the next
+        block, none is dropped. Default 1024.
+    reply_capacity : int
+        Replies the reply ring holds (0 to 1048576); 0, the default: as many
+        as `capacity`.
 
-    Defaults are the library's own (engine_config_init), listed in
+    Defaults are the library's own (engine_config_init_size), listed in
     `ringengine.DEFAULTS`.
 
     Raises
@@ -346,17 +152,21 @@ class AudioEngine:
                  capacity: Optional[int] = None, sample_rate: Optional[int] = None,
                  block_frames: Optional[int] = None, channels: Optional[int] = None,
                  api: Optional[str] = None, voices: Optional[int] = None,
-                 schedule: Optional[int] = None, buffers: Optional[int] = None) -> None:
+                 schedule: Optional[int] = None, buffers: Optional[int] = None,
+                 messages_per_block: Optional[int] = None,
+                 reply_capacity: Optional[int] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
                 "backend must be one of %s, not %r" % (", ".join(BACKENDS), backend))
-        config = _defaults()
+        config = new_config()
         config.backend = BACKENDS[backend]
-        for name, value, least in (("capacity", capacity, 1), ("sample_rate", sample_rate, 1),
-                                   ("block_frames", block_frames, 1),
-                                   ("channels", channels, 1), ("voices", voices, 0),
-                                   ("schedule", schedule, 1), ("buffers", buffers, 1)):
+        given = {"capacity": capacity, "sample_rate": sample_rate,
+                 "block_frames": block_frames, "channels": channels, "voices": voices,
+                 "schedule": schedule, "buffers": buffers,
+                 "messages_per_block": messages_per_block, "reply_capacity": reply_capacity}
+        for name, value in given.items():
+            least = CONFIG_FIELDS[name]
             if value is None:
                 continue
             if isinstance(value, bool):  # an int to Python, never meant as one here
@@ -482,6 +292,34 @@ class AudioEngine:
         _check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
                                             at, _uint32("ramp", ramp, 0)), "set_param")
 
+    def set_param_latest(self, voice: int, name: str, value: float, ramp: int = 0) -> None:
+        """Sets a voice's parameter through the parameter path: for a knob
+        that turns.
+
+        Each (voice, parameter) has one slot where the latest value wins: at
+        the start of the next block, after that block's commands, the audio
+        thread takes it and the value moves there over `ramp` frames. However
+        fast it is called it never fills the command ring, so triggers (play,
+        stop, set_param at a frame) keep their room and their order. For an
+        exact frame, use `set_param()`.
+
+        Raises
+        ------
+        InvalidArgumentError
+            As `set_param()`. Never RingFullError.
+        """
+        param = PARAMS.get(name)
+        if param is None:
+            raise InvalidArgumentError(
+                lib.ENGINE_ERR_INVALID,
+                "name must be one of %s, not %r" % (", ".join(PARAMS), name))
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "value must be a number, not %r" % (value,))
+        _check_command(lib.engine_set_param_latest(self._h, _uint32("voice", voice, 0), param,
+                                                   value, _uint32("ramp", ramp, 0)),
+                       "set_param_latest")
+
     def load_buffer(self, samples: Any) -> Buffer:
         """Copies `samples` into a buffer the engine owns and returns it; the
         caller may change or drop its array afterwards.
@@ -499,7 +337,7 @@ class AudioEngine:
         ------
         InvalidArgumentError
             Not float32 samples of that shape, no frames, over 64 channels.
-        RingFullError
+        BufferTableFullError
             `buffers` buffers are loaded already (the engine's parameter).
         """
         view, frames, channels = _as_float32(samples)
@@ -561,10 +399,10 @@ class AudioEngine:
             if rc == lib.ENGINE_EMPTY:
                 return None
             raise error(rc, "try_recv")
-        if m.kind == _PONG:  # the common reply, without the table's call
+        if m.kind == _PONG and _PONG_SHORTCUT:  # the common reply, without the table
             pong: Pong = _new(Pong, (m.id, m.frame))
             return pong
-        return _reply(m.kind, m.id, m.frame, m.arg)
+        return decode((m.kind, m.param, m.id, m.frame, m.value, m.arg))
 
     def recv(self, timeout: Optional[float] = None) -> Reply:
         """Waits for the next reply (a Pong, VoiceEnded or BufferReleased) and
@@ -600,7 +438,7 @@ class AudioEngine:
                 slice_us = max(0, min(_RECV_SLICE_US, int(left * 1e6)))
             rc = lib.engine_recv(self._h, m, slice_us)
             if rc == lib.ENGINE_OK:
-                return _reply(m.kind, m.id, m.frame, m.arg)
+                return decode((m.kind, m.param, m.id, m.frame, m.value, m.arg))
             if rc == lib.ENGINE_ERR_BACKEND:
                 raise error(rc, "recv", "the audio stopped: " + self.stop_reason)
             if rc != lib.ENGINE_ERR_TIMEOUT:
@@ -623,9 +461,10 @@ class AudioEngine:
         (empty when none is waiting). Never blocks."""
         buf, n = self._recv_bulk(max_count)
         if _PYPY:
-            return [_reply(buf[i].kind, buf[i].id, buf[i].frame, buf[i].arg) for i in range(n)]
-        return [_reply(*fields)
-                for fields in _KIND_ID_FRAME.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
+            return [decode((m.kind, m.param, m.id, m.frame, m.value, m.arg))
+                    for m in (buf[i] for i in range(n))]
+        return [decode(fields)
+                for fields in _MESSAGE.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
 
     async def recv_async(self, timeout: Optional[float] = None) -> Reply:
         """Awaits the next reply without blocking the event loop, and
@@ -797,10 +636,33 @@ class AudioEngine:
         return Stats(*(getattr(s, field) for field in Stats._fields))
 
     @property
+    def load(self) -> Load:
+        """How much of its blocks the audio thread uses, from the snapshot
+        it writes at the end of every block: no message, and it never waits
+        for the audio thread."""
+        out = ffi.new("engine_load *")
+        _check(lib.engine_get_load(self._h, out, ffi.sizeof(out[0])), "load")
+        return Load(out.frame, out.callbacks, out.last, out.average, out.active_voices)
+
+    def voice_state(self, voice: int) -> VoiceState:
+        """Voice `voice` as it was at the end of the last block it sounded
+        in (or when it came to rest), from its snapshot: no message, and it
+        never waits for the audio thread."""
+        out = ffi.new("engine_voice_state *")
+        rc = lib.engine_get_voice_state(self._h, _uint32("voice", voice, 0), out,
+                                        ffi.sizeof(out[0]))
+        if rc == lib.ENGINE_ERR_INVALID:
+            raise InvalidArgumentError(rc, "voice_state: no such voice %d (0 .. %d)"
+                                       % (voice, self.voices - 1))
+        _check(rc, "voice_state")
+        return VoiceState(out.frame, out.position, out.buffer, out.flags, out.freq, out.gain,
+                          out.pan)
+
+    @property
     def state(self) -> str:
         """'running', 'stopped' (the backend stopped by itself, for example
         because the audio server went away: see `stop_reason`) or 'closed'."""
-        return _STATES[lib.engine_get_state(self._h, ffi.NULL, 0)]
+        return STATES[lib.engine_get_state(self._h, ffi.NULL, 0)]
 
     @property
     def stop_reason(self) -> str:

@@ -16,6 +16,11 @@ class RingFullError(EngineError):
     """The command ring was full: the message was dropped (and counted)."""
 
 
+class BufferTableFullError(EngineError):
+    """Every buffer slot of the engine is in use (its `buffers` parameter):
+    close a buffer first. Not a full ring: nothing was dropped."""
+
+
 class EngineClosedError(EngineError):
     """The engine was closed; create a new one."""
 
@@ -46,6 +51,7 @@ class EngineTimeoutError(EngineError, TimeoutError):
 
 _BY_CODE: Dict[int, Type[EngineError]] = {
     lib.ENGINE_ERR_FULL: RingFullError,
+    lib.ENGINE_ERR_TABLE_FULL: BufferTableFullError,
     lib.ENGINE_ERR_CLOSED: EngineClosedError,
     lib.ENGINE_ERR_INVALID: InvalidArgumentError,
     lib.ENGINE_ERR_NO_DEVICE: DeviceNotFoundError,

@@ -7,9 +7,10 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 if TYPE_CHECKING:
-    from ._engine import AudioEngine, Reply
+    from ._engine import AudioEngine
+    from ._replies import Reply
 
-from ._engine import Pong
+from ._replies import Pong
 from ._errors import EngineTimeoutError, RingFullError
 from ._lib import lib
 

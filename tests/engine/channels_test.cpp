@@ -108,7 +108,7 @@ TEST(EventsLostTest, AReaderLearnsHowManyRepliesAFullRingDropped) {
   const std::vector<Message> replies = drain(engine);
   ASSERT_EQ(replies.size(), 2u);
   EXPECT_EQ(replies[0].kind, MessageKind::events_lost);
-  EXPECT_EQ(field::events_lost::count(replies[0]), 6u);
+  EXPECT_EQ(field::events_lost::dropped(replies[0]), 6u);
   EXPECT_EQ(replies[1].kind, MessageKind::pong);
   EXPECT_EQ(field::pong::seq(replies[1]), seq);
 }

@@ -42,7 +42,7 @@ TEST(MessageTableTest, TheWrappersSetOnlyTheirKindsFields) {
   EXPECT_EQ(set.arg, 480u);
 
   const Message lost = Message::events_lost(5, 77);
-  EXPECT_EQ(field::events_lost::count(lost), 5u);
+  EXPECT_EQ(field::events_lost::dropped(lost), 5u);
   EXPECT_EQ(field::events_lost::frame(lost), 77u);
   EXPECT_EQ(lost.arg, 0u);
   EXPECT_EQ(lost.param, 0u);

@@ -6,6 +6,7 @@
 // when the counters stop adding up.
 //
 // Built by tools/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -42,11 +43,13 @@ void require(bool ok) {
     std::abort();
 }
 
-bool is_status(int rc) { return rc >= ENGINE_ERR_INTERNAL && rc <= ENGINE_EMPTY; }
+bool is_status(int rc) { return rc >= ENGINE_ERR_TABLE_FULL && rc <= ENGINE_EMPTY; }
 
+// A reply is of a kind the library's own table calls a reply.
 bool is_reply(const engine_message& m) {
-  return m.kind == ENGINE_MSG_PONG || m.kind == ENGINE_MSG_VOICE_ENDED ||
-         m.kind == ENGINE_MSG_BUFFER_RELEASED;
+  engine_kind_info info;
+  return engine_describe_kind(m.kind, &info, sizeof info) == ENGINE_OK &&
+         info.direction == ENGINE_DIRECTION_REPLY;
 }
 
 std::uint32_t pick_capacity(Reader& r) {
@@ -69,6 +72,8 @@ void check_accounts(engine* e) {
   require(s.pings_handled <= s.pings_sent);
   require(s.pongs_received <= s.pongs_sent);
   require(s.commands_sent >= s.pings_sent && s.commands_rejected >= s.pings_rejected);
+  require(s.params_applied <= s.params_set);
+  require(s.commands_handled <= s.commands_sent);
 }
 
 // What engine_render writes: never more than the largest buffer here.
@@ -85,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 21;
+    const std::uint8_t op = r.u8() % 24;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -93,7 +98,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (op) {
     case 0: { // create, replacing what the slot held
       engine_config c;
-      engine_config_init(&c);
+      const std::uint8_t form = r.u8();
+      if (form & 1)
+        engine_config_init(&c); // the 1.0 form: the fields since 1.1 are not read
+      else
+        engine_config_init_size(&c, sizeof c);
+      if (form & 2)
+        c.messages_per_block = (form & 4) ? r.u32() : r.u8() % 20;
+      if (form & 8)
+        c.reply_capacity = (form & 16) ? r.u32() : r.u8() % 20;
       const std::uint8_t mode = r.u8();
       // Only the offline backend runs: others would start threads and devices.
       c.backend = (mode & 1) ? r.u32() | 8u : ENGINE_BACKEND_OFFLINE; // 8 and up: invalid
@@ -263,7 +276,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::uint32_t channels = r.u8() % 4;
       rc = engine_load_buffer(target, (r.u8() % 16 == 0) ? nullptr : render_out, frames,
                               channels, &id);
-      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_TABLE_FULL || rc == ENGINE_ERR_CLOSED ||
               rc == ENGINE_ERR_INVALID);
       if (rc == ENGINE_OK)
         buffer_ids[r.u8() % 8] = id;
@@ -281,6 +294,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
               rc == ENGINE_ERR_INVALID);
       break;
+    case 20: { // the parameter path, any value bits
+      const std::uint32_t bits = r.u32();
+      float value;
+      std::memcpy(&value, &bits, sizeof value);
+      rc = engine_set_param_latest(target, r.u8() % 40, static_cast<int>(r.u8() % 5) - 1, value,
+                                   r.u16());
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 21: { // the snapshots, with any size
+      engine_load load;
+      engine_voice_state v;
+      const std::size_t size = r.u8() % (sizeof v + 1);
+      rc = (r.u8() & 1) ? engine_get_load(target, &load, std::min(size, sizeof load))
+                        : engine_get_voice_state(target, r.u8() % 40, &v, size);
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 22: { // the table: any kind number
+      engine_kind_info info;
+      const int kind = static_cast<int>(r.u32());
+      rc = engine_describe_kind(kind, (r.u8() % 8 == 0) ? nullptr : &info, sizeof info);
+      if (rc == ENGINE_OK)
+        require(info.field_count <= ENGINE_MAX_FIELDS && std::strlen(info.name) > 0);
+      require(std::strlen(engine_param_name(kind)) > 0);
+      break;
+    }
     default:
       if (target != nullptr)
         check_accounts(target);

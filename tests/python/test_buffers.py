@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from ringengine import (AudioEngine, BufferReleased, InvalidArgumentError, Pong, RingFullError,
-                        VoiceEnded)
+from ringengine import (AudioEngine, BufferReleased, BufferTableFullError, InvalidArgumentError,
+                        Pong, RingFullError, VoiceEnded)
 
 np = pytest.importorskip("numpy", reason="the checks compare numpy arrays")
 
@@ -110,7 +110,7 @@ def test_close_stops_the_voices_next_block_then_the_memory_goes(engine):
     out = engine.render(256)
     assert not out.any(), "the voices stop at the next block"
     replies = drain(engine)
-    assert set(replies) == {VoiceEnded(0, 256), VoiceEnded(1, 256), BufferReleased(buf.id)}
+    assert set(replies) == {VoiceEnded(0, 256), VoiceEnded(1, 256), BufferReleased(buf.id, 256)}
     assert engine.stats.buffers_live == 0
     with pytest.raises(InvalidArgumentError, match="closed"):
         engine.play(0, buf)
@@ -138,7 +138,7 @@ def test_a_play_sent_before_a_close_but_due_after_it_plays_nothing(engine):
     buf.close()                   # the close is taken at the next block
     assert not engine.render(2048).any()
     assert engine.stats.unhandled == 1
-    assert drain(engine) == [BufferReleased(buf.id)]
+    assert drain(engine) == [BufferReleased(buf.id, 0)]
 
 
 def test_ten_thousand_load_play_close_cycles_keep_memory_flat():
@@ -209,7 +209,7 @@ def test_loading_takes_any_numpy_dtype_and_refuses_past_the_table():
     with AudioEngine(backend="offline", buffers=2) as e:
         a = e.load_buffer(np.arange(4, dtype=np.float64))  # converted
         e.load_buffer(np.ones((3, 2), np.int16))
-        with pytest.raises(RingFullError, match="buffers"):
+        with pytest.raises(BufferTableFullError, match="all 2 buffers"):
             e.load_buffer(np.ones(3, np.float32))
         a.close()
         e.process()

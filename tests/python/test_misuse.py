@@ -10,7 +10,7 @@ import time
 import pytest
 
 from conftest import python_env, run_python
-from ringengine import AudioEngine, EngineTimeoutError, RingFullError
+from ringengine import AudioEngine, EngineTimeoutError, EventsLost, Pong, RingFullError
 
 
 @pytest.mark.parametrize("backend", ["null", "offline"])
@@ -79,6 +79,7 @@ def test_eight_senders_four_receivers_ten_seconds_books_balance():
         accepted = [[] for _ in range(senders)]
         refused = [0] * senders
         received = [[] for _ in range(receivers)]
+        told = [0] * receivers
 
         def send(i):
             while not stop.is_set():
@@ -91,10 +92,15 @@ def test_eight_senders_four_receivers_ten_seconds_books_balance():
         def receive(i):
             while True:
                 try:
-                    received[i].append(engine.recv(timeout=0.05).seq)
+                    reply = engine.recv(timeout=0.05)
                 except EngineTimeoutError:
                     if stop.is_set():
                         return
+                    continue
+                if isinstance(reply, EventsLost):
+                    told[i] += reply.dropped
+                else:
+                    received[i].append(reply.seq)
 
         threads = [threading.Thread(target=send, args=(i,)) for i in range(senders)]
         threads += [threading.Thread(target=receive, args=(i,)) for i in range(receivers)]
@@ -111,7 +117,9 @@ def test_eight_senders_four_receivers_ten_seconds_books_balance():
         for t in threads[senders:]:
             t.join(timeout=30)
             assert not t.is_alive(), "a receiver hung"
-        leftover = [p.seq for p in engine.recv_many(1 << 20)]
+        rest = engine.recv_many(1 << 20)
+        leftover = [p.seq for p in rest if isinstance(p, Pong)]
+        told.append(sum(p.dropped for p in rest if isinstance(p, EventsLost)))
         stats = engine.stats
 
     sent = [s for part in accepted for s in part]
@@ -125,3 +133,5 @@ def test_eight_senders_four_receivers_ten_seconds_books_balance():
     assert stats.pongs_received == len(got)
     assert len(got) + stats.pongs_dropped == len(sent)
     assert set(got) <= set(sent)
+    # Each loss a receiver was told of happened; the last may wait for a reply.
+    assert sum(told) <= stats.pongs_dropped

@@ -10,6 +10,7 @@ def test_many_threads_sending_and_receiving_lose_nothing():
     with AudioEngine(backend="null", capacity=256) as engine:
         sent = [[] for _ in range(senders)]
         got = [[] for _ in range(receivers)]
+        told = [0] * receivers
         rejected = [0] * senders
         done_sending = threading.Event()
 
@@ -23,7 +24,11 @@ def test_many_threads_sending_and_receiving_lose_nothing():
         def receive(i):
             while True:
                 try:
-                    got[i].append(engine.recv(timeout=0.05).seq)
+                    reply = engine.recv(timeout=0.05)
+                    if isinstance(reply, ringengine.EventsLost):
+                        told[i] += reply.dropped
+                    else:
+                        got[i].append(reply.seq)
                 except ringengine.EngineTimeoutError:
                     s = engine.stats
                     if done_sending.is_set() and s.pings_handled == s.pings_sent \
@@ -53,5 +58,7 @@ def test_many_threads_sending_and_receiving_lose_nothing():
         # Every accepted ping was answered by one received pong or one counted drop.
         assert len(all_got) + stats.pongs_dropped == len(all_sent)
         assert set(all_got) <= set(all_sent)
+        # Each loss a receiver was told of happened; the last may wait for a reply.
+        assert sum(told) <= stats.pongs_dropped
         for part in got:
             assert part == sorted(part), "each receiver sees pongs in order"

@@ -8,10 +8,11 @@ from typing import Dict, List, Optional, Tuple
 
 import ringengine
 from ringengine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, BackendError, Buffer,
-                        BufferReleased, Device, DeviceList, DeviceNotFoundError,
-                        EngineBusyError, EngineClosedError, EngineError, EngineTimeoutError,
-                        InvalidArgumentError, Pong, Reply, RingFullError, Stats,
-                        UnsupportedError, VoiceEnded, library_path, query_devices)
+                        BufferReleased, BufferTableFullError, Device, DeviceList,
+                        DeviceNotFoundError, EngineBusyError, EngineClosedError, EngineError,
+                        EngineTimeoutError, Event, EventsLost, InvalidArgumentError, KindInfo,
+                        Load, Pong, Reply, RingFullError, Stats, UnsupportedError, VoiceEnded,
+                        VoiceState, describe_kind, library_path, query_devices)
 
 
 def describe(reply: Reply) -> str:
@@ -19,8 +20,12 @@ def describe(reply: Reply) -> str:
         return "pong %d at %d" % (reply.seq, reply.frame)
     if isinstance(reply, VoiceEnded):
         return "voice %d ended at %d" % (reply.voice, reply.frame)
+    if isinstance(reply, EventsLost):
+        return "%d replies lost before %d" % (reply.dropped, reply.frame)
+    if isinstance(reply, Event):
+        return "%s (%d): %r" % (reply.name, reply.kind, dict(reply.fields))
     released: BufferReleased = reply
-    return "buffer %d released" % released.buffer_id
+    return "buffer %d released at %d" % (released.buffer_id, released.frame)
 
 
 def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
@@ -28,6 +33,7 @@ def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
     first, sent = engine.send_pings(4)
     engine.set_param(0, "freq", 440.0, at=engine.frame + 480, ramp=48)
     engine.set_param(0, "gain", 0.5)
+    engine.set_param_latest(0, "pan", -0.5, ramp=64)
     engine.process()
     engine.process(128)
     reply: Optional[Reply] = engine.try_recv()
@@ -39,6 +45,12 @@ def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
     buf.close()
     seqs, frames = engine.recv_many_columns()
     assert seq + first + sent + len(many) + len(seqs) + len(frames) >= 0
+    load: Load = engine.load
+    voice: VoiceState = engine.voice_state(1)
+    print(load.last, load.average, voice.playing, voice.looping, voice.sounding, voice.gain)
+    kind: Optional[KindInfo] = describe_kind(1)
+    if kind is not None:
+        print(kind.name, kind.direction, kind.fields)
     stats: Stats = engine.stats
     counted: int = stats.pings_sent + stats.late + stats.dropped
     assert counted >= 0
@@ -64,7 +76,8 @@ def main() -> None:
     devices: DeviceList = query_devices("jack")
     listed: List[Device] = list(devices)
     print(len(names), version, where, devices.notes, len(listed))
-    with AudioEngine(backend="offline", voices=2, schedule=16) as engine:
+    with AudioEngine(backend="offline", voices=2, schedule=16, messages_per_block=64,
+                     reply_capacity=32) as engine:
         control(engine)
         frames: int = engine.render_into(array.array("f", bytes(8 * 4 * engine.channels)))
         latency: float = engine.latency
@@ -79,7 +92,8 @@ def main() -> None:
             print(code)
     with AudioEngine(backend="null") as live:
         asyncio.run(wait_async(live))
-    errors: Tuple[type, ...] = (EngineError, RingFullError, EngineClosedError,
+    errors: Tuple[type, ...] = (EngineError, RingFullError, BufferTableFullError,
+                                EngineClosedError,
                                 InvalidArgumentError, DeviceNotFoundError, BackendError,
                                 EngineBusyError, UnsupportedError, EngineTimeoutError)
     print(errors)

@@ -1,0 +1,82 @@
+"""Sample buffers: what Python hands the engine to play."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Tuple
+
+from ._errors import InvalidArgumentError, error
+from ._lib import lib
+
+if TYPE_CHECKING:
+    from ._engine import AudioEngine
+
+
+class Buffer:
+    """Samples the engine owns, for its voices to play (`AudioEngine.load_buffer()`).
+
+    Dropping every reference does not free the memory: the engine keeps it
+    until `close()`, or until the engine is closed and collected.
+
+    Attributes
+    ----------
+    id : int
+        The engine's id of the buffer (what BufferReleased carries).
+    frames, channels : int
+    """
+
+    def __init__(self, engine: AudioEngine, id_: int, frames: int, channels: int) -> None:
+        self._engine = engine
+        self.id = id_
+        self.frames = frames
+        self.channels = channels
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._closed
+
+    def close(self) -> None:
+        """Returns at once. The voices playing the buffer stop at the start of
+        the next block; the memory goes once the audio thread has let go
+        (a BufferReleased reply says so), on a later call of this thread or
+        another. Calling it twice, or on a closed engine, does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        rc = lib.engine_buffer_close(self._engine._h, self.id)
+        if rc not in (lib.ENGINE_OK, lib.ENGINE_ERR_CLOSED):
+            raise error(rc, "Buffer.close")
+
+    def __enter__(self) -> Buffer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<Buffer %d: %d frames of %d channel%s%s>" % (
+            self.id, self.frames, self.channels, "" if self.channels == 1 else "s",
+            ", closed" if self._closed else "")
+
+
+def _as_float32(samples: Any) -> Tuple[Any, int, int]:
+    """(a C-contiguous float32 view, frames, channels) of `samples`: a numpy
+    array of any real dtype (converted), or any buffer-protocol object of
+    float32, of shape (frames,) or (frames, channels)."""
+    if type(samples).__module__ == "numpy":
+        import numpy
+        samples = numpy.ascontiguousarray(samples, dtype=numpy.float32)
+    try:
+        view = memoryview(samples)
+    except TypeError:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "samples must be a numpy array or a float32 buffer, not %r"
+                                   % type(samples).__name__) from None
+    if view.format not in ("f", "<f", "=f") or not view.c_contiguous or view.ndim not in (1, 2):
+        raise InvalidArgumentError(
+            lib.ENGINE_ERR_INVALID, "samples must be C-contiguous float32 of shape (frames,) or "
+            "(frames, channels)")
+    shape = view.shape or (0,)
+    frames = shape[0]
+    channels = shape[1] if view.ndim == 2 else 1
+    return view, frames, channels

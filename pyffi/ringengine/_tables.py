@@ -1,0 +1,45 @@
+"""What the library names: its backends, voice parameters, defaults and
+states. Read from the library itself, so no table is kept here by hand."""
+from typing import Any, Dict
+
+from ._lib import ffi, lib
+
+
+def _names(function: Any, limit: int = 64) -> Dict[str, int]:
+    """{name: value} for value = 0, 1, ... until the library says "unknown"."""
+    names: Dict[str, int] = {}
+    for value in range(limit):
+        name = ffi.string(function(value)).decode()
+        if name == "unknown":
+            break
+        names[name] = value
+    return names
+
+
+#: The backends, by name: the values of the C enum engine_backend.
+BACKENDS: Dict[str, int] = _names(lib.engine_backend_name)
+
+#: The voice parameters set_param() takes, by name: engine_param, as the
+#: library names them (engine_param_name).
+PARAMS: Dict[str, int] = _names(lib.engine_param_name)
+
+STATES: Dict[int, str] = {lib.ENGINE_STATE_RUNNING: "running",
+                          lib.ENGINE_STATE_STOPPED: "stopped",
+                          lib.ENGINE_STATE_CLOSED: "closed"}
+
+
+def new_config() -> Any:
+    """An engine_config filled with the library's defaults, the whole of it."""
+    config = ffi.new("engine_config *")
+    lib.engine_config_init_size(config, ffi.sizeof("engine_config"))
+    return config
+
+
+#: The config fields AudioEngine takes as keywords, with the least value each.
+CONFIG_FIELDS: Dict[str, int] = {
+    "capacity": 1, "sample_rate": 1, "block_frames": 1, "channels": 1, "voices": 0,
+    "schedule": 1, "buffers": 1, "messages_per_block": 1, "reply_capacity": 0,
+}
+
+#: engine_config_init_size()'s defaults: the library's, not a copy kept here.
+DEFAULTS: Dict[str, int] = {name: getattr(new_config(), name) for name in CONFIG_FIELDS}
