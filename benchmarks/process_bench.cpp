@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine.hpp"
-#include "message.hpp"
+#include "core/engine.hpp"
+#include "messages/message.hpp"
 
 namespace {
 

@@ -43,7 +43,7 @@
 #include <readerwriterqueue/readerwriterqueue.h>
 
 #include "rtrb_peer.hpp"
-#include "spsc_ring.hpp"
+#include "rings/spsc_ring.hpp"
 
 namespace {
 

@@ -44,7 +44,8 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
   Message play = Message::play(engine.config().voices - 1, buffer, kFrameNext, true);
   EXPECT_TRUE(buffer != 0 && engine.send(play));
   std::vector<std::uint32_t> got;
-  int sent = 0;
+  std::uint32_t churn = 0;
+  int sent = 0, churned_at = -1;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while ((sent < kPings || got.size() < static_cast<std::size_t>(sent)) &&
          std::chrono::steady_clock::now() < deadline) {
@@ -62,7 +63,25 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
                                            200.0f + static_cast<float>(k % 1000), at)
                       : Message::set_param(k % engine.config().voices, Param::gain, 0.1f, at, 64);
       (void)engine.send(m); // a full ring drops it: counted, and fine here
+      // A knob turning: the parameter path, never full.
+      engine.set_param_latest(k % engine.config().voices, Param::pan, (k % 3) * 0.5f - 0.5f,
+                              32);
     }
+    // Buffers come and go through the hand-off while the callback runs: one
+    // loaded and played, the one before closed.
+    if (engine.config().voices > 1 && sent % 256 == 0 && sent != churned_at) {
+      churned_at = sent;
+      if (churn != 0)
+        EXPECT_TRUE(engine.close_buffer(churn));
+      churn = engine.load_buffer(samples.data(), 64, 1);
+      Message one_shot = Message::play(0, churn);
+      EXPECT_NE(churn, 0u);
+      if (churn != 0)
+        (void)engine.send(one_shot);
+    }
+    // The snapshots, read while the audio thread writes them.
+    EXPECT_LE(engine.load().frame, engine.frame() + 65536);
+    EXPECT_LE(engine.voice_state(engine.config().voices - 1).buffer, buffer);
     Message m;
     while (engine.try_recv(m))
       if (m.kind == MessageKind::pong)
@@ -70,6 +89,9 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   EXPECT_TRUE(engine.close_buffer(buffer));
+  if (churn != 0)
+    EXPECT_TRUE(engine.close_buffer(churn));
+  EXPECT_GT(engine.stats().params_applied, 0u) << "the parameter path was taken";
   return got;
 }
 
