@@ -29,8 +29,8 @@ std::uint64_t frame_of(std::int64_t at) noexcept {
   return at < 0 ? ringengine::kFrameNext : static_cast<std::uint64_t>(at);
 }
 
-// Sends a command a typed wrapper built, through engine_send(), the one way
-// in; ENGINE_OK or engine_send()'s status.
+// Sends a command a typed wrapper built through engine_send(), so that it is
+// checked and counted as any command is; ENGINE_OK or engine_send()'s status.
 int send_command(engine* e, const Message& m) noexcept {
   engine_message c;
   std::memcpy(&c, &m, sizeof c);

@@ -58,7 +58,8 @@ static_assert(sizeof(engine_info::note) == ENGINE_NOTE_MAX);
 static_assert(ENGINE_WARNING_MAX == ringengine::WarningLog::kTextMax);
 static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
 
-// The config of 1.0 ended with `buffers`; 1.1's fields follow it.
+// The config of 1.0 ended with `buffers` and 4 bytes of padding, where 1.1
+// has messages_per_block: a config of the 1.0 size is read up to `buffers`.
 static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_block) + 4);
 static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
 

@@ -1,5 +1,6 @@
 // The C ABI, life cycle: configs, create, close, destroy, and the state a
 // backend ends in. Contracts are in ringengine.h.
+#include <cstddef>
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
@@ -73,7 +74,10 @@ ENGINE_EXPORT void engine_config_init_size(engine_config* config, std::size_t si
     return;
   engine_config c = defaults();
   c.size = static_cast<std::uint32_t>(std::min(size, sizeof c));
-  std::memcpy(config, &c, c.size);
+  // The 1.0 size ends in padding: only its fields are written.
+  std::memcpy(config, &c,
+              c.size == ENGINE_CONFIG_SIZE_1_0 ? offsetof(engine_config, messages_per_block)
+                                               : c.size);
 }
 
 ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
@@ -89,7 +93,12 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
       return capi::fail(ENGINE_ERR_INVALID,
                         "config.size is not the size of an engine_config: "
                         "call engine_config_init_size() first");
-    std::memcpy(&c, config, config->size);
+    // A 1.0 config's last 4 bytes are padding, where 1.1 keeps
+    // messages_per_block: of that size only the 1.0 fields are read.
+    const std::size_t known = config->size == ENGINE_CONFIG_SIZE_1_0
+                                  ? offsetof(engine_config, messages_per_block)
+                                  : config->size;
+    std::memcpy(&c, config, known);
   }
   if (int rc = validate(c); rc != ENGINE_OK)
     return rc;

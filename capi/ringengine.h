@@ -66,7 +66,8 @@ typedef enum engine_status {
                                  ** handle is not a live engine */
     ENGINE_ERR_NOMEM = -2,       /* out of memory */
     ENGINE_ERR_FULL = -3,        /* the ring is full: the message was dropped
-                                 ** and counted in pings_rejected */
+                                 ** and counted (commands_rejected, and
+                                 ** pings_rejected for a ping) */
     ENGINE_ERR_CLOSED = -4,      /* the engine was closed */
     ENGINE_ERR_BACKEND = -5,     /* the audio backend could not be opened or
                                  ** started (see engine_last_error()), or it
@@ -210,8 +211,9 @@ typedef struct engine_config {
                            ** many as `capacity` */
 } engine_config;
 
-/* engine_config's size in 1.0, before messages_per_block; engine_create()
-** takes that size too. */
+/* engine_config's size in 1.0. Its last 4 bytes were padding, where 1.1
+** has messages_per_block: of a config of this size, engine_create() reads
+** the fields up to `buffers` and takes the defaults of the rest. */
 #define ENGINE_CONFIG_SIZE_1_0 56
 
 /* Counters since engine_create. Each field is read atomically, but a
@@ -312,7 +314,8 @@ typedef struct engine_load {
     double last;            /* that block's time in the engine over the
                             ** block's duration: 1.0 is all of it */
     double average;         /* the same, smoothed over about a second */
-    uint32_t active_voices; /* voices rendered in that block */
+    uint32_t active_voices; /* voices still sounding (or moving) at the
+                            ** end of that block */
     uint32_t reserved;
 } engine_load;
 
@@ -372,9 +375,9 @@ const char *engine_param_name(int param);
 
 /* ---- Life cycle --------------------------------------------------------- */
 
-/* Fills the 1.0 fields of *config (ENGINE_CONFIG_SIZE_1_0 bytes) with
-** the defaults and sets config->size to ENGINE_CONFIG_SIZE_1_0. NULL is a
-** no-op. Thread: any. Non-blocking. */
+/* Fills the 1.0 fields of *config (up to `buffers`, within
+** ENGINE_CONFIG_SIZE_1_0 bytes) with the defaults and sets config->size to
+** ENGINE_CONFIG_SIZE_1_0. NULL is a no-op. Thread: any. Non-blocking. */
 void engine_config_init(engine_config *config);
 
 /* Fills the first `size` bytes of *config (size: sizeof(engine_config) as

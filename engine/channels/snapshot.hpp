@@ -1,8 +1,14 @@
 // A snapshot slot: state the audio thread overwrites (every block, or when
 // it changes) and any thread reads at any time, without a lock or a
-// message. A seqlock with one writer: the writer never waits; a reader that
-// overlaps a write reads again, so it waits at most for one write to end
-// (a few dozen ns), never for the audio thread to run.
+// message.
+//
+// Two copies, each a seqlock, and an index naming the copy last written
+// whole. The writer always writes the other copy, then publishes it, so a
+// writer stopped in the middle of a write (preempted) leaves the published
+// copy whole and readers read it without waiting. A reader retries only
+// when the writer, while it read, published a copy and began rewriting the
+// one it was reading: that is, only while the writer makes progress, never
+// for a writer that does not run.
 //
 // The words are atomics (relaxed), so a torn read is a retry, never a data
 // race: sanitizers see none.
@@ -26,29 +32,33 @@ public:
   void write(const T& value) noexcept {
     std::uint64_t words[kWords] = {};
     std::memcpy(words, &value, sizeof(T));
-    const std::uint32_t s = seq_.load(std::memory_order_relaxed);
-    seq_.store(s + 1, std::memory_order_relaxed); // odd: a write under way
+    Copy& c = copies_[1 - current_.load(std::memory_order_relaxed)];
+    const std::uint32_t s = c.seq.load(std::memory_order_relaxed);
+    c.seq.store(s + 1, std::memory_order_relaxed); // odd: a write under way
     // release: the odd count is seen before any of the new words.
     std::atomic_thread_fence(std::memory_order_release);
     for (std::size_t i = 0; i < kWords; ++i)
-      words_[i].store(words[i], std::memory_order_relaxed);
-    // release: the words are seen before the even count that closes them.
-    seq_.store(s + 2, std::memory_order_release);
+      c.words[i].store(words[i], std::memory_order_relaxed);
+    // release: the words are seen before the even count that closes them,
+    // and before the index that names this copy.
+    c.seq.store(s + 2, std::memory_order_release);
+    current_.store(static_cast<std::uint32_t>(&c - copies_), std::memory_order_release);
   }
 
   // Any thread. Returns the last value written whole.
   T read() const noexcept {
     std::uint64_t words[kWords];
     for (;;) {
-      // acquire: pairs with the closing release above.
-      const std::uint32_t before = seq_.load(std::memory_order_acquire);
+      // acquire: pairs with the index's release, so the copy it names is whole.
+      const Copy& c = copies_[current_.load(std::memory_order_acquire)];
+      const std::uint32_t before = c.seq.load(std::memory_order_acquire);
       if (before & 1u)
-        continue;
+        continue; // the writer has published the other copy since: read that
       for (std::size_t i = 0; i < kWords; ++i)
-        words[i] = words_[i].load(std::memory_order_relaxed);
+        words[i] = c.words[i].load(std::memory_order_relaxed);
       // acquire: the words are read before the count is read again.
       std::atomic_thread_fence(std::memory_order_acquire);
-      if (seq_.load(std::memory_order_relaxed) == before)
+      if (c.seq.load(std::memory_order_relaxed) == before)
         break;
     }
     T value;
@@ -57,8 +67,12 @@ public:
   }
 
 private:
-  std::atomic<std::uint32_t> seq_{0};
-  std::atomic<std::uint64_t> words_[kWords];
+  struct Copy {
+    std::atomic<std::uint32_t> seq{0};
+    std::atomic<std::uint64_t> words[kWords];
+  };
+  Copy copies_[2];
+  std::atomic<std::uint32_t> current_{0};
 };
 
 } // namespace ringengine

@@ -80,7 +80,7 @@ struct EngineLoad {
   std::uint64_t callbacks = 0;  // blocks so far
   double last = 0;              // the block's process() time / the block's duration
   double average = 0;           // the same, smoothed over about a second
-  std::uint32_t active_voices = 0;
+  std::uint32_t active_voices = 0; // voices still sounding (or moving) at the block's end
 };
 
 // One voice, as it was at the end of the last block it was heard in (or

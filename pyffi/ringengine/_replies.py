@@ -179,7 +179,7 @@ class Load(NamedTuple):
     callbacks: int       # blocks processed
     last: float          # that block's time in the engine / the block's duration
     average: float       # the same, smoothed over about a second
-    active_voices: int   # voices rendered in that block
+    active_voices: int   # voices still sounding (or moving) at that block's end
 
 
 class VoiceState(NamedTuple):
