@@ -68,6 +68,8 @@ ENGINE_EXPORT int engine_set_param_latest(engine* e, std::uint32_t voice, int pa
     return rc;
   if (param < 0 || param >= ringengine::kParamCount)
     return capi::fail(ENGINE_ERR_INVALID, "no such parameter");
+  if (ramp > ringengine::ParamPath::kMaxRamp)
+    return capi::fail(ENGINE_ERR_INVALID, "ramp must be 0 .. 16777215 frames on the parameter path");
   const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
   const Message m = Message::set_param(voice, static_cast<Param>(param), v,
                                        ringengine::kFrameNext, ramp);

@@ -89,7 +89,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
   // caller built against an earlier header gets the defaults of the rest.
   engine_config c = defaults();
   if (config != nullptr) {
-    if (config->size < ENGINE_CONFIG_SIZE_1_0 || config->size > sizeof(engine_config))
+    if (config->size != ENGINE_CONFIG_SIZE_1_0 && config->size != sizeof(engine_config))
       return capi::fail(ENGINE_ERR_INVALID,
                         "config.size is not the size of an engine_config: "
                         "call engine_config_init_size() first");

@@ -395,8 +395,9 @@ void engine_config_init_size(engine_config *config, size_t size);
 ** handle, owned by the caller until engine_destroy(); on failure *out is
 ** NULL and engine_last_error() says why.
 ** Thread: any. Blocks while the audio backend opens (up to seconds).
-** Returns ENGINE_OK, ENGINE_ERR_INVALID (out NULL, config->size wrong, a
-** field out of range), ENGINE_ERR_NOMEM, ENGINE_ERR_NO_DEVICE,
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (out NULL, config->size neither
+** ENGINE_CONFIG_SIZE_1_0 nor this header's sizeof(engine_config), a field
+** out of range), ENGINE_ERR_NOMEM, ENGINE_ERR_NO_DEVICE,
 ** ENGINE_ERR_BACKEND, ENGINE_ERR_INTERNAL. */
 int engine_create(const engine_config *config, engine **out);
 
@@ -462,11 +463,13 @@ int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t
 ** (at most engine_config.messages_per_block slots a block) and the value
 ** moves there over `ramp` frames. It never fills the command ring, so
 ** triggers sent meanwhile keep their room and their order; for an exact
-** frame, use engine_set_param(). A value may be applied twice when it is
-** written as the audio thread takes it; one the audio thread never took is
+** frame, use engine_set_param(). A value the audio thread never took is
 ** replaced by the next.
+** A value written as the audio thread takes its slot is applied once, not
+** twice. `ramp` is at most 16777215 frames here.
 ** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (as
-** engine_set_param(); engine_last_error() says which). Never ENGINE_ERR_FULL. */
+** engine_set_param(), or a longer ramp; engine_last_error() says which).
+** Never ENGINE_ERR_FULL. */
 int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
                             uint32_t ramp);
 

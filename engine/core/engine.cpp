@@ -71,6 +71,7 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              std::make_unique<float*[]>(config.channels),
              0,
              0,
+             0,
              0.0},
       voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)) {
   for (std::uint32_t v = 0; v < config.voices; ++v)
@@ -222,7 +223,10 @@ bool Engine::close_buffer(std::uint32_t id) noexcept {
   std::lock_guard guard(resource_lock_);
   buffers_.collect();
   buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
-  return buffers_.retire(id);
+  // After every command accepted so far: the audio thread lets go once it
+  // has taken them all, so a play sent before the close is carried out (and
+  // stopped) first, also when the block's budget leaves some for later.
+  return buffers_.retire(id, sender_.commands_sent.load(std::memory_order_acquire));
 }
 
 bool Engine::buffer_live(std::uint32_t id) const noexcept {
@@ -431,8 +435,6 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
     break;
   }
 #endif
-  // What was lent since the last block, before the commands that name it.
-  buffers_.take();
 
   // The commands sent before this block, at most messages_per_block: the
   // rest wait in the ring for the next block, so a burst neither holds the
@@ -443,6 +445,9 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
   for (std::size_t budget = config_.messages_per_block; budget > 0;) {
     const std::size_t want = std::min(kBatch, budget);
     const std::size_t n = audio_.commands.try_pop_bulk(batch, want);
+    // What was lent before these commands were sent, so a play finds the
+    // buffer it names (the pops' acquire makes those installs visible).
+    buffers_.take();
     for (std::size_t i = 0; i < n; ++i)
       admit(batch[i]);
     taken += n;
@@ -451,6 +456,7 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
       break;
   }
   bump(commands_handled_, taken);
+  audio_.taken += taken;
 
   // Then the parameter path's latest values, as many again.
   const std::uint32_t applied =
@@ -463,8 +469,8 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
                     });
   bump(params_applied_, applied);
 
-  // What was retired, after the commands sent before the retire.
-  buffers_.finish([this](std::uint32_t id, const SampleBuffer*) {
+  // What was retired, once the commands sent before the retire are taken.
+  buffers_.finish(audio_.taken, [this](std::uint32_t id, const SampleBuffer*) {
     for (std::uint32_t i = 0; i < audio_.active_count; ++i)
       if (audio_.voices[audio_.active[i]].buffer_id() == id)
         end_buffer(audio_.active[i], audio_.position);

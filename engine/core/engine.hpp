@@ -277,6 +277,7 @@ private:
     std::unique_ptr<float[]> scratch;   // channels planes of kChunk, for one voice
     std::unique_ptr<float*[]> scratch_planes; // into scratch
     std::uint64_t position = 0;         // frames processed before this block
+    std::uint64_t taken = 0;            // commands taken from the ring so far
     std::uint32_t lost = 0;             // replies dropped since the last events_lost
     double load_average = 0;
   };

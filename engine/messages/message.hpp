@@ -184,6 +184,14 @@ constexpr const KindRow* find_kind(std::uint32_t kind) noexcept {
   return nullptr;
 }
 
+// Whether kind number `kind` is in the table.
+constexpr bool has_kind(std::uint32_t kind) noexcept {
+  for (const KindRow& row : kKinds)
+    if (static_cast<std::uint32_t>(row.kind) == kind)
+      return true;
+  return false;
+}
+
 namespace detail {
 // Checked at compile time: every number once, every FIELD of a kind in the
 // table, no member carrying two fields of one kind, params numbered 0..n-1.
@@ -193,7 +201,7 @@ consteval bool table_is_sound() {
       if (kKinds[i].kind == kKinds[j].kind)
         return false;
   for (std::size_t i = 0; i < std::size(kFields); ++i) {
-    if (find_kind(static_cast<std::uint32_t>(kFields[i].kind)) == nullptr)
+    if (!has_kind(static_cast<std::uint32_t>(kFields[i].kind)))
       return false;
     for (std::size_t j = i + 1; j < std::size(kFields); ++j)
       if (kFields[i].kind == kFields[j].kind &&

@@ -6,12 +6,16 @@
 // 1. prepare (control): the caller builds a T, with whatever allocation it
 //    takes, and install() gives it a slot and an id.
 // 2. install (control -> audio): install() pushes {pointer, id} onto the
-//    hand-off's own ring; the audio thread takes it at the start of its next
-//    block (take()), before that block's commands, so any command naming
-//    the id finds it.
-// 3. retire (control -> audio): retire() pushes the id onto the same ring;
-//    the audio thread applies it after that block's commands (finish()),
-//    calling the engine's let-go for the voices still using it.
+//    hand-off's own ring; the audio thread takes it (take()) before it
+//    carries out any command sent after the install, so a command naming
+//    the id finds it: the engine calls take() again after each batch it pops
+//    from its command ring.
+// 3. retire (control -> audio): retire(id, after) pushes the id onto the
+//    same ring with `after`, the number of commands the engine had accepted
+//    when it was retired; the audio thread applies it (finish(done)) once it
+//    has taken that many commands, so every command sent before the retire
+//    is carried out first, also when a budget leaves some for a later
+//    block. It calls the engine's let-go for the voices still using it.
 // 4. let go (audio -> control): the audio thread forgets the pointer and
 //    pushes the id onto the released ring.
 // 5. free (control): collect() pops the released ids and frees exactly
@@ -48,7 +52,7 @@ public:
   explicit Handoff(std::uint32_t capacity)
       : capacity_(capacity), control_(std::make_unique<ControlSlot[]>(capacity)),
         audio_(std::make_unique<AudioSlot[]>(capacity)),
-        retiring_(std::make_unique<std::uint32_t[]>(capacity)) {
+        retiring_(std::make_unique<Retire[]>(capacity)) {
     auto ops = make_ring<Op>(2 * std::size_t{capacity});
     auto released = make_ring<std::uint32_t>(capacity);
     ops_in_ = std::make_unique<Producer<Op>>(std::move(ops.first));
@@ -69,28 +73,31 @@ public:
       const std::uint32_t slot = free_.back();
       free_.pop_back();
       ControlSlot& s = control_[slot];
-      const std::uint64_t id = slot + std::uint64_t{++s.uses} * capacity_;
+      const std::uint64_t use = std::uint64_t{s.uses} + 1;
+      const std::uint64_t id = slot + use * capacity_;
       if (id > UINT32_MAX)
         continue; // spent: this slot's ids are used up; it is not used again
+      s.uses = static_cast<std::uint32_t>(use);
       s.id = static_cast<std::uint32_t>(id);
       s.owned = std::move(object);
       s.state = State::live;
       ++held_;
       // Cannot fail: see the header comment. The ring's release publishes
       // the object's contents with its pointer.
-      [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{s.owned.get(), s.id});
+      [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{s.owned.get(), s.id, 0});
       return s.id;
     }
     return 0;
   }
 
-  // Starts letting go of `id`; false when it is not a live id.
-  bool retire(std::uint32_t id) noexcept {
+  // Starts letting go of `id` once the audio side has taken `after`
+  // commands (see finish()); false when it is not a live id.
+  bool retire(std::uint32_t id, std::uint64_t after) noexcept {
     ControlSlot* s = slot_of(id);
     if (s == nullptr || s->state != State::live)
       return false;
     s->state = State::retiring;
-    [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{nullptr, id});
+    [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{nullptr, id, after});
     return true;
   }
 
@@ -122,33 +129,40 @@ public:
 
   // ---- Audio side: wait-free, no allocation, no free ----
 
-  // At a block's start: installs what came; keeps the retires for finish().
+  // Installs what came; keeps the retires for finish(). Call it before
+  // carrying out commands that may name what was installed.
   void take() noexcept {
     Op op;
     while (ops_out_->try_pop(op)) {
       AudioSlot& a = audio_[op.id % capacity_];
       if (op.object != nullptr)
         a = AudioSlot{op.object, op.id};
-      else if (a.id == op.id)
-        retiring_[retiring_count_++] = op.id; // at most one retire per slot
+      else if (a.id == op.id) // always: a retire follows its install
+        retiring_[retiring_count_++] = Retire{op.id, op.after}; // one per slot
     }
   }
 
-  // After the block's commands: for each retired id, `let_go(id, object)`
-  // (the engine stops what uses it), then the object is forgotten and handed
-  // back to the control side.
-  template <typename LetGo> void finish(LetGo let_go) noexcept {
+  // After the commands: for each retired id whose `after` is at most `done`
+  // (the commands taken so far), `let_go(id, object)` (the engine stops what
+  // uses it), then the object is forgotten and handed back to the control
+  // side. The others wait for a later call.
+  template <typename LetGo> void finish(std::uint64_t done, LetGo let_go) noexcept {
+    std::uint32_t kept = 0;
     for (std::uint32_t i = 0; i < retiring_count_; ++i) {
-      const std::uint32_t id = retiring_[i];
-      AudioSlot& a = audio_[id % capacity_];
-      let_go(id, a.object);
+      const Retire r = retiring_[i];
+      if (r.after > done) {
+        retiring_[kept++] = r;
+        continue;
+      }
+      AudioSlot& a = audio_[r.id % capacity_];
+      let_go(r.id, a.object);
       a = AudioSlot{};
       // Cannot fail: a slot is released once per install. release: all the
       // audio thread did with the object happens before the control side
       // frees it.
-      [[maybe_unused]] const bool pushed = released_in_->try_push(id);
+      [[maybe_unused]] const bool pushed = released_in_->try_push(r.id);
     }
-    retiring_count_ = 0;
+    retiring_count_ = kept;
   }
 
   // The object `id` names, or nullptr when it names none installed.
@@ -162,6 +176,11 @@ private:
   struct Op {
     const T* object; // install: the object; retire: nullptr
     std::uint32_t id;
+    std::uint64_t after; // retire: the commands to take before it applies
+  };
+  struct Retire {
+    std::uint32_t id;
+    std::uint64_t after;
   };
   struct ControlSlot {
     std::unique_ptr<T> owned;
@@ -190,7 +209,7 @@ private:
   std::unique_ptr<Consumer<std::uint32_t>> released_out_;
   // Audio side.
   std::unique_ptr<AudioSlot[]> audio_;
-  std::unique_ptr<std::uint32_t[]> retiring_;
+  std::unique_ptr<Retire[]> retiring_;
   std::uint32_t retiring_count_ = 0;
   std::unique_ptr<Consumer<Op>> ops_out_;
   std::unique_ptr<Producer<std::uint32_t>> released_in_;

@@ -119,8 +119,10 @@ Decoder = Callable[[Tuple[Any, ...]], Any]
 def _decoder(kind: int) -> Decoder:
     """How to make a reply of `kind` from engine_message's six members."""
     info = describe_kind(kind)
-    if info is None:
-        return lambda m: _new(Event, (m[0], "", tuple(zip(MEMBERS[1:], m[1:]))))
+    if info is None or any(member not in MEMBERS for _, member in info.fields):
+        # Unknown, or carried in a way this package cannot read: the raw members.
+        name = "" if info is None else info.name
+        return lambda m: _new(Event, (m[0], name, tuple(zip(MEMBERS[1:], m[1:]))))
     index = [MEMBERS.index(member) for _, member in info.fields]
     names = tuple(name for name, _ in info.fields)
     cls = REPLY_CLASSES.get(info.name)

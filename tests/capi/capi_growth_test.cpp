@@ -67,6 +67,12 @@ TEST(CApiGrowthTest, InitSizeFillsWhatTheCallerHasAndSaysHowMuch) {
   engine_config_init_size(reinterpret_cast<engine_config*>(later.data()), later.size());
   EXPECT_EQ(reinterpret_cast<engine_config*>(later.data())->size, sizeof(engine_config));
   EXPECT_EQ(later[sizeof(engine_config)], 0xEE);
+  engine_config between;
+  engine_config_init_size(&between, sizeof between);
+  between.backend = ENGINE_BACKEND_OFFLINE;
+  between.size = ENGINE_CONFIG_SIZE_1_0 + 4; // no version's size: half a field
+  Handle refused;
+  EXPECT_EQ(engine_create(&between, &refused.e), ENGINE_ERR_INVALID);
   engine_config tiny;
   tiny.size = 7;
   engine_config_init_size(&tiny, 7);

@@ -3,7 +3,9 @@
 // thread handed back.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <set>
 #include <vector>
 
@@ -17,10 +19,12 @@ namespace {
 using namespace ringengine::testing;
 
 // Stands in for the audio thread: one block's take, commands, finish.
-template <typename T> std::vector<std::uint32_t> audio_block(Handoff<T>& h) {
+// `done`: the commands the engine has taken, which retires wait for.
+template <typename T>
+std::vector<std::uint32_t> audio_block(Handoff<T>& h, std::uint64_t done = 0) {
   std::vector<std::uint32_t> let_go;
   h.take();
-  h.finish([&](std::uint32_t id, const T*) { let_go.push_back(id); });
+  h.finish(done, [&](std::uint32_t id, const T*) { let_go.push_back(id); });
   return let_go;
 }
 
@@ -36,8 +40,8 @@ TEST(HandoffTest, AnIdNamesOneObjectForTheLifeOfTheHandoff) {
     const int* seen_by_audio = h.find(id);
     ASSERT_NE(seen_by_audio, nullptr);
     ASSERT_EQ(*seen_by_audio, i);
-    ASSERT_TRUE(h.retire(id));
-    ASSERT_FALSE(h.retire(id)) << "retired twice";
+    ASSERT_TRUE(h.retire(id, 0));
+    ASSERT_FALSE(h.retire(id, 0)) << "retired twice";
     ASSERT_FALSE(h.live(id));
     ASSERT_EQ(audio_block(h), std::vector<std::uint32_t>{id});
     ASSERT_EQ(h.find(id), nullptr) << "let go of: never read again";
@@ -52,7 +56,7 @@ TEST(HandoffTest, FreesExactlyWhatTheAudioThreadHandedBack) {
   const std::uint32_t b = h.install(std::make_unique<int>(2));
   const std::uint32_t c = h.install(std::make_unique<int>(3));
   audio_block(h);
-  ASSERT_TRUE(h.retire(b));
+  ASSERT_TRUE(h.retire(b, 0));
   EXPECT_EQ(h.collect(), 0u) << "not let go of yet: nothing is freed";
   EXPECT_EQ(h.held(), 3u);
   EXPECT_EQ(audio_block(h), std::vector<std::uint32_t>{b});
@@ -66,7 +70,7 @@ TEST(HandoffTest, FreesExactlyWhatTheAudioThreadHandedBack) {
 TEST(HandoffTest, AnInstallAndItsRetireInOneBlockAreBothSeen) {
   Handoff<int> h(2);
   const std::uint32_t id = h.install(std::make_unique<int>(7));
-  ASSERT_TRUE(h.retire(id));
+  ASSERT_TRUE(h.retire(id, 0));
   EXPECT_EQ(audio_block(h), std::vector<std::uint32_t>{id});
   EXPECT_EQ(h.collect(), 1u);
 }
@@ -78,9 +82,83 @@ TEST(HandoffTest, EveryRetireFitsEvenWithEverySlotRetiredAtOnce) {
   for (std::uint32_t i = 0; i < kSlots; ++i)
     ids.push_back(h.install(std::make_unique<int>(static_cast<int>(i))));
   for (std::uint32_t id : ids)
-    ASSERT_TRUE(h.retire(id)) << "the ring holds an install and a retire per slot";
+    ASSERT_TRUE(h.retire(id, 0)) << "the ring holds an install and a retire per slot";
   EXPECT_EQ(audio_block(h).size(), kSlots);
   EXPECT_EQ(h.collect(), kSlots);
+}
+
+TEST(HandoffTest, ARetireWaitsForTheCommandsSentBeforeIt) {
+  Handoff<int> h(2);
+  const std::uint32_t id = h.install(std::make_unique<int>(1));
+  ASSERT_TRUE(h.retire(id, 5));
+  EXPECT_TRUE(audio_block(h, 4).empty()) << "4 of the 5 commands before it taken";
+  EXPECT_NE(h.find(id), nullptr) << "still lent";
+  EXPECT_EQ(audio_block(h, 5), std::vector<std::uint32_t>{id});
+  EXPECT_EQ(h.collect(), 1u);
+}
+
+// The budget leaves the play for the next block; the close sent after it
+// must wait for it, then stop it (before, the close let go at once and the
+// play was lost, the voice playing on what it played before).
+TEST(HandoffTest, ACloseWaitsForAPlayTheBudgetLeftInTheRing) {
+  EngineConfig c;
+  c.messages_per_block = 1;
+  Engine engine{c};
+  std::vector<float> a(512, 0.25f), b(512, 0.5f);
+  const std::uint32_t first = engine.load_buffer(a.data(), 512, 1);
+  const std::uint32_t second = engine.load_buffer(b.data(), 512, 1);
+  Message play_first = Message::play(0, first, kFrameNext, true);
+  ASSERT_TRUE(engine.send(play_first));
+  render(engine, 64);
+  std::uint32_t seq;
+  ASSERT_TRUE(engine.send_ping(seq));
+  Message play_second = Message::play(0, second, kFrameNext, true);
+  ASSERT_TRUE(engine.send(play_second));
+  ASSERT_TRUE(engine.close_buffer(second));
+  render(engine, 64); // the ping
+  render(engine, 64); // the play, then the close
+  const std::vector<float> out = render(engine, 64);
+  EXPECT_EQ(engine.stats().unhandled, 0u) << "the play was carried out";
+  for (std::size_t i = 0; i < out.size(); ++i)
+    ASSERT_EQ(out[i], 0.0f) << "the voice was stopped, not left playing the first buffer";
+  bool ended = false;
+  for (const Message& m : drain(engine))
+    ended = ended || (m.kind == MessageKind::voice_ended && field::voice_ended::voice(m) == 0);
+  EXPECT_TRUE(ended);
+}
+
+// A play sent right after its load, while the audio thread runs: the play
+// always finds the buffer (the audio thread takes the installs after each
+// batch of commands it pops, not only at the block's start).
+TEST(HandoffTest, APlaySentRightAfterItsLoadAlwaysFindsTheBuffer) {
+  EngineConfig c;
+  c.buffers = 4;
+  Engine engine{c};
+  std::atomic<bool> stop{false};
+  std::thread audio([&] {
+    std::vector<float> out(16 * 2);
+    while (!stop.load(std::memory_order_relaxed))
+      engine.process(AudioOut{out.data(), nullptr}, 16);
+  });
+  std::vector<float> samples(32, 0.5f);
+  for (int i = 0; i < 3000; ++i) {
+    const std::uint32_t id = engine.load_buffer(samples.data(), 32, 1);
+    ASSERT_NE(id, 0u) << "cycle " << i;
+    Message play = Message::play(static_cast<std::uint32_t>(i) % 32, id);
+    ASSERT_TRUE(engine.send(play));
+    ASSERT_TRUE(engine.close_buffer(id));
+    Message m;
+    while (engine.try_recv(m)) {
+    }
+    while (engine.stats().buffers_live > 2) {
+      std::this_thread::yield();
+      while (engine.try_recv(m)) {
+      }
+    }
+  }
+  stop.store(true);
+  audio.join();
+  EXPECT_EQ(engine.stats().unhandled, 0u);
 }
 
 // In the engine: a play sent before a close is carried out, then the close
