@@ -100,3 +100,11 @@ ENGINE_EXPORT int engine_play(engine* e, std::uint32_t voice, std::uint32_t buff
 ENGINE_EXPORT int engine_stop(engine* e, std::uint32_t voice, std::int64_t at) {
   return send_command(e, Message::stop(voice, frame_of(at)));
 }
+
+ENGINE_EXPORT int engine_cancel(engine* e, std::int64_t voice, std::int64_t at) {
+  if (voice < ENGINE_ALL_VOICES || voice > UINT32_MAX - 1)
+    return capi::fail(ENGINE_ERR_INVALID, "no such voice");
+  const std::uint32_t v =
+      voice == ENGINE_ALL_VOICES ? Message::kAllVoices : static_cast<std::uint32_t>(voice);
+  return send_command(e, Message::cancel(v, frame_of(at)));
+}

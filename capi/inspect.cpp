@@ -17,6 +17,7 @@ ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t siz
   c.params_set = s.params_set;
   c.params_applied = s.params_applied;
   c.commands_handled = s.commands_handled;
+  c.cancelled = s.cancelled;
   capi::copy_out(out, size, c);
   return ENGINE_OK;
 }

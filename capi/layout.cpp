@@ -35,6 +35,7 @@ static_assert(ENGINE_MSG_NONE == static_cast<int>(MessageKind::none));
 #include "messages/params.def"
 static_assert(ENGINE_MAX_FIELDS == ringengine::kMaxFields);
 static_assert(ENGINE_PLAY_LOOP == ringengine::kPlayLoop);
+static_assert(ENGINE_CANCEL_ALL_VOICES == ringengine::kCancelAllVoices);
 static_assert(ENGINE_DIRECTION_COMMAND == static_cast<int>(ringengine::Direction::command));
 static_assert(ENGINE_DIRECTION_REPLY == static_cast<int>(ringengine::Direction::reply));
 static_assert(ENGINE_DIRECTION_RESERVED == static_cast<int>(ringengine::Direction::reserved));

@@ -121,16 +121,26 @@ typedef enum engine_message_kind {
                               ** buffer's close) */
     ENGINE_MSG_BUFFER_RELEASED = 8, /* event: arg = buffer, frame = when the
                               ** audio thread let go of it */
-    ENGINE_MSG_EVENTS_LOST = 9 /* event (since 1.1): id = how many replies a
+    ENGINE_MSG_EVENTS_LOST = 9, /* event (since 1.1): id = how many replies a
                               ** full reply ring dropped since the last
                               ** EVENTS_LOST (saturating at 2^32 - 1), frame
                               ** = the position. It comes before the next
                               ** reply that fits, so a reader always learns
                               ** that some were lost */
+    ENGINE_MSG_CANCEL = 10    /* command (since 1.1): takes back the commands
+                              ** waiting in the schedule, from frame = when:
+                              ** param = ENGINE_CANCEL_ALL_VOICES for every
+                              ** voice's, else id = the voice's */
 } engine_message_kind;
 
 /* ENGINE_MSG_PLAY's param: its flags. */
 #define ENGINE_PLAY_LOOP 1
+
+/* ENGINE_MSG_CANCEL's param: its flags. */
+#define ENGINE_CANCEL_ALL_VOICES 1
+
+/* engine_cancel()'s `voice` for every voice. */
+enum { ENGINE_ALL_VOICES = -1 };
 
 /* What an engine_message_kind is, as engine_describe_kind() tells it. */
 typedef enum engine_direction {
@@ -253,6 +263,8 @@ typedef struct engine_stats {
                               ** so at most params_set */
     uint64_t commands_handled;/* commands the audio thread took from the
                               ** command ring */
+    uint64_t cancelled;       /* scheduled commands taken back by
+                              ** engine_cancel() */
 } engine_stats;
 
 /* One output device, as engine_list_devices() reports it. */
@@ -506,8 +518,19 @@ int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_
 int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
 
 /* Silences the voice from engine frame `at`: a buffer playing ends
-** (ENGINE_MSG_VOICE_ENDED), a sine's freq becomes 0. Returns as engine_play(). */
+** (ENGINE_MSG_VOICE_ENDED), a sine's freq becomes 0. Commands for the voice
+** still waiting in the schedule for later frames stay there and are
+** carried out at their frames: engine_cancel() takes them back.
+** Returns as engine_play(). */
 int engine_stop(engine *e, uint32_t voice, int64_t at);
+
+/* Takes back the commands for `voice` (ENGINE_ALL_VOICES: for every voice)
+** that wait in the audio thread's schedule, at engine frame `at`
+** (ENGINE_AT_NEXT: the next block): those due from then on are dropped and
+** counted in `cancelled`; what was carried out before stays done. Commands
+** sent after the cancel are not affected. Since 1.1.
+** Returns ENGINE_OK, or as engine_send() (INVALID for no such voice). */
+int engine_cancel(engine *e, int64_t voice, int64_t at);
 
 /* Closes the buffer (see above). Returns at once: ENGINE_OK, ENGINE_ERR_CLOSED,
 ** ENGINE_ERR_INVALID (not a loaded, open buffer). */

@@ -29,6 +29,16 @@ private:
 #endif
 };
 
+// The voice a command is for; Message::kAllVoices for a kind without one.
+std::uint32_t voice_of(const Message& c) noexcept {
+  switch (c.kind) {
+  case MessageKind::set_param: return field::set_param::voice(c);
+  case MessageKind::play: return field::play::voice(c);
+  case MessageKind::stop: return field::stop::voice(c);
+  default: return Message::kAllVoices;
+  }
+}
+
 } // namespace
 
 Engine::Rings Engine::make_rings(const EngineConfig& c) {
@@ -124,6 +134,12 @@ const char* Engine::check_play(const Message& m) const noexcept {
 
 const char* Engine::check_stop(const Message& m) const noexcept {
   return field::stop::voice(m) < config_.voices ? nullptr : "no such voice";
+}
+
+const char* Engine::check_cancel(const Message& m) const noexcept {
+  if ((field::cancel::flags(m) & kCancelAllVoices) != 0)
+    return nullptr;
+  return field::cancel::voice(m) < config_.voices ? nullptr : "no such voice";
 }
 
 // ---- Control side ----
@@ -302,6 +318,9 @@ bool Engine::on_play(const Message& m, std::uint64_t now) noexcept {
     return false;
   end_buffer(v, now);
   audio_.voices[v].play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0);
+  // The buffer replaces the sine: when a one-shot buffer ends, the voice is
+  // silent, not the sine it sounded before.
+  audio_.voices[v].set(Param::freq, 0.0f, 0);
   activate(v);
   return true;
 }
@@ -312,6 +331,20 @@ bool Engine::on_stop(const Message& m, std::uint64_t now) noexcept {
     return false;
   end_buffer(v, now);
   audio_.voices[v].set(Param::freq, 0.0f, 0);
+  return true;
+}
+
+bool Engine::on_cancel(const Message& m, std::uint64_t) noexcept {
+  const bool all = (field::cancel::flags(m) & kCancelAllVoices) != 0;
+  const std::uint32_t v = field::cancel::voice(m);
+  if (!all && v >= config_.voices)
+    return false;
+  // Only commands for a voice are taken back (a ping waits for its frame).
+  const std::size_t removed = audio_.schedule.remove_if([&](const Message& c) {
+    const std::uint32_t of = voice_of(c);
+    return of != Message::kAllVoices && (all || of == v);
+  });
+  bump(cancelled_, removed);
   return true;
 }
 
@@ -525,7 +558,7 @@ EngineStats Engine::stats() const noexcept {
           sender_.commands_sent.load(r), commands_rejected_.load(r), late_.load(r),
           dropped_.load(r),        unhandled_.load(r),         events_dropped_.load(r),
           buffers_live_.load(r),   params_set_.load(r),        params_applied_.load(r),
-          commands_handled_.load(r)};
+          commands_handled_.load(r), cancelled_.load(r)};
 }
 
 } // namespace ringengine

@@ -71,6 +71,7 @@ struct EngineStats {
   std::uint64_t params_set;      // values written to the parameter path
   std::uint64_t params_applied;  // of those, taken by the audio thread (the latest per slot)
   std::uint64_t commands_handled; // commands taken from the command ring
+  std::uint64_t cancelled;        // scheduled commands taken back by cancel
 };
 
 // Read rather than awaited: written by the audio thread at the end of each
@@ -304,7 +305,7 @@ private:
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
       max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0}, events_dropped_{0},
-      params_applied_{0}, commands_handled_{0};
+      params_applied_{0}, commands_handled_{0}, cancelled_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pings_rejected_{0}, commands_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
   std::atomic<std::uint64_t> buffers_live_{0}; // under resource_lock_

@@ -45,22 +45,25 @@ public:
   // Removes and returns the earliest command. Precondition: not empty.
   Message pop() noexcept {
     const Message top = heap_[0].message;
-    const Entry last = heap_[--size_];
-    std::size_t i = 0;
-    for (;;) {
-      std::size_t child = 2 * i + 1;
-      if (child >= size_)
-        break;
-      if (child + 1 < size_ && before(heap_[child + 1], heap_[child]))
-        ++child;
-      if (!before(heap_[child], last))
-        break;
-      heap_[i] = heap_[child];
-      i = child;
-    }
+    heap_[0] = heap_[--size_];
     if (size_ != 0)
-      heap_[i] = last;
+      sift_down(0);
     return top;
+  }
+
+  // Removes every command for which drop(message) is true; returns how
+  // many. The rest keep their order (by frame, then arrival). O(size).
+  template <typename Drop> std::size_t remove_if(Drop drop) noexcept {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < size_; ++i)
+      if (!drop(heap_[i].message))
+        heap_[kept++] = heap_[i];
+    const std::size_t removed = size_ - kept;
+    size_ = kept;
+    // Floyd's heap construction: sift each parent down, last first.
+    for (std::size_t i = size_ / 2; i-- > 0;)
+      sift_down(i);
+    return removed;
   }
 
   std::size_t size() const noexcept { return size_; }
@@ -71,6 +74,22 @@ private:
     Message message;
     std::uint64_t arrival;
   };
+  // Moves heap_[i] down until neither child comes before it.
+  void sift_down(std::size_t i) noexcept {
+    const Entry moving = heap_[i];
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= size_)
+        break;
+      if (child + 1 < size_ && before(heap_[child + 1], heap_[child]))
+        ++child;
+      if (!before(heap_[child], moving))
+        break;
+      heap_[i] = heap_[child];
+      i = child;
+    }
+    heap_[i] = moving;
+  }
   static bool before(const Entry& a, const Entry& b) noexcept {
     return a.message.frame != b.message.frame ? a.message.frame < b.message.frame
                                               : a.arrival < b.arrival;

@@ -37,6 +37,8 @@ inline constexpr std::uint64_t kFrameNext = std::numeric_limits<std::uint64_t>::
 
 // play's flags.
 inline constexpr std::uint16_t kPlayLoop = 1;
+// cancel's flags.
+inline constexpr std::uint16_t kCancelAllVoices = 1;
 
 // The wire: which member carries a field is messages.def's FIELD lines, and
 // only field:: below reads or writes them by kind.
@@ -60,6 +62,9 @@ struct Message {
   static constexpr Message voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept;
   static constexpr Message buffer_released(std::uint32_t buffer, std::uint64_t frame) noexcept;
   static constexpr Message events_lost(std::uint32_t dropped, std::uint64_t frame) noexcept;
+  // voice: one voice's scheduled commands; kAllVoices: every one.
+  static constexpr Message cancel(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
+  static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
 // The layout is the C ABI's engine_message too (capi/ asserts the match):
@@ -140,6 +145,16 @@ constexpr Message Message::events_lost(std::uint32_t dropped, std::uint64_t fram
   Message m = blank(MessageKind::events_lost);
   field::events_lost::set_dropped(m, dropped);
   field::events_lost::set_frame(m, frame);
+  return m;
+}
+
+constexpr Message Message::cancel(std::uint32_t voice, std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::cancel);
+  if (voice == kAllVoices)
+    field::cancel::set_flags(m, kCancelAllVoices);
+  else
+    field::cancel::set_voice(m, voice);
+  field::cancel::set_at(m, at);
   return m;
 }
 

@@ -53,10 +53,15 @@ typedef enum engine_message_kind {
     ENGINE_MSG_BUFFER_CLOSE = 6,
     ENGINE_MSG_VOICE_ENDED = 7,
     ENGINE_MSG_BUFFER_RELEASED = 8,
-    ENGINE_MSG_EVENTS_LOST = 9
+    ENGINE_MSG_EVENTS_LOST = 9,
+    ENGINE_MSG_CANCEL = 10
 } engine_message_kind;
 
 #define ENGINE_PLAY_LOOP 1
+
+#define ENGINE_CANCEL_ALL_VOICES 1
+
+enum { ENGINE_ALL_VOICES = -1 };
 
 typedef enum engine_direction {
     ENGINE_DIRECTION_COMMAND = 0,
@@ -127,6 +132,7 @@ typedef struct engine_stats {
     uint64_t params_set;
     uint64_t params_applied;
     uint64_t commands_handled;
+    uint64_t cancelled;
 } engine_stats;
 
 typedef struct engine_device {
@@ -235,6 +241,8 @@ int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_
 int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
 
 int engine_stop(engine *e, uint32_t voice, int64_t at);
+
+int engine_cancel(engine *e, int64_t voice, int64_t at);
 
 int engine_buffer_close(engine *e, uint32_t buffer);
 
