@@ -1,6 +1,8 @@
 // The C ABI, sample buffers: loaded on the caller's thread, lent to the
 // audio thread by the engine's hand-off. Contracts are in ringengine.h.
+#include <cmath>
 #include <new>
+#include <string>
 
 #include "handle.hpp"
 
@@ -14,12 +16,24 @@ ENGINE_EXPORT int engine_load_buffer(engine* e, const float* samples, std::uint6
     return capi::fail(ENGINE_ERR_INVALID, "a buffer needs frames >= 1 and channels 1..64");
   if (frames > (std::uint64_t{1} << 40) / channels)
     return capi::fail(ENGINE_ERR_NOMEM, "the buffer is larger than 4 TiB");
+  // A NaN or an infinity would reach every voice's mix, and the output.
+  for (std::uint64_t i = 0; i < frames * channels; ++i)
+    if (!std::isfinite(samples[i]))
+      return capi::fail(ENGINE_ERR_INVALID,
+                        "samples must be finite: frame " + std::to_string(i / channels) +
+                            ", channel " + std::to_string(i % channels) + " is " +
+                            (std::isnan(samples[i]) ? "NaN" : "infinite"));
   try {
     const std::uint32_t got = e->core->load_buffer(samples, frames, channels);
-    if (got == 0)
+    if (got == 0) {
+      const std::string n = std::to_string(e->core->config().buffers);
       return capi::fail(ENGINE_ERR_TABLE_FULL,
-                        "all " + std::to_string(e->core->config().buffers) +
-                            " buffers (engine_config.buffers) are loaded");
+                        e->core->buffers_open() >= e->core->config().buffers
+                            ? "all " + n + " buffers (engine_config.buffers) are open: close one"
+                            : "the " + n + " buffers closed last are still being let go of "
+                                           "by the audio thread: load again after its next "
+                                           "block");
+    }
     *id = got;
     return ENGINE_OK;
   } catch (const std::bad_alloc&) {
@@ -30,6 +44,8 @@ ENGINE_EXPORT int engine_load_buffer(engine* e, const float* samples, std::uint6
 ENGINE_EXPORT int engine_buffer_close(engine* e, std::uint32_t buffer) {
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;
-  return e->core->close_buffer(buffer) ? ENGINE_OK
-                                       : capi::fail(ENGINE_ERR_INVALID, "no such buffer, or it is closed");
+  return e->core->close_buffer(buffer)
+             ? ENGINE_OK
+             : capi::fail(ENGINE_ERR_INVALID,
+                          "no such buffer, or it is closed: " + std::to_string(buffer));
 }

@@ -1,12 +1,38 @@
 // The C ABI, commands: engine_send() and the typed wrappers over it, the
 // pings, and the parameter path. Contracts are in ringengine.h.
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "handle.hpp"
 
 using ringengine::Message;
 using ringengine::MessageKind;
 using ringengine::Param;
+
+namespace {
+
+// The engine's reason a command is refused, with the value and the range.
+std::string explain(const char* why, const Message& m, const ringengine::EngineConfig& c) {
+  const std::string reason = why;
+  if (reason == "no such voice")
+    return reason + " " + std::to_string(m.id) +
+           (c.voices == 0 ? " (the engine has no voices)"
+                          : " (voices are 0 .. " + std::to_string(c.voices - 1) + ")");
+  if (reason == "no such parameter")
+    return reason + " " + std::to_string(m.param) + " (0 .. " +
+           std::to_string(ringengine::kParamCount - 1) + ")";
+  if (reason == "no such buffer, or it is closed")
+    return reason + ": " + std::to_string(m.arg);
+  if (m.kind == MessageKind::set_param && reason.find(" must be ") != std::string::npos) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.9g", static_cast<double>(m.value));
+    return reason + ", not " + value;
+  }
+  return reason;
+}
+
+} // namespace
 
 ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
   if (int rc = capi::check(e); rc != ENGINE_OK)
@@ -16,7 +42,7 @@ ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
   Message command;
   std::memcpy(&command, m, sizeof command);
   if (const char* why = e->core->invalid(command))
-    return capi::fail(ENGINE_ERR_INVALID, why);
+    return capi::fail(ENGINE_ERR_INVALID, explain(why, command, e->core->config()));
   if (!e->core->send(command))
     return ENGINE_ERR_FULL;
   return command.kind == MessageKind::ping ? command.id : 0;
@@ -54,7 +80,9 @@ ENGINE_EXPORT int engine_set_param(engine* e, std::uint32_t voice, int param, do
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;
   if (param < 0 || param >= ringengine::kParamCount)
-    return capi::fail(ENGINE_ERR_INVALID, "no such parameter");
+    return capi::fail(ENGINE_ERR_INVALID, "no such parameter " + std::to_string(param) +
+                                              " (0 .. " +
+                                              std::to_string(ringengine::kParamCount - 1) + ")");
   // A double beyond float's range would become inf; NaN stays NaN: both
   // are refused by the engine's range check.
   const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
@@ -67,14 +95,16 @@ ENGINE_EXPORT int engine_set_param_latest(engine* e, std::uint32_t voice, int pa
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;
   if (param < 0 || param >= ringengine::kParamCount)
-    return capi::fail(ENGINE_ERR_INVALID, "no such parameter");
+    return capi::fail(ENGINE_ERR_INVALID, "no such parameter " + std::to_string(param) +
+                                              " (0 .. " +
+                                              std::to_string(ringengine::kParamCount - 1) + ")");
   if (ramp > ringengine::ParamPath::kMaxRamp)
     return capi::fail(ENGINE_ERR_INVALID, "ramp must be 0 .. 16777215 frames on the parameter path");
   const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
   const Message m = Message::set_param(voice, static_cast<Param>(param), v,
                                        ringengine::kFrameNext, ramp);
   if (const char* why = e->core->invalid(m))
-    return capi::fail(ENGINE_ERR_INVALID, why);
+    return capi::fail(ENGINE_ERR_INVALID, explain(why, m, e->core->config()));
   e->core->set_param_latest(voice, static_cast<Param>(param), v, ramp);
   return ENGINE_OK;
 }

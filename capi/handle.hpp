@@ -69,12 +69,14 @@ inline bool live(const engine* e) noexcept { return e != nullptr && e->magic == 
 
 // The status of calls on `e` other than close, destroy and get_state: OK when
 // the handle is live and open.
+// A failure says so in engine_last_error(), so no caller reads the text of
+// an earlier error.
 inline int check(const engine* e) noexcept {
   if (!live(e))
-    return ENGINE_ERR_INVALID;
+    return fail(ENGINE_ERR_INVALID, "not an engine: NULL, or destroyed");
   // acquire: pairs with the release in engine_close.
-  if (e->closed.load(std::memory_order_acquire))
-    return ENGINE_ERR_CLOSED;
+  if (e->closed.load(std::memory_order_acquire)) [[unlikely]]
+    return fail(ENGINE_ERR_CLOSED, "the engine is closed");
   return ENGINE_OK;
 }
 

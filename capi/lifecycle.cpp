@@ -56,6 +56,17 @@ int validate(const engine_config& c) noexcept {
     return capi::fail(ENGINE_ERR_INVALID, "config.messages_per_block must be at least 1");
   if (c.reply_capacity > ENGINE_MAX_CAPACITY)
     return capi::fail(ENGINE_ERR_INVALID, "config.reply_capacity must be 0..1048576");
+  // An option the backend has no use for is refused, never ignored: a named
+  // device is never silently replaced.
+  if (c.device != nullptr &&
+      (c.backend == ENGINE_BACKEND_NULL || c.backend == ENGINE_BACKEND_OFFLINE))
+    return capi::fail(ENGINE_ERR_INVALID, std::string("config.device: backend ") +
+                                              engine_backend_name(static_cast<int>(c.backend)) +
+                                              " has no devices");
+  if (c.api != nullptr && c.backend != ENGINE_BACKEND_AUTO && c.backend != ENGINE_BACKEND_RTAUDIO)
+    return capi::fail(ENGINE_ERR_INVALID, std::string("config.api: only backends auto and "
+                                                      "rtaudio take an api, not ") +
+                                              engine_backend_name(static_cast<int>(c.backend)));
   if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
     return capi::fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");
   if (c.api != nullptr && std::strlen(c.api) >= 32)

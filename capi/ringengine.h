@@ -195,13 +195,16 @@ typedef struct engine_config {
                            ** 1..65536; default 256 */
     uint32_t channels;     /* output channels, 1..64; default 2 */
     const char *device;    /* output device name or unique substring, or NULL
-                           ** for the default; copied by engine_create */
+                           ** for the default; copied by engine_create.
+                           ** Refused with the null and offline backends,
+                           ** which have no devices */
     const char *api;       /* ENGINE_BACKEND_AUTO: "jack", "pulse" or
                            ** "alsa", the one server API to try;
                            ** ENGINE_BACKEND_RTAUDIO: "alsa" (the default)
                            ** or "pulse". NULL: the environment variable
                            ** RINGENGINE_API, and when that is unset, each
-                           ** in that order (auto) */
+                           ** in that order (auto). Refused with the other
+                           ** backends */
     /* Since 1.0: */
     uint32_t voices;       /* voices in the pool, 0..ENGINE_MAX_VOICES;
                            ** default 32 */

@@ -10,6 +10,8 @@ PACKAGES=(
   pipewire pipewire-pulse pipewire-jack wireplumber dbus-daemon
   # Python binding and its tests
   python3 python3-cffi python3-pytest python3-numpy mypy
+  # property-based tests, and python-soundfile as the reference for PCM scaling
+  python3-hypothesis python3-soundfile
   # pip install into a venv, and the wheel (meson-python)
   python3-venv python3-mesonpy python3-build patchelf
   # C++ tests and benchmarks

@@ -64,7 +64,7 @@ Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) 
 
 Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
-      buffers_(config.buffers),
+      buffers_(2 * config.buffers),
       params_(config.voices, kParamCount),
       sender_{{}, 0, {0}, {0}, std::move(rings.commands.first)},
       receiver_{{}, std::move(rings.replies.second)},
@@ -230,6 +230,8 @@ std::uint32_t Engine::load_buffer(const float* samples, std::uint64_t frames,
   buffer->samples = std::make_unique<float[]>(frames * channels);
   std::memcpy(buffer->samples.get(), samples, frames * channels * sizeof(float));
   std::lock_guard guard(resource_lock_);
+  if (buffers_.open() >= config_.buffers)
+    return 0;
   const std::uint32_t id = buffers_.install(std::move(buffer));
   buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
   return id;
@@ -243,6 +245,11 @@ bool Engine::close_buffer(std::uint32_t id) noexcept {
   // has taken them all, so a play sent before the close is carried out (and
   // stopped) first, also when the block's budget leaves some for later.
   return buffers_.retire(id, sender_.commands_sent.load(std::memory_order_acquire));
+}
+
+std::uint32_t Engine::buffers_open() const noexcept {
+  std::lock_guard guard(resource_lock_);
+  return buffers_.open();
 }
 
 bool Engine::buffer_live(std::uint32_t id) const noexcept {

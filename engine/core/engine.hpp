@@ -110,7 +110,10 @@ public:
   // Largest capacity (and schedule) accepted: 2^20 messages.
   static constexpr std::size_t kMaxCapacity = std::size_t{1} << 20;
   static constexpr std::uint32_t kMaxVoices = 4096;
-  static constexpr std::uint32_t kMaxBuffers = Handoff<SampleBuffer>::kMaxSlots;
+  static constexpr std::uint32_t kMaxBuffers = 1u << 16;
+  // The hand-off has a slot for each buffer open and one more for each
+  // being let go of, so a slot closed is free to load again at once.
+  static_assert(2 * kMaxBuffers <= Handoff<SampleBuffer>::kMaxSlots);
   // The longest stretch rendered at once; longer blocks are cut up.
   static constexpr std::uint32_t kChunk = 256;
 
@@ -156,7 +159,9 @@ public:
   // thread never takes.
   // Copies frames * channels interleaved samples into a buffer the engine
   // owns and returns its id, which names no other buffer for the life of
-  // the engine; 0 when `buffers` are loaded already. Throws std::bad_alloc.
+  // the engine; 0 when `buffers` are open already (closed ones do not
+  // count, also before the audio thread has let go of them), or when as
+  // many again are still being let go of. Throws std::bad_alloc.
   std::uint32_t load_buffer(const float* samples, std::uint64_t frames, std::uint32_t channels);
   // Starts letting go of buffer `id`: voices playing it stop at the next
   // block, and its memory is freed by a later control call once the audio
@@ -164,6 +169,8 @@ public:
   bool close_buffer(std::uint32_t id) noexcept;
   // Whether `id` may be played.
   bool buffer_live(std::uint32_t id) const noexcept;
+  // Buffers loaded and not closed.
+  std::uint32_t buffers_open() const noexcept;
   // Frees the buffers the audio thread has let go of. The receive calls do
   // it too, when no other control thread is at it.
   void collect_buffers() noexcept;

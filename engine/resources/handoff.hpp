@@ -46,7 +46,7 @@ namespace ringengine {
 
 template <typename T> class Handoff {
 public:
-  static constexpr std::uint32_t kMaxSlots = 1u << 16;
+  static constexpr std::uint32_t kMaxSlots = 1u << 17;
 
   // Allocates `capacity` slots (1 .. kMaxSlots) and both rings. Control side.
   explicit Handoff(std::uint32_t capacity)
@@ -82,6 +82,7 @@ public:
       s.owned = std::move(object);
       s.state = State::live;
       ++held_;
+      ++open_;
       // Cannot fail: see the header comment. The ring's release publishes
       // the object's contents with its pointer.
       [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{s.owned.get(), s.id, 0});
@@ -97,6 +98,7 @@ public:
     if (s == nullptr || s->state != State::live)
       return false;
     s->state = State::retiring;
+    --open_;
     [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{nullptr, id, after});
     return true;
   }
@@ -125,6 +127,8 @@ public:
 
   // Objects installed and not yet freed.
   std::uint32_t held() const noexcept { return held_; }
+  // Objects installed and not retired: held, less those being let go of.
+  std::uint32_t open() const noexcept { return open_; }
   std::uint32_t capacity() const noexcept { return capacity_; }
 
   // ---- Audio side: wait-free, no allocation, no free ----
@@ -204,7 +208,7 @@ private:
   // Control side.
   std::unique_ptr<ControlSlot[]> control_;
   std::vector<std::uint32_t> free_;
-  std::uint32_t held_ = 0;
+  std::uint32_t held_ = 0, open_ = 0;
   std::unique_ptr<Producer<Op>> ops_in_;
   std::unique_ptr<Consumer<std::uint32_t>> released_out_;
   // Audio side.

@@ -59,13 +59,33 @@ class Buffer:
             ", closed" if self._closed else "")
 
 
+def _numpy_as_float32(samples: Any) -> Any:
+    """A numpy array of samples as C-contiguous float32 in [-1, 1): floats
+    as they are, integer PCM scaled as python-soundfile reads it (int16 by
+    2**15, int32 by 2**31, int8 by 2**7; unsigned 8-bit offset by 128)."""
+    import numpy
+
+    samples = numpy.asarray(samples)
+    kind = samples.dtype.kind
+    if kind == "f":
+        return numpy.ascontiguousarray(samples, dtype=numpy.float32)
+    if kind in "iu" and samples.dtype.itemsize <= 4:
+        bits = 8 * samples.dtype.itemsize
+        offset = 2.0 ** (bits - 1) if kind == "u" else 0.0
+        scaled = (samples.astype(numpy.float64) - offset) / 2.0 ** (bits - 1)
+        return numpy.ascontiguousarray(scaled, dtype=numpy.float32)
+    raise InvalidArgumentError(
+        lib.ENGINE_ERR_INVALID, "samples must be float, or integer PCM of 8 to 32 bits, not "
+        "%s" % samples.dtype)
+
+
 def _as_float32(samples: Any) -> Tuple[Any, int, int]:
     """(a C-contiguous float32 view, frames, channels) of `samples`: a numpy
-    array of any real dtype (converted), or any buffer-protocol object of
-    float32, of shape (frames,) or (frames, channels)."""
+    array of floats or integer PCM (see _numpy_as_float32), or any
+    buffer-protocol object of float32, of shape (frames,) or (frames,
+    channels)."""
     if type(samples).__module__ == "numpy":
-        import numpy
-        samples = numpy.ascontiguousarray(samples, dtype=numpy.float32)
+        samples = _numpy_as_float32(samples)
     try:
         view = memoryview(samples)
     except TypeError:

@@ -1,6 +1,8 @@
 """AudioEngine: the Python face of one engine."""
 from __future__ import annotations
 
+import numbers
+import operator
 import platform
 import struct
 import threading
@@ -8,7 +10,7 @@ import time
 from typing import Any, AsyncIterator, List, Optional, Tuple
 
 from ._buffers import Buffer, _as_float32
-from ._errors import EngineClosedError, InvalidArgumentError, _check, error
+from ._errors import EngineClosedError, EngineError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
 from ._replies import KindInfo, Load, Pong, Reply, Stats, VoiceState, _new, decode, describe_kind
 from ._tables import BACKENDS, CONFIG_FIELDS, PARAMS, STATES, new_config
@@ -23,6 +25,9 @@ _RECV_SLICE_US = 50_000
 # resolution under epoll: the naps are 1 ms in practice.)
 _ASYNC_FIRST_NAP = 50e-6
 _ASYNC_LAST_NAP = 500e-6
+
+# The most samples render() allocates in one call: 2**32 floats (16 GiB).
+_MAX_RENDER_SAMPLES = 2**32
 
 # engine_message as numpy sees it (recv_many_array); built on first use.
 _MESSAGE_DTYPE: Any = None
@@ -42,12 +47,56 @@ _MESSAGE_SIZE = _MESSAGE.size
 _PYPY = platform.python_implementation() == "PyPy"
 
 
+# The statuses whose failing call says why in engine_last_error(); for the
+# others (a full ring, an empty one, a timeout) the status says it all.
+_EXPLAINED = {lib.ENGINE_ERR_INVALID, lib.ENGINE_ERR_CLOSED, lib.ENGINE_ERR_TABLE_FULL,
+              lib.ENGINE_ERR_UNSUPPORTED, lib.ENGINE_ERR_NOMEM, lib.ENGINE_ERR_NO_DEVICE,
+              lib.ENGINE_ERR_BACKEND}
+
+
+def _fail(rc: int, what: str) -> EngineError:
+    """The exception for a failed call of `what`, with the library's reason
+    when it gave one for this very call."""
+    return error(rc, what, ffi.string(lib.engine_last_error()).decode(errors="replace")
+                 if rc in _EXPLAINED else "")
+
+
 def _check_command(rc: int, what: str) -> None:
-    """Raises for a command's failed status, with the library's reason when
-    an argument was refused (engine_last_error names it)."""
+    """Raises for a command's failed status (see _fail)."""
     if rc:
-        raise error(rc, what, ffi.string(lib.engine_last_error()).decode()
-                    if rc == lib.ENGINE_ERR_INVALID else "")
+        raise _fail(rc, what)
+
+
+def _index(value: object) -> Optional[int]:
+    """`value` as an int when it is a Python or numpy integer (what
+    operator.index takes), never a bool; else None."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def _integer(name: str, value: object) -> int:
+    """`value` as an int (see _index); otherwise InvalidArgumentError naming
+    `name`."""
+    number = _index(value)
+    if number is None:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "%s must be an integer, not %r" % (name, value))
+    return number
+
+
+def _number(name: str, value: object) -> float:
+    """`value` as a float: a Python or numpy real number, never a bool, a
+    complex or a string; otherwise InvalidArgumentError naming `name`. (NaN
+    and the range are the library's to refuse.)"""
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or \
+            not isinstance(value, numbers.Real):
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "%s must be a number, not %r" % (name, value))
+    return float(value)
 
 
 def _at(at: Optional[int]) -> int:
@@ -55,20 +104,22 @@ def _at(at: Optional[int]) -> int:
     if at is None:
         next_block: int = lib.ENGINE_AT_NEXT
         return next_block
-    if isinstance(at, bool) or not isinstance(at, int) or not 0 <= at < 2**63:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                   "at must be None or a frame >= 0, not %r" % (at,))
-    return at
+    frame = None if isinstance(at, bool) else _index(at)
+    if frame is None or not 0 <= frame < 2**63:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "at must be None or a frame (an "
+                                   "integer 0 .. 2**63-1), not %r" % (at,))
+    return frame
 
 
-def _uint32(name: str, value: object, least: int) -> int:
-    """`value` when it is an int in [least, 2**32), the range of the C
-    arguments; otherwise InvalidArgumentError naming `name`."""
-    if not isinstance(value, int) or not least <= value < 2**32:
-        kind = "a positive integer" if least == 1 else "0..2**32-1"
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                   "%s must be %s, not %r" % (name, kind, value))
-    return value
+def _uint32(name: str, value: object, least: int, most: int = 2**32 - 1) -> int:
+    """`value` as an int in [least, most] (by default the range of the C
+    arguments), a Python or numpy integer; otherwise InvalidArgumentError
+    naming `name`, the value and the range."""
+    number = _integer(name, value)
+    if not least <= number <= most:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "%s must be %d .. %d, not %r"
+                                   % (name, least, most, value))
+    return number
 
 
 class _Scratch(threading.local):
@@ -169,10 +220,6 @@ class AudioEngine:
             least = CONFIG_FIELDS[name]
             if value is None:
                 continue
-            if isinstance(value, bool):  # an int to Python, never meant as one here
-                raise InvalidArgumentError(
-                    lib.ENGINE_ERR_INVALID,
-                    "%s must be a positive integer, not %r" % (name, value))
             setattr(config, name, _uint32(name, value, least))
         # Kept referenced until engine_create has copied them.
         keep: List[Any] = []
@@ -184,7 +231,7 @@ class AudioEngine:
         out = ffi.new("engine **")
         rc = lib.engine_create(config, out)
         if rc != lib.ENGINE_OK:
-            raise error(rc, "engine_create", ffi.string(lib.engine_last_error()).decode())
+            raise _fail(rc, "engine_create")
         # Freed by the garbage collector once no thread can still be using it:
         # close() only stops the engine, so a call racing with close() gets
         # EngineClosedError instead of touching freed memory.
@@ -201,6 +248,8 @@ class AudioEngine:
         #: Why 'auto' chose this backend ('' when no fallback happened).
         self.note: str = ffi.string(info.note).decode(errors="replace")
         self.capacity: int = info.capacity
+        #: Replies the reply ring holds (`reply_capacity`, or `capacity`).
+        self.reply_capacity: int = info.reply_capacity
         self.sample_rate: int = info.sample_rate
         self.block_frames: int = info.block_frames
         self.channels: int = info.channels
@@ -280,15 +329,13 @@ class AudioEngine:
             The command ring is full: the command was dropped and counted in
             `stats.commands_rejected`.
         """
-        param = PARAMS.get(name)
+        param = PARAMS.get(name) if isinstance(name, str) else None
         if param is None:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
                 "name must be one of %s, not %r" % (", ".join(PARAMS), name))
         at = _at(at)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "value must be a number, not %r" % (value,))
+        value = _number("value", value)
         _check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
                                             at, _uint32("ramp", ramp, 0)), "set_param")
 
@@ -308,14 +355,12 @@ class AudioEngine:
         InvalidArgumentError
             As `set_param()`. Never RingFullError.
         """
-        param = PARAMS.get(name)
+        param = PARAMS.get(name) if isinstance(name, str) else None
         if param is None:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
                 "name must be one of %s, not %r" % (", ".join(PARAMS), name))
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "value must be a number, not %r" % (value,))
+        value = _number("value", value)
         _check_command(lib.engine_set_param_latest(self._h, _uint32("voice", voice, 0), param,
                                                    value, _uint32("ramp", ramp, 0)),
                        "set_param_latest")
@@ -328,17 +373,23 @@ class AudioEngine:
         ----------
         samples : numpy.ndarray or buffer
             Shape (frames,) for mono or (frames, channels): a numpy array
-            (converted to float32), or any C-contiguous float32 object of
-            the buffer protocol. When played, channel c plays on output
-            channel c, a mono buffer on every output channel; channels past
-            the output's are not played.
+            of floats (made float32) or of integer PCM, scaled to [-1, 1) as
+            python-soundfile reads it (int16 by 2**15, int32 by 2**31, int8
+            by 2**7, uint8 offset by 128), or any C-contiguous float32
+            object of the buffer protocol. When played, channel c plays on
+            output channel c, a mono buffer on every output channel;
+            channels past the output's are not played.
 
         Raises
         ------
         InvalidArgumentError
-            Not float32 samples of that shape, no frames, over 64 channels.
+            Not samples of that shape or of a dtype above (complex, bool,
+            64-bit integers), no frames, over 64 channels, or a NaN or an
+            infinity among them (the message says where).
         BufferTableFullError
-            `buffers` buffers are loaded already (the engine's parameter).
+            `buffers` buffers are open already (the engine's parameter).
+            A buffer closed does not count, also before the audio thread
+            has let go of it.
         """
         view, frames, channels = _as_float32(samples)
         if frames < 1 or not 1 <= channels <= 64:
@@ -348,7 +399,7 @@ class AudioEngine:
         rc = lib.engine_load_buffer(self._h, ffi.from_buffer("float[]", view), frames, channels,
                                     out)
         if rc:
-            raise error(rc, "load_buffer", ffi.string(lib.engine_last_error()).decode())
+            raise _fail(rc, "load_buffer")
         return Buffer(self, out[0], frames, channels)
 
     def play(self, voice: int, buf: Buffer, at: Optional[int] = None,
@@ -376,8 +427,27 @@ class AudioEngine:
 
     def stop(self, voice: int, at: Optional[int] = None) -> None:
         """Silences the voice from exactly engine frame `at` (None: the next
-        block): a buffer playing ends (VoiceEnded), a sine's freq becomes 0."""
+        block): a buffer playing ends (VoiceEnded), a sine's freq becomes 0.
+        Commands for the voice still waiting for later frames stay and are
+        carried out at their frames: `cancel(voice)` takes them back."""
         _check_command(lib.engine_stop(self._h, _uint32("voice", voice, 0), _at(at)), "stop")
+
+    def cancel(self, voice: Optional[int] = None, at: Optional[int] = None) -> None:
+        """Takes back the commands for `voice` (None: for every voice) that
+        wait in the audio thread's schedule for later frames: from engine
+        frame `at` (None: the next block) those due are dropped, and counted
+        in `stats.cancelled`. What was carried out before stays done;
+        commands sent after the cancel are not affected.
+
+        Raises
+        ------
+        InvalidArgumentError
+            No such voice, or a bad `at`.
+        RingFullError
+            The command ring is full: the cancel was dropped and counted.
+        """
+        target = lib.ENGINE_ALL_VOICES if voice is None else _uint32("voice", voice, 0)
+        _check_command(lib.engine_cancel(self._h, target, _at(at)), "cancel")
 
     @property
     def frame(self) -> int:
@@ -448,7 +518,8 @@ class AudioEngine:
 
     def _recv_bulk(self, max_count: int) -> Tuple[Any, int]:
         """Takes up to max_count replies into this thread's buffer: (buf, n)."""
-        _uint32("max_count", max_count, 0)
+        # More than the reply ring holds can never be waiting.
+        max_count = min(_uint32("max_count", max_count, 0), self.reply_capacity)
         scratch = self._scratch
         if len(scratch.bulk) < max_count:
             scratch.bulk = ffi.new("engine_message[]", max_count)
@@ -575,9 +646,9 @@ class AudioEngine:
         """
         if frames is None:
             frames = self.block_frames
-        rc = lib.engine_process(self._h, _uint32("frames", frames, 1))
+        rc = lib.engine_process(self._h, _uint32("frames", frames, 1, 65536))
         if rc:
-            raise error(rc, "process")
+            raise _fail(rc, "process")
 
     def render(self, frames: int) -> Any:
         """Runs `frames` frames in blocks of `block_frames` (the last may be
@@ -593,10 +664,8 @@ class AudioEngine:
         """
         import numpy  # only render() needs it
 
-        if isinstance(frames, bool) or not isinstance(frames, int) or frames < 0:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "frames must be an integer >= 0, not %r" % (frames,))
-        out = numpy.zeros((frames, self.channels), dtype=numpy.float32)
+        count = _uint32("frames", frames, 0, _MAX_RENDER_SAMPLES // self.channels)
+        out = numpy.zeros((count, self.channels), dtype=numpy.float32)
         self.render_into(out)
         return out
 
@@ -615,6 +684,12 @@ class AudioEngine:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "out must be a writable, C-contiguous float32 buffer")
         samples = view.nbytes // 4
+        shape: Tuple[int, ...] = view.shape or ()
+        if len(shape) > 2 or (len(shape) == 2 and shape[1] != self.channels):
+            raise InvalidArgumentError(
+                lib.ENGINE_ERR_INVALID, "out has shape %r: an engine of %d channels renders "
+                "into (frames, %d) or a flat buffer" % (shape, self.channels,
+                                                        self.channels))
         if samples % self.channels:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID, "out holds %d samples, not a whole number of %d-channel "
@@ -623,7 +698,7 @@ class AudioEngine:
         buf = ffi.from_buffer("float[]", out, require_writable=True) if samples else ffi.NULL
         rc = lib.engine_render(self._h, buf, frames)
         if rc:
-            raise error(rc, "render")
+            raise _fail(rc, "render")
         return frames
 
     # -- inspection -------------------------------------------------------

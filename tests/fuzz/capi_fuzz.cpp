@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 24;
+    const std::uint8_t op = r.u8() % 27;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -319,6 +319,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (rc == ENGINE_OK)
         require(info.field_count <= ENGINE_MAX_FIELDS && std::strlen(info.name) > 0);
       require(std::strlen(engine_param_name(kind)) > 0);
+      break;
+    }
+    case 23: // cancel any voice (or all), at any frame
+      rc = engine_cancel(target, static_cast<std::int64_t>(r.u8() % 42) - 2,
+                         static_cast<std::int32_t>(r.u32()));
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      break;
+    case 24: { // the state, into a buffer of any size
+      char reason[64];
+      const int state = engine_get_state(target, (r.u8() % 4 == 0) ? nullptr : reason,
+                                         r.u8() % (sizeof reason + 1));
+      require(state == ENGINE_ERR_INVALID || (state >= ENGINE_STATE_RUNNING &&
+                                              state <= ENGINE_STATE_CLOSED));
+      break;
+    }
+    case 25: { // devices: only the null API name or a bogus one (no server is asked)
+      engine_device devices[2];
+      std::uint32_t count = 0;
+      // Never a real API's name, nor "" (every API): "x" and what follows.
+      const char* tail = r.text(text);
+      char api[202] = "x";
+      std::strncat(api, tail, sizeof api - 2);
+      rc = engine_list_devices(api, devices, r.u8() % 3, (r.u8() % 8 == 0) ? nullptr : &count);
+      require(rc == ENGINE_ERR_BACKEND || rc == ENGINE_ERR_INVALID);
       break;
     }
     default:

@@ -61,6 +61,17 @@ def test_installs_the_versioned_library_header_and_pc_file(prefix):
     assert "[libringengine.so.1]" in soname
 
 
+def test_installs_the_license_the_metadata_declares(prefix):
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, os.pardir, os.pardir, "LICENSE")) as f:
+        license_text = f.read()
+    assert license_text.startswith("MIT License")
+    for place in (os.path.join(prefix, "share", "doc", "ringengine", "LICENSE"),
+                  os.path.join(purelib(prefix), "ringengine", "LICENSE")):
+        with open(place) as f:
+            assert f.read() == license_text, place
+
+
 def test_pkg_config_gives_flags_that_build_and_run_the_c_example(prefix, tmp_path):
     env = clean_env(PKG_CONFIG_PATH=os.path.join(libdir(prefix), "pkgconfig"))
     flags = run("pkg-config", "--cflags", "--libs", "ringengine", env=env).split()

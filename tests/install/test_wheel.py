@@ -45,6 +45,7 @@ def test_the_wheel_carries_the_library_as_its_only_native_file(wheel):
     assert native == ["ringengine/libringengine.so"], native
     assert "ringengine/py.typed" in names and "ringengine/_engine.py" in names
     assert not any(n.endswith("_install.py") for n in names)
+    assert "ringengine/LICENSE" in names, "the MIT license the metadata declares"
 
 
 def test_pip_installs_it_into_a_venv_that_runs_the_main_job(wheel, tmp_path):

@@ -8,7 +8,13 @@ checks that today's engine makes the very same samples. Run
     PYTHONPATH=pyffi python3 tests/python/kept_renders.py --write tests/data/renders
 
 only to add a scenario: the renders already kept must never be remade to
-match a change of sound.
+match a change of sound, but for one deliberate change, said here:
+
+- buffer_then_sine was made again when play() began to silence the voice's
+  sine (a voice that finishes a one-shot buffer falls silent, where it went
+  back to the sine it sounded before, from a phase frozen since the play).
+  The new render is the old one less voice 1's 330 Hz sine after the
+  buffer's close, and nothing else (checked when it was made).
 
 Buffers come from an integer generator, not from numpy's random or sin, so
 the inputs are the same bits on every machine and numpy version.

@@ -41,6 +41,8 @@ def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
     buf: Buffer = engine.load_buffer(array.array("f", [0.5] * 64))
     engine.play(1, buf, at=engine.frame + 10, loop=True)
     engine.stop(1, at=engine.frame + 40)
+    engine.cancel(1)
+    engine.cancel(at=engine.frame + 100)
     print(buf.id, buf.frames, buf.channels, buf.closed, [describe(r) for r in many])
     buf.close()
     seqs, frames = engine.recv_many_columns()
