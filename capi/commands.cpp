@@ -32,6 +32,17 @@ std::string explain(const char* why, const Message& m, const ringengine::EngineC
   return reason;
 }
 
+int no_such_param(int param) noexcept {
+  return capi::fail(ENGINE_ERR_INVALID, "no such parameter " + std::to_string(param) + " (0 .. " +
+                                            std::to_string(ringengine::kParamCount - 1) + ")");
+}
+
+// A parameter's value as the wire carries it. A double beyond float's range
+// would become inf; NaN stays NaN: both are refused by the engine's check.
+float as_float(double value) noexcept {
+  return std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
+}
+
 } // namespace
 
 ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
@@ -80,14 +91,9 @@ ENGINE_EXPORT int engine_set_param(engine* e, std::uint32_t voice, int param, do
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;
   if (param < 0 || param >= ringengine::kParamCount)
-    return capi::fail(ENGINE_ERR_INVALID, "no such parameter " + std::to_string(param) +
-                                              " (0 .. " +
-                                              std::to_string(ringengine::kParamCount - 1) + ")");
-  // A double beyond float's range would become inf; NaN stays NaN: both
-  // are refused by the engine's range check.
-  const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
-  return send_command(e, Message::set_param(voice, static_cast<Param>(param), v, frame_of(at),
-                                            ramp));
+    return no_such_param(param);
+  return send_command(e, Message::set_param(voice, static_cast<Param>(param), as_float(value),
+                                            frame_of(at), ramp));
 }
 
 ENGINE_EXPORT int engine_set_param_latest(engine* e, std::uint32_t voice, int param,
@@ -95,12 +101,10 @@ ENGINE_EXPORT int engine_set_param_latest(engine* e, std::uint32_t voice, int pa
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;
   if (param < 0 || param >= ringengine::kParamCount)
-    return capi::fail(ENGINE_ERR_INVALID, "no such parameter " + std::to_string(param) +
-                                              " (0 .. " +
-                                              std::to_string(ringengine::kParamCount - 1) + ")");
+    return no_such_param(param);
   if (ramp > ringengine::ParamPath::kMaxRamp)
     return capi::fail(ENGINE_ERR_INVALID, "ramp must be 0 .. 16777215 frames on the parameter path");
-  const float v = std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
+  const float v = as_float(value);
   const Message m = Message::set_param(voice, static_cast<Param>(param), v,
                                        ringengine::kFrameNext, ramp);
   if (const char* why = e->core->invalid(m))

@@ -99,6 +99,15 @@ def _number(name: str, value: object) -> float:
     return float(value)
 
 
+def _param(name: object) -> int:
+    """The engine_param called `name` (PARAMS, the library's names)."""
+    param = PARAMS.get(name) if isinstance(name, str) else None
+    if param is None:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "name must be one of %s, not %r"
+                                   % (", ".join(PARAMS), name))
+    return param
+
+
 def _at(at: Optional[int]) -> int:
     """The C functions' `at`: ENGINE_AT_NEXT for None, else a frame >= 0."""
     if at is None:
@@ -329,11 +338,7 @@ class AudioEngine:
             The command ring is full: the command was dropped and counted in
             `stats.commands_rejected`.
         """
-        param = PARAMS.get(name) if isinstance(name, str) else None
-        if param is None:
-            raise InvalidArgumentError(
-                lib.ENGINE_ERR_INVALID,
-                "name must be one of %s, not %r" % (", ".join(PARAMS), name))
+        param = _param(name)
         at = _at(at)
         value = _number("value", value)
         _check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
@@ -355,11 +360,7 @@ class AudioEngine:
         InvalidArgumentError
             As `set_param()`. Never RingFullError.
         """
-        param = PARAMS.get(name) if isinstance(name, str) else None
-        if param is None:
-            raise InvalidArgumentError(
-                lib.ENGINE_ERR_INVALID,
-                "name must be one of %s, not %r" % (", ".join(PARAMS), name))
+        param = _param(name)
         value = _number("value", value)
         _check_command(lib.engine_set_param_latest(self._h, _uint32("voice", voice, 0), param,
                                                    value, _uint32("ramp", ramp, 0)),

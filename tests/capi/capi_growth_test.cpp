@@ -98,6 +98,7 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_VOICE_ENDED, "voice_ended", ENGINE_DIRECTION_REPLY},
       {ENGINE_MSG_BUFFER_RELEASED, "buffer_released", ENGINE_DIRECTION_REPLY},
       {ENGINE_MSG_EVENTS_LOST, "events_lost", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_CANCEL, "cancel", ENGINE_DIRECTION_COMMAND},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {
@@ -144,7 +145,7 @@ TEST(CApiGrowthTest, TheFunctionsSince1_1CheckTheirArguments) {
   engine_voice_state v;
   EXPECT_EQ(engine_set_param_latest(nullptr, 0, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param_latest(h.e, 32, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_ERR_INVALID);
-  EXPECT_STREQ(engine_last_error(), "no such voice");
+  EXPECT_STREQ(engine_last_error(), "no such voice 32 (voices are 0 .. 31)");
   EXPECT_EQ(engine_set_param_latest(h.e, 0, 7, 0.5, 0), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param_latest(h.e, 0, ENGINE_PARAM_GAIN, NAN, 0), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param_latest(h.e, 0, ENGINE_PARAM_GAIN, 0.5, 0), ENGINE_OK);

@@ -518,8 +518,11 @@ TEST(CApiSoundTest, SendRefusesWhatIsNotACommandAndSaysWhy) {
   m.kind = 77;
   EXPECT_EQ(engine_send(h.e, &m), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param(h.e, 32, ENGINE_PARAM_GAIN, 0.5, 0, 0), ENGINE_ERR_INVALID);
-  EXPECT_STREQ(engine_last_error(), "no such voice");
+  EXPECT_STREQ(engine_last_error(), "no such voice 32 (voices are 0 .. 31)");
   EXPECT_EQ(engine_set_param(h.e, 0, 3, 0.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_last_error(), "no such parameter 3 (0 .. 2)");
+  EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_PAN, 1.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_last_error(), "pan must be -1 .. 1, not 1.5");
   EXPECT_EQ(engine_set_param(h.e, 0, -1, 0.5, 0, 0), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_GAIN, NAN, 0, 0), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_GAIN, 1e300, 0, 0), ENGINE_ERR_INVALID);
@@ -604,7 +607,7 @@ TEST(CApiBufferTest, EveryBufferFunctionRejectsBadArguments) {
   EXPECT_EQ(engine_load_buffer(h.e, samples, 1, 65, &id), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_load_buffer(h.e, samples, std::uint64_t{1} << 62, 2, &id), ENGINE_ERR_NOMEM);
   EXPECT_EQ(engine_play(h.e, 0, 12345, ENGINE_AT_NEXT, 0), ENGINE_ERR_INVALID);
-  EXPECT_STREQ(engine_last_error(), "no such buffer, or it is closed");
+  EXPECT_STREQ(engine_last_error(), "no such buffer, or it is closed: 12345");
   EXPECT_EQ(engine_buffer_close(h.e, 12345), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_stop(h.e, 32, ENGINE_AT_NEXT), ENGINE_ERR_INVALID);
   ASSERT_EQ(engine_load_buffer(h.e, samples, 8, 1, &id), ENGINE_OK);
