@@ -14,8 +14,8 @@ ENGINE_EXPORT int engine_load_buffer(engine* e, const float* samples, std::uint6
     return capi::fail(ENGINE_ERR_INVALID, "samples or id is NULL");
   if (frames < 1 || channels < 1 || channels > 64)
     return capi::fail(ENGINE_ERR_INVALID, "a buffer needs frames >= 1 and channels 1..64");
-  if (frames > (std::uint64_t{1} << 40) / channels)
-    return capi::fail(ENGINE_ERR_NOMEM, "the buffer is larger than 4 TiB");
+  if (frames > ringengine::Engine::kMaxBufferSamples / channels)
+    return capi::fail(ENGINE_ERR_NOMEM, "the buffer is larger than 2^38 samples (1 TiB)");
   // A NaN or an infinity would reach every voice's mix, and the output.
   for (std::uint64_t i = 0; i < frames * channels; ++i)
     if (!std::isfinite(samples[i]))
@@ -38,6 +38,8 @@ ENGINE_EXPORT int engine_load_buffer(engine* e, const float* samples, std::uint6
     return ENGINE_OK;
   } catch (const std::bad_alloc&) {
     return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
+  } catch (const std::exception& err) { // checked above: a bug if it comes here
+    return capi::fail(ENGINE_ERR_INTERNAL, err.what());
   }
 }
 

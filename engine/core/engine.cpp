@@ -224,6 +224,10 @@ std::size_t Engine::recv_many(Message* out, std::size_t n) noexcept {
 
 std::uint32_t Engine::load_buffer(const float* samples, std::uint64_t frames,
                                   std::uint32_t channels) {
+  if (samples == nullptr || frames == 0 || channels == 0 || channels > kMaxBufferChannels)
+    throw std::invalid_argument("a buffer needs samples, frames >= 1 and channels 1 .. 64");
+  if (frames > kMaxBufferSamples / channels)
+    throw std::length_error("a buffer holds at most 2^38 samples (1 TiB)");
   auto buffer = std::make_unique<SampleBuffer>();
   buffer->frames = frames;
   buffer->channels = channels;

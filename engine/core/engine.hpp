@@ -114,6 +114,9 @@ public:
   // The hand-off has a slot for each buffer open and one more for each
   // being let go of, so a slot closed is free to load again at once.
   static_assert(2 * kMaxBuffers <= Handoff<SampleBuffer>::kMaxSlots);
+  // The most channels and samples a buffer holds.
+  static constexpr std::uint32_t kMaxBufferChannels = 64;
+  static constexpr std::uint64_t kMaxBufferSamples = std::uint64_t{1} << 38;
   // The longest stretch rendered at once; longer blocks are cut up.
   static constexpr std::uint32_t kChunk = 256;
 
@@ -161,7 +164,9 @@ public:
   // owns and returns its id, which names no other buffer for the life of
   // the engine; 0 when `buffers` are open already (closed ones do not
   // count, also before the audio thread has let go of them), or when as
-  // many again are still being let go of. Throws std::bad_alloc.
+  // many again are still being let go of. Throws std::invalid_argument for
+  // no samples, no frames or channels outside 1 .. 64, std::length_error
+  // past kMaxBufferSamples, std::bad_alloc when memory runs out.
   std::uint32_t load_buffer(const float* samples, std::uint64_t frames, std::uint32_t channels);
   // Starts letting go of buffer `id`: voices playing it stop at the next
   // block, and its memory is freed by a later control call once the audio

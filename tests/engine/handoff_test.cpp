@@ -7,6 +7,7 @@
 #include <memory>
 #include <thread>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "core/engine.hpp"
@@ -197,6 +198,20 @@ TEST(HandoffTest, AFullBufferTableRefusesWithNoIdAndKeepsWhatIsLoaded) {
   EXPECT_EQ(engine.load_buffer(&sample, 1, 1), 0u);
   EXPECT_TRUE(engine.buffer_live(a));
   EXPECT_TRUE(engine.buffer_live(b));
+}
+
+// Engine::load_buffer checks what it is given itself, not only the C layer.
+TEST(HandoffTest, LoadBufferRefusesNothingAndTooMuch) {
+  Engine engine{EngineConfig{}};
+  float sample = 0.5f;
+  EXPECT_THROW(engine.load_buffer(&sample, 0, 1), std::invalid_argument);
+  EXPECT_THROW(engine.load_buffer(&sample, 1, 0), std::invalid_argument);
+  EXPECT_THROW(engine.load_buffer(&sample, 1, 65), std::invalid_argument);
+  EXPECT_THROW(engine.load_buffer(nullptr, 1, 1), std::invalid_argument);
+  // frames * channels would wrap around 2^64: refused before any allocation.
+  EXPECT_THROW(engine.load_buffer(&sample, std::uint64_t{1} << 63, 4), std::length_error);
+  EXPECT_EQ(engine.stats().buffers_live, 0u);
+  EXPECT_NE(engine.load_buffer(&sample, 1, 1), 0u);
 }
 
 } // namespace
