@@ -63,6 +63,9 @@ static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
 // has messages_per_block: a config of the 1.0 size is read up to `buffers`.
 static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_block) + 4);
 static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
+static_assert(ENGINE_QUALITY_QUICK == static_cast<int>(ringengine::ResampleQuality::quick));
+static_assert(ENGINE_QUALITY_VERY_HIGH ==
+              static_cast<int>(ringengine::ResampleQuality::very_high));
 
 // engine_stats is the engine's counters up to buffers_live, in their order,
 // then the backend's warnings, then the counters since 1.1.

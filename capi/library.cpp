@@ -43,6 +43,9 @@ ENGINE_EXPORT const char* engine_strerror(int status) {
   case ENGINE_ERR_UNSUPPORTED: return "not supported by this backend";
   case ENGINE_ERR_INTERNAL: return "internal error";
   case ENGINE_ERR_TABLE_FULL: return "table full: every slot is in use";
+  case ENGINE_ERR_NOT_FOUND: return "no such file";
+  case ENGINE_ERR_DECODE: return "the file could not be decoded";
+  case ENGINE_ERR_CANCELLED: return "cancelled";
   }
   return "unknown status";
 }

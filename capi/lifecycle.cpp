@@ -32,6 +32,7 @@ engine_config defaults() noexcept {
   c.buffers = d.buffers;
   c.messages_per_block = d.messages_per_block;
   c.reply_capacity = 0;
+  c.max_load_bytes = d.max_load_bytes;
   return c;
 }
 
@@ -118,7 +119,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
     auto e = std::make_unique<engine>();
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
         c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
-        c.messages_per_block, c.reply_capacity});
+        c.messages_per_block, c.reply_capacity, c.max_load_bytes});
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";

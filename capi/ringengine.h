@@ -78,10 +78,15 @@ typedef enum engine_status {
     ENGINE_ERR_TIMEOUT = -8,     /* nothing arrived in time */
     ENGINE_ERR_UNSUPPORTED = -9, /* not possible with this engine's backend */
     ENGINE_ERR_INTERNAL = -10,   /* a bug in ringengine; please report it */
-    ENGINE_ERR_TABLE_FULL = -11  /* a table of the engine is full, not a
+    ENGINE_ERR_TABLE_FULL = -11, /* a table of the engine is full, not a
                                  ** ring: engine_config.buffers buffers are
                                  ** loaded (since 1.1; 1.0 said
                                  ** ENGINE_ERR_FULL) */
+    ENGINE_ERR_NOT_FOUND = -12,  /* no file at that path (since 1.1) */
+    ENGINE_ERR_DECODE = -13,     /* the file could not be read or decoded:
+                                 ** engine_last_error() names the path and
+                                 ** the decoder's reason (since 1.1) */
+    ENGINE_ERR_CANCELLED = -14   /* the load was cancelled (since 1.1) */
 } engine_status;
 
 typedef enum engine_backend {
@@ -222,6 +227,10 @@ typedef struct engine_config {
     uint32_t reply_capacity; /* replies the reply ring holds,
                            ** 0..ENGINE_MAX_CAPACITY; 0 (the default): as
                            ** many as `capacity` */
+    uint64_t max_load_bytes; /* the largest buffer engine_load_file() makes,
+                           ** in bytes of decoded float samples; a larger
+                           ** file is refused (ENGINE_ERR_NOMEM). Default
+                           ** 2 GiB; 0: no limit */
 } engine_config;
 
 /* engine_config's size in 1.0. Its last 4 bytes were padding, where 1.1
@@ -538,6 +547,67 @@ int engine_cancel(engine *e, int64_t voice, int64_t at);
 /* Closes the buffer (see above). Returns at once: ENGINE_OK, ENGINE_ERR_CLOSED,
 ** ENGINE_ERR_INVALID (not a loaded, open buffer). */
 int engine_buffer_close(engine *e, uint32_t buffer);
+
+/* ---- Audio files --------------------------------------------------------
+** Since 1.1. A file is decoded by libsndfile (WAV, AIFF, FLAC, Ogg Vorbis,
+** Opus, MP3 and what else it reads), integer formats read as float in
+** [-1, 1), and resampled by libsoxr to the engine's rate when its own
+** differs. The decoding runs on the engine's loader threads (two, started
+** at the first load), never on the audio thread; the buffer is then lent
+** to it as engine_load_buffer()'s are, and plays and closes as they do.
+** Thread: any. */
+
+/* libsoxr's recipes, for `quality`. */
+typedef enum engine_quality {
+    ENGINE_QUALITY_QUICK = 0,     /* cubic interpolation */
+    ENGINE_QUALITY_LOW = 1,       /* 16-bit, larger roll-off */
+    ENGINE_QUALITY_MEDIUM = 2,    /* 16-bit */
+    ENGINE_QUALITY_HIGH = 3,      /* 20-bit (SOXR_HQ) */
+    ENGINE_QUALITY_VERY_HIGH = 4  /* 28-bit (SOXR_VHQ) */
+} engine_quality;
+
+/* What a buffer is (engine_get_buffer_info). */
+typedef struct engine_buffer_info {
+    uint64_t frames;      /* at the engine's rate */
+    uint32_t channels;
+    uint32_t source_rate; /* the file's rate; 0 for engine_load_buffer()'s */
+} engine_buffer_info;
+
+/* Decodes the file at `path` into a new buffer and gives its id in *id.
+** Blocks the caller (never the audio thread) until it is loaded.
+** Returns ENGINE_OK, ENGINE_ERR_NOT_FOUND, ENGINE_ERR_DECODE,
+** ENGINE_ERR_NOMEM (also: larger than engine_config.max_load_bytes),
+** ENGINE_ERR_TABLE_FULL, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID,
+** ENGINE_ERR_UNSUPPORTED (built without libsndfile or libsoxr); every
+** failure says why, naming the path, in engine_last_error(). */
+int engine_load_file(engine *e, const char *path, int quality, uint32_t *id);
+
+/* Starts loading the file at `path` on a loader thread and returns at once
+** with the job's number (never 0) in *job. Several may be in flight.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID,
+** ENGINE_ERR_UNSUPPORTED, ENGINE_ERR_NOMEM. */
+int engine_load_file_async(engine *e, const char *path, int quality, uint64_t *job);
+
+/* How job `job` is going: *progress (may be NULL) from 0 to 1. Returns
+** ENGINE_EMPTY while it loads; ENGINE_OK when it is loaded (the buffer's
+** id in *id); or the status it failed with (as engine_load_file(), or
+** ENGINE_ERR_CANCELLED), its reason in engine_last_error(). A job that has
+** given ENGINE_OK or its failure once is forgotten: asked again, it is
+** ENGINE_ERR_INVALID (no such job). Non-blocking. */
+int engine_load_poll(engine *e, uint64_t job, float *progress, uint32_t *id);
+
+/* As engine_load_poll(), waiting up to timeout_us microseconds for the job
+** to finish: ENGINE_ERR_TIMEOUT when it has not. Blocks. */
+int engine_load_wait(engine *e, uint64_t job, uint32_t timeout_us, uint32_t *id);
+
+/* Cancels job `job`: it stops, and what it decoded is freed; its poll then
+** gives ENGINE_ERR_CANCELLED. Returns ENGINE_OK, ENGINE_ERR_INVALID (no
+** such job, or it has finished), ENGINE_ERR_CLOSED. Non-blocking. */
+int engine_load_cancel(engine *e, uint64_t job);
+
+/* What buffer `id` is. Returns ENGINE_OK, ENGINE_ERR_INVALID (not a live
+** buffer, out NULL), ENGINE_ERR_CLOSED. Non-blocking. */
+int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
 
 /* ---- Replies -------------------------------------------------------------
 ** Thread: any; concurrent receivers are serialized like senders. Each reply

@@ -233,6 +233,10 @@ std::uint32_t Engine::load_buffer(const float* samples, std::uint64_t frames,
   buffer->channels = channels;
   buffer->samples = std::make_unique<float[]>(frames * channels);
   std::memcpy(buffer->samples.get(), samples, frames * channels * sizeof(float));
+  return adopt_buffer(std::move(buffer));
+}
+
+std::uint32_t Engine::adopt_buffer(std::unique_ptr<SampleBuffer> buffer) {
   std::lock_guard guard(resource_lock_);
   if (buffers_.open() >= config_.buffers)
     return 0;
@@ -249,6 +253,33 @@ bool Engine::close_buffer(std::uint32_t id) noexcept {
   // has taken them all, so a play sent before the close is carried out (and
   // stopped) first, also when the block's budget leaves some for later.
   return buffers_.retire(id, sender_.commands_sent.load(std::memory_order_acquire));
+}
+
+bool Engine::buffer_info(std::uint32_t id, SampleBuffer& out) const {
+  std::lock_guard guard(resource_lock_);
+  const SampleBuffer* b = buffers_.peek(id);
+  if (b == nullptr)
+    return false;
+  out.frames = b->frames;
+  out.channels = b->channels;
+  out.source_rate = b->source_rate;
+  out.path = b->path;
+  return true;
+}
+
+FileLoader& Engine::loader() {
+  std::lock_guard guard(loader_lock_);
+  if (!loader_)
+    loader_ = std::make_unique<FileLoader>(2, [this](std::unique_ptr<SampleBuffer> buffer,
+                                                     DecodeError& error) {
+      const std::uint32_t id = adopt_buffer(std::move(buffer));
+      if (id == 0)
+        error = {DecodeError::Kind::table_full,
+                 "all " + std::to_string(config_.buffers) + " buffers (engine_config.buffers) "
+                 "are open, or as many again are being let go of"};
+      return id;
+    });
+  return *loader_;
 }
 
 std::uint32_t Engine::buffers_open() const noexcept {

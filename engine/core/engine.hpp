@@ -21,6 +21,7 @@
 #include "channels/snapshot.hpp"
 #include "core/schedule.hpp"
 #include "messages/message.hpp"
+#include "resources/file_loader.hpp"
 #include "resources/handoff.hpp"
 #include "resources/sample_buffer.hpp"
 #include "rings/spsc_ring.hpp"
@@ -43,6 +44,8 @@ struct EngineConfig {
   // parameter path); the rest wait for the next block.
   std::uint32_t messages_per_block = 1024;
   std::size_t reply_capacity = 0; // replies the reply ring holds; 0: `capacity`
+  // The largest buffer load_file() makes, in bytes of decoded float samples.
+  std::uint64_t max_load_bytes = std::uint64_t{2} << 30; // 2 GiB
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
@@ -172,6 +175,14 @@ public:
   // block, and its memory is freed by a later control call once the audio
   // thread has let go. False when `id` is not a loaded, open buffer.
   bool close_buffer(std::uint32_t id) noexcept;
+  // Installs a buffer prepared elsewhere (a decoded file); as load_buffer().
+  std::uint32_t adopt_buffer(std::unique_ptr<SampleBuffer> buffer);
+  // What buffer `id` is: its frames, channels, source rate and path (the
+  // samples left out). False when it is not a live buffer.
+  bool buffer_info(std::uint32_t id, SampleBuffer& out) const;
+  // The engine's loader of files, started on first use (two threads).
+  // Throws std::system_error when no thread can be started.
+  FileLoader& loader();
   // Whether `id` may be played.
   bool buffer_live(std::uint32_t id) const noexcept;
   // Buffers loaded and not closed.
@@ -326,6 +337,9 @@ private:
   std::atomic<Violation> inject_{Violation::none};
   std::mutex injected_lock_;
 #endif
+  // Last, so it is destroyed first: its threads deliver into the hand-off.
+  std::mutex loader_lock_;
+  std::unique_ptr<FileLoader> loader_;
 };
 
 } // namespace ringengine

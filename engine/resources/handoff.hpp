@@ -103,6 +103,13 @@ public:
     return true;
   }
 
+  // The object `id` names, for the control side to read; nullptr when it
+  // is not installed and not retired.
+  const T* peek(std::uint32_t id) const noexcept {
+    const ControlSlot* s = slot_of(id);
+    return s != nullptr && s->state == State::live ? s->owned.get() : nullptr;
+  }
+
   // Whether `id` is installed and not retired.
   bool live(std::uint32_t id) const noexcept {
     const ControlSlot* s = slot_of(id);

@@ -13,9 +13,11 @@ Pong(seq=0, frame=0)
 from ._buffers import Buffer
 from ._devices import Device, DeviceList, query_devices
 from ._engine import AudioEngine
-from ._errors import (BackendError, BufferTableFullError, DeviceNotFoundError, EngineBusyError,
-                      EngineClosedError, EngineError, EngineTimeoutError,
-                      InvalidArgumentError, RingFullError, UnsupportedError)
+from ._errors import (BackendError, BufferTableFullError, DecodeError, DeviceNotFoundError,
+                      EngineBusyError, EngineClosedError, EngineError, EngineTimeoutError,
+                      FileMissingError, InvalidArgumentError, LoadCancelledError,
+                      RingFullError, UnsupportedError)
+from ._files import QUALITIES, FileLoad
 from ._replies import (BufferReleased, Event, EventsLost, KindInfo, Load, Pong, Reply, Stats,
                        VoiceEnded, VoiceState, describe_kind)
 from ._tables import BACKENDS, DEFAULTS, PARAMS
@@ -33,4 +35,5 @@ __all__ = [
     "EngineError", "RingFullError", "BufferTableFullError", "EngineClosedError",
     "InvalidArgumentError", "DeviceNotFoundError", "BackendError", "EngineBusyError",
     "UnsupportedError", "EngineTimeoutError", "library_path",
+    "FileLoad", "QUALITIES", "FileMissingError", "DecodeError", "LoadCancelledError",
 ]

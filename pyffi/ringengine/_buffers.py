@@ -21,13 +21,21 @@ class Buffer:
     id : int
         The engine's id of the buffer (what BufferReleased carries).
     frames, channels : int
+        At the engine's rate.
+    source_rate : int
+        The rate of the file it was loaded from (`load_file()`), or 0.
+    path : str
+        The file it was loaded from, or ''.
     """
 
-    def __init__(self, engine: AudioEngine, id_: int, frames: int, channels: int) -> None:
+    def __init__(self, engine: AudioEngine, id_: int, frames: int, channels: int,
+                 source_rate: int = 0, path: str = "") -> None:
         self._engine = engine
         self.id = id_
         self.frames = frames
         self.channels = channels
+        self.source_rate = source_rate
+        self.path = path
         self._closed = False
 
     @property

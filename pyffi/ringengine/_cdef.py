@@ -31,7 +31,10 @@ typedef enum engine_status {
     ENGINE_ERR_TIMEOUT = -8,
     ENGINE_ERR_UNSUPPORTED = -9,
     ENGINE_ERR_INTERNAL = -10,
-    ENGINE_ERR_TABLE_FULL = -11
+    ENGINE_ERR_TABLE_FULL = -11,
+    ENGINE_ERR_NOT_FOUND = -12,
+    ENGINE_ERR_DECODE = -13,
+    ENGINE_ERR_CANCELLED = -14
 } engine_status;
 
 typedef enum engine_backend {
@@ -104,6 +107,7 @@ typedef struct engine_config {
 
     uint32_t messages_per_block;
     uint32_t reply_capacity;
+    uint64_t max_load_bytes;
 } engine_config;
 
 #define ENGINE_CONFIG_SIZE_1_0 56
@@ -245,6 +249,32 @@ int engine_stop(engine *e, uint32_t voice, int64_t at);
 int engine_cancel(engine *e, int64_t voice, int64_t at);
 
 int engine_buffer_close(engine *e, uint32_t buffer);
+
+typedef enum engine_quality {
+    ENGINE_QUALITY_QUICK = 0,
+    ENGINE_QUALITY_LOW = 1,
+    ENGINE_QUALITY_MEDIUM = 2,
+    ENGINE_QUALITY_HIGH = 3,
+    ENGINE_QUALITY_VERY_HIGH = 4
+} engine_quality;
+
+typedef struct engine_buffer_info {
+    uint64_t frames;
+    uint32_t channels;
+    uint32_t source_rate;
+} engine_buffer_info;
+
+int engine_load_file(engine *e, const char *path, int quality, uint32_t *id);
+
+int engine_load_file_async(engine *e, const char *path, int quality, uint64_t *job);
+
+int engine_load_poll(engine *e, uint64_t job, float *progress, uint32_t *id);
+
+int engine_load_wait(engine *e, uint64_t job, uint32_t timeout_us, uint32_t *id);
+
+int engine_load_cancel(engine *e, uint64_t job);
+
+int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
 
 int engine_try_recv(engine *e, engine_message *out);
 

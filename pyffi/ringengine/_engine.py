@@ -9,6 +9,7 @@ import threading
 import time
 from typing import Any, AsyncIterator, List, Optional, Tuple
 
+from . import _files
 from ._buffers import Buffer, _as_float32
 from ._errors import EngineClosedError, EngineError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
@@ -189,6 +190,9 @@ class AudioEngine:
     reply_capacity : int
         Replies the reply ring holds (0 to 1048576); 0, the default: as many
         as `capacity`.
+    max_load_bytes : int
+        The largest buffer `load_file()` makes, in bytes of decoded float
+        samples (default 2 GiB; 0: no limit).
 
     Defaults are the library's own (engine_config_init_size), listed in
     `ringengine.DEFAULTS`.
@@ -214,7 +218,8 @@ class AudioEngine:
                  api: Optional[str] = None, voices: Optional[int] = None,
                  schedule: Optional[int] = None, buffers: Optional[int] = None,
                  messages_per_block: Optional[int] = None,
-                 reply_capacity: Optional[int] = None) -> None:
+                 reply_capacity: Optional[int] = None,
+                 max_load_bytes: Optional[int] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -224,12 +229,14 @@ class AudioEngine:
         given = {"capacity": capacity, "sample_rate": sample_rate,
                  "block_frames": block_frames, "channels": channels, "voices": voices,
                  "schedule": schedule, "buffers": buffers,
-                 "messages_per_block": messages_per_block, "reply_capacity": reply_capacity}
+                 "messages_per_block": messages_per_block, "reply_capacity": reply_capacity,
+                 "max_load_bytes": max_load_bytes}
         for name, value in given.items():
             least = CONFIG_FIELDS[name]
             if value is None:
                 continue
-            setattr(config, name, _uint32(name, value, least))
+            most = 2**64 - 1 if name == "max_load_bytes" else 2**32 - 1
+            setattr(config, name, _uint32(name, value, least, most))
         # Kept referenced until engine_create has copied them.
         keep: List[Any] = []
         for field, text in (("device", device), ("api", api)):
@@ -402,6 +409,37 @@ class AudioEngine:
         if rc:
             raise _fail(rc, "load_buffer")
         return Buffer(self, out[0], frames, channels)
+
+    def load_file(self, path: Any, *, quality: str = "high") -> Buffer:
+        """Decodes an audio file into a buffer the engine owns, at the
+        engine's rate, and returns it; blocks the caller (never the audio
+        thread) until it is loaded.
+
+        libsndfile reads WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3 and more;
+        integer formats read as float in [-1, 1), as python-soundfile reads
+        them. A file at another rate is resampled by libsoxr with the
+        recipe `quality`: 'quick', 'low', 'medium', 'high' (20-bit, the
+        default) or 'very_high' (28-bit). The Buffer plays as one from
+        `load_buffer()` does, and says `source_rate` and `path`.
+
+        Raises
+        ------
+        FileMissingError
+            (a FileNotFoundError) no file at `path`.
+        DecodeError
+            Not a file libsndfile reads, cut short, unreadable; the message
+            names the path and the reason.
+        BufferTableFullError, EngineError
+            No slot; larger than `max_load_bytes` (an EngineError for
+            ENGINE_ERR_NOMEM).
+        """
+        return _files.start(self, path, quality).result()
+
+    def load_file_async(self, path: Any, *, quality: str = "high") -> _files.FileLoad:
+        """As `load_file()`, without waiting: returns a `FileLoad` at once,
+        whose `result()` (or ``await``) gives the Buffer. Several loads may
+        run at once, on the engine's loader threads."""
+        return _files.start(self, path, quality)
 
     def play(self, voice: int, buf: Buffer, at: Optional[int] = None,
              loop: bool = False) -> None:
@@ -615,9 +653,12 @@ class AudioEngine:
         return replies.copy()
 
     def recv_many_columns(self, max_count: int = 1024) -> Tuple[List[int], List[int]]:
-        """Takes up to `max_count` waiting pongs in one call, as columns.
+        """Takes up to `max_count` waiting replies in one call and returns
+        the pongs among them, as columns.
 
-        The fastest way to drain many replies: no object per pong.
+        The fastest way to drain many pongs: no object per pong. Replies of
+        other kinds (VoiceEnded, EventsLost, ...) taken with them are not
+        returned: use `recv_many()` where those matter.
 
         Returns
         -------
@@ -626,11 +667,18 @@ class AudioEngine:
         """
         buf, n = self._recv_bulk(max_count)
         if _PYPY:
-            return [buf[i].id for i in range(n)], [buf[i].frame for i in range(n)]
+            pongs = [buf[i] for i in range(n) if buf[i].kind == _PONG]
+            return [m.id for m in pongs], [m.frame for m in pongs]
         view = memoryview(ffi.buffer(buf, _MESSAGE_SIZE * n))
-        # engine_message as 32-bit words: (kind, param), id, frame (2 words),
-        # value, arg; as 64-bit words: (kind, param, id), frame, (value, arg).
-        return view.cast("I")[1::6].tolist(), view.cast("Q")[1::3].tolist()
+        # engine_message as 16-bit words: kind first of every 12; as 32-bit
+        # words: (kind, param), id, frame (2 words), value, arg; as 64-bit
+        # words: (kind, param, id), frame, (value, arg).
+        kinds = view.cast("H")[0::12]
+        seqs, frames = view.cast("I")[1::6].tolist(), view.cast("Q")[1::3].tolist()
+        if kinds.count(_PONG) == n:  # the common case: only pongs
+            return seqs, frames
+        keep = [i for i, kind in enumerate(kinds) if kind == _PONG]
+        return [seqs[i] for i in keep], [frames[i] for i in keep]
 
     # -- offline backend --------------------------------------------------
 

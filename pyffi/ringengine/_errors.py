@@ -49,6 +49,19 @@ class EngineTimeoutError(EngineError, TimeoutError):
     """Nothing arrived within the timeout."""
 
 
+class FileMissingError(EngineError, FileNotFoundError):
+    """load_file(): no file at that path."""
+
+
+class DecodeError(EngineError):
+    """load_file(): the file could not be read or decoded; the message names
+    the path and the decoder's reason."""
+
+
+class LoadCancelledError(EngineError):
+    """The load was cancelled (FileLoad.cancel())."""
+
+
 _BY_CODE: Dict[int, Type[EngineError]] = {
     lib.ENGINE_ERR_FULL: RingFullError,
     lib.ENGINE_ERR_TABLE_FULL: BufferTableFullError,
@@ -59,6 +72,9 @@ _BY_CODE: Dict[int, Type[EngineError]] = {
     lib.ENGINE_ERR_BUSY: EngineBusyError,
     lib.ENGINE_ERR_UNSUPPORTED: UnsupportedError,
     lib.ENGINE_ERR_TIMEOUT: EngineTimeoutError,
+    lib.ENGINE_ERR_NOT_FOUND: FileMissingError,
+    lib.ENGINE_ERR_DECODE: DecodeError,
+    lib.ENGINE_ERR_CANCELLED: LoadCancelledError,
 }
 
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -130,8 +131,12 @@ TEST(SnapshotTest, ReadersSeeWholeWritesWhileTheWriterRuns) {
       slot.write(w);
     }
   });
+  // Until the reader has seen the writer move many times (a loaded machine
+  // may not run the writer for a while), for 10 s at the most.
   std::uint64_t last = 0, changes = 0;
-  for (int r = 0; r < 200000; ++r) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (int r = 0; (r < 200000 || changes < 1000) && std::chrono::steady_clock::now() < deadline;
+       ++r) {
     const Wide w = slot.read();
     for (auto word : w.words)
       ASSERT_EQ(word, w.words[0]) << "a torn read at read " << r;
@@ -141,7 +146,7 @@ TEST(SnapshotTest, ReadersSeeWholeWritesWhileTheWriterRuns) {
   }
   stop.store(true);
   writer.join();
-  EXPECT_GT(changes, 1u) << "the reader never saw the writer";
+  EXPECT_GE(changes, 1000u) << "the reader saw the writer move too seldom to test anything";
 }
 
 TEST(SnapshotTest, TheLoadAndVoiceStatesDescribeTheLastBlock) {

@@ -1,0 +1,204 @@
+#include "resources/file_decoder.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#ifdef RINGENGINE_HAVE_FILES
+#include <sndfile.h>
+#include <soxr.h>
+#endif
+
+namespace ringengine {
+
+bool can_decode_files() noexcept {
+#ifdef RINGENGINE_HAVE_FILES
+  return true;
+#else
+  return false;
+#endif
+}
+
+#ifndef RINGENGINE_HAVE_FILES
+
+std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request, std::atomic<float>&,
+                                          const std::atomic<bool>&, DecodeError& error) {
+  error = {DecodeError::Kind::unreadable,
+           request.path + ": this build reads no files (built without libsndfile or libsoxr)"};
+  return nullptr;
+}
+
+#else
+
+namespace {
+
+constexpr sf_count_t kChunkFrames = 8192;
+
+struct SndfileCloser {
+  void operator()(SNDFILE* f) const noexcept { sf_close(f); }
+};
+struct SoxrDeleter {
+  void operator()(soxr* r) const noexcept { soxr_delete(r); }
+};
+
+unsigned long recipe(ResampleQuality q) noexcept {
+  switch (q) {
+  case ResampleQuality::quick: return SOXR_QQ;
+  case ResampleQuality::low: return SOXR_LQ;
+  case ResampleQuality::medium: return SOXR_MQ;
+  case ResampleQuality::high: return SOXR_HQ;
+  case ResampleQuality::very_high: return SOXR_VHQ;
+  }
+  return SOXR_HQ;
+}
+
+// Formats whose header says the frame count exactly, so fewer frames read
+// than it says means the file was cut short. (MP3's and Ogg's counts are
+// estimates or need the whole stream: what decodes is what there is.)
+bool counts_exactly(int format) noexcept {
+  const int major = format & SF_FORMAT_TYPEMASK;
+  return major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG;
+}
+
+std::unique_ptr<SampleBuffer> fail(DecodeError& error, DecodeError::Kind kind,
+                                   std::string what) {
+  error = {kind, std::move(what)};
+  return nullptr;
+}
+
+} // namespace
+
+std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request,
+                                          std::atomic<float>& progress,
+                                          const std::atomic<bool>& cancel, DecodeError& error) {
+  const std::string& path = request.path;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    return fail(error, errno == ENOENT || errno == ENOTDIR ? DecodeError::Kind::not_found
+                                                           : DecodeError::Kind::unreadable,
+                path + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return fail(error, DecodeError::Kind::unreadable, path + ": is a directory");
+  if (st.st_size == 0)
+    return fail(error, DecodeError::Kind::unreadable, path + ": the file is empty");
+
+  SF_INFO info{};
+  std::unique_ptr<SNDFILE, SndfileCloser> file(sf_open(path.c_str(), SFM_READ, &info));
+  if (!file) {
+    // sf_open's own reason; a file it could not open for reading says so.
+    const char* why = sf_strerror(nullptr);
+    if (::access(path.c_str(), R_OK) != 0)
+      why = std::strerror(errno);
+    return fail(error, DecodeError::Kind::unreadable, path + ": " + why);
+  }
+  if (info.channels < 1 || info.channels > 64 || info.samplerate < 1)
+    return fail(error, DecodeError::Kind::unreadable,
+                path + ": " + std::to_string(info.channels) + " channels at " +
+                    std::to_string(info.samplerate) + " Hz: not 1 to 64 channels");
+  // Integer files read as float in [-1, 1), as python-soundfile reads them.
+  sf_command(file.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
+
+  const auto channels = static_cast<std::uint32_t>(info.channels);
+  const double ratio = static_cast<double>(request.target_rate) / info.samplerate;
+  const bool resample = info.samplerate != static_cast<int>(request.target_rate);
+  const double expected = std::ceil(static_cast<double>(info.frames) * ratio) + 64;
+  if (request.max_bytes != 0 && expected * channels * sizeof(float) > request.max_bytes)
+    return fail(error, DecodeError::Kind::too_large,
+                path + ": decoded, it would take " +
+                    std::to_string(static_cast<unsigned long long>(expected * channels * 4)) +
+                    " bytes, more than max_load_bytes (" + std::to_string(request.max_bytes) +
+                    ")");
+
+  std::unique_ptr<soxr, SoxrDeleter> resampler;
+  if (resample) {
+    const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    const soxr_quality_spec_t quality = soxr_quality_spec(recipe(request.quality), 0);
+    soxr_error_t err = nullptr;
+    resampler.reset(soxr_create(info.samplerate, request.target_rate, channels, &err, &io,
+                                &quality, nullptr));
+    if (err != nullptr)
+      return fail(error, DecodeError::Kind::unreadable, path + ": libsoxr: " + err);
+  }
+
+  std::vector<float> out;
+  std::vector<float> in(static_cast<std::size_t>(kChunkFrames) * channels);
+  std::vector<float> resampled;
+  try {
+    out.reserve(static_cast<std::size_t>(expected) * channels);
+    if (resample)
+      resampled.resize(static_cast<std::size_t>(std::ceil(kChunkFrames * ratio) + 64) *
+                       channels);
+  } catch (const std::bad_alloc&) {
+    return fail(error, DecodeError::Kind::no_memory, path + ": out of memory");
+  }
+
+  sf_count_t read_total = 0;
+  for (;;) {
+    if (cancel.load(std::memory_order_relaxed))
+      return fail(error, DecodeError::Kind::cancelled, path + ": cancelled");
+    const sf_count_t got = sf_readf_float(file.get(), in.data(), kChunkFrames);
+    if (got < 0)
+      return fail(error, DecodeError::Kind::unreadable,
+                  path + ": " + sf_strerror(file.get()));
+    read_total += got;
+    if (info.frames > 0)
+      progress.store(static_cast<float>(std::min(1.0, static_cast<double>(read_total) /
+                                                          static_cast<double>(info.frames))),
+                     std::memory_order_relaxed);
+    const bool last = got < kChunkFrames;
+    if (!resample) {
+      out.insert(out.end(), in.begin(), in.begin() + got * channels);
+    } else {
+      // At the end, in = NULL flushes what the resampler holds back.
+      const float* from = in.data();
+      std::size_t left = static_cast<std::size_t>(got);
+      do {
+        std::size_t used = 0, made = 0;
+        soxr_error_t err =
+            soxr_process(resampler.get(), last && left == 0 ? nullptr : from, left, &used,
+                         resampled.data(), resampled.size() / channels, &made);
+        if (err != nullptr)
+          return fail(error, DecodeError::Kind::unreadable, path + ": libsoxr: " + err);
+        out.insert(out.end(), resampled.begin(),
+                   resampled.begin() + static_cast<std::ptrdiff_t>(made * channels));
+        from += used * channels;
+        left -= used;
+        if (last && left == 0 && made == 0)
+          break;
+      } while (left != 0 || last);
+    }
+    if (last)
+      break;
+  }
+  if (sf_error(file.get()) != SF_ERR_NO_ERROR)
+    return fail(error, DecodeError::Kind::unreadable, path + ": " + sf_strerror(file.get()));
+  if (counts_exactly(info.format) && read_total < info.frames)
+    return fail(error, DecodeError::Kind::unreadable,
+                path + ": truncated: the header says " + std::to_string(info.frames) +
+                    " frames, the file holds " + std::to_string(read_total));
+  if (out.empty())
+    return fail(error, DecodeError::Kind::unreadable, path + ": no frames");
+
+  auto buffer = std::make_unique<SampleBuffer>();
+  buffer->channels = channels;
+  buffer->frames = out.size() / channels;
+  try {
+    buffer->samples = std::make_unique<float[]>(out.size());
+  } catch (const std::bad_alloc&) {
+    return fail(error, DecodeError::Kind::no_memory, path + ": out of memory");
+  }
+  std::memcpy(buffer->samples.get(), out.data(), out.size() * sizeof(float));
+  buffer->source_rate = static_cast<std::uint32_t>(info.samplerate);
+  buffer->path = path;
+  progress.store(1.0f, std::memory_order_relaxed);
+  return buffer;
+}
+
+#endif
+
+} // namespace ringengine

@@ -1,0 +1,82 @@
+// The loader: decodes files on threads of its own, so that neither the
+// audio thread nor the caller waits for a disk (unless it asks to). Jobs are
+// numbered; each can be polled, waited for and cancelled, and several run at
+// once. A finished job's buffer is handed to `deliver` (the engine installs
+// it through the hand-off) on the loader thread.
+//
+// Threads: every method from any control thread; the work on the loader's
+// own threads. The audio thread never calls anything here.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "resources/file_decoder.hpp"
+
+namespace ringengine {
+
+class FileLoader {
+public:
+  // What a finished decode becomes: the id of the installed buffer, or 0
+  // with `error` set (a full table, say).
+  using Deliver = std::function<std::uint32_t(std::unique_ptr<SampleBuffer>, DecodeError&)>;
+
+  enum class State { pending, done, failed };
+  struct Status {
+    State state = State::pending;
+    float progress = 0;
+    std::uint32_t buffer = 0; // done: the buffer's id
+    DecodeError error;        // failed: why
+  };
+
+  // Starts `threads` loader threads (at least 1). Throws std::system_error.
+  FileLoader(unsigned threads, Deliver deliver);
+  // Cancels what is queued or running and joins the threads.
+  ~FileLoader();
+  FileLoader(const FileLoader&) = delete;
+  FileLoader& operator=(const FileLoader&) = delete;
+
+  // Queues a decode; returns its job number (never 0).
+  std::uint64_t submit(DecodeRequest request);
+  // The job's status now; false when there is no such job (or it was taken).
+  bool poll(std::uint64_t job, Status& out) const;
+  // Waits until the job is done or failed, at most `timeout_us` (always
+  // when negative); false on a timeout or for no such job.
+  bool wait(std::uint64_t job, std::int64_t timeout_us, Status& out) const;
+  // Asks the job to stop; its decoded samples are freed. False for no such
+  // job or one already finished.
+  bool cancel(std::uint64_t job);
+  // Forgets a finished job (its buffer stays loaded).
+  void forget(std::uint64_t job);
+
+private:
+  struct Job {
+    DecodeRequest request;
+    std::atomic<float> progress{0};
+    std::atomic<bool> cancel{false};
+    State state = State::pending; // under lock_
+    std::uint32_t buffer = 0;
+    DecodeError error;
+  };
+  void run();
+
+  Deliver deliver_;
+  mutable std::mutex lock_;
+  mutable std::condition_variable changed_;
+  std::map<std::uint64_t, std::shared_ptr<Job>> jobs_; // under lock_
+  std::deque<std::shared_ptr<Job>> queue_;             // under lock_
+  std::uint64_t next_ = 1;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+} // namespace ringengine
