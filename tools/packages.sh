@@ -12,6 +12,9 @@ PACKAGES=(
   python3 python3-cffi python3-pytest python3-numpy mypy
   # property-based tests, and python-soundfile as the reference for PCM scaling
   python3-hypothesis python3-soundfile
+  # audio files: libsndfile decodes, libsoxr resamples; FFmpeg and sox make
+  # and check the test files
+  libsndfile1-dev libsoxr-dev ffmpeg sox libsox-fmt-mp3
   # pip install into a venv, and the wheel (meson-python)
   python3-venv python3-mesonpy python3-build patchelf
   # C++ tests and benchmarks

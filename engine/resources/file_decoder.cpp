@@ -65,6 +65,24 @@ bool counts_exactly(int format) noexcept {
   return major != SF_FORMAT_OGG && major != SF_FORMAT_MPEG;
 }
 
+// The line of libsndfile's log where the sound chunk's size is more than
+// the file holds ("data : 192000 (should be 99956)"), or "".
+std::string claimed_past_the_end(SNDFILE* file) {
+  char log[4096];
+  const int n = sf_command(file, SFC_GET_LOG_INFO, log, sizeof log);
+  std::string text(log, n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), sizeof log) : 0);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    const std::string line = text.substr(at, end - at);
+    if ((line.rfind("data", 0) == 0 || line.rfind("SSND", 0) == 0) &&
+        line.find("(should be") != std::string::npos)
+      return line;
+    at = end + 1;
+  }
+  return "";
+}
+
 std::unique_ptr<SampleBuffer> fail(DecodeError& error, DecodeError::Kind kind,
                                    std::string what) {
   error = {kind, std::move(what)};
@@ -100,6 +118,12 @@ std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request,
     return fail(error, DecodeError::Kind::unreadable,
                 path + ": " + std::to_string(info.channels) + " channels at " +
                     std::to_string(info.samplerate) + " Hz: not 1 to 64 channels");
+  // A header that claims more sound than the file holds: libsndfile reads
+  // what there is and says so in its log ("data : 192000 (should be
+  // 99956)"); a file cut short is an error here, not a shorter sound.
+  if (const std::string cut = claimed_past_the_end(file.get()); !cut.empty())
+    return fail(error, DecodeError::Kind::unreadable,
+                path + ": truncated: the header says more than the file holds (" + cut + ")");
   // Integer files read as float in [-1, 1), as python-soundfile reads them.
   sf_command(file.get(), SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
 

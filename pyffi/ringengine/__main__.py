@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, TextIO
 
 from . import (BACKENDS, DEFAULTS, AudioEngine, DeviceList, EngineError, __version__,
                query_devices)
-from ._measure import clock, run_ping, run_tone
+from ._measure import clock, run_ping, run_play, run_tone
 
 
 def print_report(r: Dict[str, Any], out: TextIO) -> None:
@@ -61,6 +61,21 @@ def print_tone(r: Dict[str, Any], out: TextIO) -> None:
         print("the audio stopped: %s" % r["stop_reason"], file=out)
     for warning in r["warnings"]:
         print("warning: %s" % warning, file=out)
+
+
+def print_play(r: Dict[str, Any], out: TextIO) -> None:
+    print("ringengine %s: backend %s, device %r" % (__version__, r["backend"], r["device"]), file=out)
+    if r["note"]:
+        print("  (%s)" % r["note"], file=out)
+    print("loaded %s: %d channel%s at %d Hz, %.3f s, %s, in %.1f ms"
+          % (r["path"], r["channels"], "" if r["channels"] == 1 else "s", r["source_rate"],
+             r["seconds_loaded"], "resampled to %d Hz" % r["sample_rate"] if r["resampled"]
+             else "at the engine's rate", r["load_ms"]), file=out)
+    print("played %.3f s%s at gain %g, xruns %d"
+          % (r["played_seconds"], " looped" if r["loop"] else "", r["gain"], r["xruns"]),
+          file=out)
+    if r["state"] != "running":
+        print("the audio stopped: %s" % r["stop_reason"], file=out)
 
 
 def print_devices(devices: DeviceList, out: TextIO) -> None:
@@ -127,6 +142,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     tone.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
     tone.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
     tone.add_argument("--json", action="store_true", help="print one JSON object")
+    play = commands.add_parser(
+        "play", help="play an audio file",
+        description="Load a file (WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3, ...; resampled to "
+                    "the engine's rate) and play it on voice 0, as sox's play does, and say "
+                    "what was loaded. On offline it is rendered and its peak reported.")
+    play.add_argument("file", help="the audio file")
+    play.add_argument("--loop", action="store_true", help="loop it (for --seconds)")
+    play.add_argument("--gain", type=float, default=1.0, help="linear gain, 0..16 (1)")
+    play.add_argument("--seconds", type=positive_float, help="how long (default: the file's length)")
+    play.add_argument("--backend", choices=list(BACKENDS), default="auto")
+    play.add_argument("--device", help="output device name or unique substring")
+    play.add_argument("--api", help="jack, pulse or alsa")
+    play.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
+    play.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
+    play.add_argument("--json", action="store_true", help="print one JSON object")
     devices = commands.add_parser(
         "devices", help="list the output devices",
         description="List the output devices of every audio API (or of --api), the one "
@@ -150,6 +180,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                 if not args.seconds >= 0:
                     parser.error("--seconds must be >= 0")
                 report = run_tone(engine, args.freq, args.gain, args.seconds)
+            elif args.command == "play":
+                report = run_play(engine, args.file, args.loop, args.gain, args.seconds)
             else:
                 report = run_ping(engine, args.count, args.rate, created_ns=created_ns)
     except EngineError as e:
@@ -159,9 +191,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(json.dumps(report))
     elif args.command == "tone":
         print_tone(report, sys.stdout)
+    elif args.command == "play":
+        print_play(report, sys.stdout)
     else:
         print_report(report, sys.stdout)
-    if args.command == "tone":
+    if args.command in ("tone", "play"):
         return 0 if report["state"] == "running" else 1
     return 0 if report["pongs_received"] == args.count else 1
 

@@ -40,7 +40,8 @@ def _quality(quality: object) -> int:
 
 
 def _last_error() -> str:
-    return ffi.string(lib.engine_last_error()).decode(errors="replace")
+    text: str = ffi.string(lib.engine_last_error()).decode(errors="replace")
+    return text
 
 
 def _buffer(engine: AudioEngine, id_: int, path: str) -> Buffer:
@@ -139,7 +140,8 @@ class FileLoad:
         finished already."""
         if self._finished():
             return False
-        return lib.engine_load_cancel(self._engine._h, self._job) == lib.ENGINE_OK
+        cancelled: bool = lib.engine_load_cancel(self._engine._h, self._job) == lib.ENGINE_OK
+        return cancelled
 
     def __await__(self) -> Generator[Any, None, Buffer]:
         import asyncio

@@ -200,3 +200,41 @@ def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float) -> D
         "late": stats.late,
         "warnings": engine.pop_warnings(),
     }
+
+
+def run_play(engine: AudioEngine, path: str, loop: bool, gain: float,
+             seconds: Optional[float]) -> Dict[str, Any]:
+    """Loads `path` and plays it on voice 0 at `gain` (looped when `loop`),
+    for its length or `seconds`; rendered on the offline backend. Returns
+    what was loaded and played."""
+    t0 = time.monotonic()
+    buf = engine.load_file(path)
+    load_s = time.monotonic() - t0
+    length = buf.frames / engine.sample_rate
+    play_s = seconds if seconds is not None else (length if not loop else length)
+    frames = int(round(play_s * engine.sample_rate))
+    engine.set_param(0, "gain", gain)
+    engine.play(0, buf, loop=loop)
+    peak = None
+    if engine.backend == "offline":
+        out = array.array("f", bytes(4 * frames * engine.channels))
+        engine.render_into(out)
+        peak = max((abs(x) for x in out), default=0.0)
+    else:
+        start = engine.frame
+        deadline = time.monotonic() + play_s + 5
+        while engine.frame - start < frames and engine.state == "running" and \
+                time.monotonic() < deadline:
+            time.sleep(0.01)
+        engine.stop(0)
+    buf.close()
+    stats = engine.stats
+    return {
+        "backend": engine.backend, "device": engine.device, "note": engine.note,
+        "path": path, "source_rate": buf.source_rate, "sample_rate": engine.sample_rate,
+        "resampled": buf.source_rate != engine.sample_rate, "channels": buf.channels,
+        "frames": buf.frames, "seconds_loaded": round(length, 3),
+        "load_ms": round(load_s * 1000, 1), "played_seconds": round(play_s, 3),
+        "loop": loop, "gain": gain, "peak": peak, "state": engine.state,
+        "stop_reason": engine.stop_reason, "xruns": stats.xruns,
+    }

@@ -43,7 +43,7 @@ void require(bool ok) {
     std::abort();
 }
 
-bool is_status(int rc) { return rc >= ENGINE_ERR_TABLE_FULL && rc <= ENGINE_EMPTY; }
+bool is_status(int rc) { return rc >= ENGINE_ERR_CANCELLED && rc <= ENGINE_EMPTY; }
 
 // A reply is of a kind the library's own table calls a reply.
 bool is_reply(const engine_message& m) {
@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 27;
+    const std::uint8_t op = r.u8() % 28;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -344,6 +344,47 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::strncat(api, tail, sizeof api - 2);
       rc = engine_list_devices(api, devices, r.u8() % 3, (r.u8() % 8 == 0) ? nullptr : &count);
       require(rc == ENGINE_ERR_BACKEND || rc == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 26: { // files: a path that is never there, then any job and buffer id
+      const char* tail = r.text(text);
+      char path[260] = "/nonexistent/ringengine-fuzz/";
+      std::strncat(path, tail, sizeof path - std::strlen(path) - 1);
+      std::uint32_t id = 0;
+      std::uint64_t job = 0;
+      float progress = 0;
+      engine_buffer_info info;
+      switch (r.u8() % 6) {
+      case 0:
+        rc = engine_load_file(target, (r.u8() % 8 == 0) ? nullptr : path,
+                              static_cast<int>(r.u8() % 7) - 1, &id);
+        require(rc == ENGINE_ERR_NOT_FOUND || rc == ENGINE_ERR_INVALID ||
+                rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_UNSUPPORTED);
+        break;
+      case 1:
+        rc = engine_load_file_async(target, path, r.u8() % 5, &job);
+        require(rc == ENGINE_OK || rc == ENGINE_ERR_INVALID || rc == ENGINE_ERR_CLOSED ||
+                rc == ENGINE_ERR_UNSUPPORTED);
+        if (rc == ENGINE_OK)
+          rc = engine_load_wait(target, job, 1000000, &id);
+        require(rc == ENGINE_ERR_NOT_FOUND || rc == ENGINE_ERR_INVALID ||
+                rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_UNSUPPORTED ||
+                rc == ENGINE_ERR_TIMEOUT);
+        break;
+      case 2:
+        rc = engine_load_poll(target, r.u32(), (r.u8() & 1) ? nullptr : &progress, &id);
+        break;
+      case 3:
+        rc = engine_load_cancel(target, r.u32());
+        break;
+      case 4:
+        rc = engine_load_wait(target, r.u32(), r.u8(), &id);
+        break;
+      default:
+        rc = engine_get_buffer_info(target, (r.u8() % 4 == 0) ? r.u32() : buffer_ids[r.u8() % 8],
+                                    (r.u8() % 8 == 0) ? nullptr : &info, r.u8() % (sizeof info + 1));
+        break;
+      }
       break;
     }
     default:

@@ -8,9 +8,10 @@ from typing import Dict, List, Optional, Tuple
 
 import ringengine
 from ringengine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, BackendError, Buffer,
-                        BufferReleased, BufferTableFullError, Device, DeviceList,
+                        BufferReleased, BufferTableFullError, DecodeError, Device, DeviceList,
                         DeviceNotFoundError, EngineBusyError, EngineClosedError, EngineError,
-                        EngineTimeoutError, Event, EventsLost, InvalidArgumentError, KindInfo,
+                        EngineTimeoutError, Event, EventsLost, FileLoad, FileMissingError,
+                        InvalidArgumentError, KindInfo, LoadCancelledError, QUALITIES,
                         Load, Pong, Reply, RingFullError, Stats, UnsupportedError, VoiceEnded,
                         VoiceState, describe_kind, library_path, query_devices)
 
@@ -94,6 +95,15 @@ def main() -> None:
             print(code)
     with AudioEngine(backend="null") as live:
         asyncio.run(wait_async(live))
+    try:
+        engine_for_files = AudioEngine(backend="offline")
+        load: FileLoad = engine_for_files.load_file_async("/nonexistent.wav",
+                                                          quality=list(QUALITIES)[0])
+        print(load.done(), load.progress, load.cancel())
+        played: Buffer = engine_for_files.load_file("/nonexistent.wav", quality="high")
+        print(played.source_rate, played.path)
+    except (FileMissingError, DecodeError, LoadCancelledError) as missing:
+        print(missing)
     errors: Tuple[type, ...] = (EngineError, RingFullError, BufferTableFullError,
                                 EngineClosedError,
                                 InvalidArgumentError, DeviceNotFoundError, BackendError,
