@@ -108,6 +108,16 @@ def positive_float(text: str) -> float:
     return value
 
 
+def add_engine_arguments(command: argparse.ArgumentParser) -> None:
+    """The options of the commands that open an engine and play."""
+    command.add_argument("--backend", choices=list(BACKENDS), default="auto")
+    command.add_argument("--device", help="output device name or unique substring")
+    command.add_argument("--api", help="jack, pulse or alsa")
+    command.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
+    command.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
+    command.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 -m ringengine",
                                      description="ringengine command-line tools")
@@ -136,12 +146,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     tone.add_argument("freq", type=positive_float, help="frequency in Hz")
     tone.add_argument("--gain", type=float, default=0.2, help="linear gain, 0..16 (0.2)")
     tone.add_argument("--seconds", type=float, default=2.0, help="how long (2)")
-    tone.add_argument("--backend", choices=list(BACKENDS), default="auto")
-    tone.add_argument("--device", help="output device name or unique substring")
-    tone.add_argument("--api", help="jack, pulse or alsa")
-    tone.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
-    tone.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
-    tone.add_argument("--json", action="store_true", help="print one JSON object")
+    add_engine_arguments(tone)
     play = commands.add_parser(
         "play", help="play an audio file",
         description="Load a file (WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3, ...; resampled to "
@@ -151,12 +156,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     play.add_argument("--loop", action="store_true", help="loop it (for --seconds)")
     play.add_argument("--gain", type=float, default=1.0, help="linear gain, 0..16 (1)")
     play.add_argument("--seconds", type=positive_float, help="how long (default: the file's length)")
-    play.add_argument("--backend", choices=list(BACKENDS), default="auto")
-    play.add_argument("--device", help="output device name or unique substring")
-    play.add_argument("--api", help="jack, pulse or alsa")
-    play.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
-    play.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
-    play.add_argument("--json", action="store_true", help="print one JSON object")
+    add_engine_arguments(play)
     devices = commands.add_parser(
         "devices", help="list the output devices",
         description="List the output devices of every audio API (or of --api), the one "
