@@ -6,6 +6,7 @@
 #   2. the engine's sound: ns per voice-sample, per command, empty block;
 #   3. the Python path on CPython and on PyPy, round trips through null;
 #      send_ping() called cold by `ringengine ping`, ten runs;
+#      audio files loaded by load_file(), beside sox and python-soundfile;
 #   4. the round trip on each server (tools/audio_servers.py starts and
 #      stops each): JACK, PulseAudio (backends pulse and rtaudio),
 #      PipeWire's Pulse layer and its JACK layer (pw-jack), and null.
@@ -38,6 +39,10 @@ if command -v pypy3 >/dev/null; then
   echo "== Python path (PyPy)" >&2
   pypy3 benchmarks/python_bench.py "${quick[@]}" --json "$out/python-pypy.json" >&2
 fi
+
+echo "== Audio files: load_file() beside sox and python-soundfile" >&2
+PYTHONPATH="$PWD/pyffi" /usr/bin/python3 benchmarks/file_load.py "$out/file_load.json" \
+  "${quick[@]}" >&2
 
 echo "== send_ping() called cold, beside a bare cffi call (ping, null backend)" >&2
 rm -f "$out/ping_cold.jsonl"

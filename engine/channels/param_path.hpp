@@ -19,6 +19,7 @@
 // drain() on the audio thread: wait-free, no allocation.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cstdint>
@@ -35,7 +36,7 @@ public:
 
   // Slots for `voices` x `params`. Control side.
   ParamPath(std::uint32_t voices, std::uint32_t params)
-      : params_(params), slots_(std::size_t{voices} * params ? std::size_t{voices} * params : 1),
+      : params_(params), slots_(std::max<std::size_t>(std::size_t{voices} * params, 1)),
         values_(std::make_unique<std::atomic<std::uint64_t>[]>(slots_)),
         dirty_(std::make_unique<std::atomic<bool>[]>(slots_)),
         writes_(std::make_unique<std::uint8_t[]>(slots_)),

@@ -673,7 +673,7 @@ class AudioEngine:
         # engine_message as 16-bit words: kind first of every 12; as 32-bit
         # words: (kind, param), id, frame (2 words), value, arg; as 64-bit
         # words: (kind, param, id), frame, (value, arg).
-        kinds = view.cast("H")[0::12]
+        kinds = view.cast("H")[0::12].tolist()
         seqs, frames = view.cast("I")[1::6].tolist(), view.cast("Q")[1::3].tolist()
         if kinds.count(_PONG) == n:  # the common case: only pongs
             return seqs, frames

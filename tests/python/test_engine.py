@@ -378,3 +378,14 @@ def test_send_pings_rejects_bad_counts(offline):
         with pytest.raises(InvalidArgumentError):
             offline.send_pings(count)
     assert offline.send_pings(0) == (0, 0)
+
+
+def test_recv_many_columns_leaves_out_what_is_not_a_pong():
+    with AudioEngine(backend="offline", reply_capacity=4) as e:
+        e.send_pings(6)
+        e.process()          # 4 pongs fit, 2 are dropped
+        e.recv_many()
+        e.send_pings(2)
+        e.process()          # EventsLost(2), then 2 pongs
+        seqs, frames = e.recv_many_columns()
+        assert seqs == [6, 7] and frames == [256, 256]

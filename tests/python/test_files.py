@@ -216,3 +216,34 @@ def test_the_play_command_says_what_it_loaded_and_plays_it(tmp_path):
                               str(tmp_path / "none.wav"), "--backend", "offline"],
                              env=python_env(), capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "none.wav: No such file" in missing.stderr
+
+
+def test_a_file_without_read_permission_is_refused_naming_the_reason(tmp_path):
+    """As a user who may not read the file (as root, whom nothing stops, the
+    load runs in a child as `nobody`)."""
+    import stat
+    import sys
+    import tempfile
+    from conftest import python_env
+    folder = tempfile.mkdtemp(prefix="ringengine-perm-")
+    try:
+        os.chmod(folder, 0o755)
+        path = os.path.join(folder, "secret.wav")
+        sf.write(path, np.zeros(480), 48000, subtype="PCM_16")
+        os.chmod(path, 0)
+        code = ("import sys, ringengine\n"
+                "e = ringengine.AudioEngine(backend='offline')\n"
+                "try:\n    e.load_file(sys.argv[1])\n"
+                "except ringengine.DecodeError as err:\n    print('refused:', err)\n")
+        command = [sys.executable, "-c", code, path]
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("as root, setpriv is needed to run the load as another user")
+            command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + command
+        run = subprocess.run(command, env=python_env(), capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode == 0, run.stderr
+        assert "refused: load_file: %s: Permission denied" % path in run.stdout, run.stdout
+    finally:
+        os.chmod(os.path.join(folder, "secret.wav"), stat.S_IRUSR)
+        shutil.rmtree(folder)
