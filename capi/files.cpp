@@ -28,16 +28,35 @@ int status_of(const DecodeError& error) noexcept {
   return capi::fail(ENGINE_ERR_INTERNAL, error.what);
 }
 
-// What a finished job's status is: ENGINE_OK with its buffer, or its
-// failure. The job is forgotten.
-int finish(engine* e, std::uint64_t job, const FileLoader::Status& s, std::uint32_t* id) {
-  e->core->loader().forget(job);
+int no_such_load(std::uint64_t job) noexcept {
+  return capi::fail(ENGINE_ERR_INVALID, "no such load: " + std::to_string(job) +
+                                            " (never started, taken already, or forgotten)");
+}
+
+// A finished job's outcome, taken once: ENGINE_OK with its buffer, or its
+// failure; no_such_load() when another thread took it first.
+int take(FileLoader& loader, std::uint64_t job, std::uint32_t* id) noexcept {
+  FileLoader::Status s;
+  if (!loader.take(job, s))
+    return no_such_load(job);
   if (s.state == FileLoader::State::done) {
     if (id != nullptr)
       *id = s.buffer;
     return ENGINE_OK;
   }
   return status_of(s.error);
+}
+
+// The engine's loader when a job can be asked of it; nullptr, with the
+// status in *rc, when not.
+FileLoader* loader_of(engine* e, std::uint64_t job, int* rc) noexcept {
+  *rc = capi::check(e);
+  if (*rc != ENGINE_OK)
+    return nullptr;
+  FileLoader* loader = e->core->loader_if_started();
+  if (loader == nullptr)
+    *rc = no_such_load(job);
+  return loader;
 }
 
 // Checks a load's arguments and starts it; ENGINE_OK with its job.
@@ -60,10 +79,10 @@ int start(engine* e, const char* path, int quality, std::uint64_t* job) noexcept
     request.max_bytes = e->core->config().max_load_bytes;
     *job = e->core->loader().submit(std::move(request));
     return ENGINE_OK;
-  } catch (const std::bad_alloc&) {
-    return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
   } catch (const std::system_error& err) {
     return capi::fail(ENGINE_ERR_NOMEM, std::string("no loader thread: ") + err.what());
+  } catch (const std::exception&) {
+    return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
   }
 }
 
@@ -80,45 +99,63 @@ ENGINE_EXPORT int engine_load_file(engine* e, const char* path, int quality, std
   std::uint64_t job = 0;
   if (int rc = start(e, path, quality, &job); rc != ENGINE_OK)
     return rc;
-  FileLoader::Status s;
-  if (!e->core->loader().wait(job, -1, s))
-    return capi::fail(ENGINE_ERR_INTERNAL, "the load vanished");
-  return finish(e, job, s, id);
+  FileLoader& loader = *e->core->loader_if_started(); // started by start()
+  loader.wait(job, -1);
+  return take(loader, job, id);
 }
 
 ENGINE_EXPORT int engine_load_poll(engine* e, std::uint64_t job, float* progress,
                                    std::uint32_t* id) {
-  if (int rc = capi::check(e); rc != ENGINE_OK)
+  int rc;
+  FileLoader* loader = loader_of(e, job, &rc);
+  if (loader == nullptr)
     return rc;
   FileLoader::Status s;
-  if (!e->core->loader().poll(job, s))
-    return capi::fail(ENGINE_ERR_INVALID, "no such load: " + std::to_string(job));
+  if (!loader->poll(job, s))
+    return no_such_load(job);
   if (progress != nullptr)
     *progress = s.progress;
   if (s.state == FileLoader::State::pending)
     return ENGINE_EMPTY;
-  return finish(e, job, s, id);
+  return take(*loader, job, id);
 }
 
 ENGINE_EXPORT int engine_load_wait(engine* e, std::uint64_t job, std::uint32_t timeout_us,
                                    std::uint32_t* id) {
-  if (int rc = capi::check(e); rc != ENGINE_OK)
+  int rc;
+  FileLoader* loader = loader_of(e, job, &rc);
+  if (loader == nullptr)
     return rc;
   FileLoader::Status s;
-  if (!e->core->loader().poll(job, s))
-    return capi::fail(ENGINE_ERR_INVALID, "no such load: " + std::to_string(job));
-  if (!e->core->loader().wait(job, timeout_us, s))
-    return ENGINE_ERR_TIMEOUT;
-  return finish(e, job, s, id);
+  if (!loader->poll(job, s))
+    return no_such_load(job);
+  if (!loader->wait(job, timeout_us))
+    return capi::fail(ENGINE_ERR_TIMEOUT, "load " + std::to_string(job) + " still loading");
+  return take(*loader, job, id);
 }
 
 ENGINE_EXPORT int engine_load_cancel(engine* e, std::uint64_t job) {
-  if (int rc = capi::check(e); rc != ENGINE_OK)
+  int rc;
+  FileLoader* loader = loader_of(e, job, &rc);
+  if (loader == nullptr)
     return rc;
-  return e->core->loader().cancel(job)
-             ? ENGINE_OK
-             : capi::fail(ENGINE_ERR_INVALID, "no such load, or it has finished: " +
-                                                  std::to_string(job));
+  return loader->cancel(job) ? ENGINE_OK
+                             : capi::fail(ENGINE_ERR_INVALID,
+                                          "no such load, or it has finished: " +
+                                              std::to_string(job));
+}
+
+ENGINE_EXPORT int engine_load_forget(engine* e, std::uint64_t job) {
+  int rc;
+  FileLoader* loader = loader_of(e, job, &rc);
+  if (loader == nullptr)
+    return rc;
+  try {
+    loader->abandon(job);
+  } catch (const std::exception& err) { // close_buffer takes a lock: never throws
+    return capi::fail(ENGINE_ERR_INTERNAL, err.what());
+  }
+  return ENGINE_OK;
 }
 
 ENGINE_EXPORT int engine_get_buffer_info(engine* e, std::uint32_t id, engine_buffer_info* out,
@@ -128,8 +165,13 @@ ENGINE_EXPORT int engine_get_buffer_info(engine* e, std::uint32_t id, engine_buf
   if (out == nullptr || size == 0)
     return capi::fail(ENGINE_ERR_INVALID, "out is NULL");
   ringengine::SampleBuffer b;
-  if (!e->core->buffer_info(id, b))
-    return capi::fail(ENGINE_ERR_INVALID, "no such buffer, or it is closed: " + std::to_string(id));
+  try {
+    if (!e->core->buffer_info(id, b))
+      return capi::fail(ENGINE_ERR_INVALID,
+                        "no such buffer, or it is closed: " + std::to_string(id));
+  } catch (const std::exception&) {
+    return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
+  }
   engine_buffer_info info{};
   info.frames = b.frames;
   info.channels = b.channels;

@@ -593,7 +593,10 @@ int engine_load_file_async(engine *e, const char *path, int quality, uint64_t *j
 ** id in *id); or the status it failed with (as engine_load_file(), or
 ** ENGINE_ERR_CANCELLED), its reason in engine_last_error(). A job that has
 ** given ENGINE_OK or its failure once is forgotten: asked again, it is
-** ENGINE_ERR_INVALID (no such job). Non-blocking. */
+** ENGINE_ERR_INVALID (no such job); of two threads asking at once, one
+** gets the outcome. Every job is to be taken so, or given up with
+** engine_load_forget(): a finished job nobody takes keeps its buffer until
+** engine_destroy(). Non-blocking. */
 int engine_load_poll(engine *e, uint64_t job, float *progress, uint32_t *id);
 
 /* As engine_load_poll(), waiting up to timeout_us microseconds for the job
@@ -604,6 +607,13 @@ int engine_load_wait(engine *e, uint64_t job, uint32_t timeout_us, uint32_t *id)
 ** gives ENGINE_ERR_CANCELLED. Returns ENGINE_OK, ENGINE_ERR_INVALID (no
 ** such job, or it has finished), ENGINE_ERR_CLOSED. Non-blocking. */
 int engine_load_cancel(engine *e, uint64_t job);
+
+/* Gives up job `job`: a job still loading is cancelled, and a finished one
+** nobody took has its buffer closed; the job is forgotten. For a load whose
+** outcome will never be asked (a binding's handle collected, an interrupted
+** wait). Returns ENGINE_OK, ENGINE_ERR_INVALID (no such job),
+** ENGINE_ERR_CLOSED. Non-blocking. */
+int engine_load_forget(engine *e, uint64_t job);
 
 /* What buffer `id` is. Returns ENGINE_OK, ENGINE_ERR_INVALID (not a live
 ** buffer, out NULL), ENGINE_ERR_CLOSED. Non-blocking. */

@@ -270,16 +270,24 @@ bool Engine::buffer_info(std::uint32_t id, SampleBuffer& out) const {
 FileLoader& Engine::loader() {
   std::lock_guard guard(loader_lock_);
   if (!loader_)
-    loader_ = std::make_unique<FileLoader>(2, [this](std::unique_ptr<SampleBuffer> buffer,
-                                                     DecodeError& error) {
-      const std::uint32_t id = adopt_buffer(std::move(buffer));
-      if (id == 0)
-        error = {DecodeError::Kind::table_full,
-                 "all " + std::to_string(config_.buffers) + " buffers (engine_config.buffers) "
-                 "are open, or as many again are being let go of"};
-      return id;
-    });
+    loader_ = std::make_unique<FileLoader>(
+        2,
+        [this](std::unique_ptr<SampleBuffer> buffer, DecodeError& error) {
+          const std::uint32_t id = adopt_buffer(std::move(buffer));
+          if (id == 0)
+            error = {DecodeError::Kind::table_full,
+                     "all " + std::to_string(config_.buffers) +
+                         " buffers (engine_config.buffers) are open, or as many again are "
+                         "being let go of"};
+          return id;
+        },
+        [this](std::uint32_t id) { close_buffer(id); });
   return *loader_;
+}
+
+FileLoader* Engine::loader_if_started() noexcept {
+  std::lock_guard guard(loader_lock_);
+  return loader_.get();
 }
 
 std::uint32_t Engine::buffers_open() const noexcept {

@@ -183,6 +183,8 @@ public:
   // The engine's loader of files, started on first use (two threads).
   // Throws std::system_error when no thread can be started.
   FileLoader& loader();
+  // The loader, or nullptr when no file was ever loaded.
+  FileLoader* loader_if_started() noexcept;
   // Whether `id` may be played.
   bool buffer_live(std::uint32_t id) const noexcept;
   // Buffers loaded and not closed.

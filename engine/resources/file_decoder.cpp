@@ -5,7 +5,10 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <vector>
 
@@ -66,19 +69,28 @@ bool counts_exactly(int format) noexcept {
 }
 
 // The line of libsndfile's log where the sound chunk's size is more than
-// the file holds ("data : 192000 (should be 99956)"), or "".
+// the file holds ("data : 192000 (should be 99956)", " SSND : 96008
+// (should be 49920)" in AIFF, indented), or "". A size of 0 or of 2^31 - 1
+// and more is what a writer to a pipe leaves, not knowing the length
+// ("data : 4294967295"): that file is whole, not cut short.
 std::string claimed_past_the_end(SNDFILE* file) {
-  char log[4096];
+  char log[8192];
   const int n = sf_command(file, SFC_GET_LOG_INFO, log, sizeof log);
-  std::string text(log, n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), sizeof log) : 0);
+  const std::string text(log, n > 0 ? std::min<std::size_t>(static_cast<std::size_t>(n), sizeof log)
+                                    : 0);
   std::size_t at = 0;
   while (at < text.size()) {
     const std::size_t end = std::min(text.find('\n', at), text.size());
-    const std::string line = text.substr(at, end - at);
-    if ((line.rfind("data", 0) == 0 || line.rfind("SSND", 0) == 0) &&
-        line.find("(should be") != std::string::npos)
-      return line;
+    std::string line = text.substr(at, end - at);
     at = end + 1;
+    line.erase(0, line.find_first_not_of(' '));
+    if ((line.rfind("data :", 0) != 0 && line.rfind("SSND :", 0) != 0) ||
+        line.find("(should be") == std::string::npos)
+      continue;
+    const unsigned long long declared = std::strtoull(line.c_str() + 6, nullptr, 10);
+    if (declared == 0 || declared >= 0x7fffffffull)
+      continue; // written to a pipe: the length was not known
+    return line;
   }
   return "";
 }
@@ -88,6 +100,19 @@ std::unique_ptr<SampleBuffer> fail(DecodeError& error, DecodeError::Kind kind,
   error = {kind, std::move(what)};
   return nullptr;
 }
+
+std::unique_ptr<SampleBuffer> too_large(DecodeError& error, const std::string& path, double bytes,
+                                        std::uint64_t limit) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%.0f", bytes);
+  return fail(error, DecodeError::Kind::too_large,
+              path + ": decoded, it would take " + size + " bytes or more, over max_load_bytes (" +
+                  std::to_string(limit) + ")");
+}
+
+// sf_open's reason for a file it could not open is libsndfile's global
+// error, which the loader threads would race on: opened one at a time.
+std::mutex open_lock;
 
 } // namespace
 
@@ -106,10 +131,16 @@ std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request,
     return fail(error, DecodeError::Kind::unreadable, path + ": the file is empty");
 
   SF_INFO info{};
-  std::unique_ptr<SNDFILE, SndfileCloser> file(sf_open(path.c_str(), SFM_READ, &info));
+  std::unique_ptr<SNDFILE, SndfileCloser> file;
+  std::string why;
+  {
+    std::lock_guard guard(open_lock);
+    file.reset(sf_open(path.c_str(), SFM_READ, &info));
+    if (!file)
+      why = sf_strerror(nullptr);
+  }
   if (!file) {
     // sf_open's own reason; a file it could not open for reading says so.
-    const char* why = sf_strerror(nullptr);
     if (::access(path.c_str(), R_OK) != 0)
       why = std::strerror(errno);
     return fail(error, DecodeError::Kind::unreadable, path + ": " + why);
@@ -130,13 +161,13 @@ std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request,
   const auto channels = static_cast<std::uint32_t>(info.channels);
   const double ratio = static_cast<double>(request.target_rate) / info.samplerate;
   const bool resample = info.samplerate != static_cast<int>(request.target_rate);
-  const double expected = std::ceil(static_cast<double>(info.frames) * ratio) + 64;
-  if (request.max_bytes != 0 && expected * channels * sizeof(float) > request.max_bytes)
-    return fail(error, DecodeError::Kind::too_large,
-                path + ": decoded, it would take " +
-                    std::to_string(static_cast<unsigned long long>(expected * channels * 4)) +
-                    " bytes, more than max_load_bytes (" + std::to_string(request.max_bytes) +
-                    ")");
+  // The length, when the header knows it (a FLAC written to a pipe says
+  // SF_COUNT_MAX: unknown; the limit is then checked as the sound comes).
+  const bool known = info.frames > 0 && info.frames < (sf_count_t{1} << 40);
+  const double expected = known ? std::ceil(static_cast<double>(info.frames) * ratio) : 0;
+  const double limit = request.max_bytes != 0 ? static_cast<double>(request.max_bytes) : 1e300;
+  if (expected * channels * sizeof(float) > limit)
+    return too_large(error, path, expected * channels * sizeof(float), request.max_bytes);
 
   std::unique_ptr<soxr, SoxrDeleter> resampler;
   if (resample) {
@@ -150,77 +181,82 @@ std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request,
   }
 
   std::vector<float> out;
-  std::vector<float> in(static_cast<std::size_t>(kChunkFrames) * channels);
-  std::vector<float> resampled;
-  try {
-    out.reserve(static_cast<std::size_t>(expected) * channels);
-    if (resample)
-      resampled.resize(static_cast<std::size_t>(std::ceil(kChunkFrames * ratio) + 64) *
-                       channels);
-  } catch (const std::bad_alloc&) {
-    return fail(error, DecodeError::Kind::no_memory, path + ": out of memory");
-  }
-
   sf_count_t read_total = 0;
-  for (;;) {
-    if (cancel.load(std::memory_order_relaxed))
-      return fail(error, DecodeError::Kind::cancelled, path + ": cancelled");
-    const sf_count_t got = sf_readf_float(file.get(), in.data(), kChunkFrames);
-    if (got < 0)
-      return fail(error, DecodeError::Kind::unreadable,
-                  path + ": " + sf_strerror(file.get()));
-    read_total += got;
-    if (info.frames > 0)
-      progress.store(static_cast<float>(std::min(1.0, static_cast<double>(read_total) /
-                                                          static_cast<double>(info.frames))),
-                     std::memory_order_relaxed);
-    const bool last = got < kChunkFrames;
-    if (!resample) {
-      out.insert(out.end(), in.begin(), in.begin() + got * channels);
-    } else {
-      // At the end, in = NULL flushes what the resampler holds back.
-      const float* from = in.data();
-      std::size_t left = static_cast<std::size_t>(got);
-      do {
+  try {
+    if (known)
+      out.reserve(static_cast<std::size_t>(expected) * channels);
+    std::vector<float> in(static_cast<std::size_t>(kChunkFrames) * channels);
+    // A fixed output block: the resampler takes only as much input as fits.
+    std::vector<float> resampled(static_cast<std::size_t>(kChunkFrames) * channels);
+    // Resamples `frames` frames of `from` (nullptr: the flush at the end)
+    // onto `out`; false on a libsoxr error.
+    const auto push = [&](const float* from, std::size_t frames) -> soxr_error_t {
+      for (;;) {
         std::size_t used = 0, made = 0;
-        soxr_error_t err =
-            soxr_process(resampler.get(), last && left == 0 ? nullptr : from, left, &used,
-                         resampled.data(), resampled.size() / channels, &made);
-        if (err != nullptr)
-          return fail(error, DecodeError::Kind::unreadable, path + ": libsoxr: " + err);
+        if (soxr_error_t err = soxr_process(resampler.get(), from, frames, &used,
+                                            resampled.data(), kChunkFrames, &made))
+          return err;
         out.insert(out.end(), resampled.begin(),
                    resampled.begin() + static_cast<std::ptrdiff_t>(made * channels));
-        from += used * channels;
-        left -= used;
-        if (last && left == 0 && made == 0)
-          break;
-      } while (left != 0 || last);
+        if (from != nullptr) {
+          from += used * channels;
+          frames -= used;
+          if (frames == 0)
+            return nullptr;
+        } else if (made == 0) {
+          return nullptr; // flushed: nothing is held back any more
+        }
+      }
+    };
+    for (;;) {
+      if (cancel.load(std::memory_order_relaxed))
+        return fail(error, DecodeError::Kind::cancelled, path + ": cancelled");
+      const sf_count_t got = sf_readf_float(file.get(), in.data(), kChunkFrames);
+      if (got <= 0)
+        break;
+      read_total += got;
+      if (known)
+        progress.store(static_cast<float>(std::min(1.0, static_cast<double>(read_total) /
+                                                            static_cast<double>(info.frames))),
+                       std::memory_order_relaxed);
+      if (!resample) {
+        out.insert(out.end(), in.begin(), in.begin() + got * channels);
+      } else if (soxr_error_t err = push(in.data(), static_cast<std::size_t>(got))) {
+        return fail(error, DecodeError::Kind::unreadable, path + ": libsoxr: " + err);
+      }
+      if (static_cast<double>(out.size()) * sizeof(float) > limit)
+        return too_large(error, path, static_cast<double>(out.size()) * sizeof(float),
+                         request.max_bytes);
     }
-    if (last)
-      break;
+    if (resample) {
+      if (soxr_error_t err = push(nullptr, 0))
+        return fail(error, DecodeError::Kind::unreadable, path + ": libsoxr: " + err);
+    }
+  } catch (const std::exception&) { // bad_alloc, length_error
+    return fail(error, DecodeError::Kind::no_memory, path + ": out of memory");
   }
   if (sf_error(file.get()) != SF_ERR_NO_ERROR)
     return fail(error, DecodeError::Kind::unreadable, path + ": " + sf_strerror(file.get()));
-  if (counts_exactly(info.format) && read_total < info.frames)
+  if (known && counts_exactly(info.format) && read_total < info.frames)
     return fail(error, DecodeError::Kind::unreadable,
                 path + ": truncated: the header says " + std::to_string(info.frames) +
                     " frames, the file holds " + std::to_string(read_total));
   if (out.empty())
     return fail(error, DecodeError::Kind::unreadable, path + ": no frames");
 
-  auto buffer = std::make_unique<SampleBuffer>();
-  buffer->channels = channels;
-  buffer->frames = out.size() / channels;
   try {
+    auto buffer = std::make_unique<SampleBuffer>();
+    buffer->channels = channels;
+    buffer->frames = out.size() / channels;
     buffer->samples = std::make_unique<float[]>(out.size());
+    std::memcpy(buffer->samples.get(), out.data(), out.size() * sizeof(float));
+    buffer->source_rate = static_cast<std::uint32_t>(info.samplerate);
+    buffer->path = path;
+    progress.store(1.0f, std::memory_order_relaxed);
+    return buffer;
   } catch (const std::bad_alloc&) {
     return fail(error, DecodeError::Kind::no_memory, path + ": out of memory");
   }
-  std::memcpy(buffer->samples.get(), out.data(), out.size() * sizeof(float));
-  buffer->source_rate = static_cast<std::uint32_t>(info.samplerate);
-  buffer->path = path;
-  progress.store(1.0f, std::memory_order_relaxed);
-  return buffer;
 }
 
 #endif

@@ -274,6 +274,8 @@ int engine_load_wait(engine *e, uint64_t job, uint32_t timeout_us, uint32_t *id)
 
 int engine_load_cancel(engine *e, uint64_t job);
 
+int engine_load_forget(engine *e, uint64_t job);
+
 int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
 
 int engine_try_recv(engine *e, engine_message *out);

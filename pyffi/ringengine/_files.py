@@ -85,7 +85,12 @@ class FileLoad:
         if rc in (lib.ENGINE_EMPTY, lib.ENGINE_ERR_TIMEOUT):
             return False
         if rc == lib.ENGINE_OK:
-            self._buffer = _buffer(self._engine, id_, self.path)
+            try:
+                self._buffer = _buffer(self._engine, id_, self.path)
+            except EngineError as e:  # taken, yet not described: let it go
+                lib.engine_buffer_close(self._engine._h, id_)
+                self._error = e
+                return True
             self._progress = 1.0
         else:
             self._error = error(rc, "load_file", _last_error())
@@ -142,6 +147,12 @@ class FileLoad:
             return False
         cancelled: bool = lib.engine_load_cancel(self._engine._h, self._job) == lib.ENGINE_OK
         return cancelled
+
+    def __del__(self) -> None:
+        # Nobody will ask any more: the library cancels it, or closes the
+        # buffer it finished with, rather than keep it to the engine's end.
+        if not self._finished() and not self._engine.closed:
+            lib.engine_load_forget(self._engine._h, self._job)
 
     def __await__(self) -> Generator[Any, None, Buffer]:
         import asyncio

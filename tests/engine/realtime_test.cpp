@@ -79,8 +79,9 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
     // loaded and played, the one before closed.
     if (engine.config().voices > 1 && sent % 256 == 0 && sent != churned_at) {
       churned_at = sent;
-      if (churn != 0)
+      if (churn != 0) {
         EXPECT_TRUE(engine.close_buffer(churn));
+      }
       churn = engine.load_buffer(samples.data(), 64, 1);
       Message one_shot = Message::play(0, churn);
       EXPECT_NE(churn, 0u);
@@ -97,8 +98,9 @@ std::vector<std::uint32_t> ping_through(Engine& engine) {
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   EXPECT_TRUE(engine.close_buffer(buffer));
-  if (churn != 0)
+  if (churn != 0) {
     EXPECT_TRUE(engine.close_buffer(churn));
+  }
   EXPECT_GT(engine.stats().params_applied, 0u) << "the parameter path was taken";
   return got;
 }
@@ -246,9 +248,9 @@ TEST_P(ServerTest, LoadsTenFilesWhile32VoicesPlay) {
       jobs.push_back(engine.loader().submit(std::move(r)));
     }
     FileLoader::Status st;
-    ASSERT_TRUE(engine.loader().wait(jobs.front(), 30'000'000, st)) << "a load hung";
+    ASSERT_TRUE(engine.loader().wait(jobs.front(), 30'000'000)) << "a load hung";
+    ASSERT_TRUE(engine.loader().take(jobs.front(), st));
     ASSERT_EQ(st.state, FileLoader::State::done) << st.error.what;
-    engine.loader().forget(jobs.front());
     jobs.erase(jobs.begin());
     Message play = Message::play(loaded % 32, st.buffer, kFrameNext, true);
     ASSERT_TRUE(engine.send(play));

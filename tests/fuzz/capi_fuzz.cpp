@@ -375,7 +375,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rc = engine_load_poll(target, r.u32(), (r.u8() & 1) ? nullptr : &progress, &id);
         break;
       case 3:
-        rc = engine_load_cancel(target, r.u32());
+        rc = (r.u8() & 1) ? engine_load_cancel(target, r.u32())
+                          : engine_load_forget(target, r.u32());
         break;
       case 4:
         rc = engine_load_wait(target, r.u32(), r.u8(), &id);

@@ -4,6 +4,7 @@ python-soundfile, numpy, FFmpeg or sox; none is kept in the repository."""
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -247,3 +248,55 @@ def test_a_file_without_read_permission_is_refused_naming_the_reason(tmp_path):
     finally:
         os.chmod(os.path.join(folder, "secret.wav"), stat.S_IRUSR)
         shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("frames", [1, 100, 500, 8191, 8192, 8193, 16385, 44100])
+def test_every_length_resamples_whole_the_short_ones_too(tmp_path, frames):
+    path = str(tmp_path / "x.wav")
+    sf.write(path, np.full(frames, 0.5), 44100, subtype="FLOAT")
+    with AudioEngine(backend="offline", channels=1) as e:
+        buf = e.load_file(path)
+        expected = frames * 48000 / 44100
+        assert abs(buf.frames - expected) <= 1, (buf.frames, expected)
+
+
+def test_a_cut_short_aiff_is_refused_and_a_file_written_to_a_pipe_is_whole(tmp_path):
+    aiff = tmp_path / "x.aiff"
+    sf.write(str(aiff), np.zeros((48000, 2)), 48000, subtype="PCM_16")
+    cut = tmp_path / "cut.aiff"
+    cut.write_bytes(aiff.read_bytes()[:100_000])
+    with AudioEngine(backend="offline") as e:
+        with pytest.raises(DecodeError, match="truncated"):
+            e.load_file(str(cut))
+        if shutil.which("ffmpeg") is None:
+            pytest.skip("FFmpeg writes the files to a pipe")
+        for fmt, suffix in (("wav", "wav"), ("flac", "flac")):
+            piped = tmp_path / ("piped." + suffix)
+            with open(piped, "wb") as out:  # a header written before the length was known
+                subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                                "sine=frequency=440:duration=0.5:sample_rate=48000",
+                                "-f", fmt, "pipe:1"], stdout=out, check=True)
+            assert e.load_file(str(piped)).frames == 24000, fmt
+    with AudioEngine(backend="offline", max_load_bytes=10_000) as small:
+        with pytest.raises(EngineError, match="max_load_bytes"):
+            small.load_file(str(tmp_path / "piped.flac"))  # its length unknown until read
+
+
+def test_a_load_nobody_takes_leaves_nothing_behind(tmp_path):
+    import gc
+    path = str(tmp_path / "x.wav")
+    sf.write(path, np.zeros(4800), 48000, subtype="PCM_16")
+    with AudioEngine(backend="offline", buffers=2) as e:
+        for i in range(20):
+            load = e.load_file_async(path)
+            if i % 2:
+                time.sleep(0.01)  # finished by now, most likely: its buffer goes
+            del load  # never asked: the library cancels it or closes its buffer
+            gc.collect()
+        deadline = time.monotonic() + 10
+        while e.stats.buffers_live and time.monotonic() < deadline:
+            e.process()
+            e.recv_many()
+            time.sleep(0.005)
+        assert e.stats.buffers_live == 0
+        assert e.load_file(path).frames == 4800, "the table has room again"
