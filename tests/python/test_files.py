@@ -150,6 +150,8 @@ def test_ten_thousand_failed_loads_leave_memory_flat(tmp_path):
         for _ in range(10_000):
             with pytest.raises(DecodeError):
                 e.load_file(str(text))
+        if "libasan" in os.environ.get("LD_PRELOAD", ""):
+            return  # ASan holds freed memory in quarantine: its leak check counts instead
         assert rss_kib() - before < 2048, "grew by %d KiB" % (rss_kib() - before)
 
 
