@@ -97,7 +97,10 @@ def test_lossy_files_decode_as_ffmpeg_decodes_them(tmp_path, codec, suffix):
     n = min(len(out), len(reference) - lag) - start - 4800
     ours, theirs = out[start:start + n], reference[start + lag:start + lag + n]
     err_db = 20 * np.log10(np.sqrt(np.mean((ours - theirs) ** 2)) / np.sqrt(np.mean(theirs ** 2)))
-    assert err_db < -40, "%s: %.1f dB from FFmpeg's decode at lag %d" % (suffix, err_db, lag)
+    # Measured here: MP3 -121 dB (libsndfile's mpg123 against FFmpeg's own
+    # decoder), Vorbis -136, Opus -137, at lag 0: the same sound, to float
+    # rounding. -100 dB leaves room for another build of either library.
+    assert err_db < -100, "%s: %.1f dB from FFmpeg's decode at lag %d" % (suffix, err_db, lag)
 
 
 def test_bad_files_get_clear_errors_and_lose_nothing(tmp_path):
@@ -134,7 +137,7 @@ def test_bad_files_get_clear_errors_and_lose_nothing(tmp_path):
         assert small.load_file(str(short)).frames == 4800
 
 
-def test_ten_thousand_failed_loads_leave_memory_flat(tmp_path):
+def test_ten_thousand_failed_loads_leave_memory_flat_and_the_engine_playing(tmp_path):
     text = tmp_path / "notes.txt"
     text.write_text("not audio\n")
 
@@ -142,14 +145,17 @@ def test_ten_thousand_failed_loads_leave_memory_flat(tmp_path):
         with open("/proc/self/status") as f:
             return next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
 
-    with AudioEngine(backend="offline") as e:
+    with AudioEngine(backend="null") as e:  # a real audio thread, playing
+        e.set_param(0, "freq", 440.0)
         for _ in range(500):  # warm-up: the loader threads, the allocator
             with pytest.raises(DecodeError):
                 e.load_file(str(text))
-        before = rss_kib()
+        before, frame = rss_kib(), e.frame
         for _ in range(10_000):
             with pytest.raises(DecodeError):
                 e.load_file(str(text))
+        assert e.state == "running" and e.frame > frame, "the engine kept playing"
+        assert e.stats.xruns == 0 and e.voice_state(0).sounding
         if "libasan" in os.environ.get("LD_PRELOAD", ""):
             return  # ASan keeps freed memory in quarantine: the bound holds in the other builds
         assert rss_kib() - before < 2048, "grew by %d KiB" % (rss_kib() - before)
