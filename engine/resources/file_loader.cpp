@@ -4,6 +4,15 @@
 
 namespace ringengine {
 
+FileLoader::Status FileLoader::status_of(const Job& j) {
+  Status s;
+  s.state = j.state;
+  s.progress = j.progress.load(std::memory_order_relaxed);
+  s.buffer = j.buffer;
+  s.error = j.error;
+  return s;
+}
+
 FileLoader::FileLoader(unsigned threads, Deliver deliver, Discard discard)
     : deliver_(std::move(deliver)), discard_(std::move(discard)) {
   try {
@@ -60,11 +69,7 @@ bool FileLoader::poll(std::uint64_t job, Status& out) const {
   const auto it = jobs_.find(job);
   if (it == jobs_.end() || it->second->abandoned)
     return false;
-  const Job& j = *it->second;
-  out.state = j.state;
-  out.progress = j.progress.load(std::memory_order_relaxed);
-  out.buffer = j.buffer;
-  out.error = j.error;
+  out = status_of(*it->second);
   return true;
 }
 
@@ -88,11 +93,7 @@ bool FileLoader::take(std::uint64_t job, Status& out) {
   const auto it = jobs_.find(job);
   if (it == jobs_.end() || it->second->abandoned || it->second->state == State::pending)
     return false;
-  const Job& j = *it->second;
-  out.state = j.state;
-  out.progress = j.progress.load(std::memory_order_relaxed);
-  out.buffer = j.buffer;
-  out.error = j.error;
+  out = status_of(*it->second);
   jobs_.erase(it);
   return true;
 }

@@ -78,6 +78,8 @@ private:
   };
   void run();
   void stop_threads() noexcept;
+  // A job's status, under lock_.
+  static Status status_of(const Job& job);
 
   Deliver deliver_;
   Discard discard_;

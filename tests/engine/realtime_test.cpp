@@ -166,18 +166,22 @@ struct OnServer {
 
 class ServerTest : public ::testing::TestWithParam<OnServer> {};
 
+// The engine's backend on the server `on` names.
+std::unique_ptr<Backend> start_on(const OnServer& on, Engine& engine) {
+  BackendRequest request;
+  request.kind = on.kind;
+  request.api = on.api;
+  return start_backend(engine, request);
+}
+
 // Pings answered from inside the server's own callback; every callback is one
 // server period (JACK's is 256 frames here; PulseAudio's is the block asked).
 TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
   std::string skip;
   if (!testing_servers::answers(GetParam().server, skip))
     GTEST_SKIP() << skip;
-
   Engine engine{EngineConfig{}};
-  BackendRequest request;
-  request.kind = GetParam().kind;
-  request.api = GetParam().api;
-  auto backend = start_backend(engine, request);
+  auto backend = start_on(GetParam(), engine);
   const BackendInfo& info = backend->info();
   EXPECT_EQ(info.kind, GetParam().kind);
   EXPECT_NE(info.device.find(GetParam().server == Server::jack ? "Jack" : "Pulse"),
@@ -218,18 +222,14 @@ std::string write_wav(const std::string& path, double seconds) {
 // Ten files load, four at a time in flight, while 32 voices sound in the
 // server's callback: every load arrives and plays, and the engine's
 // callback uses less than half of the period on average (so no xrun is the
-// engine's). Under
-// RealtimeSanitizer, nothing in the callback allocates, frees or locks
-// meanwhile: the loader's work is all on its own threads.
+// engine's). Under RealtimeSanitizer, nothing in the callback allocates,
+// frees or locks meanwhile: the loader's work is all on its own threads.
 TEST_P(ServerTest, LoadsTenFilesWhile32VoicesPlay) {
   std::string skip;
   if (!testing_servers::answers(GetParam().server, skip))
     GTEST_SKIP() << skip;
   Engine engine{EngineConfig{}};
-  BackendRequest request;
-  request.kind = GetParam().kind;
-  request.api = GetParam().api;
-  auto backend = start_backend(engine, request);
+  auto backend = start_on(GetParam(), engine);
   for (std::uint32_t v = 0; v < 32; ++v) {
     Message freq = Message::set_param(v, Param::freq, 100.0f + 37.0f * v);
     Message gain = Message::set_param(v, Param::gain, 0.01f);
