@@ -151,11 +151,10 @@ ENGINE_EXPORT int engine_load_forget(engine* e, std::uint64_t job) {
   if (loader == nullptr)
     return rc;
   try {
-    loader->abandon(job);
+    return loader->abandon(job) ? ENGINE_OK : no_such_load(job);
   } catch (const std::exception& err) { // close_buffer takes a lock: never throws
     return capi::fail(ENGINE_ERR_INTERNAL, err.what());
   }
-  return ENGINE_OK;
 }
 
 ENGINE_EXPORT int engine_get_buffer_info(engine* e, std::uint32_t id, engine_buffer_info* out,

@@ -243,6 +243,14 @@ std::unique_ptr<SampleBuffer> decode_file(const DecodeRequest& request,
                     " frames, the file holds " + std::to_string(read_total));
   if (out.empty())
     return fail(error, DecodeError::Kind::unreadable, path + ": no frames");
+  // A float file can hold a NaN or an infinity: refused, as
+  // engine_load_buffer() refuses them, before it reaches any mix.
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!std::isfinite(out[i]))
+      return fail(error, DecodeError::Kind::unreadable,
+                  path + ": samples must be finite: frame " + std::to_string(i / channels) +
+                      ", channel " + std::to_string(i % channels) + " is " +
+                      (std::isnan(out[i]) ? "NaN" : "infinite"));
 
   try {
     auto buffer = std::make_unique<SampleBuffer>();

@@ -108,24 +108,25 @@ bool FileLoader::cancel(std::uint64_t job) {
   return true;
 }
 
-void FileLoader::abandon(std::uint64_t job) {
+bool FileLoader::abandon(std::uint64_t job) {
   std::uint32_t orphan = 0;
   {
     std::lock_guard guard(lock_);
     const auto it = jobs_.find(job);
-    if (it == jobs_.end())
-      return;
+    if (it == jobs_.end() || it->second->abandoned)
+      return false;
     Job& j = *it->second;
     if (j.state == State::pending) {
       j.abandoned = true; // run() forgets it, and discards a buffer it delivers
       j.cancel.store(true, std::memory_order_relaxed);
-      return;
+      return true;
     }
     orphan = j.state == State::done ? j.buffer : 0;
     jobs_.erase(it);
   }
   if (orphan != 0)
     discard_(orphan);
+  return true;
 }
 
 void FileLoader::run() {

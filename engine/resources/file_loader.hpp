@@ -62,8 +62,9 @@ public:
   // `cancelled`. False for no such job, or one finished or delivering.
   bool cancel(std::uint64_t job);
   // Nobody will take this job: a pending one is cancelled and forgotten
-  // when it stops; a finished one's buffer goes to `discard`.
-  void abandon(std::uint64_t job);
+  // when it stops; a finished one's buffer goes to `discard`. False for no
+  // such job.
+  bool abandon(std::uint64_t job);
 
 private:
   struct Job {

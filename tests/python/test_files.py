@@ -308,3 +308,14 @@ def test_a_load_nobody_takes_leaves_nothing_behind(tmp_path):
             time.sleep(0.005)
         assert e.stats.buffers_live == 0
         assert e.load_file(path).frames == 4800, "the table has room again"
+
+
+def test_a_float_file_with_a_nan_is_refused_as_load_buffer_refuses_it(tmp_path):
+    path = str(tmp_path / "nan.wav")
+    samples = np.zeros((100, 2), np.float32)
+    samples[40, 1] = np.nan
+    sf.write(path, samples, 48000, subtype="FLOAT")
+    with AudioEngine(backend="offline") as e:
+        with pytest.raises(DecodeError, match="frame 40, channel 1 is NaN"):
+            e.load_file(path)
+        assert e.stats.buffers_live == 0
