@@ -118,8 +118,9 @@ typedef enum engine_message_kind {
     ENGINE_MSG_PLAY = 4,      /* command: id = voice, arg = buffer, param = 1
                               ** to loop, frame = when */
     ENGINE_MSG_STOP = 5,      /* command: id = voice, frame = when */
-    ENGINE_MSG_BUFFER_CLOSE = 6, /* command, sent by engine_buffer_close()
-                              ** only: arg = buffer */
+    ENGINE_MSG_BUFFER_CLOSE = 6, /* reserved: engine_send() refuses it; a
+                              ** close goes by the engine's hand-off
+                              ** (engine_buffer_close()) */
     ENGINE_MSG_VOICE_ENDED = 7,  /* event: id = voice, frame = just past the
                               ** last sample it played of its buffer (at its
                               ** end, engine_stop, a new play, a freq, or the
@@ -173,9 +174,12 @@ enum { ENGINE_AT_NEXT = -1 };
 ** engine_message_kind; unused fields are 0. */
 typedef struct engine_message {
     uint16_t kind;  /* engine_message_kind */
-    uint16_t param; /* SET_PARAM: engine_param */
+    uint16_t param; /* SET_PARAM: engine_param; PLAY: ENGINE_PLAY_LOOP;
+                    ** CANCEL: ENGINE_CANCEL_ALL_VOICES */
     uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
-                    ** SET_PARAM: the voice, 0 .. voices - 1 */
+                    ** SET_PARAM, PLAY, STOP, CANCEL, VOICE_ENDED: the
+                    ** voice, 0 .. voices - 1; EVENTS_LOST: how many
+                    ** replies were dropped */
     uint64_t frame; /* commands: the engine frame they take effect at, or
                     ** (uint64_t)ENGINE_AT_NEXT; replies: an engine frame */
     float value;    /* SET_PARAM: the new value */
@@ -540,7 +544,9 @@ int engine_stop(engine *e, uint32_t voice, int64_t at);
 ** that wait in the audio thread's schedule, at engine frame `at`
 ** (ENGINE_AT_NEXT: the next block): those due from then on are dropped and
 ** counted in `cancelled`; what was carried out before stays done. Commands
-** sent after the cancel are not affected. Since 1.1.
+** sent after the cancel (for now) are not affected; a cancel for a later
+** frame takes back, at that frame, every command for the voice then
+** waiting, those sent after it too. Since 1.1.
 ** Returns ENGINE_OK, or as engine_send() (INVALID for no such voice). */
 int engine_cancel(engine *e, int64_t voice, int64_t at);
 

@@ -68,7 +68,7 @@ struct EngineStats {
   std::uint64_t late;      // commands whose frame had passed: applied at a block's start
   std::uint64_t dropped;   // commands for a later frame that the full schedule refused
   std::uint64_t unhandled; // commands the audio thread could not carry out
-  std::uint64_t events_dropped; // voice_ended, buffer_released, events_lost: reply ring full
+  std::uint64_t events_dropped; // voice_ended, buffer_released dropped: reply ring full
   std::uint64_t buffers_live;   // buffers loaded and not yet freed
   // Since 1.1:
   std::uint64_t params_set;      // values written to the parameter path

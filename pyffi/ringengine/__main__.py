@@ -1,4 +1,4 @@
-"""Command-line tools: python3 -m ringengine {ping,tone,devices} [options]
+"""Command-line tools: python3 -m ringengine {ping,tone,play,devices} [options]
 
 ping     starts an engine, sends pings at a steady rate, collects the pongs
          and reports the backend chosen, the time to the first pong, the cost
@@ -6,6 +6,8 @@ ping     starts an engine, sends pings at a steady rate, collects the pongs
          Exits 1 when a ping went unanswered.
 tone     plays a sine on the chosen backend (as speaker-test answers "does it
          make sound?"). Exits 1 when the audio stopped.
+play     loads an audio file (resampled to the engine's rate) and plays it, as
+         sox's play does, saying what it loaded. Exits 1 when the audio stopped.
 devices  lists the output devices, the one `auto` would open marked '>'.
 """
 from __future__ import annotations
@@ -151,7 +153,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "play", help="play an audio file",
         description="Load a file (WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3, ...; resampled to "
                     "the engine's rate) and play it on voice 0, as sox's play does, and say "
-                    "what was loaded. On offline it is rendered and its peak reported.")
+                    "what was loaded. On offline it is rendered (--json gives its peak).")
     play.add_argument("file", help="the audio file")
     play.add_argument("--loop", action="store_true", help="loop it (for --seconds)")
     play.add_argument("--gain", type=float, default=1.0, help="linear gain, 0..16 (1)")

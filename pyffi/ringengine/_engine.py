@@ -257,7 +257,8 @@ class AudioEngine:
 
         info = ffi.new("engine_info *")
         _check(lib.engine_get_info(self._h, info, ffi.sizeof(info[0])), "engine_get_info")
-        #: Backend in use: 'rtaudio', 'null' or 'offline' (never 'auto').
+        #: Backend in use: 'jack', 'pulse', 'rtaudio', 'null' or 'offline'
+        #: (never 'auto').
         self.backend: str = ffi.string(lib.engine_backend_name(info.backend)).decode()
         #: Device in use, as the backend names it.
         self.device: str = ffi.string(info.device).decode(errors="replace")
@@ -476,7 +477,9 @@ class AudioEngine:
         wait in the audio thread's schedule for later frames: from engine
         frame `at` (None: the next block) those due are dropped, and counted
         in `stats.cancelled`. What was carried out before stays done;
-        commands sent after the cancel are not affected.
+        commands sent after a cancel for now are not affected (a cancel for
+        a later frame takes back, at that frame, what is then waiting, those
+        sent after it too).
 
         Raises
         ------
@@ -500,7 +503,8 @@ class AudioEngine:
     # -- replies ----------------------------------------------------------
 
     def try_recv(self) -> Optional[Reply]:
-        """Returns the next reply (a Pong, VoiceEnded or BufferReleased), or
+        """Returns the next reply (a Pong, VoiceEnded, BufferReleased,
+        EventsLost, or an Event of a kind this package has no class for), or
         None at once if none is waiting."""
         m = self._scratch.message
         rc = _try_recv(self._h, m)
@@ -636,7 +640,7 @@ class AudioEngine:
     def recv_many_array(self, max_count: int = 1024) -> Any:
         """Takes up to `max_count` waiting replies in one call, as a numpy
         structured array with the fields of engine_message ('kind', 'param',
-        'id', 'frame', 'value', 'ramp'): for programs that drain thousands of
+        'id', 'frame', 'value', 'arg'): for programs that drain thousands of
         replies. Needs numpy; the other receive methods do not."""
         import numpy
 
