@@ -6,9 +6,10 @@
 // whole. The writer always writes the other copy, then publishes it, so a
 // writer stopped in the middle of a write (preempted) leaves the published
 // copy whole and readers read it without waiting. A reader retries only
-// when the writer, while it read, published a copy and began rewriting the
-// one it was reading: that is, only while the writer makes progress, never
-// for a writer that does not run.
+// when the writer, while it read, published a copy (or began rewriting the
+// one it was reading): that is, only while the writer makes progress, never
+// for a writer that does not run. What a reader returns was the published
+// value at some instant, so successive reads never go back in time.
 //
 // The words are atomics (relaxed), so a torn read is a retry, never a data
 // race: sanitizers see none.
@@ -50,15 +51,21 @@ public:
     std::uint64_t words[kWords];
     for (;;) {
       // acquire: pairs with the index's release, so the copy it names is whole.
-      const Copy& c = copies_[current_.load(std::memory_order_acquire)];
+      const std::uint32_t index = current_.load(std::memory_order_acquire);
+      const Copy& c = copies_[index];
       const std::uint32_t before = c.seq.load(std::memory_order_acquire);
       if (before & 1u)
         continue; // the writer has published the other copy since: read that
       for (std::size_t i = 0; i < kWords; ++i)
         words[i] = c.words[i].load(std::memory_order_relaxed);
-      // acquire: the words are read before the count is read again.
+      // acquire: the words are read before the count and the index are
+      // read again.
       std::atomic_thread_fence(std::memory_order_acquire);
-      if (c.seq.load(std::memory_order_relaxed) == before)
+      // The copy unchanged, and still the one published: a copy read through
+      // an index gone stale may hold a write not yet published, newer than
+      // the one a reader would read next (values would go back in time).
+      if (c.seq.load(std::memory_order_relaxed) == before &&
+          current_.load(std::memory_order_relaxed) == index)
         break;
     }
     T value;
