@@ -582,19 +582,32 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
   if (elapsed > max_callback_ticks_.load(std::memory_order_relaxed))
     max_callback_ticks_.store(elapsed, std::memory_order_relaxed);
 
-  // The load: this block's time over its duration, and its average over
-  // about a second of blocks.
-  const double last = static_cast<double>(clock_.to_ns(elapsed)) * config_.sample_rate /
-                      (1e9 * frames);
+  // The load, in clock ticks: this block's, and per frame averaged over
+  // about a second of blocks. load() turns them into shares of the period.
   const double alpha = std::min(1.0, static_cast<double>(frames) / config_.sample_rate);
-  audio_.load_average += alpha * (last - audio_.load_average);
+  audio_.ticks_per_frame +=
+      alpha * (static_cast<double>(elapsed) / frames - audio_.ticks_per_frame);
+  LoadRecord record;
+  record.frame = audio_.position;
+  record.callbacks = callbacks_.load(std::memory_order_relaxed);
+  record.last_ticks = elapsed;
+  record.last_frames = frames;
+  record.active_voices = audio_.active_count;
+  record.ticks_per_frame = audio_.ticks_per_frame;
+  load_.write(record);
+}
+
+EngineLoad Engine::load() const noexcept {
+  const LoadRecord r = load_.read();
+  // ns per frame over the ns a frame lasts: the share of the period used.
+  const double per_tick = clock_.ns_per_tick() * config_.sample_rate / 1e9;
   EngineLoad load;
-  load.frame = audio_.position;
-  load.callbacks = callbacks_.load(std::memory_order_relaxed);
-  load.last = last;
-  load.average = audio_.load_average;
-  load.active_voices = audio_.active_count;
-  load_.write(load);
+  load.frame = r.frame;
+  load.callbacks = r.callbacks;
+  load.last = r.last_frames != 0 ? static_cast<double>(r.last_ticks) / r.last_frames * per_tick : 0;
+  load.average = r.ticks_per_frame * per_tick;
+  load.active_voices = r.active_voices;
+  return load;
 }
 
 void Engine::note_xrun() noexcept { bump(xruns_, 1); }

@@ -194,7 +194,7 @@ public:
   void collect_buffers() noexcept;
 
   // Snapshots. Thread: any. Never waits for the audio thread.
-  EngineLoad load() const noexcept { return load_.read(); }
+  EngineLoad load() const noexcept;
   // Precondition: voice < config().voices.
   VoiceState voice_state(std::uint32_t voice) const noexcept {
     return voice_states_[voice].read();
@@ -305,7 +305,7 @@ private:
     std::uint64_t position = 0;         // frames processed before this block
     std::uint64_t taken = 0;            // commands taken from the ring so far
     std::uint32_t lost = 0;             // replies dropped since the last events_lost
-    double load_average = 0;
+    double ticks_per_frame = 0;         // process()'s, smoothed over about a second
   };
 
   // The hand-off of sample buffers; its control side under resource_lock_.
@@ -321,8 +321,18 @@ private:
   alignas(kCacheLine) Receiver receiver_;
   alignas(kCacheLine) Audio audio_;
 
+  // What the audio thread records of its load: clock ticks, which load()
+  // turns into fractions of the period (the conversion reads the system
+  // clock, which the audio thread must not).
+  struct LoadRecord {
+    std::uint64_t frame = 0, callbacks = 0;
+    std::uint64_t last_ticks = 0; // the last block's process() time
+    std::uint32_t last_frames = 0;
+    std::uint32_t active_voices = 0;
+    double ticks_per_frame = 0;   // smoothed over about a second of blocks
+  };
   // Snapshots: the audio thread writes, anyone reads.
-  alignas(kCacheLine) Snapshot<EngineLoad> load_;
+  alignas(kCacheLine) Snapshot<LoadRecord> load_;
   std::unique_ptr<Snapshot<VoiceState>[]> voice_states_;
 
   // Counters, relaxed: each is written by one side (under its lock, or by

@@ -33,14 +33,19 @@ public:
 
   // Nanoseconds in `ticks`. Thread: any (control side). Non-blocking.
   std::uint64_t to_ns(std::uint64_t ticks) const noexcept {
+    return static_cast<std::uint64_t>(static_cast<double>(ticks) * ns_per_tick());
+  }
+
+  // Nanoseconds a tick lasts, as measured since the clock was made. Thread:
+  // any (control side: it reads the system clock). Non-blocking.
+  double ns_per_tick() const noexcept {
     if (!use_tsc_)
-      return ticks;
+      return 1.0;
     const std::uint64_t elapsed_ticks = now() - origin_ticks_;
     const std::uint64_t elapsed_ns = steady_ns() - origin_ns_;
     if (elapsed_ticks == 0)
       return 0;
-    return static_cast<std::uint64_t>(static_cast<double>(ticks) * static_cast<double>(elapsed_ns) /
-                                      static_cast<double>(elapsed_ticks));
+    return static_cast<double>(elapsed_ns) / static_cast<double>(elapsed_ticks);
   }
 
 private:
