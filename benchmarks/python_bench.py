@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(HERE, os.pardir, "pyffi"))
 
 import ringengine  # noqa: E402
 from ringengine import ffi, lib  # noqa: E402
-from ringengine._measure import clock_overhead_ns, percentile, run_ping  # noqa: E402
+from measure import clock_overhead_ns, percentile, ping  # noqa: E402
 
 clock = time.perf_counter_ns
 
@@ -145,9 +145,10 @@ def bulk_drain(rounds):
 
 
 def round_trips(backend, count, api=None):
-    with ringengine.AudioEngine(backend=backend, api=api) as engine:
-        report = run_ping(engine, count, rate=1000, keep_samples=True)
-        block_ms = engine.block_frames * 1000 / engine.sample_rate
+    report = ping(backend, count, rate=1000, api=api, samples=True)
+    if "error" in report:
+        raise SystemExit("python_bench: %s: %s" % (backend, report["error"]))
+    block_ms = report["block_frames"] * 1000 / report["sample_rate"]
     report["block_ms"] = round(block_ms, 3)
     report["target_p99_ms"] = round(block_ms + 1, 3)
     return report

@@ -10,11 +10,8 @@ first pong; the start-up (constructor to first pong) is reported apart.
 import json
 import os
 import sys
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "pyffi"))
-import ringengine  # noqa: E402
-from ringengine._measure import run_ping  # noqa: E402
+from measure import ping
 
 
 def main(argv):
@@ -22,13 +19,7 @@ def main(argv):
     args = [a for a in argv[1:] if a != "--quick"]
     out, label, backend = args[:3]
     api = args[3] if len(args) > 3 else None
-    try:
-        with ringengine.AudioEngine(backend=backend, api=api) as engine:
-            created = time.perf_counter_ns()
-            r = run_ping(engine, 300 if quick else 2000, rate=200, created_ns=created)
-            r["latency_ms"] = round(engine.latency * 1000, 3)
-    except ringengine.EngineError as e:
-        r = {"error": str(e)}
+    r = ping(backend, 300 if quick else 2000, rate=200, api=api)
     results = {}
     if os.path.exists(out):
         with open(out) as f:

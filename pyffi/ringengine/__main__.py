@@ -19,7 +19,7 @@ from typing import Any, Dict, List, Optional, TextIO
 
 from . import (BACKENDS, DEFAULTS, AudioEngine, DeviceList, EngineError, __version__,
                query_devices)
-from ._measure import clock, run_ping, run_play, run_tone
+from ._commands import clock, run_ping, run_play, run_tone
 
 
 def print_report(r: Dict[str, Any], out: TextIO) -> None:
@@ -140,6 +140,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ping.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
     ping.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
     ping.add_argument("--json", action="store_true", help="print one JSON object")
+    ping.add_argument("--samples", action="store_true",
+                      help="with --json: every steady round trip, in ms, as rtt_samples_ms")
     tone = commands.add_parser(
         "tone", help="play a sine tone",
         description="Play a sine on voice 0 of an engine on the chosen backend, with 5 ms "
@@ -185,7 +187,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             elif args.command == "play":
                 report = run_play(engine, args.file, args.loop, args.gain, args.seconds)
             else:
-                report = run_ping(engine, args.count, args.rate, created_ns=created_ns)
+                report = run_ping(engine, args.count, args.rate, keep_samples=args.samples,
+                                  created_ns=created_ns)
     except EngineError as e:
         print("ringengine: %s" % e, file=sys.stderr)
         return 2

@@ -1,5 +1,7 @@
-"""Measurements the command line (python3 -m ringengine) reports and the
-benchmarks (benchmarks/) reuse: pings timed one by one, a tone played."""
+"""What the command-line tools (python3 -m ringengine ping, tone, play) do
+and report. Only __main__ uses this module; the benchmarks and tests run the
+commands (`ping --json --samples`) rather than import it, and keep their own
+statistics in benchmarks/measure.py."""
 from __future__ import annotations
 
 import array
