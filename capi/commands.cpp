@@ -8,6 +8,7 @@
 
 using ringengine::Message;
 using ringengine::MessageKind;
+using ringengine::BusParam;
 using ringengine::Param;
 
 namespace {
@@ -24,7 +25,14 @@ std::string explain(const char* why, const Message& m, const ringengine::EngineC
            std::to_string(ringengine::kParamCount - 1) + ")";
   if (reason == "no such buffer, or it is closed")
     return reason + ": " + std::to_string(m.arg);
-  if (m.kind == MessageKind::set_param && reason.find(" must be ") != std::string::npos) {
+  if (reason == "no such bus")
+    return reason + " " + std::to_string(m.id) + " (buses are 0 .. " +
+           std::to_string(c.buses - 1) + ", and ENGINE_BUS_MASTER)";
+  if (reason == "no such bus parameter")
+    return reason + " " + std::to_string(m.param) + " (0 .. " +
+           std::to_string(ringengine::kBusParamCount - 1) + ")";
+  if ((m.kind == MessageKind::set_param || m.kind == MessageKind::set_bus) &&
+      (reason.find(" must be ") != std::string::npos || reason.find(" takes ") != std::string::npos)) {
     char value[32];
     std::snprintf(value, sizeof value, "%.9g", static_cast<double>(m.value));
     return reason + ", not " + value;
@@ -37,9 +45,12 @@ int no_such_param(int param) noexcept {
                                             std::to_string(ringengine::kParamCount - 1) + ")");
 }
 
-// A parameter's value as the wire carries it. A double beyond float's range
-// would become inf; NaN stays NaN: both are refused by the engine's check.
+// A parameter's value as the wire carries it. A finite double beyond
+// float's range becomes NaN rather than inf, and NaN stays NaN: the
+// engine's checks refuse both. An infinity stays one (-inf dB is silence).
 float as_float(double value) noexcept {
+  if (std::isinf(value))
+    return static_cast<float>(value);
   return std::fabs(value) < 1e30 ? static_cast<float>(value) : NAN;
 }
 
@@ -141,4 +152,16 @@ ENGINE_EXPORT int engine_cancel(engine* e, std::int64_t voice, std::int64_t at) 
   const std::uint32_t v =
       voice == ENGINE_ALL_VOICES ? Message::kAllVoices : static_cast<std::uint32_t>(voice);
   return send_command(e, Message::cancel(v, frame_of(at)));
+}
+
+ENGINE_EXPORT int engine_set_bus(engine* e, std::uint32_t bus, int param, double value,
+                                 std::int64_t at, std::uint32_t ramp) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (param < 0 || param >= ringengine::kBusParamCount)
+    return capi::fail(ENGINE_ERR_INVALID, "no such bus parameter " + std::to_string(param) +
+                                              " (0 .. " +
+                                              std::to_string(ringengine::kBusParamCount - 1) + ")");
+  return send_command(e, Message::set_bus(bus, static_cast<BusParam>(param), as_float(value),
+                                          frame_of(at), ramp));
 }

@@ -1,5 +1,7 @@
 // The C ABI, inspection: counters, what was opened, and the snapshots the
 // audio thread writes. Contracts are in ringengine.h.
+#include <string>
+
 #include "handle.hpp"
 
 ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t size) {
@@ -18,6 +20,7 @@ ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t siz
   c.params_applied = s.params_applied;
   c.commands_handled = s.commands_handled;
   c.cancelled = s.cancelled;
+  c.meter_events_dropped = s.meter_events_dropped;
   capi::copy_out(out, size, c);
   return ENGINE_OK;
 }
@@ -68,6 +71,40 @@ ENGINE_EXPORT int engine_get_voice_state(engine* e, std::uint32_t voice, engine_
   const ringengine::VoiceState state = e->core->voice_state(voice);
   engine_voice_state c;
   std::memcpy(&c, &state, sizeof c); // the same fields (layout.cpp)
+  capi::copy_out(out, size, c);
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_get_meter(engine* e, int source, std::uint32_t index, engine_meter* out,
+                                   std::size_t size) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  const ringengine::EngineConfig& config = e->core->config();
+  if (out == nullptr || size == 0)
+    return capi::fail(ENGINE_ERR_INVALID, "out is NULL or size 0");
+  if (config.meter_ms == 0)
+    return capi::fail(ENGINE_ERR_INVALID, "the engine has no meters: meter_ms is 0");
+  if (source == ENGINE_METER_VOICE ? index >= config.voices
+      : source == ENGINE_METER_BUS ? index >= config.buses
+      : source == ENGINE_METER_MASTER ? index != 0
+                                      : true)
+    return capi::fail(ENGINE_ERR_INVALID, "no such meter: source " + std::to_string(source) +
+                                              ", index " + std::to_string(index));
+  const ringengine::MeterReading r = e->core->meter(static_cast<std::uint16_t>(source), index);
+  engine_meter c;
+  std::memcpy(&c, &r, sizeof c); // the same fields (layout.cpp)
+  capi::copy_out(out, size, c);
+  return ENGINE_OK;
+}
+
+ENGINE_EXPORT int engine_get_dsp_load(engine* e, engine_dsp_load* out, std::size_t size) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr || size == 0)
+    return ENGINE_ERR_INVALID;
+  const ringengine::DspLoad load = e->core->dsp_load();
+  engine_dsp_load c;
+  std::memcpy(&c, &load, sizeof c); // the same fields (layout.cpp)
   capi::copy_out(out, size, c);
   return ENGINE_OK;
 }

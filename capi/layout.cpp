@@ -33,6 +33,15 @@ static_assert(ENGINE_MSG_NONE == static_cast<int>(MessageKind::none));
 #include "messages/messages.def"
 #define PARAM(name, NAME, number) static_assert(ENGINE_PARAM_##NAME == number);
 #include "messages/params.def"
+#define BUS_PARAM(name, NAME, number) static_assert(ENGINE_BUS_PARAM_##NAME == number);
+#include "messages/bus_params.def"
+static_assert(ENGINE_BUS_MASTER == ringengine::kMasterBus);
+static_assert(ENGINE_METER_VOICE == ringengine::kMeterVoice);
+static_assert(ENGINE_METER_BUS == ringengine::kMeterBus);
+static_assert(ENGINE_METER_MASTER == ringengine::kMeterMaster);
+static_assert(ENGINE_PAN_BALANCE == static_cast<int>(ringengine::PanLaw::balance));
+static_assert(ENGINE_PAN_EQUAL_POWER == static_cast<int>(ringengine::PanLaw::equal_power));
+static_assert(Engine::kMaxChannels == 64 && ringengine::kMeterChannels == 64);
 static_assert(ENGINE_MAX_FIELDS == ringengine::kMaxFields);
 static_assert(ENGINE_PLAY_LOOP == ringengine::kPlayLoop);
 static_assert(ENGINE_CANCEL_ALL_VOICES == ringengine::kCancelAllVoices);
@@ -63,6 +72,9 @@ static_assert(sizeof(engine_device::name) == ENGINE_DEVICE_NAME_MAX);
 // has messages_per_block: a config of the 1.0 size is read up to `buffers`.
 static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_block) + 4);
 static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
+// 1.1 ended with max_load_bytes; 1.2 adds the mixer's fields after it.
+static_assert(ENGINE_CONFIG_SIZE_1_1 == offsetof(engine_config, buses));
+static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_1 + 16);
 static_assert(ENGINE_QUALITY_QUICK == static_cast<int>(ringengine::ResampleQuality::quick));
 static_assert(ENGINE_QUALITY_VERY_HIGH ==
               static_cast<int>(ringengine::ResampleQuality::very_high));
@@ -83,6 +95,16 @@ static_assert(offsetof(engine_load, active_voices) ==
 static_assert(sizeof(engine_voice_state) == sizeof(ringengine::VoiceState));
 static_assert(offsetof(engine_voice_state, buffer) == offsetof(ringengine::VoiceState, buffer));
 static_assert(offsetof(engine_voice_state, pan) == offsetof(ringengine::VoiceState, pan));
+static_assert(sizeof(engine_meter) == sizeof(ringengine::MeterReading));
+static_assert(offsetof(engine_meter, clips) == offsetof(ringengine::MeterReading, clips));
+static_assert(offsetof(engine_meter, channels) == offsetof(ringengine::MeterReading, channels));
+static_assert(offsetof(engine_meter, peak) == offsetof(ringengine::MeterReading, peak));
+static_assert(offsetof(engine_meter, rms) == offsetof(ringengine::MeterReading, rms));
+static_assert(sizeof(engine_dsp_load) == sizeof(ringengine::DspLoad));
+static_assert(offsetof(engine_dsp_load, peak) == offsetof(ringengine::DspLoad, peak));
+static_assert(offsetof(engine_dsp_load, frames) == offsetof(ringengine::DspLoad, frames));
+static_assert(offsetof(engine_stats, meter_events_dropped) ==
+              offsetof(engine_stats, cancelled) + 8);
 static_assert(ENGINE_VOICE_PLAYING == ringengine::kVoicePlaying);
 static_assert(ENGINE_VOICE_LOOPING == ringengine::kVoiceLooping);
 static_assert(ENGINE_VOICE_SOUNDING == ringengine::kVoiceSounding);

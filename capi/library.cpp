@@ -86,3 +86,9 @@ ENGINE_EXPORT const char* engine_param_name(int param) {
     return "unknown";
   return ringengine::kParamNames[param].data();
 }
+
+ENGINE_EXPORT const char* engine_bus_param_name(int param) {
+  if (param < 0 || param >= ringengine::kBusParamCount)
+    return "unknown";
+  return ringengine::kBusParamNames[param].data();
+}

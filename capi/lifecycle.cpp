@@ -33,6 +33,10 @@ engine_config defaults() noexcept {
   c.messages_per_block = d.messages_per_block;
   c.reply_capacity = 0;
   c.max_load_bytes = d.max_load_bytes;
+  c.buses = d.buses;
+  c.meter_ms = d.meter_ms;
+  c.meter_events_hz = d.meter_events_hz;
+  c.pan_law = static_cast<std::uint32_t>(d.pan_law);
   return c;
 }
 
@@ -57,6 +61,21 @@ int validate(const engine_config& c) noexcept {
     return capi::fail(ENGINE_ERR_INVALID, "config.messages_per_block must be at least 1");
   if (c.reply_capacity > ENGINE_MAX_CAPACITY)
     return capi::fail(ENGINE_ERR_INVALID, "config.reply_capacity must be 0..1048576");
+  if (c.buses < 1 || c.buses > Engine::kMaxBuses)
+    return capi::fail(ENGINE_ERR_INVALID,
+                      "config.buses must be 1..64, not " + std::to_string(c.buses));
+  if (c.meter_ms > Engine::kMaxMeterMs)
+    return capi::fail(ENGINE_ERR_INVALID, "config.meter_ms must be 0..10000 (0: no meters), not " +
+                                              std::to_string(c.meter_ms));
+  if (c.meter_events_hz > Engine::kMaxMeterEventsHz)
+    return capi::fail(ENGINE_ERR_INVALID, "config.meter_events_hz must be 0..1000, not " +
+                                              std::to_string(c.meter_events_hz));
+  if (c.meter_events_hz != 0 && c.meter_ms == 0)
+    return capi::fail(ENGINE_ERR_INVALID,
+                      "config.meter_events_hz needs meters: meter_ms is 0");
+  if (c.pan_law != ENGINE_PAN_BALANCE && c.pan_law != ENGINE_PAN_EQUAL_POWER)
+    return capi::fail(ENGINE_ERR_INVALID,
+                      "config.pan_law must be ENGINE_PAN_BALANCE or ENGINE_PAN_EQUAL_POWER");
   // An option the backend has no use for is refused, never ignored: a named
   // device is never silently replaced.
   if (c.device != nullptr &&
@@ -101,7 +120,8 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
   // caller built against an earlier header gets the defaults of the rest.
   engine_config c = defaults();
   if (config != nullptr) {
-    if (config->size != ENGINE_CONFIG_SIZE_1_0 && config->size != sizeof(engine_config))
+    if (config->size != ENGINE_CONFIG_SIZE_1_0 && config->size != ENGINE_CONFIG_SIZE_1_1 &&
+        config->size != sizeof(engine_config))
       return capi::fail(ENGINE_ERR_INVALID,
                         "config.size is not the size of an engine_config: "
                         "call engine_config_init_size() first");
@@ -119,7 +139,8 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
     auto e = std::make_unique<engine>();
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
         c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
-        c.messages_per_block, c.reply_capacity, c.max_load_bytes});
+        c.messages_per_block, c.reply_capacity, c.max_load_bytes, c.buses, c.meter_ms,
+        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law)});
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";

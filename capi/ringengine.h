@@ -40,9 +40,9 @@ extern "C" {
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
 ** engine_version_number() to detect a header/library mismatch. */
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 1
+#define ENGINE_VERSION_MINOR 2
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10100
+#define ENGINE_VERSION_NUMBER 10200
 
 /* Ring capacity, in messages: the default, and the largest accepted (also
 ** for engine_config.schedule). The other defaults: engine_config_init(). */
@@ -133,10 +133,20 @@ typedef enum engine_message_kind {
                               ** = the position. It comes before the next
                               ** reply that fits, so a reader always learns
                               ** that some were lost */
-    ENGINE_MSG_CANCEL = 10    /* command (since 1.1): takes back the commands
+    ENGINE_MSG_CANCEL = 10,   /* command (since 1.1): takes back the commands
                               ** waiting in the schedule, from frame = when:
                               ** param = ENGINE_CANCEL_ALL_VOICES for every
                               ** voice's, else id = the voice's */
+    ENGINE_MSG_SET_BUS = 11,  /* command (since 1.2): id = bus (or
+                              ** ENGINE_BUS_MASTER), param = engine_bus_param,
+                              ** value, frame = when, arg = ramp frames */
+    ENGINE_MSG_METER = 12     /* event (since 1.2), meter_events_hz times a
+                              ** second: param = ENGINE_METER_VOICE, _BUS or
+                              ** _MASTER, id = its number, frame = the
+                              ** position, value = the loudest peak of its
+                              ** last window over the channels (linear), arg
+                              ** = samples past full scale so far. Sent only
+                              ** while the reply ring is less than half full */
 } engine_message_kind;
 
 /* ENGINE_MSG_PLAY's param: its flags. */
@@ -162,8 +172,45 @@ typedef enum engine_direction {
 typedef enum engine_param {
     ENGINE_PARAM_FREQ = 0,  /* Hz, 0 .. sample_rate / 2; default 0 (silent) */
     ENGINE_PARAM_GAIN = 1,  /* linear, 0 .. 16; default 1 */
-    ENGINE_PARAM_PAN = 2    /* -1 (left) .. +1 (right); default 0 */
+    ENGINE_PARAM_PAN = 2,   /* -1 (left) .. +1 (right); default 0 */
+    ENGINE_PARAM_GAIN_DB = 3, /* since 1.2: the gain in dB, -inf .. +24.08
+                            ** (16); sets GAIN, ramped in linear gain */
+    ENGINE_PARAM_BUS = 4    /* since 1.2: the bus the voice plays into,
+                            ** 0 .. buses - 1, a whole number; default 0;
+                            ** no ramp (a voice moves at one frame) */
 } engine_param;
+
+/* The parameters of a bus and of the master (since 1.2), for
+** engine_set_bus(). engine_bus_param_name() gives their names. */
+typedef enum engine_bus_param {
+    ENGINE_BUS_PARAM_GAIN = 0,    /* linear, 0 .. 16; default 1 */
+    ENGINE_BUS_PARAM_GAIN_DB = 1, /* dB, -inf .. +24.08; sets GAIN */
+    ENGINE_BUS_PARAM_PAN = 2,     /* -1 .. +1, by the engine's pan law; default 0 */
+    ENGINE_BUS_PARAM_MUTE = 3,    /* 1 muted, 0 heard (a gain of 0 or 1, ramped);
+                                  ** default 0 */
+    ENGINE_BUS_PARAM_EQ_LOW = 4,  /* the three-band kill EQ's bands, in dB,
+                                  ** -inf .. +12; at or below -60 (or -inf) */
+    ENGINE_BUS_PARAM_EQ_MID = 5,  /* the band is killed. Crossovers at 250 and */
+    ENGINE_BUS_PARAM_EQ_HIGH = 6  /* 2500 Hz; default 0 dB (out of the path) */
+} engine_bus_param;
+
+/* engine_set_bus()'s `bus` for the master. */
+#define ENGINE_BUS_MASTER 0xffffffffu
+
+/* ENGINE_MSG_METER's param, and engine_get_meter()'s `source`. */
+typedef enum engine_meter_source {
+    ENGINE_METER_VOICE = 0,
+    ENGINE_METER_BUS = 1,
+    ENGINE_METER_MASTER = 2
+} engine_meter_source;
+
+/* engine_config.pan_law. */
+typedef enum engine_pan_law {
+    ENGINE_PAN_BALANCE = 0,     /* at 0 both sides in full; towards one side
+                                ** the other falls linearly to nothing */
+    ENGINE_PAN_EQUAL_POWER = 1  /* cos and sin of (pan + 1) pi / 4: -3 dB
+                                ** each side at the centre */
+} engine_pan_law;
 
 /* A command's `at`: the start of the next block, not a frame. As
 ** engine_message.frame it is the same bits: UINT64_MAX. */
@@ -235,12 +282,23 @@ typedef struct engine_config {
                            ** in bytes of decoded float samples; a larger
                            ** file is refused (ENGINE_ERR_NOMEM). Default
                            ** 2 GiB; 0: no limit */
+    /* Since 1.2 (a caller built against 1.1 passes ENGINE_CONFIG_SIZE_1_1): */
+    uint32_t buses;        /* buses between the voices and the master,
+                           ** 1..64; default 8. Voices play into bus 0 until
+                           ** told otherwise (ENGINE_PARAM_BUS) */
+    uint32_t meter_ms;     /* the meters' window in ms, 0..10000; default
+                           ** 50; 0: no meters (and nothing they cost) */
+    uint32_t meter_events_hz; /* ENGINE_MSG_METER events a second, 0..1000;
+                           ** default 0 (none); needs meter_ms */
+    uint32_t pan_law;      /* engine_pan_law; default ENGINE_PAN_BALANCE */
 } engine_config;
 
 /* engine_config's size in 1.0. Its last 4 bytes were padding, where 1.1
 ** has messages_per_block: of a config of this size, engine_create() reads
 ** the fields up to `buffers` and takes the defaults of the rest. */
 #define ENGINE_CONFIG_SIZE_1_0 56
+/* engine_config's size in 1.1: the fields up to max_load_bytes. */
+#define ENGINE_CONFIG_SIZE_1_1 72
 
 /* Counters since engine_create. Each field is read atomically, but a
 ** snapshot is not one instant: a block may finish between two fields. */
@@ -281,6 +339,10 @@ typedef struct engine_stats {
                               ** command ring */
     uint64_t cancelled;       /* scheduled commands taken back by
                               ** engine_cancel() */
+    /* Since 1.2: */
+    uint64_t meter_events_dropped; /* ENGINE_MSG_METER events not sent: the
+                              ** reply ring was half full (they never crowd
+                              ** out the events that matter) */
 } engine_stats;
 
 /* One output device, as engine_list_devices() reports it. */
@@ -359,6 +421,31 @@ typedef struct engine_voice_state {
     double pan;
 } engine_voice_state;
 
+/* A meter's last window (since 1.2), read from a snapshot the audio thread
+** writes when each window closes. What it measures is what that stage adds
+** into the next, per output channel: a voice into its bus (after its gain
+** and pan), a bus into the master (after its EQ, gain, mute and pan), the
+** master into the output. A window is meter_ms rounded up to whole blocks;
+** blocks in which a voice or bus was silent count as silence. */
+typedef struct engine_meter {
+    uint64_t frame;     /* the engine position at the window's end (0:
+                        ** no window closed yet) */
+    uint64_t clips;     /* samples past +-1.0 on any channel since the start */
+    uint32_t frames;    /* the window's length in frames */
+    uint32_t channels;  /* the output's channels: peak[0 .. channels) */
+    float peak[64];     /* the largest |sample| of each channel, linear */
+    float rms[64];      /* the root mean square of each channel, linear */
+} engine_meter;
+
+/* The DSP load (since 1.2): the share of the block period the audio
+** callback spent in the engine, over the blocks since the last
+** engine_get_dsp_load() on this engine, as jack_cpu_load() reports it. */
+typedef struct engine_dsp_load {
+    double average;     /* the time over the blocks' duration: 1.0 is all of it */
+    double peak;        /* the most of any one of those blocks */
+    uint64_t frames;    /* the frames those blocks held; 0: none ran */
+} engine_dsp_load;
+
 #define ENGINE_VOICE_PLAYING 1  /* a buffer plays */
 #define ENGINE_VOICE_LOOPING 2  /* ... looped */
 #define ENGINE_VOICE_SOUNDING 4 /* the sine sounds */
@@ -397,9 +484,13 @@ int engine_nop(void);
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such kind, out NULL, size 0). */
 int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
 
-/* The name of engine_param `param` ("freq", "gain", "pan"), or "unknown".
-** Static; never free. */
+/* The name of engine_param `param` ("freq", "gain", "pan", ...), or
+** "unknown". Static; never free. */
 const char *engine_param_name(int param);
+
+/* The name of engine_bus_param `param` ("gain", "gain_db", "pan", "mute",
+** "eq_low", "eq_mid", "eq_high"), or "unknown" (since 1.2). Static. */
+const char *engine_bus_param_name(int param);
 
 /* ---- Life cycle --------------------------------------------------------- */
 
@@ -501,6 +592,17 @@ int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t
 int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
                             uint32_t ramp);
 
+/* Sets a parameter of bus `bus` (0 .. buses - 1, or ENGINE_BUS_MASTER) at
+** engine frame `at`, moving there linearly over `ramp` frames, as
+** engine_set_param() does for a voice (since 1.2). Gains in dB and EQ
+** bands are turned into linear gains when the command is applied, and
+** ramp in linear gain. An EQ leaving 0 dB on every band fades into the
+** path over 256 frames, and out again when every band is back at 0 dB.
+** Returns ENGINE_OK or a status as engine_send() (INVALID: no such bus or
+** parameter, a value out of range, NaN). */
+int engine_set_bus(engine *e, uint32_t bus, int param, double value, int64_t at,
+                   uint32_t ramp);
+
 /* ---- Sample buffers ------------------------------------------------------
 ** Who owns what: engine_load_buffer() copies the samples into memory the
 ** engine allocates on the calling thread; the caller's array is free to go
@@ -528,8 +630,10 @@ int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_
 ** next block), with its gain and pan, instead of its sine; looped when
 ** `loop` is not 0, else up to the buffer's end (ENGINE_MSG_VOICE_ENDED).
 ** Channel c of the buffer plays on output channel c, a mono buffer on every
-** output channel; buffer channels past the output's are not played. With
-** gain 1 and pan 0 the samples come out unchanged.
+** output channel; buffer channels past the output's are not played, and on
+** a mono output a buffer of several channels plays as their average (since
+** 1.2; before, its first channel). With gain 1, pan 0 and the bus and
+** master at their defaults the samples come out unchanged.
 ** Returns ENGINE_OK, or as engine_send() (INVALID also for a closed buffer). */
 int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
 
@@ -727,6 +831,18 @@ int engine_get_load(engine *e, engine_load *out, size_t size);
 ** thread. Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (also
 ** no such voice). */
 int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
+
+/* The last window of a meter (since 1.2): `source` ENGINE_METER_VOICE
+** (index: the voice), ENGINE_METER_BUS (index: the bus) or
+** ENGINE_METER_MASTER (index 0). Never waits for the audio thread.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (no such meter,
+** or meter_ms is 0). */
+int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
+
+/* The DSP load since the last call (the first: since engine_create), and
+** starts the next interval (since 1.2). Never waits for the audio thread.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
 
 /* cdef-end */
 

@@ -56,6 +56,17 @@ Engine::Rings Engine::make_rings(const EngineConfig& c) {
     throw std::invalid_argument("messages_per_block must be at least 1");
   if (c.reply_capacity > kMaxCapacity)
     throw std::invalid_argument("reply_capacity must be between 0 and 1048576");
+  if (c.channels > kMaxChannels)
+    throw std::invalid_argument("channels must be between 1 and 64");
+  if (c.buses == 0 || c.buses > kMaxBuses)
+    throw std::invalid_argument("buses must be between 1 and 64");
+  if (c.meter_ms > kMaxMeterMs)
+    throw std::invalid_argument("meter_ms must be between 0 (no meters) and 10000");
+  if (c.meter_events_hz > kMaxMeterEventsHz || (c.meter_events_hz != 0 && c.meter_ms == 0))
+    throw std::invalid_argument(
+        "meter_events_hz must be between 0 and 1000, and 0 when meter_ms is 0 (no meters)");
+  if (c.pan_law != PanLaw::balance && c.pan_law != PanLaw::equal_power)
+    throw std::invalid_argument("pan_law must be balance (0) or equal_power (1)");
   return {make_ring<Message>(c.capacity),
           make_ring<Message>(c.reply_capacity != 0 ? c.reply_capacity : c.capacity)};
 }
@@ -77,19 +88,35 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              0,
              std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
              std::make_unique<float*[]>(config.channels),
+             std::make_unique<Bus[]>(config.buses + 1),
+             std::make_unique<float[]>(std::size_t{config.buses + 1} * config.channels * kChunk),
+             std::make_unique<float*[]>(std::size_t{config.buses + 1} * config.channels),
              std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
-             std::make_unique<float*[]>(config.channels),
-             0,
-             0,
-             0,
-             0.0},
-      voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)) {
+             std::make_unique<float*[]>(config.channels)},
+      voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)),
+      voice_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.voices)),
+      bus_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.buses + 1)) {
+  const std::uint32_t channels = config.channels;
+  // The meters' window in frames (0: no meters).
+  const auto window = static_cast<std::uint32_t>(
+      std::uint64_t{config.meter_ms} * config.sample_rate / 1000);
+  const std::uint32_t meter_window = config.meter_ms != 0 ? std::max(window, 1u) : 0;
   for (std::uint32_t v = 0; v < config.voices; ++v)
-    audio_.voices[v].init(config.sample_rate);
-  for (std::uint32_t c = 0; c < config.channels; ++c) {
+    audio_.voices[v].init(config.sample_rate, channels, config.pan_law, meter_window);
+  for (std::uint32_t c = 0; c < channels; ++c) {
     audio_.planes[c] = &audio_.mix[std::size_t{c} * kChunk];
     audio_.scratch_planes[c] = &audio_.scratch[std::size_t{c} * kChunk];
   }
+  for (std::uint32_t b = 0; b <= config.buses; ++b) {
+    float** planes = &audio_.bus_planes[std::size_t{b} * channels];
+    for (std::uint32_t c = 0; c < channels; ++c)
+      planes[c] = &audio_.bus_inputs[(std::size_t{b} * channels + c) * kChunk];
+    audio_.buses[b].init(config.sample_rate, channels, config.pan_law, planes, meter_window);
+  }
+  for (std::uint32_t v = 0; v < config.voices; ++v)
+    voice_meters_[v].write(MeterReading{0, 0, 0, channels, {}, {}});
+  for (std::uint32_t b = 0; b <= config.buses; ++b)
+    bus_meters_[b].write(MeterReading{0, 0, 0, channels, {}, {}});
 }
 
 // ---- Checks, one per command kind (control side) ----
@@ -122,8 +149,38 @@ const char* Engine::check_set_param(const Message& m) const noexcept {
     return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
   case Param::pan:
     return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
+  case Param::gain_db:
+    return v <= kMaxGainDb ? nullptr : "gain_db must be -inf .. +24.08 dB";
+  case Param::bus:
+    if (field::set_param::ramp(m) != 0)
+      return "bus takes no ramp: a voice changes bus at one frame";
+    return v >= 0 && v < static_cast<float>(config_.buses) && v == std::floor(v)
+               ? nullptr
+               : "bus must be a whole number 0 .. buses - 1";
   }
   return "no such parameter";
+}
+
+const char* Engine::check_set_bus(const Message& m) const noexcept {
+  const std::uint32_t bus = field::set_bus::bus(m);
+  if (bus != kMasterBus && bus >= config_.buses)
+    return "no such bus";
+  const float v = field::set_bus::value(m);
+  switch (static_cast<BusParam>(field::set_bus::param(m))) {
+  case BusParam::gain:
+    return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
+  case BusParam::gain_db:
+    return v <= kMaxGainDb ? nullptr : "gain_db must be -inf .. +24.08 dB";
+  case BusParam::pan:
+    return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
+  case BusParam::mute:
+    return v == 0 || v == 1 ? nullptr : "mute must be 0 or 1";
+  case BusParam::eq_low:
+  case BusParam::eq_mid:
+  case BusParam::eq_high:
+    return v <= Isolator::kMaxDb ? nullptr : "an EQ band must be -inf .. +12 dB";
+  }
+  return "no such bus parameter";
 }
 
 const char* Engine::check_play(const Message& m) const noexcept {
@@ -351,6 +408,9 @@ bool Engine::on_set_param(const Message& m, std::uint64_t now) noexcept {
   const std::uint16_t p = field::set_param::param(m);
   if (v >= config_.voices || p >= kParamCount)
     return false;
+  if (static_cast<Param>(p) == Param::bus && !(field::set_param::value(m) >= 0 &&
+                                               field::set_param::value(m) < config_.buses))
+    return false;
   // A frequency makes a buffer voice a sine again.
   if (static_cast<Param>(p) == Param::freq)
     end_buffer(v, now);
@@ -381,6 +441,16 @@ bool Engine::on_stop(const Message& m, std::uint64_t now) noexcept {
     return false;
   end_buffer(v, now);
   audio_.voices[v].set(Param::freq, 0.0f, 0);
+  return true;
+}
+
+bool Engine::on_set_bus(const Message& m, std::uint64_t) noexcept {
+  const std::uint32_t bus = field::set_bus::bus(m);
+  const std::uint16_t p = field::set_bus::param(m);
+  if ((bus != kMasterBus && bus >= config_.buses) || p >= kBusParamCount)
+    return false;
+  audio_.buses[bus == kMasterBus ? config_.buses : bus].set(
+      static_cast<BusParam>(p), field::set_bus::value(m), field::set_bus::ramp(m));
   return true;
 }
 
@@ -458,7 +528,35 @@ void Engine::admit(const Message& m) noexcept {
 
 void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) noexcept {
   const std::uint32_t channels = config_.channels;
-  if (audio_.active_count == 0) { // silence, the common idle case
+  Bus* buses = audio_.buses.get();
+  Bus& master = buses[config_.buses];
+
+  // The active voices into their buses; those that came to rest leave the list.
+  Voice* voices = audio_.voices.get();
+  std::uint32_t kept = 0;
+  for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
+    const std::uint32_t v = audio_.active[i];
+    const std::uint32_t ended = voices[v].render(buses[voices[v].bus()].input(n), channels, n,
+                                                 audio_.scratch_planes.get());
+    if (ended != Voice::kStillPlaying) // the frame just past its last sample
+      emit(Message::voice_ended(v, audio_.position + offset + ended));
+    if (voices[v].resting()) {
+      audio_.listed[v] = false;
+      publish_voice(v, audio_.position + offset + n);
+    } else {
+      audio_.active[kept++] = v;
+    }
+  }
+  audio_.active_count = kept;
+
+  // The buses into the master, the master into the output.
+  for (std::uint32_t b = 0; b < config_.buses; ++b)
+    if (buses[b].sounding())
+      buses[b].render(master.input(n), n);
+    else
+      buses[b].skip(n);
+  if (!master.sounding()) { // silence, the common idle case
+    master.skip(n);
     if (out.planes != nullptr) {
       for (std::uint32_t c = 0; c < channels; ++c)
         std::memset(out.planes[c] + offset, 0, n * sizeof(float));
@@ -471,23 +569,7 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
   float* const* mix = audio_.planes.get();
   for (std::uint32_t c = 0; c < channels; ++c)
     std::memset(mix[c], 0, n * sizeof(float));
-  // Render the active voices; those that came to rest leave the list.
-  Voice* voices = audio_.voices.get();
-  std::uint32_t kept = 0;
-  for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
-    const std::uint32_t v = audio_.active[i];
-    const std::uint32_t ended =
-        voices[v].render(mix, channels, n, audio_.scratch_planes.get());
-    if (ended != Voice::kStillPlaying) // the frame just past its last sample
-      emit(Message::voice_ended(v, audio_.position + offset + ended));
-    if (voices[v].resting()) {
-      audio_.listed[v] = false;
-      publish_voice(v, audio_.position + offset + n);
-    } else {
-      audio_.active[kept++] = v;
-    }
-  }
-  audio_.active_count = kept;
+  master.render(mix, n);
 
   if (out.planes != nullptr) {
     for (std::uint32_t c = 0; c < channels; ++c)
@@ -498,6 +580,42 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
       for (std::uint32_t c = 0; c < channels; ++c)
         *to++ = mix[c][i];
   }
+}
+
+void Engine::send_meter(std::uint16_t source, std::uint32_t index, const Meter& m) noexcept {
+  // Half the ring stays for the events that must not be lost.
+  if (audio_.replies.slots() <= audio_.replies.capacity() / 2) {
+    bump(meter_events_dropped_, 1);
+    return;
+  }
+  const std::uint64_t clips = std::min<std::uint64_t>(m.clips(), UINT32_MAX);
+  if (!audio_.replies.try_push(Message::meter(source, index, audio_.position, m.last_peak(),
+                                              static_cast<std::uint32_t>(clips))))
+    bump(meter_events_dropped_, 1);
+}
+
+void Engine::advance_meters(std::uint32_t frames) noexcept {
+  if (config_.meter_ms == 0)
+    return;
+  const std::uint64_t now = audio_.position;
+  for (std::uint32_t v = 0; v < config_.voices; ++v)
+    audio_.voices[v].meter().advance(frames, now, voice_meters_[v]);
+  for (std::uint32_t b = 0; b <= config_.buses; ++b)
+    audio_.buses[b].meter().advance(frames, now, bus_meters_[b]);
+  if (config_.meter_events_hz == 0)
+    return;
+  audio_.until_meter_events -= frames;
+  if (audio_.until_meter_events > 0)
+    return;
+  audio_.until_meter_events += std::max<std::int64_t>(
+      1, config_.sample_rate / config_.meter_events_hz);
+  if (audio_.until_meter_events <= 0) // a block longer than the period: one round
+    audio_.until_meter_events = config_.sample_rate / config_.meter_events_hz;
+  send_meter(kMeterMaster, 0, audio_.buses[config_.buses].meter());
+  for (std::uint32_t b = 0; b < config_.buses; ++b)
+    send_meter(kMeterBus, b, audio_.buses[b].meter());
+  for (std::uint32_t i = 0; i < audio_.active_count; ++i)
+    send_meter(kMeterVoice, audio_.active[i], audio_.voices[audio_.active[i]].meter());
 }
 
 void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
@@ -575,6 +693,7 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
   audio_.position += frames;
   for (std::uint32_t i = 0; i < audio_.active_count; ++i)
     publish_voice(audio_.active[i], audio_.position);
+  advance_meters(frames);
 
   bump(frames_, frames);
   bump(callbacks_, 1);
@@ -587,6 +706,17 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
   const double alpha = std::min(1.0, static_cast<double>(frames) / config_.sample_rate);
   audio_.ticks_per_frame +=
       alpha * (static_cast<double>(elapsed) / frames - audio_.ticks_per_frame);
+  // For dsp_load(): the time in all, and the most of a block (per frame)
+  // since the epoch the last dsp_load() call began.
+  audio_.busy_ticks += elapsed;
+  const std::uint32_t epoch = dsp_load_epoch_.load(std::memory_order_relaxed);
+  if (epoch != audio_.dsp_epoch) {
+    audio_.dsp_epoch = epoch;
+    audio_.peak_ticks_per_frame = 0;
+  }
+  // In ticks per frame scaled by 2^16, so that a short block keeps its share.
+  const std::uint64_t scaled = (elapsed << 16) / frames;
+  audio_.peak_ticks_per_frame = std::max(audio_.peak_ticks_per_frame, scaled);
   LoadRecord record;
   record.frame = audio_.position;
   record.callbacks = callbacks_.load(std::memory_order_relaxed);
@@ -594,7 +724,30 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
   record.last_frames = frames;
   record.active_voices = audio_.active_count;
   record.ticks_per_frame = audio_.ticks_per_frame;
+  record.busy_ticks = audio_.busy_ticks;
+  record.peak_ticks_per_frame = audio_.peak_ticks_per_frame;
+  record.epoch = audio_.dsp_epoch;
   load_.write(record);
+}
+
+DspLoad Engine::dsp_load() noexcept {
+  std::lock_guard guard(dsp_load_lock_);
+  const LoadRecord r = load_.read();
+  // The epoch this call ends; the audio thread starts a new peak when it sees the next.
+  const std::uint32_t ending = dsp_load_epoch_.load(std::memory_order_relaxed);
+  dsp_load_epoch_.store(ending + 1, std::memory_order_relaxed);
+  DspLoad out;
+  out.frames = r.frame - dsp_last_frame_;
+  const double per_tick = clock_.ns_per_tick() * config_.sample_rate / 1e9;
+  if (out.frames != 0) {
+    out.average = static_cast<double>(r.busy_ticks - dsp_last_busy_) / out.frames * per_tick;
+    // A peak of an epoch already reported (no block has begun this one) is not new.
+    out.peak = r.epoch == ending ? static_cast<double>(r.peak_ticks_per_frame) / 65536 * per_tick
+                                 : out.average;
+  }
+  dsp_last_busy_ = r.busy_ticks;
+  dsp_last_frame_ = r.frame;
+  return out;
 }
 
 EngineLoad Engine::load() const noexcept {
@@ -621,7 +774,7 @@ EngineStats Engine::stats() const noexcept {
           sender_.commands_sent.load(r), commands_rejected_.load(r), late_.load(r),
           dropped_.load(r),        unhandled_.load(r),         events_dropped_.load(r),
           buffers_live_.load(r),   params_set_.load(r),        params_applied_.load(r),
-          commands_handled_.load(r), cancelled_.load(r)};
+          commands_handled_.load(r), cancelled_.load(r), meter_events_dropped_.load(r)};
 }
 
 } // namespace ringengine

@@ -26,6 +26,7 @@
 #include "resources/sample_buffer.hpp"
 #include "rings/spsc_ring.hpp"
 #include "rings/tick_clock.hpp"
+#include "voices/bus.hpp"
 #include "voices/voice.hpp"
 
 namespace ringengine {
@@ -46,6 +47,11 @@ struct EngineConfig {
   std::size_t reply_capacity = 0; // replies the reply ring holds; 0: `capacity`
   // The largest buffer load_file() makes, in bytes of decoded float samples.
   std::uint64_t max_load_bytes = std::uint64_t{2} << 30; // 2 GiB
+  // Since 1.2: the mixer.
+  std::uint32_t buses = 8;           // buses between the voices and the master
+  std::uint32_t meter_ms = 50;       // the meters' window; 0: no meters
+  std::uint32_t meter_events_hz = 0; // meter events a second; 0: none
+  PanLaw pan_law = PanLaw::balance;
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
@@ -75,6 +81,8 @@ struct EngineStats {
   std::uint64_t params_applied;  // of those, taken by the audio thread (the latest per slot)
   std::uint64_t commands_handled; // commands taken from the command ring
   std::uint64_t cancelled;        // scheduled commands taken back by cancel
+  // Since 1.2:
+  std::uint64_t meter_events_dropped; // meter events not sent: the reply ring half full
 };
 
 // Read rather than awaited: written by the audio thread at the end of each
@@ -96,6 +104,15 @@ struct VoiceState {
   std::uint32_t flags = 0;    // kVoicePlaying | kVoiceLooping | kVoiceSounding
   double freq = 0, gain = 1, pan = 0;
 };
+// The share of the block period the audio thread spent in process(), over
+// the blocks since the last Engine::dsp_load() (as jack_cpu_load() reports
+// it): on average, and the most of any one block.
+struct DspLoad {
+  double average = 0;
+  double peak = 0;
+  std::uint64_t frames = 0; // the frames those blocks held; 0: no block ran
+};
+
 inline constexpr std::uint32_t kVoicePlaying = 1;  // a buffer plays
 inline constexpr std::uint32_t kVoiceLooping = 2;  // ... looped
 inline constexpr std::uint32_t kVoiceSounding = 4; // the sine sounds
@@ -122,6 +139,10 @@ public:
   static constexpr std::uint64_t kMaxBufferSamples = std::uint64_t{1} << 38;
   // The longest stretch rendered at once; longer blocks are cut up.
   static constexpr std::uint32_t kChunk = 256;
+  static constexpr std::uint32_t kMaxBuses = 64;
+  static constexpr std::uint32_t kMaxChannels = 64;
+  static constexpr std::uint32_t kMaxMeterMs = 10000;
+  static constexpr std::uint32_t kMaxMeterEventsHz = 1000;
 
   // Allocates the rings, the schedule, the voices, the hand-off, the
   // parameter path and the snapshots. Throws std::invalid_argument on a
@@ -199,6 +220,16 @@ public:
   VoiceState voice_state(std::uint32_t voice) const noexcept {
     return voice_states_[voice].read();
   }
+  // The last window of a meter: source kMeterVoice (index < voices),
+  // kMeterBus (index < buses) or kMeterMaster. Precondition: in range.
+  MeterReading meter(std::uint16_t source, std::uint32_t index) const noexcept {
+    if (source == kMeterVoice)
+      return voice_meters_[index].read();
+    return bus_meters_[source == kMeterMaster ? config_.buses : index].read();
+  }
+  // The DSP load since the last call (the first: since the start).
+  // Serialized by a lock the audio thread never takes.
+  DspLoad dsp_load() noexcept;
 
   // Audio side. Thread: the audio thread only, one call at a time.
   // Non-blocking: wait-free. Installs the buffers lent since the last block,
@@ -263,6 +294,11 @@ private:
   void end_buffer(std::uint32_t v, std::uint64_t frame) noexcept;
   // Audio side: the snapshot of voice v now.
   void publish_voice(std::uint32_t v, std::uint64_t frame) noexcept;
+  // Audio side, at a block's end: closes the meters' windows that are due,
+  // and sends the meter events that are.
+  void advance_meters(std::uint32_t frames) noexcept;
+  // Audio side: a meter event, unless the reply ring is half full.
+  void send_meter(std::uint16_t source, std::uint32_t index, const Meter& m) noexcept;
 
   // Single writer per counter, so increments need no read-modify-write.
   static void bump(std::atomic<std::uint64_t>& c, std::uint64_t by) noexcept {
@@ -298,14 +334,22 @@ private:
     std::unique_ptr<std::uint32_t[]> active;
     std::unique_ptr<bool[]> listed;
     std::uint32_t active_count = 0;
-    std::unique_ptr<float[]> mix;       // channels planes of kChunk frames
+    std::unique_ptr<float[]> mix;       // channels planes of kChunk frames: the master's output
     std::unique_ptr<float*[]> planes;   // into mix
+    // buses + 1 buses, the master last, and their input planes.
+    std::unique_ptr<Bus[]> buses;
+    std::unique_ptr<float[]> bus_inputs;     // (buses + 1) * channels planes of kChunk
+    std::unique_ptr<float*[]> bus_planes;    // into bus_inputs, channels per bus
     std::unique_ptr<float[]> scratch;   // channels planes of kChunk, for one voice
     std::unique_ptr<float*[]> scratch_planes; // into scratch
     std::uint64_t position = 0;         // frames processed before this block
     std::uint64_t taken = 0;            // commands taken from the ring so far
     std::uint32_t lost = 0;             // replies dropped since the last events_lost
     double ticks_per_frame = 0;         // process()'s, smoothed over about a second
+    std::uint64_t busy_ticks = 0;       // process()'s time, in all
+    std::uint64_t peak_ticks_per_frame = 0; // the most of one block since dsp_epoch
+    std::uint32_t dsp_epoch = 0;        // the last epoch of dsp_load_epoch_ seen
+    std::int64_t until_meter_events = 0; // frames until the next meter events
   };
 
   // The hand-off of sample buffers; its control side under resource_lock_.
@@ -330,17 +374,27 @@ private:
     std::uint32_t last_frames = 0;
     std::uint32_t active_voices = 0;
     double ticks_per_frame = 0;   // smoothed over about a second of blocks
+    std::uint64_t busy_ticks = 0; // process()'s time in all blocks so far
+    std::uint64_t peak_ticks_per_frame = 0; // the most of one block in `epoch`
+    std::uint32_t epoch = 0;      // the dsp_load() call the peak is since
   };
   // Snapshots: the audio thread writes, anyone reads.
   alignas(kCacheLine) Snapshot<LoadRecord> load_;
   std::unique_ptr<Snapshot<VoiceState>[]> voice_states_;
+  std::unique_ptr<Snapshot<MeterReading>[]> voice_meters_;
+  std::unique_ptr<Snapshot<MeterReading>[]> bus_meters_; // buses + 1, the master last
+  // dsp_load(): each call starts an epoch, which the audio thread sees at
+  // its next block and starts a new peak for.
+  std::atomic<std::uint32_t> dsp_load_epoch_{0};
+  std::mutex dsp_load_lock_;
+  std::uint64_t dsp_last_busy_ = 0, dsp_last_frame_ = 0; // under dsp_load_lock_
 
   // Counters, relaxed: each is written by one side (under its lock, or by
   // the audio thread) and only read elsewhere; nothing is published by them.
   alignas(kCacheLine) std::atomic<std::uint64_t> callbacks_{0}, frames_{0},
       pings_handled_{0}, pongs_sent_{0}, pongs_dropped_{0}, xruns_{0},
       max_callback_ticks_{0}, late_{0}, dropped_{0}, unhandled_{0}, events_dropped_{0},
-      params_applied_{0}, commands_handled_{0}, cancelled_{0};
+      params_applied_{0}, commands_handled_{0}, cancelled_{0}, meter_events_dropped_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pings_rejected_{0}, commands_rejected_{0};
   alignas(kCacheLine) std::atomic<std::uint64_t> pongs_received_{0};
   std::atomic<std::uint64_t> buffers_live_{0}; // under resource_lock_

@@ -20,6 +20,8 @@ public:
 
   void process(Signal& s) noexcept {
     if (!gain_.moving()) {
+      if (gain_.value == 1.0)
+        return; // x * 1 is x
       const float g = static_cast<float>(gain_.value);
       for (std::uint32_t c = 0; c < s.channels; ++c) {
         float* x = s.planes[c];

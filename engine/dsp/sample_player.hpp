@@ -1,5 +1,8 @@
 // A source: a sample buffer read from its first frame, once or looped.
-// Writes as many channels as the buffer has, up to the output's. Thread:
+// The rule for channel counts that differ: on a mono output, a buffer of
+// several channels plays as their average; otherwise channel c plays on
+// output c, a buffer's channels past the output's are left out, and a mono
+// buffer plays on every output (Pan spreads it). Thread:
 // the audio thread only; the buffer is borrowed (resources/handoff.hpp).
 #pragma once
 
@@ -33,7 +36,8 @@ public:
   std::uint64_t position() const noexcept { return position_; }
 
   // Writes up to out.frames frames, channel c of the buffer into
-  // out.planes[c] for c below min(buffer channels, output channels), and
+  // out.planes[c] for c below min(buffer channels, output channels) (on a
+  // mono output, the average of the buffer's channels into plane 0), and
   // returns how many it wrote: fewer than asked when a one-shot buffer ran
   // out, after which playing() is false (also when it ran out exactly at
   // the end of the frames asked for).
@@ -41,6 +45,7 @@ public:
     const SampleBuffer& b = *buffer_;
     const std::uint32_t from = b.channels;
     const std::uint32_t channels = std::min(from, output_channels);
+    const bool average = output_channels == 1 && from > 1;
     out.channels = channels;
     for (std::uint32_t i = 0; i < out.frames; ++i) {
       if (position_ == b.frames) {
@@ -51,8 +56,15 @@ public:
         position_ = 0;
       }
       const float* frame = &b.samples[position_ * from];
-      for (std::uint32_t c = 0; c < channels; ++c)
-        out.planes[c][i] = frame[c];
+      if (average) {
+        float sum = frame[0];
+        for (std::uint32_t c = 1; c < from; ++c)
+          sum += frame[c];
+        out.planes[0][i] = sum / static_cast<float>(from);
+      } else {
+        for (std::uint32_t c = 0; c < channels; ++c)
+          out.planes[c][i] = frame[c];
+      }
       ++position_;
     }
     if (position_ == b.frames && !loop_)

@@ -32,6 +32,20 @@ inline constexpr std::uint16_t kParamCount = 0
     ;
 inline constexpr float kMaxGain = 16.0f;
 
+// The parameters of a bus and the master (MessageKind::set_bus): bus_params.def.
+enum class BusParam : std::uint16_t {
+#define BUS_PARAM(name, NAME, number) name = number,
+#include "messages/bus_params.def"
+};
+inline constexpr std::uint16_t kBusParamCount = 0
+#define BUS_PARAM(name, NAME, number) +1
+#include "messages/bus_params.def"
+    ;
+// set_bus's bus meaning the master.
+inline constexpr std::uint32_t kMasterBus = 0xffffffffu;
+// meter's sources.
+inline constexpr std::uint16_t kMeterVoice = 0, kMeterBus = 1, kMeterMaster = 2;
+
 // A command's `frame` meaning "at the start of the next block".
 inline constexpr std::uint64_t kFrameNext = std::numeric_limits<std::uint64_t>::max();
 
@@ -64,6 +78,11 @@ struct Message {
   static constexpr Message events_lost(std::uint32_t dropped, std::uint64_t frame) noexcept;
   // voice: one voice's scheduled commands; kAllVoices: every one.
   static constexpr Message cancel(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
+  static constexpr Message set_bus(std::uint32_t bus, BusParam p, float value,
+                                   std::uint64_t at = kFrameNext,
+                                   std::uint32_t ramp = 0) noexcept;
+  static constexpr Message meter(std::uint16_t source, std::uint32_t index,
+                                 std::uint64_t frame, float peak, std::uint32_t clips) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
@@ -158,6 +177,27 @@ constexpr Message Message::cancel(std::uint32_t voice, std::uint64_t at) noexcep
   return m;
 }
 
+constexpr Message Message::set_bus(std::uint32_t bus, BusParam p, float value,
+                                   std::uint64_t at, std::uint32_t ramp) noexcept {
+  Message m = blank(MessageKind::set_bus);
+  field::set_bus::set_bus(m, bus);
+  field::set_bus::set_param(m, static_cast<std::uint16_t>(p));
+  field::set_bus::set_value(m, value);
+  field::set_bus::set_at(m, at);
+  field::set_bus::set_ramp(m, ramp);
+  return m;
+}
+constexpr Message Message::meter(std::uint16_t source, std::uint32_t index,
+                                 std::uint64_t frame, float peak, std::uint32_t clips) noexcept {
+  Message m = blank(MessageKind::meter);
+  field::meter::set_source(m, source);
+  field::meter::set_index(m, index);
+  field::meter::set_frame(m, frame);
+  field::meter::set_peak(m, peak);
+  field::meter::set_clips(m, clips);
+  return m;
+}
+
 // ---- The table, for engine_describe_kind() and the tests -------------------
 
 enum class Direction : std::uint8_t { command, reply, reserved };
@@ -187,6 +227,10 @@ inline constexpr FieldRow kFields[] = {
 inline constexpr std::string_view kParamNames[] = {
 #define PARAM(name, NAME, number) #name,
 #include "messages/params.def"
+};
+inline constexpr std::string_view kBusParamNames[] = {
+#define BUS_PARAM(name, NAME, number) #name,
+#include "messages/bus_params.def"
 };
 // The most fields a kind has: every member once.
 inline constexpr std::size_t kMaxFields = 5;
@@ -228,6 +272,11 @@ consteval bool table_is_sound() {
   if (number != n++)              \
     return false;
 #include "messages/params.def"
+  n = 0;
+#define BUS_PARAM(name, NAME, number) \
+  if (number != n++)                  \
+    return false;
+#include "messages/bus_params.def"
   return true;
 }
 } // namespace detail

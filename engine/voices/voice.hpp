@@ -1,9 +1,10 @@
 // A voice: a chain of processors, made when the engine is created.
 //
-//     source (SineSource or SamplePlayer) -> Gain -> Pan -> the mix
+//     source (SineSource or SamplePlayer) -> Gain -> Pan (meter) -> its bus
 //
 // The source writes into the voice's scratch planes, each processor works
-// on them in place, and Pan adds them into the mix. A new stage (a
+// on them in place, and Pan adds them into the input of the voice's bus
+// (voices/bus.hpp), feeding the voice's meter what it adds. A new stage (a
 // resampler in the player, an envelope, an EQ, a meter) is one class in
 // dsp/ with a block method, and one line in render().
 // Thread: the audio thread only. Non-blocking: arithmetic on memory the
@@ -12,7 +13,9 @@
 
 #include <cstdint>
 
+#include "dsp/decibels.hpp"
 #include "dsp/gain.hpp"
+#include "dsp/meter.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/sample_player.hpp"
 #include "dsp/signal.hpp"
@@ -27,10 +30,12 @@ public:
   // What render() returns while a buffer plays on (or a sine sounds).
   static constexpr std::uint32_t kStillPlaying = 0xffffffffu;
 
-  void init(double sample_rate) noexcept {
+  void init(double sample_rate, std::uint32_t channels, PanLaw law,
+            std::uint32_t meter_window) noexcept {
     sine_.init(sample_rate);
     gain_.init();
-    pan_.init();
+    pan_.init(law);
+    meter_.init(channels, meter_window);
   }
 
   void set(Param p, float value, std::uint32_t ramp) noexcept {
@@ -38,8 +43,13 @@ public:
     case Param::freq: sine_.set_freq(value, ramp); break;
     case Param::gain: gain_.set(value, ramp); break;
     case Param::pan: pan_.set(value, ramp); break;
+    case Param::gain_db: gain_.set(static_cast<float>(db_to_gain(value)), ramp); break;
+    case Param::bus: bus_ = static_cast<std::uint32_t>(value); break;
     }
   }
+  // The bus it plays into.
+  std::uint32_t bus() const noexcept { return bus_; }
+  Meter& meter() noexcept { return meter_; }
 
   // Plays `buffer` (whose id is `id`) from its first frame, instead of the
   // sine; the voice's gain and pan apply.
@@ -64,8 +74,9 @@ public:
   // Whether rendering the sine would add anything now.
   bool sounding() const noexcept { return sine_.audible() && gain_.audible(); }
 
-  // Adds n frames (n <= the scratch planes' length) to mix[c][0..n) for
-  // each of `channels` planes, through `scratch` (as many planes). Returns
+  // Adds n frames (n <= the scratch planes' length) to mix[c][0..n) (its
+  // bus's input) for each of `channels` planes, through `scratch` (as many
+  // planes). Returns
   // kStillPlaying, or where in the n frames the buffer that played ran out
   // (not looping).
   std::uint32_t render(float* const* mix, std::uint32_t channels, std::uint32_t n,
@@ -74,7 +85,7 @@ public:
     if (player_.playing()) {
       s.frames = player_.render(s, channels);
       gain_.process(s);
-      pan_.mix_into(s, mix, channels);
+      pan_.mix_into(s, mix, channels, meter_);
       if (s.frames < n) {
         gain_.skip(n - s.frames);
         pan_.skip(n - s.frames);
@@ -89,7 +100,7 @@ public:
     }
     sine_.render(s);
     gain_.process(s);
-    pan_.mix_into(s, mix, channels);
+    pan_.mix_into(s, mix, channels, meter_);
     return kStillPlaying;
   }
 
@@ -98,6 +109,8 @@ private:
   SamplePlayer player_;
   Gain gain_;
   Pan pan_;
+  Meter meter_;
+  std::uint32_t bus_ = 0;
 };
 
 } // namespace ringengine

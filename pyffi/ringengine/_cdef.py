@@ -4,9 +4,9 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 
 CDEF = """
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 1
+#define ENGINE_VERSION_MINOR 2
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10100
+#define ENGINE_VERSION_NUMBER 10200
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
@@ -57,7 +57,9 @@ typedef enum engine_message_kind {
     ENGINE_MSG_VOICE_ENDED = 7,
     ENGINE_MSG_BUFFER_RELEASED = 8,
     ENGINE_MSG_EVENTS_LOST = 9,
-    ENGINE_MSG_CANCEL = 10
+    ENGINE_MSG_CANCEL = 10,
+    ENGINE_MSG_SET_BUS = 11,
+    ENGINE_MSG_METER = 12
 } engine_message_kind;
 
 #define ENGINE_PLAY_LOOP 1
@@ -77,8 +79,33 @@ typedef enum engine_direction {
 typedef enum engine_param {
     ENGINE_PARAM_FREQ = 0,
     ENGINE_PARAM_GAIN = 1,
-    ENGINE_PARAM_PAN = 2
+    ENGINE_PARAM_PAN = 2,
+    ENGINE_PARAM_GAIN_DB = 3,
+    ENGINE_PARAM_BUS = 4
 } engine_param;
+
+typedef enum engine_bus_param {
+    ENGINE_BUS_PARAM_GAIN = 0,
+    ENGINE_BUS_PARAM_GAIN_DB = 1,
+    ENGINE_BUS_PARAM_PAN = 2,
+    ENGINE_BUS_PARAM_MUTE = 3,
+    ENGINE_BUS_PARAM_EQ_LOW = 4,
+    ENGINE_BUS_PARAM_EQ_MID = 5,
+    ENGINE_BUS_PARAM_EQ_HIGH = 6
+} engine_bus_param;
+
+#define ENGINE_BUS_MASTER 0xffffffffu
+
+typedef enum engine_meter_source {
+    ENGINE_METER_VOICE = 0,
+    ENGINE_METER_BUS = 1,
+    ENGINE_METER_MASTER = 2
+} engine_meter_source;
+
+typedef enum engine_pan_law {
+    ENGINE_PAN_BALANCE = 0,
+    ENGINE_PAN_EQUAL_POWER = 1
+} engine_pan_law;
 
 enum { ENGINE_AT_NEXT = -1 };
 
@@ -108,9 +135,16 @@ typedef struct engine_config {
     uint32_t messages_per_block;
     uint32_t reply_capacity;
     uint64_t max_load_bytes;
+
+    uint32_t buses;
+    uint32_t meter_ms;
+    uint32_t meter_events_hz;
+    uint32_t pan_law;
 } engine_config;
 
 #define ENGINE_CONFIG_SIZE_1_0 56
+
+#define ENGINE_CONFIG_SIZE_1_1 72
 
 typedef struct engine_stats {
     uint64_t callbacks;
@@ -137,6 +171,8 @@ typedef struct engine_stats {
     uint64_t params_applied;
     uint64_t commands_handled;
     uint64_t cancelled;
+
+    uint64_t meter_events_dropped;
 } engine_stats;
 
 typedef struct engine_device {
@@ -197,6 +233,21 @@ typedef struct engine_voice_state {
     double pan;
 } engine_voice_state;
 
+typedef struct engine_meter {
+    uint64_t frame;
+    uint64_t clips;
+    uint32_t frames;
+    uint32_t channels;
+    float peak[64];
+    float rms[64];
+} engine_meter;
+
+typedef struct engine_dsp_load {
+    double average;
+    double peak;
+    uint64_t frames;
+} engine_dsp_load;
+
 #define ENGINE_VOICE_PLAYING 1
 #define ENGINE_VOICE_LOOPING 2
 #define ENGINE_VOICE_SOUNDING 4
@@ -216,6 +267,8 @@ int engine_nop(void);
 int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
 
 const char *engine_param_name(int param);
+
+const char *engine_bus_param_name(int param);
 
 void engine_config_init(engine_config *config);
 
@@ -238,6 +291,9 @@ int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t
 
 int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
                             uint32_t ramp);
+
+int engine_set_bus(engine *e, uint32_t bus, int param, double value, int64_t at,
+                   uint32_t ramp);
 
 int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
                        uint32_t *id);
@@ -303,4 +359,8 @@ int engine_get_info(engine *e, engine_info *out, size_t size);
 int engine_get_load(engine *e, engine_load *out, size_t size);
 
 int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
+
+int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
+
+int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
 """

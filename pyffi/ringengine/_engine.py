@@ -13,8 +13,9 @@ from . import _files
 from ._buffers import Buffer, _as_float32
 from ._errors import EngineClosedError, EngineError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
-from ._replies import KindInfo, Load, Pong, Reply, Stats, VoiceState, _new, decode, describe_kind
-from ._tables import BACKENDS, CONFIG_FIELDS, PARAMS, STATES, new_config
+from ._replies import (DspLoad, KindInfo, Load, Meter, Meters, Pong, Reply, Stats, VoiceState,
+                       _new, decode, describe_kind)
+from ._tables import BACKENDS, BUS_PARAMS, CONFIG_FIELDS, PAN_LAWS, PARAMS, STATES, new_config
 
 # engine_recv() is called in slices this long, so that Ctrl-C (and any other
 # signal handler) runs within this time even during a long recv().
@@ -193,6 +194,22 @@ class AudioEngine:
     max_load_bytes : int
         The largest buffer `load_file()` makes, in bytes of decoded float
         samples (default 2 GiB; 0: no limit).
+    buses : int
+        Buses between the voices and the master (1 to 64; default 8).
+        Every voice plays into bus 0 until `play(..., bus=b)` or
+        `set_param(voice, "bus", b)` moves it; `set_bus()` sets a bus's or
+        the master's gain, pan, mute and EQ.
+    meter_ms : int
+        The meters' window in ms (0 to 10000; default 50): `meters()` reads
+        the peak and RMS of each voice, bus and the master over the last
+        one. 0: no meters, and nothing spent on them.
+    meter_events_hz : int
+        MeterEvent replies a second (0 to 1000; default 0: none), dropped
+        and counted while the reply ring is half full.
+    pan_law : {'balance', 'equal_power'}
+        'balance' (the default): at 0 both sides in full, towards one side
+        the other falls linearly to nothing. 'equal_power': cos and sin of
+        (pan + 1) pi / 4, -3 dB each side at the centre.
 
     Defaults are the library's own (engine_config_init_size), listed in
     `ringengine.DEFAULTS`.
@@ -219,7 +236,9 @@ class AudioEngine:
                  schedule: Optional[int] = None, buffers: Optional[int] = None,
                  messages_per_block: Optional[int] = None,
                  reply_capacity: Optional[int] = None,
-                 max_load_bytes: Optional[int] = None) -> None:
+                 max_load_bytes: Optional[int] = None, buses: Optional[int] = None,
+                 meter_ms: Optional[int] = None, meter_events_hz: Optional[int] = None,
+                 pan_law: Optional[str] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -230,13 +249,20 @@ class AudioEngine:
                  "block_frames": block_frames, "channels": channels, "voices": voices,
                  "schedule": schedule, "buffers": buffers,
                  "messages_per_block": messages_per_block, "reply_capacity": reply_capacity,
-                 "max_load_bytes": max_load_bytes}
+                 "max_load_bytes": max_load_bytes, "buses": buses, "meter_ms": meter_ms,
+                 "meter_events_hz": meter_events_hz}
         for name, value in given.items():
             least = CONFIG_FIELDS[name]
             if value is None:
                 continue
             most = 2**64 - 1 if name == "max_load_bytes" else 2**32 - 1
             setattr(config, name, _uint32(name, value, least, most))
+        if pan_law is not None:
+            if not isinstance(pan_law, str) or pan_law not in PAN_LAWS:
+                raise InvalidArgumentError(
+                    lib.ENGINE_ERR_INVALID, "pan_law must be one of %s, not %r"
+                    % (", ".join(PAN_LAWS), pan_law))
+            config.pan_law = PAN_LAWS[pan_law]
         # Kept referenced until engine_create has copied them.
         keep: List[Any] = []
         for field, text in (("device", device), ("api", api)):
@@ -272,6 +298,11 @@ class AudioEngine:
         self.channels: int = info.channels
         #: Voices in the pool: set_param() takes 0 .. voices - 1.
         self.voices: int = info.voices
+        #: Buses between the voices and the master: set_bus() takes
+        #: 0 .. buses - 1 and "master".
+        self.buses: int = config.buses
+        #: The meters' window in ms (0: no meters).
+        self.meter_ms: int = config.meter_ms
         #: The output latency the backend reports, in seconds (as
         #: python-sounddevice's Stream.latency): JACK's playback port
         #: latency, the PulseAudio server's buffer for the stream; 0 for
@@ -323,10 +354,13 @@ class AudioEngine:
         ----------
         voice : int
             0 .. voices - 1.
-        name : {'freq', 'gain', 'pan'}
+        name : {'freq', 'gain', 'gain_db', 'pan', 'bus'}
             'freq' in Hz, 0 (silence, the default) .. sample_rate / 2;
-            'gain' linear, 0 .. 16 (default 1); 'pan' -1 (left) .. +1
-            (right), a balance (default 0: both sides in full).
+            'gain' linear, 0 .. 16 (default 1); 'gain_db' the same gain in
+            dB, -inf .. +24.08 (ramped in linear gain); 'pan' -1 (left) ..
+            +1 (right), by the engine's pan law (default 0); 'bus' the bus
+            the voice plays into, a whole number 0 .. buses - 1 (default 0),
+            changed at one frame, no ramp.
         value : float
         at : int, optional
             The engine frame (see `frame`) at which the change takes effect,
@@ -443,12 +477,15 @@ class AudioEngine:
         return _files.start(self, path, quality)
 
     def play(self, voice: int, buf: Buffer, at: Optional[int] = None,
-             loop: bool = False) -> None:
+             loop: bool = False, bus: Optional[int] = None) -> None:
         """The voice plays `buf` from engine frame `at` (None: the next
         block), with its gain and pan, instead of its sine; with `loop`
         until stop(), else to the buffer's end (a VoiceEnded reply says where).
-        `set_param(voice, "freq", f)` makes it a sine again. With gain 1 and
-        pan 0 the samples come out unchanged, bit for bit.
+        `set_param(voice, "freq", f)` makes it a sine again. With gain 1,
+        pan 0 and the bus and master at their defaults the samples come out
+        unchanged, bit for bit. With `bus`, the voice plays into that bus
+        from the same frame (as `set_param(voice, "bus", bus, at=at)` sent
+        just before; it stays there for later plays).
 
         Raises
         ------
@@ -462,8 +499,53 @@ class AudioEngine:
                                        "buf must be a Buffer of this engine, not %r" % (buf,))
         if buf.closed:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "play: the buffer is closed")
+        if bus is not None:
+            self.set_param(voice, "bus", _integer("bus", bus), at=at)
         _check_command(lib.engine_play(self._h, _uint32("voice", voice, 0), buf.id, _at(at),
                                        1 if loop else 0), "play")
+
+    def set_bus(self, bus: Any, param: str, value: float, at: Optional[int] = None,
+                ramp: int = 0) -> None:
+        """Sets a parameter of a bus, or of the master, at an exact frame,
+        moving there over `ramp` frames, as `set_param()` does for a voice.
+
+        Parameters
+        ----------
+        bus : int or 'master'
+            0 .. buses - 1, or 'master'.
+        param : {'gain', 'gain_db', 'pan', 'mute', 'eq_low', 'eq_mid', 'eq_high'}
+            'gain' linear, 0 .. 16 (default 1); 'gain_db' the same in dB,
+            -inf .. +24.08; 'pan' -1 .. +1 by the engine's pan law (default
+            0); 'mute' 1 (muted) or 0 (heard; the default), ramped as a gain;
+            'eq_low', 'eq_mid', 'eq_high' the three-band kill EQ's bands in
+            dB, -inf .. +12 (default 0), at or below -60 (or -inf) a full
+            kill of the band; crossovers at 250 and 2500 Hz. An EQ leaving
+            0 dB on every band fades into the path over 256 frames, and out
+            again once every band is back at 0 dB, bit for bit.
+        value : float
+        at, ramp : as `set_param()`.
+
+        Raises
+        ------
+        InvalidArgumentError
+            No such bus or parameter, a value out of range or NaN.
+        RingFullError
+            The command ring is full: dropped and counted.
+        """
+        if bus == "master":
+            target = lib.ENGINE_BUS_MASTER
+        elif isinstance(bus, str) or _index(bus) is None:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "bus must be a bus number or 'master', not %r" % (bus,))
+        else:
+            target = _uint32("bus", bus, 0, 2**32 - 2)
+        code = BUS_PARAMS.get(param) if isinstance(param, str) else None
+        if code is None:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "param must be one of %s, not %r"
+                                       % (", ".join(BUS_PARAMS), param))
+        value = _number("value", value)
+        _check_command(lib.engine_set_bus(self._h, target, code, value, _at(at),
+                                          _uint32("ramp", ramp, 0)), "set_bus")
 
     def stop(self, voice: int, at: Optional[int] = None) -> None:
         """Silences the voice from exactly engine frame `at` (None: the next
@@ -771,6 +853,45 @@ class AudioEngine:
         out = ffi.new("engine_load *")
         _check(lib.engine_get_load(self._h, out, ffi.sizeof(out[0])), "load")
         return Load(out.frame, out.callbacks, out.last, out.average, out.active_voices)
+
+    @property
+    def dsp_load(self) -> DspLoad:
+        """The share of the block period the audio callback spent in the
+        engine since the last read of `dsp_load` (the first: since the
+        start), average and peak, as jack_cpu_load() reports it; measured
+        with a clock the audio thread reads without a system call. Each
+        read starts the next interval. DspLoad(0, 0) when no block ran."""
+        out = ffi.new("engine_dsp_load *")
+        _check(lib.engine_get_dsp_load(self._h, out, ffi.sizeof(out[0])), "dsp_load")
+        return DspLoad(out.average, out.peak)
+
+    def meters(self) -> Meters:
+        """Every meter's last window: `.master`, `.buses[i]`, `.voices[i]`,
+        each a Meter with `peak` and `rms` (one value per output channel,
+        linear) and `clips`. Read from snapshots: no message, and it never
+        waits for the audio thread.
+
+        Raises
+        ------
+        UnsupportedError
+            The engine was made with meter_ms=0 (no meters).
+        """
+        if self.meter_ms == 0:
+            raise error(lib.ENGINE_ERR_UNSUPPORTED, "meters",
+                        "the engine has no meters: it was made with meter_ms=0")
+        out = ffi.new("engine_meter *")
+        size = ffi.sizeof(out[0])
+        get = lib.engine_get_meter
+
+        def read(source: int, index: int) -> Meter:
+            _check(get(self._h, source, index, out, size), "meters")
+            n = out.channels
+            return _new(Meter, (tuple(out.peak[0:n]), tuple(out.rms[0:n]), out.clips,
+                                out.frame))
+
+        return Meters(read(lib.ENGINE_METER_MASTER, 0),
+                      tuple(read(lib.ENGINE_METER_BUS, b) for b in range(self.buses)),
+                      tuple(read(lib.ENGINE_METER_VOICE, v) for v in range(self.voices)))
 
     def voice_state(self, voice: int) -> VoiceState:
         """Voice `voice` as it was at the end of the last block it sounded

@@ -59,6 +59,31 @@ class EventsLost(NamedTuple):
     frame: int
 
 
+class MeterEvent(NamedTuple):
+    """A meter's latest window, sent meter_events_hz times a second while
+    the reply ring is less than half full (`stats.meter_events_dropped`
+    counts the others). For every channel's peak and RMS, read `meters()`.
+
+    Attributes
+    ----------
+    source : int
+        0 a voice, 1 a bus, 2 the master (ENGINE_METER_*).
+    index : int
+        The voice's or the bus's number (0 for the master).
+    frame : int
+        The engine position when it was sent.
+    peak : float
+        The loudest peak of its last window over the channels, linear.
+    clips : int
+        Samples past full scale (+-1.0) since the engine started.
+    """
+    source: int
+    index: int
+    frame: int
+    peak: float
+    clips: int
+
+
 class Event(NamedTuple):
     """A reply of a kind this package has no class for (a newer library's).
 
@@ -76,12 +101,12 @@ class Event(NamedTuple):
     fields: Tuple[Tuple[str, Union[int, float]], ...]
 
 
-Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, Event]
+Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, MeterEvent, Event]
 
 #: The classes of the reply kinds this package knows, by the library's names.
 REPLY_CLASSES: Dict[str, Any] = {
     "pong": Pong, "voice_ended": VoiceEnded, "buffer_released": BufferReleased,
-    "events_lost": EventsLost,
+    "events_lost": EventsLost, "meter": MeterEvent,
 }
 
 # engine_message's members, in order: what a decoder's tuple holds.
@@ -182,6 +207,40 @@ class Load(NamedTuple):
     last: float          # that block's time in the engine / the block's duration
     average: float       # the same, smoothed over about a second
     active_voices: int   # voices still sounding (or moving) at that block's end
+
+
+class DspLoad(NamedTuple):
+    """The share of the block period the audio callback spent in the
+    engine over the blocks since the last read (as jack_cpu_load()):
+    `average` over them, `peak` the most of any one. 1.0 is all of it."""
+    average: float
+    peak: float
+
+
+class Meter(NamedTuple):
+    """One meter's last window (engine_meter): what a voice adds into its
+    bus, a bus into the master, or the master into the output.
+
+    Attributes
+    ----------
+    peak, rms : tuple of float
+        Per output channel, linear (1.0 is full scale).
+    clips : int
+        Samples past +-1.0 on any channel since the engine started.
+    frame : int
+        The engine position at the window's end (0: none closed yet).
+    """
+    peak: Tuple[float, ...]
+    rms: Tuple[float, ...]
+    clips: int
+    frame: int
+
+
+class Meters(NamedTuple):
+    """Every meter, as `AudioEngine.meters()` reads them."""
+    master: Meter
+    buses: Tuple[Meter, ...]
+    voices: Tuple[Meter, ...]
 
 
 class VoiceState(NamedTuple):

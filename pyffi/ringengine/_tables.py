@@ -23,6 +23,14 @@ BACKENDS: Dict[str, int] = _names(lib.engine_backend_name)
 #: library names them (engine_param_name).
 PARAMS: Dict[str, int] = _names(lib.engine_param_name)
 
+#: The bus and master parameters set_bus() takes, by name: engine_bus_param
+#: (engine_bus_param_name).
+BUS_PARAMS: Dict[str, int] = _names(lib.engine_bus_param_name)
+
+#: The pan laws, by name: engine_pan_law.
+PAN_LAWS: Dict[str, int] = {"balance": lib.ENGINE_PAN_BALANCE,
+                            "equal_power": lib.ENGINE_PAN_EQUAL_POWER}
+
 STATES: Dict[int, str] = {lib.ENGINE_STATE_RUNNING: "running",
                           lib.ENGINE_STATE_STOPPED: "stopped",
                           lib.ENGINE_STATE_CLOSED: "closed"}
@@ -39,8 +47,11 @@ def new_config() -> Any:
 CONFIG_FIELDS: Dict[str, int] = {
     "capacity": 1, "sample_rate": 1, "block_frames": 1, "channels": 1, "voices": 0,
     "schedule": 1, "buffers": 1, "messages_per_block": 1, "reply_capacity": 0,
-    "max_load_bytes": 0,
+    "max_load_bytes": 0, "buses": 1, "meter_ms": 0, "meter_events_hz": 0,
 }
 
-#: engine_config_init_size()'s defaults: the library's, not a copy kept here.
-DEFAULTS: Dict[str, int] = {name: getattr(new_config(), name) for name in CONFIG_FIELDS}
+#: engine_config_init_size()'s defaults: the library's, not a copy kept here
+#: (pan_law by its name).
+DEFAULTS: Dict[str, Any] = {name: getattr(new_config(), name) for name in CONFIG_FIELDS}
+DEFAULTS["pan_law"] = next(name for name, value in PAN_LAWS.items()
+                           if value == new_config().pan_law)

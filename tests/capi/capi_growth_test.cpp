@@ -54,6 +54,28 @@ TEST(CApiGrowthTest, AConfigOfThe1_0SizeGetsTheDefaultsOfWhatItLacks) {
   EXPECT_EQ(info.messages_per_block, d.messages_per_block) << "not the poison 0xABABABAB";
 }
 
+TEST(CApiGrowthTest, AConfigOfThe1_1SizeGetsTheMixersDefaults) {
+  // A 1.1 caller's struct ends at max_load_bytes; poison after it.
+  std::vector<unsigned char> memory(sizeof(engine_config) + 64, 0xAB);
+  auto* old = reinterpret_cast<engine_config*>(memory.data());
+  engine_config_init_size(old, ENGINE_CONFIG_SIZE_1_1);
+  EXPECT_EQ(old->size, ENGINE_CONFIG_SIZE_1_1);
+  for (std::size_t i = ENGINE_CONFIG_SIZE_1_1; i < memory.size(); ++i)
+    ASSERT_EQ(memory[i], 0xAB) << "engine_config_init_size wrote past the 1.1 fields at " << i;
+  old->backend = ENGINE_BACKEND_OFFLINE;
+  old->channels = 1;
+  Handle h;
+  ASSERT_EQ(engine_create(old, &h.e), ENGINE_OK) << engine_last_error();
+  // The defaults, not the poison: 8 buses (bus 7 exists, 8 does not),
+  // meters on (a meter reads), pan law balance.
+  EXPECT_EQ(engine_set_bus(h.e, 7, ENGINE_BUS_PARAM_GAIN, 0.5, ENGINE_AT_NEXT, 0), ENGINE_OK);
+  EXPECT_EQ(engine_set_bus(h.e, 8, ENGINE_BUS_PARAM_GAIN, 0.5, ENGINE_AT_NEXT, 0),
+            ENGINE_ERR_INVALID);
+  engine_meter m;
+  EXPECT_EQ(engine_get_meter(h.e, ENGINE_METER_MASTER, 0, &m, sizeof m), ENGINE_OK);
+  EXPECT_EQ(m.channels, 1u);
+}
+
 TEST(CApiGrowthTest, InitSizeFillsWhatTheCallerHasAndSaysHowMuch) {
   engine_config c;
   std::memset(&c, 0xCD, sizeof c);
@@ -99,6 +121,8 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_BUFFER_RELEASED, "buffer_released", ENGINE_DIRECTION_REPLY},
       {ENGINE_MSG_EVENTS_LOST, "events_lost", ENGINE_DIRECTION_REPLY},
       {ENGINE_MSG_CANCEL, "cancel", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_SET_BUS, "set_bus", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_METER, "meter", ENGINE_DIRECTION_REPLY},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {
@@ -131,8 +155,16 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_FREQ), "freq");
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_GAIN), "gain");
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_PAN), "pan");
-  EXPECT_STREQ(engine_param_name(3), "unknown");
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_GAIN_DB), "gain_db");
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_BUS), "bus");
+  EXPECT_STREQ(engine_param_name(5), "unknown");
   EXPECT_STREQ(engine_param_name(-1), "unknown");
+  const char* bus_params[] = {"gain", "gain_db", "pan", "mute", "eq_low", "eq_mid", "eq_high"};
+  for (int p = 0; p < 7; ++p)
+    EXPECT_STREQ(engine_bus_param_name(p), bus_params[p]);
+  EXPECT_EQ(ENGINE_BUS_PARAM_EQ_HIGH, 6);
+  EXPECT_STREQ(engine_bus_param_name(7), "unknown");
+  EXPECT_STREQ(engine_bus_param_name(-1), "unknown");
 }
 
 TEST(CApiGrowthTest, TheFunctionsSince1_1CheckTheirArguments) {

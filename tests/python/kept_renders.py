@@ -15,6 +15,13 @@ match a change of sound, but for one deliberate change, said here:
   back to the sine it sounded before, from a phase frozen since the play).
   The new render is the old one less voice 1's 330 Hz sine after the
   buffer's close, and nothing else (checked when it was made).
+- buffers_mono was made again when the mixer (issue 22) gave channel counts
+  that differ a rule: on a mono output, a buffer of several channels plays
+  as the average of its channels, where it played only its first. Only the
+  stereo and 3-channel buffers' 800 frames changed, and the new render is
+  bit for bit the sum, in float32, of the mono buffer, half the stereo
+  buffer's channel average and the 3-channel buffer's average
+  (test_mixer.py checks that model on every run).
 
 Buffers come from an integer generator, not from numpy's random or sin, so
 the inputs are the same bits on every machine and numpy version.
