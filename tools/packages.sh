@@ -25,4 +25,7 @@ PACKAGES=(
   pypy3 python3-exceptiongroup python3-tomli
   # the benchmark plot
   python3-matplotlib
+  # the mixer's references: SciPy's filters for the EQ, tmux to read the
+  # live meters' screen
+  python3-scipy tmux
 )

@@ -3,12 +3,15 @@
 // placed by a pan that can ramp, and feeds the meter what it adds. Thread:
 // the audio thread only.
 //
-// Two laws, an engine option (PanLaw):
+// Two laws for a one-channel signal (a sine, a mono buffer), an engine
+// option (PanLaw):
 // - balance (the default): at 0 both sides carry the signal in full;
 //   towards one side, the other is scaled down linearly, to nothing at +-1.
 // - equal power: the sides are cos and sin of (pan + 1) pi / 4, so the
 //   power is the same at every position: -3 dB each at the centre, full on
 //   one side at +-1.
+// A signal of several channels (a stereo buffer, a bus, the master) is
+// always balanced: it is placed already, and at 0 passes unchanged.
 // Mono output ignores the pan; output channels past the first two carry the
 // signal in full. A one-channel signal goes to every output channel; a
 // signal of more channels, channel c to output c (the source has mixed it
@@ -54,7 +57,7 @@ private:
     if (!pan_.moving()) {
       const float pan = static_cast<float>(pan_.value);
       for (std::uint32_t c = 0; c < reach; ++c) {
-        const float w = weight(c, channels, pan);
+        const float w = weight(c, channels, s.channels, pan);
         const float* from = s.planes[s.channels == 1 ? 0 : c];
         float* to = mix[c];
         for (std::uint32_t i = 0; i < s.frames; ++i) {
@@ -69,7 +72,8 @@ private:
     for (std::uint32_t i = 0; i < s.frames; ++i) {
       const float pan = static_cast<float>(pan_.value);
       for (std::uint32_t c = 0; c < reach; ++c) {
-        const float y = s.planes[s.channels == 1 ? 0 : c][i] * weight(c, channels, pan);
+        const float y =
+            s.planes[s.channels == 1 ? 0 : c][i] * weight(c, channels, s.channels, pan);
         mix[c][i] += y;
         if constexpr (kMetered)
           meter.take(c, y);
@@ -78,10 +82,12 @@ private:
     }
   }
 
-  float weight(std::uint32_t c, std::uint32_t channels, float pan) const noexcept {
+  // The weight of output c of `channels` for a signal of `from` channels.
+  float weight(std::uint32_t c, std::uint32_t channels, std::uint32_t from,
+               float pan) const noexcept {
     if (channels == 1 || c >= 2)
       return 1.0f;
-    if (law_ == PanLaw::equal_power) {
+    if (law_ == PanLaw::equal_power && from == 1) {
       const double angle = (pan + 1.0) * std::numbers::pi / 4;
       return static_cast<float>(c == 0 ? std::cos(angle) : std::sin(angle));
     }
