@@ -8,6 +8,7 @@
 // violation is caught. In other builds RtsanTest is skipped.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <set>
@@ -155,6 +156,68 @@ TEST(RealtimeTest, OfflineCallerAnswersThousandsOfPingsInARealtimeScope) {
   expect_every_ping_answered_once(engine, got);
 }
 
+// The mixer's commands for block `block`: every bus's and the master's
+// gain, pan and EQ bands move (the EQ going in and out of the path every
+// few blocks), and voices change bus, so that every stage of the mixer runs.
+void mixer_commands(Engine& engine, int block) {
+  const std::uint32_t buses = engine.config().buses;
+  for (std::uint32_t b = 0; b <= buses; ++b) {
+    const std::uint32_t bus = b == buses ? kMasterBus : b;
+    const float phase = static_cast<float>((block + b) % 8);
+    Message gain = Message::set_bus(bus, BusParam::gain_db, -phase, kFrameNext, 64);
+    Message pan = Message::set_bus(bus, BusParam::pan, phase / 8 - 0.5f, kFrameNext, 64);
+    const BusParam band = static_cast<BusParam>(static_cast<int>(BusParam::eq_low) + block % 3);
+    Message eq = Message::set_bus(bus, band, block % 6 < 3 ? -INFINITY : 0.0f, kFrameNext, 32);
+    ASSERT_TRUE(engine.send(gain) && engine.send(pan) && engine.send(eq));
+  }
+  Message move = Message::set_param(block % 32, Param::bus, static_cast<float>(block % buses));
+  ASSERT_TRUE(engine.send(move));
+}
+
+void start_32_voices(Engine& engine) {
+  for (std::uint32_t v = 0; v < 32; ++v) {
+    Message freq = Message::set_param(v, Param::freq, 100.0f + 37.0f * v);
+    Message gain = Message::set_param(v, Param::gain_db, -30.0f);
+    Message bus = Message::set_param(v, Param::bus, static_cast<float>(v % 8));
+    ASSERT_TRUE(engine.send(freq) && engine.send(gain) && engine.send(bus));
+  }
+}
+
+EngineConfig mixer_config() {
+  EngineConfig c;
+  c.buses = 8;
+  c.meter_events_hz = 30;
+  c.pan_law = PanLaw::equal_power;
+  return c;
+}
+
+// Every stage of the mixer in a real-time scope: 32 voices into 8 buses,
+// the EQs going in and out, meters and their events, the DSP load read.
+TEST(RealtimeTest, MixesThirtyTwoVoicesIntoEightBusesInARealtimeScope) {
+  Engine engine{mixer_config()};
+  start_32_voices(engine);
+  std::vector<float> out(256 * 2);
+  std::vector<Message> replies(1024);
+  std::size_t meter_events = 0;
+  for (int block = 0; block < 400; ++block) {
+    mixer_commands(engine, block);
+    {
+      RealtimeScope realtime;
+      engine.process(AudioOut{out.data(), nullptr}, 256);
+    }
+    const std::size_t n = engine.recv_many(replies.data(), replies.size());
+    for (std::size_t i = 0; i < n; ++i)
+      meter_events += replies[i].kind == MessageKind::meter;
+  }
+  EXPECT_EQ(engine.stats().unhandled, 0u);
+  EXPECT_GT(meter_events, 100u);
+  EXPECT_GT(engine.meter(kMeterVoice, 31).peak[0], 0.0f);
+  EXPECT_GT(engine.meter(kMeterMaster, 0).rms[1], 0.0f);
+  const DspLoad load = engine.dsp_load();
+  EXPECT_EQ(load.frames, 400u * 256);
+  EXPECT_GE(load.peak, load.average);
+}
+
 // A backend on a real server: which server, which backend, and the RtAudio
 // API when the backend is rtaudio.
 struct OnServer {
@@ -196,6 +259,54 @@ TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
   // Each block takes at most one ring's worth of pings.
   EXPECT_GE(s.callbacks, (kPings + 1023) / 1024u);
   EXPECT_EQ(s.frames, s.callbacks * info.block_frames) << "a callback that was not one period";
+}
+
+// The mixer in the server's own callback, with every stage running and its
+// parameters changing while other threads read the meters and the DSP load.
+TEST_P(ServerTest, MixesThirtyTwoVoicesIntoEightBusesWhileMetersAreRead) {
+  std::string skip;
+  if (!testing_servers::answers(GetParam().server, skip))
+    GTEST_SKIP() << skip;
+  Engine engine{mixer_config()};
+  start_32_voices(engine);
+  auto backend = start_on(GetParam(), engine);
+  std::atomic<bool> reading{true};
+  std::thread reader([&] {
+    while (reading.load()) {
+      for (std::uint32_t v = 0; v < 32; ++v)
+        (void)engine.meter(kMeterVoice, v);
+      (void)engine.meter(kMeterMaster, 0);
+      (void)engine.dsp_load();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  std::vector<Message> replies(1024);
+  std::size_t meter_events = 0;
+  // A round of commands per callback (each server has its own period).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  int rounds = 0;
+  for (std::uint64_t seen = engine.stats().callbacks;
+       rounds < 100 && std::chrono::steady_clock::now() < deadline;) {
+    const std::uint64_t now = engine.stats().callbacks;
+    if (now == seen) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    seen = now;
+    mixer_commands(engine, rounds++);
+    const std::size_t n = engine.recv_many(replies.data(), replies.size());
+    for (std::size_t i = 0; i < n; ++i)
+      meter_events += replies[i].kind == MessageKind::meter;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the last commands apply
+  reading = false;
+  reader.join();
+  backend->stop();
+  const EngineStats s = engine.stats();
+  EXPECT_EQ(rounds, 100) << "the server's callback stopped coming";
+  EXPECT_EQ(s.unhandled, 0u);
+  EXPECT_GT(meter_events, 0u);
+  EXPECT_GT(engine.meter(kMeterMaster, 0).peak[0], 0.0f) << "the mix was heard";
 }
 
 #ifdef RINGENGINE_HAVE_FILES
