@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 28;
+    const std::uint8_t op = r.u8() % 30;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -130,6 +130,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         c.voices = (more & 2) ? r.u32() : r.u8() % 40;
       if (more & 4)
         c.schedule = (more & 8) ? r.u32() : r.u8() % 40;
+      if (more & 16) { // the mixer's fields (1.2), in range or not
+        c.buses = (more & 32) ? r.u32() : r.u8() % 70;
+        c.meter_ms = (more & 64) ? r.u32() : r.u8() % 120;
+        c.meter_events_hz = (more & 128) ? r.u32() : r.u8() % 40;
+        c.pan_law = r.u8() % 3;
+      }
       engine_destroy(h);
       h = nullptr;
       engine* made = reinterpret_cast<engine*>(&handles); // must be overwritten
@@ -386,6 +392,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                     (r.u8() % 8 == 0) ? nullptr : &info, r.u8() % (sizeof info + 1));
         break;
       }
+      break;
+    }
+    case 28: { // a bus's or the master's parameter, any value bits, any bus
+      const std::uint32_t bits = r.u32();
+      float value;
+      std::memcpy(&value, &bits, sizeof value);
+      const double v = (r.u8() & 1) ? static_cast<double>(value) : (r.u16() % 400) / 10.0 - 30;
+      const std::uint32_t bus = (r.u8() % 4 == 0) ? ENGINE_BUS_MASTER : r.u8() % 70;
+      rc = engine_set_bus(target, bus, static_cast<int>(r.u8() % 9) - 1, v,
+                          static_cast<std::int32_t>(r.u32()), r.u16());
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      require(std::strlen(engine_bus_param_name(static_cast<int>(r.u32()))) > 0);
+      break;
+    }
+    case 29: { // the meters and the DSP load, any source and index, any size
+      engine_meter m;
+      engine_dsp_load load;
+      const std::size_t size = r.u8() % 255 + ((r.u8() & 1) ? sizeof m - 254 : 0);
+      rc = (r.u8() % 4 == 0)
+               ? engine_get_dsp_load(target, (r.u8() % 8 == 0) ? nullptr : &load,
+                                     std::min(size, sizeof load))
+               : engine_get_meter(target, static_cast<int>(r.u8() % 5) - 1, r.u8() % 70,
+                                  (r.u8() % 8 == 0) ? nullptr : &m, std::min(size, sizeof m));
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_INVALID);
+      if (rc == ENGINE_OK && size >= sizeof m && r.u8() % 2)
+        require(m.channels <= 64);
       break;
     }
     default:
