@@ -27,7 +27,7 @@ std::string explain(const char* why, const Message& m, const ringengine::EngineC
     return reason + ": " + std::to_string(m.arg);
   if (reason == "no such bus")
     return reason + " " + std::to_string(m.id) + " (buses are 0 .. " +
-           std::to_string(c.buses - 1) + ", and ENGINE_BUS_MASTER)";
+           std::to_string(c.buses - 1) + ", and the master)";
   if (reason == "no such bus parameter")
     return reason + " " + std::to_string(m.param) + " (0 .. " +
            std::to_string(ringengine::kBusParamCount - 1) + ")";
