@@ -81,7 +81,7 @@ struct Message {
   static constexpr Message set_bus(std::uint32_t bus, BusParam p, float value,
                                    std::uint64_t at = kFrameNext,
                                    std::uint32_t ramp = 0) noexcept;
-  static constexpr Message meter(std::uint16_t source, std::uint32_t index,
+  static constexpr Message meter(std::uint16_t source, std::uint32_t number,
                                  std::uint64_t frame, float peak, std::uint32_t clips) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
@@ -187,11 +187,11 @@ constexpr Message Message::set_bus(std::uint32_t bus, BusParam p, float value,
   field::set_bus::set_ramp(m, ramp);
   return m;
 }
-constexpr Message Message::meter(std::uint16_t source, std::uint32_t index,
+constexpr Message Message::meter(std::uint16_t source, std::uint32_t number,
                                  std::uint64_t frame, float peak, std::uint32_t clips) noexcept {
   Message m = blank(MessageKind::meter);
   field::meter::set_source(m, source);
-  field::meter::set_index(m, index);
+  field::meter::set_number(m, number);
   field::meter::set_frame(m, frame);
   field::meter::set_peak(m, peak);
   field::meter::set_clips(m, clips);

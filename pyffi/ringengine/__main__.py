@@ -8,6 +8,8 @@ tone     plays a sine on the chosen backend (as speaker-test answers "does it
          make sound?"). Exits 1 when the audio stopped.
 play     loads an audio file (resampled to the engine's rate) and plays it, as
          sox's play does, saying what it loaded. Exits 1 when the audio stopped.
+         Both take --meter: live meters of the master, the buses and the
+         voices heard, and the DSP load, while it plays.
 devices  lists the output devices, the one `auto` would open marked '>'.
 """
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Dict, List, Optional, TextIO
 from . import (BACKENDS, DEFAULTS, AudioEngine, DeviceList, EngineError, __version__,
                query_devices)
 from ._commands import clock, run_ping, run_play, run_tone
+from ._monitor import MeterView, watch
 
 
 def print_report(r: Dict[str, Any], out: TextIO) -> None:
@@ -117,7 +120,12 @@ def add_engine_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--api", help="jack, pulse or alsa")
     command.add_argument("--sample-rate", type=positive_int, default=DEFAULTS["sample_rate"])
     command.add_argument("--block-frames", type=positive_int, default=DEFAULTS["block_frames"])
-    command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.add_argument("--json", action="store_true",
+                         help="print one JSON object (with --meter: one a line for each "
+                              "snapshot of the meters, then the report)")
+    command.add_argument("--meter", action="store_true",
+                         help="show live meters (peak and RMS of the master, the buses and "
+                              "the voices heard, clip marks) and the DSP load while it plays")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -180,12 +188,20 @@ def main(argv: Optional[List[str]] = None) -> int:
         with AudioEngine(backend=args.backend, device=args.device, api=args.api,
                          sample_rate=args.sample_rate, block_frames=args.block_frames) as engine:
             created_ns = clock()
+            view = None
+            if getattr(args, "meter", False):
+                what = ("tone %g Hz" % args.freq if args.command == "tone"
+                        else "play %s" % args.file)
+                view = MeterView(engine, sys.stdout, args.json, "ringengine %s %s: backend %s, "
+                                 "%d Hz, %d channels" % (__version__, what, engine.backend,
+                                                        engine.sample_rate, engine.channels))
             if args.command == "tone":
                 if not args.seconds >= 0:
                     parser.error("--seconds must be >= 0")
-                report = run_tone(engine, args.freq, args.gain, args.seconds)
+                report = run_tone(engine, args.freq, args.gain, args.seconds, watch(view))
             elif args.command == "play":
-                report = run_play(engine, args.file, args.loop, args.gain, args.seconds)
+                report = run_play(engine, args.file, args.loop, args.gain, args.seconds,
+                                  watch(view))
             else:
                 report = run_ping(engine, args.count, args.rate, keep_samples=args.samples,
                                   created_ns=created_ns)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import array
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
 
 if TYPE_CHECKING:
     from ._engine import AudioEngine
@@ -157,9 +157,43 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
     return report
 
 
-def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float) -> Dict[str, Any]:
+Tick = Optional[Callable[..., None]]
+
+
+def _render_offline(engine: AudioEngine, frames: int, tick: Tick) -> float:
+    """Renders `frames` on the offline backend, in slices of a twelfth of a
+    second of audio when `tick` is given, shown after each (rendering runs
+    faster than time); returns the peak of what was rendered."""
+    step = frames if tick is None else max(1, engine.sample_rate // 12)
+    peak = 0.0
+    done = 0
+    while done < frames:
+        n = min(step, frames - done)
+        out = array.array("f", bytes(4 * n * engine.channels))
+        engine.render_into(out)
+        peak = max(peak, max((abs(x) for x in out), default=0.0))
+        done += n
+        if tick is not None:
+            tick(force=True)
+    return peak
+
+
+def _wait_while_playing(engine: AudioEngine, until_frame: int, deadline: float,
+                        tick: Tick, nap: float = 0.01) -> None:
+    """Waits until the engine reaches `until_frame`, stops, or the deadline
+    (time.monotonic()) passes, calling `tick` as it goes."""
+    while engine.frame < until_frame and engine.state == "running" and \
+            time.monotonic() < deadline:
+        if tick is not None:
+            tick()
+        time.sleep(nap)
+
+
+def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float,
+             tick: Tick = None) -> Dict[str, Any]:
     """Plays `freq` Hz at `gain` on voice 0 for `seconds` (rendered, on the
-    offline backend); returns what happened."""
+    offline backend); returns what happened. `tick`, when given, is called
+    as it plays (the live meters)."""
     fade = max(1, engine.sample_rate // 200)  # 5 ms in and out: no click
     engine.set_param(0, "gain", 0.0)
     engine.set_param(0, "freq", freq)
@@ -167,22 +201,16 @@ def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float) -> D
     frames = int(round(seconds * engine.sample_rate))
     peak = None
     if engine.backend == "offline":
-        out = array.array("f", bytes(4 * frames * engine.channels))
-        engine.render_into(out)
-        peak = 0.0
-        for sample in out:
-            peak = max(peak, abs(sample))
+        peak = _render_offline(engine, frames, tick)
     else:
         start = engine.frame
         deadline = time.monotonic() + seconds + 5  # a server may take a moment to start
-        while engine.frame - start < frames and engine.state == "running":
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.01)
+        _wait_while_playing(engine, start + frames, deadline, tick)
         engine.set_param(0, "gain", 0.0, ramp=fade)
         end = engine.frame + fade + 2 * engine.block_frames
-        while engine.frame < end and engine.state == "running" and time.monotonic() < deadline:
-            time.sleep(0.005)
+        _wait_while_playing(engine, end, deadline, None, nap=0.005)
+        if tick is not None:
+            tick(force=True)
     stats = engine.stats
     return {
         "backend": engine.backend,
@@ -205,10 +233,10 @@ def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float) -> D
 
 
 def run_play(engine: AudioEngine, path: str, loop: bool, gain: float,
-             seconds: Optional[float]) -> Dict[str, Any]:
+             seconds: Optional[float], tick: Tick = None) -> Dict[str, Any]:
     """Loads `path` and plays it on voice 0 at `gain` (looped when `loop`),
     for its length or `seconds`; rendered on the offline backend. Returns
-    what was loaded and played."""
+    what was loaded and played. `tick` as run_tone()'s."""
     t0 = time.monotonic()
     buf = engine.load_file(path)
     load_s = time.monotonic() - t0
@@ -219,15 +247,13 @@ def run_play(engine: AudioEngine, path: str, loop: bool, gain: float,
     engine.play(0, buf, loop=loop)
     peak = None
     if engine.backend == "offline":
-        out = array.array("f", bytes(4 * frames * engine.channels))
-        engine.render_into(out)
-        peak = max((abs(x) for x in out), default=0.0)
+        peak = _render_offline(engine, frames, tick)
     else:
         start = engine.frame
         deadline = time.monotonic() + play_s + 5
-        while engine.frame - start < frames and engine.state == "running" and \
-                time.monotonic() < deadline:
-            time.sleep(0.01)
+        _wait_while_playing(engine, start + frames, deadline, tick)
+        if tick is not None:
+            tick(force=True)
         engine.stop(0)
     buf.close()
     stats = engine.stats

@@ -886,8 +886,7 @@ class AudioEngine:
         def read(source: int, index: int) -> Meter:
             _check(get(self._h, source, index, out, size), "meters")
             n = out.channels
-            return _new(Meter, (tuple(out.peak[0:n]), tuple(out.rms[0:n]), out.clips,
-                                out.frame))
+            return Meter(tuple(out.peak[0:n]), tuple(out.rms[0:n]), out.clips, out.frame)
 
         return Meters(read(lib.ENGINE_METER_MASTER, 0),
                       tuple(read(lib.ENGINE_METER_BUS, b) for b in range(self.buses)),

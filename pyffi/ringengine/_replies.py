@@ -68,7 +68,7 @@ class MeterEvent(NamedTuple):
     ----------
     source : int
         0 a voice, 1 a bus, 2 the master (ENGINE_METER_*).
-    index : int
+    number : int
         The voice's or the bus's number (0 for the master).
     frame : int
         The engine position when it was sent.
@@ -78,7 +78,7 @@ class MeterEvent(NamedTuple):
         Samples past full scale (+-1.0) since the engine started.
     """
     source: int
-    index: int
+    number: int
     frame: int
     peak: float
     clips: int

@@ -273,7 +273,7 @@ TEST(MixerTest, MeterEventsComeAtTheirRateAndNeverCrowdTheRing) {
     const std::uint16_t source = field::meter::source(m);
     master += source == kMeterMaster;
     bus += source == kMeterBus;
-    voice += source == kMeterVoice && field::meter::index(m) == 0;
+    voice += source == kMeterVoice && field::meter::number(m) == 0;
     EXPECT_LE(field::meter::peak(m), 1.0f);
   }
   EXPECT_NEAR(static_cast<double>(master), 10, 1);

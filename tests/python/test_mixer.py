@@ -205,7 +205,7 @@ def test_meter_events_arrive_at_their_rate():
         masters = [r for r in events if r.source == 2]
         assert len(masters) == pytest.approx(20, abs=1)
         assert all(r.peak == pytest.approx(0.5, rel=0.01) for r in masters[2:])
-        assert {r.index for r in events if r.source == 1} == {0, 1}
+        assert {r.number for r in events if r.source == 1} == {0, 1}
         assert e.stats.meter_events_dropped == 0
 
 
@@ -260,3 +260,26 @@ def test_numpy_values_drive_the_mixer():
         e.set_param(np.int16(0), "gain_db", np.float64(-float("inf")))
         e.render(256)
         assert e.stats.unhandled == 0
+
+
+def test_the_mixer_example_plays_into_two_buses_and_prints_their_meters():
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from conftest import python_env
+    example = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "examples",
+                           "mixer.py")
+    run = subprocess.run([sys.executable, example], env=python_env(RINGENGINE_API=""),
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    rows = [re.findall(r"peak +(-inf|-?\d+\.\d) rms +(-inf|-?\d+\.\d)", line)
+            for line in run.stdout.splitlines()[1:]]
+    assert len(rows) >= 20 and all(len(r) == 3 for r in rows), run.stdout
+    late = rows[len(rows) // 2]
+    drone, arpeggio, master = (float(peak) for peak, _ in late)
+    # Two sines at -12 dB, one each side at +-0.6 by the equal-power law.
+    assert -14 < drone < -8, run.stdout
+    assert -16 < arpeggio < -8, run.stdout
+    assert master < max(drone, arpeggio) + 3, "the master at -3 dB"

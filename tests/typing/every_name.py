@@ -7,7 +7,8 @@ import asyncio
 from typing import Dict, List, Optional, Tuple
 
 import ringengine
-from ringengine import (BACKENDS, DEFAULTS, PARAMS, AudioEngine, BackendError, Buffer,
+from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, PAN_LAWS, PARAMS, AudioEngine,
+                        BackendError, Buffer, DspLoad, Meter, MeterEvent, Meters,
                         BufferReleased, BufferTableFullError, DecodeError, Device, DeviceList,
                         DeviceNotFoundError, EngineBusyError, EngineClosedError, EngineError,
                         EngineTimeoutError, Event, EventsLost, FileLoad, FileMissingError,
@@ -23,10 +24,28 @@ def describe(reply: Reply) -> str:
         return "voice %d ended at %d" % (reply.voice, reply.frame)
     if isinstance(reply, EventsLost):
         return "%d replies lost before %d" % (reply.dropped, reply.frame)
+    if isinstance(reply, MeterEvent):
+        return "meter %d/%d: %.3f, %d clips at %d" % (reply.source, reply.number, reply.peak,
+                                                      reply.clips, reply.frame)
     if isinstance(reply, Event):
         return "%s (%d): %r" % (reply.name, reply.kind, dict(reply.fields))
     released: BufferReleased = reply
     return "buffer %d released at %d" % (released.buffer_id, released.frame)
+
+
+def mix(engine: AudioEngine) -> Tuple[float, float]:
+    engine.set_bus(1, "gain_db", -6.0, at=engine.frame, ramp=480)
+    engine.set_bus("master", "eq_low", float("-inf"))
+    engine.set_param(0, "bus", 1)
+    engine.process()
+    meters: Meters = engine.meters()
+    master: Meter = meters.master
+    bus: Meter = meters.buses[1]
+    voice: Meter = meters.voices[0]
+    peak: float = max(master.peak + bus.peak + voice.peak)
+    print(master.rms, master.clips, master.frame, BUS_PARAMS, PAN_LAWS)
+    load: DspLoad = engine.dsp_load
+    return peak, load.average + load.peak
 
 
 def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
@@ -80,8 +99,10 @@ def main() -> None:
     listed: List[Device] = list(devices)
     print(len(names), version, where, devices.notes, len(listed))
     with AudioEngine(backend="offline", voices=2, schedule=16, messages_per_block=64,
-                     reply_capacity=32) as engine:
+                     reply_capacity=32, buses=2, meter_ms=20, meter_events_hz=10,
+                     pan_law="equal_power") as engine:
         control(engine)
+        mix(engine)
         frames: int = engine.render_into(array.array("f", bytes(8 * 4 * engine.channels)))
         latency: float = engine.latency
         state: str = engine.state
