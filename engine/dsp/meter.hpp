@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "channels/snapshot.hpp"
+#include "dsp/level.hpp"
 
 namespace ringengine {
 
@@ -37,6 +38,23 @@ public:
     window_ = window;
   }
   bool on() const noexcept { return window_ != 0; }
+
+  // Takes x[0 .. n) * w (w >= 0) as samples of channel c, where `level` is
+  // x's own: the peak and squares scale by w and w * w (|x w| rounds as |x|
+  // w does, so the peak is exact); samples past full scale are counted
+  // again only when some may be.
+  void take(std::uint32_t c, const PlaneLevel& level, float w, const float* x,
+            std::uint32_t n) noexcept {
+    const float peak = level.peak * w;
+    peak_[c] = std::max(peak_[c], peak);
+    squares_[c] += static_cast<double>(level.squares) * w * w;
+    if (w == 1.0f) {
+      clips_ += level.over;
+    } else if (peak > 1.0f) {
+      for (std::uint32_t i = 0; i < n; ++i)
+        clips_ += std::fabs(x[i] * w) > 1.0f;
+    }
+  }
 
   // Takes y, a sample of channel c.
   void take(std::uint32_t c, float y) noexcept {

@@ -56,16 +56,18 @@ private:
     const std::uint32_t reach = s.channels == 1 ? channels : s.channels;
     if (!pan_.moving()) {
       const float pan = static_cast<float>(pan_.value);
+      // A one-channel signal is measured once for every output it reaches.
+      PlaneLevel mono;
+      if (kMetered && s.channels == 1)
+        mono = measure(s.planes[0], s.frames);
       for (std::uint32_t c = 0; c < reach; ++c) {
         const float w = weight(c, channels, s.channels, pan);
         const float* from = s.planes[s.channels == 1 ? 0 : c];
         float* to = mix[c];
-        for (std::uint32_t i = 0; i < s.frames; ++i) {
-          const float y = from[i] * w;
-          to[i] += y;
-          if constexpr (kMetered)
-            meter.take(c, y);
-        }
+        for (std::uint32_t i = 0; i < s.frames; ++i)
+          to[i] += from[i] * w;
+        if constexpr (kMetered)
+          meter.take(c, s.channels == 1 ? mono : measure(from, s.frames), w, from, s.frames);
       }
       return;
     }
