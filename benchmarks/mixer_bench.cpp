@@ -7,6 +7,7 @@
 // buses with EQ and meters at most 5 % of the period.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -73,6 +74,12 @@ BENCHMARK(BM_Mix)
     ->Args({8, 0, 1})
     ->Args({8, 1, 0})
     ->Args({8, 1, 1})
+    ->ComputeStatistics("min", [](const std::vector<double>& v) {
+      return *std::min_element(v.begin(), v.end());
+    })
+    ->ComputeStatistics("max", [](const std::vector<double>& v) {
+      return *std::max_element(v.begin(), v.end());
+    })
     ->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

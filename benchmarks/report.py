@@ -59,6 +59,54 @@ def voices(path):
     return "\n".join(lines)
 
 
+def mixer(path, load_path):
+    """The mixer_bench table, and mixer_load's DSP load per backend."""
+    agg = aggregates(path)
+    period_us = 256 / 48000 * 1e6
+    lines = ["| 32 voices, 256-frame stereo blocks | median µs a block | min .. max of the "
+             "repetitions | DSP load (median) |",
+             "| --- | --- | --- | --- |"]
+    names = {(1, 0, 0): "1 bus, no EQ, no meters (the bare mix)",
+             (1, 0, 1): "1 bus, meters", (8, 0, 0): "8 buses", (8, 0, 1): "8 buses, meters",
+             (8, 1, 0): "8 buses, EQ in every bus and the master",
+             (8, 1, 1): "8 buses, EQ and meters"}
+    times = {}
+    for (buses, eq, meters), label in names.items():
+        key = "mixer/32_voices/buses:%d/eq:%d/meters:%d" % (buses, eq, meters)
+        a = agg[key]
+        unit = 1e-3 if a["median"]["time_unit"] == "ns" else 1.0
+        med = a["median"]["real_time"] * unit
+        times[(buses, eq, meters)] = med
+        lines.append("| %s | %.1f | %.1f .. %.1f | %.2f %% |" % (
+            label, med, a["min"]["real_time"] * unit, a["max"]["real_time"] * unit,
+            100 * med / period_us))
+    per_bus = (times[(8, 0, 0)] - times[(1, 0, 0)]) / 7
+    per_eq = (times[(8, 1, 0)] - times[(8, 0, 0)]) / 9
+    per_meter = (times[(8, 0, 1)] - times[(8, 0, 0)]) / (32 + 9)
+    lines.append("")
+    per_voice = (times[(8, 1, 1)] - times[(1, 0, 0)]) / 32
+    lines.append("Per block, from these medians: a bus %.2f µs, an EQ in the path %.2f µs, "
+                 "a meter %.2f µs (41 meters: 32 voices, 8 buses, the master); the whole "
+                 "mixer over the bare mix, per voice: %.2f µs."
+                 % (per_bus, per_eq, per_meter, per_voice))
+    if load_path and os.path.exists(load_path):
+        with open(load_path) as f:
+            loads = json.load(f)
+        lines += ["", "| engine.dsp_load, 32 voices, 8 buses, EQ and meters | median of rounds "
+                  "| min .. max | largest block | the bare mix | mixer / bare |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for label, r in loads.items():
+            if "error" in r:
+                lines.append("| %s | %s | | | | |" % (label, r["error"]))
+                continue
+            m, b = r["mixer"], r["bare"]
+            lines.append("| %s (%s) | %.2f %% | %.2f .. %.2f %% | %.1f %% | %.2f %% | %.1fx |" % (
+                label, r["device"], 100 * m["average"]["median"], 100 * m["average"]["min"],
+                100 * m["average"]["max"], 100 * m["peak"]["max"], 100 * b["average"]["median"],
+                r["ratio_mixer_to_bare"]["median"]))
+    return "\n".join(lines)
+
+
 def servers(path):
     with open(path) as f:
         data = json.load(f)
@@ -199,6 +247,10 @@ def main(directory):
     if os.path.exists(os.path.join(directory, "voices.json")):
         print("\n### The engine's sound\n")
         print(voices(os.path.join(directory, "voices.json")))
+    if os.path.exists(os.path.join(directory, "mixer.json")):
+        print("\n### The mixer\n")
+        print(mixer(os.path.join(directory, "mixer.json"),
+                    os.path.join(directory, "mixer_load.json")))
     if os.path.exists(os.path.join(directory, "ping_cold.jsonl")):
         print("\n### Sending cold\n")
         print(ping_cold(os.path.join(directory, "ping_cold.jsonl")))

@@ -4,6 +4,8 @@
 #      in rounds of random order, with ratios to the peer of the same round;
 #      then process() with pending pings (Google Benchmark);
 #   2. the engine's sound: ns per voice-sample, per command, empty block;
+#      the mixer's cost (buses, EQ, meters) and the DSP load it reports,
+#      offline and on JACK;
 #   3. the Python path on CPython and on PyPy, round trips through null;
 #      send_ping() called cold by `ringengine ping`, ten runs;
 #      audio files loaded by load_file(), beside sox and python-soundfile;
@@ -31,6 +33,16 @@ echo "== the engine's sound (C++)" >&2
 build/benchmarks/voice_bench --benchmark_repetitions="$reps" \
   --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
   --benchmark_out="$out/voices.json" --benchmark_out_format=json >&2
+
+echo "== the mixer (C++): 32 voices on 1 or 8 buses, EQ and meters on or off" >&2
+build/benchmarks/mixer_bench --benchmark_repetitions="$reps" \
+  --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out/mixer.json" --benchmark_out_format=json >&2
+echo "== the DSP load the engine reports: the mixer beside the bare mix (offline, JACK)" >&2
+rm -f "$out/mixer_load.json"
+mixer_load=(/usr/bin/python3 benchmarks/mixer_load.py "$out/mixer_load.json")
+"${mixer_load[@]}" offline offline "${quick[@]}" >&2 || true
+/usr/bin/python3 tools/audio_servers.py run jack -- "${mixer_load[@]}" jack jack "${quick[@]}" >&2 || true
 
 echo "== Python path (CPython)" >&2
 /usr/bin/python3 benchmarks/python_bench.py "${quick[@]}" \
