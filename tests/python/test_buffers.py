@@ -50,9 +50,14 @@ def test_channels_map_onto_the_output_channels():
         e.play(0, e.load_buffer(stereo), at=10)
         out = e.render(600)
         assert np.array_equal(out[10:510], stereo)
-    with AudioEngine(backend="offline", channels=1) as e:  # more channels than the output
+    with AudioEngine(backend="offline", channels=1) as e:  # more channels than a mono output
         e.play(0, e.load_buffer(stereo), at=0)
-        assert np.array_equal(e.render(500)[:, 0], stereo[:, 0])
+        # Their average (since the mixer; before, the first channel alone).
+        assert np.array_equal(e.render(500)[:, 0], (stereo[:, 0] + stereo[:, 1]) / np.float32(2))
+    three = noise(500, channels=3)
+    with AudioEngine(backend="offline", channels=2) as e:  # more than a stereo output
+        e.play(0, e.load_buffer(three), at=0)
+        assert np.array_equal(e.render(500), three[:, :2]), "channel c on output c, the rest left out"
     with AudioEngine(backend="offline", channels=4) as e:  # fewer: the rest get nothing
         e.play(0, e.load_buffer(stereo), at=0)
         out = e.render(500)

@@ -248,7 +248,8 @@ def test_stats_have_the_counters_named_as_in_c(offline):
         "pongs_sent", "pongs_dropped", "pongs_received", "xruns", "max_callback_ns",
         "commands_sent", "commands_rejected", "late", "dropped", "unhandled",
         "events_dropped", "buffers_live", "warnings", "warnings_dropped",
-        "params_set", "params_applied", "commands_handled", "cancelled")
+        "params_set", "params_applied", "commands_handled", "cancelled",
+        "meter_events_dropped")
     offline.send_ping()
     offline.process(64)
     s = offline.stats
