@@ -165,3 +165,114 @@ ENGINE_EXPORT int engine_set_bus(engine* e, std::uint32_t bus, int param, double
   return send_command(e, Message::set_bus(bus, static_cast<BusParam>(param), as_float(value),
                                           frame_of(at), ramp));
 }
+
+// ---- Playback (since 1.3) ----
+
+namespace {
+
+using ringengine::VoiceSetting;
+
+// A fade's frames as the caller gave them: ENGINE_FADE_DEFAULT is 3 ms at
+// the engine's rate.
+std::uint32_t fade_frames(const engine* e, std::uint32_t fade) noexcept {
+  return fade == ENGINE_FADE_DEFAULT ? e->core->config().sample_rate * 3 / 1000 : fade;
+}
+
+// Checks and pushes ms[0 .. n) together (engine_send()'s checks, then all or
+// none); with `any_voice` the engine chooses the voice, said in *voice.
+int send_together(engine* e, ringengine::Message* ms, std::size_t n, bool any_voice,
+                  std::uint32_t* voice) noexcept {
+  for (std::size_t i = 0; i < n; ++i)
+    if (const char* why = e->core->invalid(ms[i]))
+      return capi::fail(ENGINE_ERR_INVALID, explain(why, ms[i], e->core->config()));
+  std::uint32_t chosen = ms[n - 1].kind == MessageKind::play
+                             ? ringengine::field::play::voice(ms[n - 1])
+                             : ringengine::field::set_voice::voice(ms[n - 1]);
+  if (!e->core->send_all(ms, n, any_voice, chosen))
+    return e->core->config().voices == 0
+               ? capi::fail(ENGINE_ERR_INVALID, "the engine has no voices")
+               : ENGINE_ERR_FULL;
+  if (voice != nullptr)
+    *voice = chosen;
+  return ENGINE_OK;
+}
+
+} // namespace
+
+ENGINE_EXPORT void engine_play_options_init(engine_play_options* options) {
+  if (options == nullptr)
+    return;
+  *options = engine_play_options{};
+  options->size = sizeof *options;
+  options->voice = ENGINE_ANY_VOICE;
+  options->at = ENGINE_AT_NEXT;
+  options->fade = ENGINE_FADE_DEFAULT;
+  options->bus = ENGINE_BUS_UNCHANGED;
+}
+
+ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std::uint32_t* voice) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (o == nullptr || o->size != sizeof *o)
+    return capi::fail(ENGINE_ERR_INVALID, "options is NULL or its size is not "
+                                          "sizeof(engine_play_options): call "
+                                          "engine_play_options_init() first");
+  if (o->start > UINT32_MAX || o->loop_start > UINT32_MAX || o->loop_end > UINT32_MAX)
+    return capi::fail(ENGINE_ERR_INVALID, "start, loop_start and loop_end must be below 2^32 frames");
+  if (o->loop_end != 0 && o->loop_end <= o->loop_start)
+    return capi::fail(ENGINE_ERR_INVALID, "loop_end must be after loop_start (or 0: the end)");
+  if (o->fade_in > 1 || o->loop > 1)
+    return capi::fail(ENGINE_ERR_INVALID, "loop and fade_in must be 0 or 1");
+  const bool any = o->voice == ENGINE_ANY_VOICE;
+  const std::uint32_t v = any ? 0 : o->voice;
+  const std::uint64_t at = frame_of(o->at);
+  const std::uint32_t fade = fade_frames(e, o->fade);
+  Message ms[6];
+  std::size_t n = 0;
+  if (o->bus != ENGINE_BUS_UNCHANGED)
+    ms[n++] = Message::set_param(v, Param::bus, static_cast<float>(o->bus), at);
+  // Only what differs from the defaults the play falls back to.
+  if (o->start != 0)
+    ms[n++] = Message::set_voice(v, VoiceSetting::play_start,
+                                 static_cast<std::uint32_t>(o->start), at);
+  if (o->loop_start != 0)
+    ms[n++] = Message::set_voice(v, VoiceSetting::play_loop_start,
+                                 static_cast<std::uint32_t>(o->loop_start), at);
+  if (o->loop_end != 0)
+    ms[n++] = Message::set_voice(v, VoiceSetting::play_loop_end,
+                                 static_cast<std::uint32_t>(o->loop_end), at);
+  if (o->crossfade != 0)
+    ms[n++] = Message::set_voice(v, VoiceSetting::play_crossfade, o->crossfade, at);
+  ms[n++] = Message::play(v, o->buffer, at, o->loop != 0, fade, o->fade_in != 0);
+  return send_together(e, ms, n, any, voice);
+}
+
+ENGINE_EXPORT int engine_set_loop(engine* e, std::uint32_t voice, std::uint64_t loop_start,
+                                  std::uint64_t loop_end, std::uint32_t crossfade,
+                                  std::int64_t at) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (loop_start > UINT32_MAX || loop_end > UINT32_MAX)
+    return capi::fail(ENGINE_ERR_INVALID, "loop_start and loop_end must be below 2^32 frames");
+  if (loop_end != 0 && loop_end <= loop_start)
+    return capi::fail(ENGINE_ERR_INVALID, "loop_end must be after loop_start (or 0: the end)");
+  const std::uint64_t when = frame_of(at);
+  Message ms[3] = {
+      Message::set_voice(voice, VoiceSetting::loop_start, static_cast<std::uint32_t>(loop_start),
+                         when),
+      Message::set_voice(voice, VoiceSetting::loop_end, static_cast<std::uint32_t>(loop_end),
+                         when),
+      Message::set_voice(voice, VoiceSetting::crossfade, crossfade, when)};
+  return send_together(e, ms, 3, false, nullptr);
+}
+
+ENGINE_EXPORT int engine_stop_fade(engine* e, std::uint32_t voice, std::int64_t at,
+                                   std::uint32_t fade) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  return send_command(e, Message::stop(voice, frame_of(at), fade_frames(e, fade)));
+}
+
+ENGINE_EXPORT int engine_set_speed(engine* e, double speed, std::int64_t at, std::uint32_t ramp) {
+  return send_command(e, Message::set_speed(as_float(speed), frame_of(at), ramp));
+}

@@ -44,6 +44,13 @@ static_assert(ENGINE_PAN_EQUAL_POWER == static_cast<int>(ringengine::PanLaw::equ
 static_assert(Engine::kMaxChannels == 64 && ringengine::kMeterChannels == 64);
 static_assert(ENGINE_MAX_FIELDS == ringengine::kMaxFields);
 static_assert(ENGINE_PLAY_LOOP == ringengine::kPlayLoop);
+static_assert(ENGINE_PLAY_FADE_IN == ringengine::kPlayFadeIn);
+static_assert(ENGINE_VOICE_PLAY_START == static_cast<int>(ringengine::VoiceSetting::play_start));
+static_assert(ENGINE_VOICE_PLAY_CROSSFADE ==
+              static_cast<int>(ringengine::VoiceSetting::play_crossfade));
+static_assert(ENGINE_VOICE_LOOP_START == static_cast<int>(ringengine::VoiceSetting::loop_start));
+static_assert(ENGINE_VOICE_CROSSFADE + 1 == ringengine::kVoiceSettingCount);
+static_assert(ENGINE_ANY_VOICE == ringengine::Message::kAllVoices);
 static_assert(ENGINE_CANCEL_ALL_VOICES == ringengine::kCancelAllVoices);
 static_assert(ENGINE_DIRECTION_COMMAND == static_cast<int>(ringengine::Direction::command));
 static_assert(ENGINE_DIRECTION_REPLY == static_cast<int>(ringengine::Direction::reply));

@@ -40,9 +40,9 @@ extern "C" {
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
 ** engine_version_number() to detect a header/library mismatch. */
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 2
+#define ENGINE_VERSION_MINOR 3
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10200
+#define ENGINE_VERSION_NUMBER 10300
 
 /* Ring capacity, in messages: the default, and the largest accepted (also
 ** for engine_config.schedule). The other defaults: engine_config_init(). */
@@ -140,6 +140,11 @@ typedef enum engine_message_kind {
     ENGINE_MSG_SET_BUS = 11,  /* command (since 1.2): id = bus (or
                               ** ENGINE_BUS_MASTER), param = engine_bus_param,
                               ** value, frame = when, arg = ramp frames */
+    ENGINE_MSG_SET_VOICE = 13, /* command (since 1.3): id = voice, param =
+                              ** engine_voice_setting, arg = its frames,
+                              ** frame = when */
+    ENGINE_MSG_SET_SPEED = 14, /* command (since 1.3): value = the engine's
+                              ** speed, frame = when, arg = ramp frames */
     ENGINE_MSG_METER = 12     /* event (since 1.2), meter_events_hz times a
                               ** second: param = ENGINE_METER_VOICE, _BUS or
                               ** _MASTER, id = its number, frame = the
@@ -149,8 +154,53 @@ typedef enum engine_message_kind {
                               ** while the reply ring is less than half full */
 } engine_message_kind;
 
-/* ENGINE_MSG_PLAY's param: its flags. */
+/* ENGINE_MSG_PLAY's param: its flags. Its value (since 1.3): the frames,
+** a whole number 0 .. 2^24, over which a play under way on the voice fades
+** out (0: it is cut, as before 1.3). */
 #define ENGINE_PLAY_LOOP 1
+#define ENGINE_PLAY_FADE_IN 2 /* since 1.3: the play fades in over the fade */
+
+/* What ENGINE_MSG_SET_VOICE sets (since 1.3), in frames of the buffer. The
+** PLAY_ settings are for the voice's next play, sent just before it at its
+** frame, and go back to their defaults once it takes them; the others move
+** the play under way. engine_play_with() and engine_set_loop() send them. */
+typedef enum engine_voice_setting {
+    ENGINE_VOICE_PLAY_START = 0,      /* where the play starts; default 0 */
+    ENGINE_VOICE_PLAY_LOOP_START = 1, /* its loop's region [start, end); */
+    ENGINE_VOICE_PLAY_LOOP_END = 2,   /*   default the whole buffer (end 0) */
+    ENGINE_VOICE_PLAY_CROSSFADE = 3,  /* frames crossfaded at the seam; 0 */
+    ENGINE_VOICE_LOOP_START = 4,      /* the region of the play under way */
+    ENGINE_VOICE_LOOP_END = 5,
+    ENGINE_VOICE_CROSSFADE = 6
+} engine_voice_setting;
+
+/* A fade's frames meaning "the default": 3 ms at the engine's rate. */
+#define ENGINE_FADE_DEFAULT 0xffffffffu
+/* engine_play_options.voice: the library chooses one (a free voice, else
+** the one whose play began longest ago, faded out). */
+#define ENGINE_ANY_VOICE 0xffffffffu
+
+/* What engine_play_with() plays (since 1.3); engine_play_options_init()
+** fills the defaults. */
+typedef struct engine_play_options {
+    uint32_t size;       /* sizeof(engine_play_options) */
+    uint32_t voice;      /* 0 .. voices - 1, or ENGINE_ANY_VOICE (the default) */
+    uint32_t buffer;     /* the buffer's id */
+    uint32_t loop;       /* 1: loop over the region; default 0 */
+    int64_t at;          /* the frame, or ENGINE_AT_NEXT (the default) */
+    uint64_t start;      /* the buffer's frame the play starts at; default 0 */
+    uint64_t loop_start; /* the loop's region [loop_start, loop_end); */
+    uint64_t loop_end;   /*   default 0 and 0: the whole buffer */
+    uint32_t crossfade;  /* frames crossfaded at the loop's seam; default 0 */
+    uint32_t fade;       /* frames a play under way on the voice fades out
+                         ** over; default ENGINE_FADE_DEFAULT; 0 cuts */
+    uint32_t fade_in;    /* 1: this play fades in over `fade`; default 0 */
+    uint32_t bus;        /* the bus the voice plays into from this play on,
+                         ** or ENGINE_BUS_UNCHANGED (the default) */
+} engine_play_options;
+
+/* engine_play_options.bus: the voice's bus as it is. */
+#define ENGINE_BUS_UNCHANGED 0xfffffffeu
 
 /* ENGINE_MSG_CANCEL's param: its flags. */
 #define ENGINE_CANCEL_ALL_VOICES 1
@@ -175,9 +225,14 @@ typedef enum engine_param {
     ENGINE_PARAM_PAN = 2,   /* -1 (left) .. +1 (right); default 0 */
     ENGINE_PARAM_GAIN_DB = 3, /* since 1.2: the gain in dB, -inf .. +24.08
                             ** (16); sets GAIN, ramped in linear gain */
-    ENGINE_PARAM_BUS = 4    /* since 1.2: the bus the voice plays into,
+    ENGINE_PARAM_BUS = 4,   /* since 1.2: the bus the voice plays into,
                             ** 0 .. buses - 1, a whole number; default 0;
                             ** no ramp (a voice moves at one frame) */
+    ENGINE_PARAM_RATE = 5   /* since 1.3: a buffer's playback rate, -16 ..
+                            ** 16: 1 its own speed (bit for bit), 2 an
+                            ** octave up, negative backwards, 0 holds; read
+                            ** with cubic interpolation; times the engine's
+                            ** speed; default 1 */
 } engine_param;
 
 /* The parameters of a bus and of the master (since 1.2), for
@@ -636,6 +691,39 @@ int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_
 ** master at their defaults the samples come out unchanged.
 ** Returns ENGINE_OK, or as engine_send() (INVALID also for a closed buffer). */
 int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+
+/* The defaults of engine_play_with() into *options (since 1.3); NULL is a
+** no-op. */
+void engine_play_options_init(engine_play_options *options);
+
+/* Plays options->buffer on options->voice (ENGINE_ANY_VOICE: a free one,
+** else the one playing longest, faded out), from options->start, looping
+** over [loop_start, loop_end) when options->loop, with a crossfade at the
+** seam; a play under way on the voice fades out over options->fade. All of
+** it arrives together, at the exact frame, or none of it (since 1.3).
+** Frames of the region are below 2^32. The voice chosen goes to *voice
+** (may be NULL).
+** Returns ENGINE_OK, or as engine_send() (INVALID: no such voice or
+** buffer, a region or fade out of range, options->size wrong). */
+int engine_play_with(engine *e, const engine_play_options *options, uint32_t *voice);
+
+/* Moves the loop's region of the voice's play under way to [loop_start,
+** loop_end) (0: the buffer's end), with `crossfade` frames crossfaded at
+** the seam, at engine frame `at`, to the sample (since 1.3).
+** Returns ENGINE_OK, or as engine_send(). */
+int engine_set_loop(engine *e, uint32_t voice, uint64_t loop_start, uint64_t loop_end,
+                    uint32_t crossfade, int64_t at);
+
+/* Stops the voice at `at`, fading out over `fade` frames (0: a cut, as
+** engine_stop(); ENGINE_FADE_DEFAULT: 3 ms): a buffer playing ends where
+** the fade reaches 0 (ENGINE_MSG_VOICE_ENDED says where), a sine falls
+** silent there (since 1.3). Returns as engine_stop(). */
+int engine_stop_fade(engine *e, uint32_t voice, int64_t at, uint32_t fade);
+
+/* Sets the engine's speed, which multiplies every voice's rate, at `at`,
+** moving there over `ramp` frames: -16 .. 16, default 1 (since 1.3).
+** Returns ENGINE_OK, or as engine_send(). */
+int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
 
 /* Silences the voice from engine frame `at`: a buffer playing ends
 ** (ENGINE_MSG_VOICE_ENDED), a sine's freq becomes 0. Commands for the voice

@@ -35,6 +35,7 @@ std::uint32_t voice_of(const Message& c) noexcept {
   case MessageKind::set_param: return field::set_param::voice(c);
   case MessageKind::play: return field::play::voice(c);
   case MessageKind::stop: return field::stop::voice(c);
+  case MessageKind::set_voice: return field::set_voice::voice(c);
   default: return Message::kAllVoices;
   }
 }
@@ -77,7 +78,8 @@ Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
       buffers_(2 * config.buffers),
       params_(config.voices, kParamCount),
-      sender_{{}, 0, {0}, {0}, std::move(rings.commands.first)},
+      sender_{{}, 0, {0}, {0}, std::move(rings.commands.first),
+              std::make_unique<std::uint64_t[]>(config.voices)},
       receiver_{{}, std::move(rings.replies.second)},
       audio_{std::move(rings.commands.second),
              std::move(rings.replies.first),
@@ -92,7 +94,11 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              std::make_unique<float[]>(std::size_t{config.buses + 1} * config.channels * kChunk),
              std::make_unique<float*[]>(std::size_t{config.buses + 1} * config.channels),
              std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
-             std::make_unique<float*[]>(config.channels)},
+             std::make_unique<float*[]>(config.channels),
+             std::make_unique<float[]>(std::size_t{config.channels} * kChunk),
+             std::make_unique<float*[]>(config.channels),
+             std::make_unique<double[]>(kChunk),
+             std::make_unique<double[]>(kChunk)},
       voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)),
       voice_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.voices)),
       bus_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.buses + 1)) {
@@ -106,6 +112,7 @@ Engine::Engine(const EngineConfig& config, Rings rings)
   for (std::uint32_t c = 0; c < channels; ++c) {
     audio_.planes[c] = &audio_.mix[std::size_t{c} * kChunk];
     audio_.scratch_planes[c] = &audio_.scratch[std::size_t{c} * kChunk];
+    audio_.tail_scratch_planes[c] = &audio_.tail_scratch[std::size_t{c} * kChunk];
   }
   for (std::uint32_t b = 0; b <= config.buses; ++b) {
     float** planes = &audio_.bus_planes[std::size_t{b} * channels];
@@ -113,8 +120,10 @@ Engine::Engine(const EngineConfig& config, Rings rings)
       planes[c] = &audio_.bus_inputs[(std::size_t{b} * channels + c) * kChunk];
     audio_.buses[b].init(config.sample_rate, channels, config.pan_law, planes, meter_window);
   }
-  for (std::uint32_t v = 0; v < config.voices; ++v)
+  for (std::uint32_t v = 0; v < config.voices; ++v) {
     voice_meters_[v].write(MeterReading{0, 0, 0, channels, {}, {}});
+    sender_.played_at[v] = kFrameNext; // never
+  }
   for (std::uint32_t b = 0; b <= config.buses; ++b)
     bus_meters_[b].write(MeterReading{0, 0, 0, channels, {}, {}});
 }
@@ -151,6 +160,8 @@ const char* Engine::check_set_param(const Message& m) const noexcept {
     return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
   case Param::gain_db:
     return v <= kMaxGainDb ? nullptr : "gain_db must be -inf .. +24.08 dB";
+  case Param::rate:
+    return v >= -kMaxRate && v <= kMaxRate ? nullptr : "rate must be -16 .. 16";
   case Param::bus:
     if (field::set_param::ramp(m) != 0)
       return "bus takes no ramp: a voice changes bus at one frame";
@@ -186,11 +197,37 @@ const char* Engine::check_set_bus(const Message& m) const noexcept {
 const char* Engine::check_play(const Message& m) const noexcept {
   if (field::play::voice(m) >= config_.voices)
     return "no such voice";
+  const float fade = field::play::fade(m);
+  if (!(fade >= 0 && fade <= static_cast<float>(kMaxFade) && fade == std::floor(fade)))
+    return "fade must be a whole number of frames 0 .. 16777216";
   return buffer_live(field::play::buffer(m)) ? nullptr : "no such buffer, or it is closed";
 }
 
 const char* Engine::check_stop(const Message& m) const noexcept {
-  return field::stop::voice(m) < config_.voices ? nullptr : "no such voice";
+  if (field::stop::voice(m) >= config_.voices)
+    return "no such voice";
+  return field::stop::fade(m) <= kMaxFade ? nullptr : "fade must be 0 .. 16777216 frames";
+}
+
+const char* Engine::check_set_voice(const Message& m) const noexcept {
+  if (field::set_voice::voice(m) >= config_.voices)
+    return "no such voice";
+  const std::uint16_t setting = field::set_voice::setting(m);
+  if (setting >= kVoiceSettingCount)
+    return "no such voice setting";
+  const std::uint32_t frames = field::set_voice::frames(m);
+  switch (static_cast<VoiceSetting>(setting)) {
+  case VoiceSetting::play_crossfade:
+  case VoiceSetting::crossfade:
+    return frames <= kMaxFade ? nullptr : "a fade or crossfade must be 0 .. 16777216 frames";
+  default:
+    return nullptr;
+  }
+}
+
+const char* Engine::check_set_speed(const Message& m) const noexcept {
+  const float v = field::set_speed::value(m);
+  return v >= -kMaxRate && v <= kMaxRate ? nullptr : "speed must be -16 .. 16";
 }
 
 const char* Engine::check_cancel(const Message& m) const noexcept {
@@ -217,6 +254,58 @@ bool Engine::send(Message& m) noexcept {
     ++sender_.next_seq;
     bump(sender_.pings_sent, 1);
   }
+  note_play(m);
+  return true;
+}
+
+void Engine::note_play(const Message& m) noexcept {
+  if (m.kind != MessageKind::play || field::play::voice(m) >= config_.voices)
+    return;
+  const std::uint64_t at = field::play::at(m);
+  sender_.played_at[field::play::voice(m)] = at == kFrameNext ? frame() : at;
+}
+
+std::uint32_t Engine::choose_voice() const noexcept {
+  const std::uint64_t now = frame();
+  std::uint32_t oldest = 0;
+  for (std::uint32_t v = 0; v < config_.voices; ++v) {
+    // Taken while a play sent for it has not been reached, or while its
+    // snapshot (written at the end of the blocks it sounds in) says it plays.
+    const bool pending = sender_.played_at[v] != kFrameNext && sender_.played_at[v] >= now;
+    const bool busy = (voice_states_[v].read().flags & (kVoicePlaying | kVoiceSounding)) != 0;
+    if (!pending && !busy)
+      return v;
+    if (sender_.played_at[v] < sender_.played_at[oldest])
+      oldest = v;
+  }
+  return oldest;
+}
+
+bool Engine::send_all(Message* ms, std::size_t n, bool any_voice, std::uint32_t& voice) noexcept {
+  std::lock_guard guard(sender_.lock);
+  if (any_voice) {
+    if (config_.voices == 0)
+      return false;
+    voice = choose_voice();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (ms[i].kind == MessageKind::play)
+        field::play::set_voice(ms[i], voice);
+      else if (ms[i].kind == MessageKind::set_voice)
+        field::set_voice::set_voice(ms[i], voice);
+      else if (ms[i].kind == MessageKind::set_param)
+        field::set_param::set_voice(ms[i], voice);
+    }
+  }
+  if (sender_.commands.slots() < n) {
+    bump(commands_rejected_, n);
+    return false;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool pushed = sender_.commands.try_push(ms[i]);
+    (void)pushed; // room was checked: the consumer only makes more
+    note_play(ms[i]);
+  }
+  bump(sender_.commands_sent, n);
   return true;
 }
 
@@ -426,8 +515,16 @@ bool Engine::on_play(const Message& m, std::uint64_t now) noexcept {
   const SampleBuffer* b = buffers_.find(field::play::buffer(m));
   if (v >= config_.voices || b == nullptr)
     return false;
-  end_buffer(v, now);
-  audio_.voices[v].play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0);
+  Voice& voice = audio_.voices[v];
+  // The play under way ends here as the voice's play (its tail may fade
+  // on, when the staged fade says so).
+  if (voice.player().playing())
+    emit(Message::voice_ended(v, now));
+  const auto fade = static_cast<std::uint32_t>(field::play::fade(m));
+  if (fade == 0)
+    voice.stop_buffer();
+  voice.play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0, fade,
+             (field::play::flags(m) & kPlayFadeIn) != 0);
   // The buffer replaces the sine: when a one-shot buffer ends, the voice is
   // silent, not the sine it sounded before.
   audio_.voices[v].set(Param::freq, 0.0f, 0);
@@ -439,8 +536,42 @@ bool Engine::on_stop(const Message& m, std::uint64_t now) noexcept {
   const std::uint32_t v = field::stop::voice(m);
   if (v >= config_.voices)
     return false;
-  end_buffer(v, now);
-  audio_.voices[v].set(Param::freq, 0.0f, 0);
+  const std::uint32_t fade = field::stop::fade(m);
+  Voice& voice = audio_.voices[v];
+  if (fade == 0 || (!voice.player().playing() && !voice.sounding())) {
+    end_buffer(v, now);
+    voice.set(Param::freq, 0.0f, 0);
+    return true;
+  }
+  // Faded: the buffer ends (and says so) where the fade reaches 0; a sine
+  // falls silent there.
+  voice.fade_out(fade);
+  activate(v);
+  return true;
+}
+
+bool Engine::on_set_voice(const Message& m, std::uint64_t) noexcept {
+  const std::uint32_t v = field::set_voice::voice(m);
+  const std::uint16_t setting = field::set_voice::setting(m);
+  if (v >= config_.voices || setting >= kVoiceSettingCount)
+    return false;
+  Voice& voice = audio_.voices[v];
+  const std::uint32_t frames = field::set_voice::frames(m);
+  const SamplePlayer& p = voice.player();
+  switch (static_cast<VoiceSetting>(setting)) {
+  case VoiceSetting::play_start: voice.next_region().start = frames; break;
+  case VoiceSetting::play_loop_start: voice.next_region().loop_start = frames; break;
+  case VoiceSetting::play_loop_end: voice.next_region().loop_end = frames; break;
+  case VoiceSetting::play_crossfade: voice.next_region().crossfade = frames; break;
+  case VoiceSetting::loop_start: voice.set_region(frames, p.loop_end(), p.crossfade()); break;
+  case VoiceSetting::loop_end: voice.set_region(p.loop_start(), frames, p.crossfade()); break;
+  case VoiceSetting::crossfade: voice.set_region(p.loop_start(), p.loop_end(), frames); break;
+  }
+  return true;
+}
+
+bool Engine::on_set_speed(const Message& m, std::uint64_t) noexcept {
+  audio_.speed.set(field::set_speed::value(m), field::set_speed::ramp(m));
   return true;
 }
 
@@ -531,13 +662,24 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
   Bus* buses = audio_.buses.get();
   Bus& master = buses[config_.buses];
 
+  // The engine's speed over these frames, for the voices' rates.
+  VoiceScratch scratch{audio_.scratch_planes.get(), audio_.tail_scratch_planes.get(),
+                       audio_.rates.get(), nullptr, audio_.speed.value};
+  if (audio_.speed.moving()) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      audio_.speeds[i] = audio_.speed.value;
+      audio_.speed.tick();
+    }
+    scratch.speeds = audio_.speeds.get();
+  }
+
   // The active voices into their buses; those that came to rest leave the list.
   Voice* voices = audio_.voices.get();
   std::uint32_t kept = 0;
   for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
     const std::uint32_t v = audio_.active[i];
-    const std::uint32_t ended = voices[v].render(buses[voices[v].bus()].input(n), channels, n,
-                                                 audio_.scratch_planes.get());
+    const std::uint32_t ended =
+        voices[v].render(buses[voices[v].bus()].input(n), channels, n, scratch);
     if (ended != Voice::kStillPlaying) // the frame just past its last sample
       emit(Message::voice_ended(v, audio_.position + offset + ended));
     if (voices[v].resting()) {
@@ -672,9 +814,12 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
 
   // What was retired, once the commands sent before the retire are taken.
   buffers_.finish(audio_.taken, [this](std::uint32_t id, const SampleBuffer*) {
-    for (std::uint32_t i = 0; i < audio_.active_count; ++i)
-      if (audio_.voices[audio_.active[i]].buffer_id() == id)
+    for (std::uint32_t i = 0; i < audio_.active_count; ++i) {
+      Voice& voice = audio_.voices[audio_.active[i]];
+      if (voice.buffer_id() == id)
         end_buffer(audio_.active[i], audio_.position);
+      voice.drop_tail(id);
+    }
     emit(Message::buffer_released(id, audio_.position));
   });
 

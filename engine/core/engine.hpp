@@ -140,6 +140,7 @@ public:
   // The longest stretch rendered at once; longer blocks are cut up.
   static constexpr std::uint32_t kChunk = 256;
   static constexpr std::uint32_t kMaxBuses = 64;
+  static constexpr std::uint32_t kMaxFade = 1u << 24; // frames of a fade or crossfade
   static constexpr std::uint32_t kMaxChannels = 64;
   static constexpr std::uint32_t kMaxMeterMs = 10000;
   static constexpr std::uint32_t kMaxMeterEventsHz = 1000;
@@ -163,6 +164,14 @@ public:
   // ping gets the next sequence number in m.id. False when the command ring
   // is full: the command is dropped and counted.
   [[nodiscard]] bool send(Message& m) noexcept;
+  // Pushes ms[0 .. n) together, all or none (no pings among them): for a
+  // play and the settings it takes, which must not arrive in part. With
+  // `any_voice`, first chooses the voice they are for (every message's
+  // voice field is set to it, and `voice` says which): one that is free,
+  // or else the one whose play began longest ago. False when the ring has
+  // no room for all n (none is pushed; counted), or there are no voices.
+  [[nodiscard]] bool send_all(Message* ms, std::size_t n, bool any_voice,
+                              std::uint32_t& voice) noexcept;
   // Pushes a ping to be answered at the next block; its number goes to `seq`.
   [[nodiscard]] bool send_ping(std::uint32_t& seq) noexcept;
   // Pushes up to n pings with consecutive sequence numbers from `first_seq`;
@@ -268,6 +277,10 @@ private:
 #define COMMAND(kind, NAME, number) const char* check_##kind(const Message& m) const noexcept;
 #include "messages/messages.def"
 
+  // Control side, under the sender lock: notes a play pushed; chooses a voice.
+  void note_play(const Message& m) noexcept;
+  std::uint32_t choose_voice() const noexcept;
+
   // Control side: collect_buffers(), unless another thread holds the lock.
   void collect_buffers_if_free() noexcept;
 
@@ -319,6 +332,9 @@ private:
     // Written under the lock, read by stats() from any thread.
     std::atomic<std::uint64_t> pings_sent{0}, commands_sent{0};
     Producer<Message> commands;
+    // For choosing a voice (send_all): the frame each voice's last play was
+    // sent for; until the engine has passed it, the voice is taken.
+    std::unique_ptr<std::uint64_t[]> played_at;
   };
   struct Receiver {
     std::mutex lock;
@@ -342,6 +358,11 @@ private:
     std::unique_ptr<float*[]> bus_planes;    // into bus_inputs, channels per bus
     std::unique_ptr<float[]> scratch;   // channels planes of kChunk, for one voice
     std::unique_ptr<float*[]> scratch_planes; // into scratch
+    std::unique_ptr<float[]> tail_scratch;    // as many again, for a voice's fading tail
+    std::unique_ptr<float*[]> tail_scratch_planes;
+    std::unique_ptr<double[]> rates;    // kChunk: a voice's rate frame by frame
+    std::unique_ptr<double[]> speeds;   // kChunk: the engine's speed, while it moves
+    Ramp speed{1.0, 1.0, 0.0, 0};       // every voice's rate times this
     std::uint64_t position = 0;         // frames processed before this block
     std::uint64_t taken = 0;            // commands taken from the ring so far
     std::uint32_t lost = 0;             // replies dropped since the last events_lost

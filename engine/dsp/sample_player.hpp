@@ -1,12 +1,30 @@
-// A source: a sample buffer read from its first frame, once or looped.
+// A source: a sample buffer read from a start frame, once or looping over a
+// region, at a rate that can ramp (1 the buffer's own speed, negative
+// backwards, 0 holding).
+//
 // The rule for channel counts that differ: on a mono output, a buffer of
 // several channels plays as their average; otherwise channel c plays on
 // output c, a buffer's channels past the output's are left out, and a mono
-// buffer plays on every output (Pan spreads it). Thread:
-// the audio thread only; the buffer is borrowed (resources/handoff.hpp).
+// buffer plays on every output (Pan spreads it).
+//
+// Between frames it interpolates with the 4-point cubic Hermite curve
+// (Catmull-Rom, as SuperCollider's PlayBuf and BufRd do with
+// interpolation 4), whose value at a whole frame is that frame's sample: at
+// rate 1 from a whole frame the output is the buffer bit for bit (and takes
+// a plain copy). Outside the buffer the samples are 0; inside a loop the
+// neighbours of the region's ends are taken across the seam.
+//
+// A loop's region is [loop_start, loop_end); a play from `start` runs into
+// it and then around it (backwards, around it from its start to its end; a
+// play backwards from before the region enters it from its end when it
+// passes the buffer's start). A crossfade of `crossfade` frames mixes, over the
+// last frames before loop_end, the frames before loop_start in, so the seam
+// does not click (forward playback; frames before the buffer are 0).
+// Thread: the audio thread only; the buffer is borrowed (resources/handoff.hpp).
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "dsp/signal.hpp"
@@ -14,13 +32,40 @@
 
 namespace ringengine {
 
+// Where a play starts and loops; frames of the buffer. loop_end 0: its end.
+struct PlayRegion {
+  std::uint64_t start = 0;
+  std::uint64_t loop_start = 0;
+  std::uint64_t loop_end = 0;
+  std::uint32_t crossfade = 0;
+};
+
 class SamplePlayer {
 public:
-  void start(const SampleBuffer* buffer, std::uint32_t id, bool loop) noexcept {
+  void start(const SampleBuffer* buffer, std::uint32_t id, bool loop,
+             const PlayRegion& region = {}) noexcept {
     buffer_ = buffer;
     id_ = id;
-    position_ = 0;
     loop_ = loop;
+    set_region(region.loop_start, region.loop_end, region.crossfade);
+    index_ = static_cast<std::int64_t>(std::min(region.start, buffer->frames));
+    frac_ = 0;
+    entered_ = loop_ && index_ >= static_cast<std::int64_t>(loop_start_) &&
+               index_ < static_cast<std::int64_t>(loop_end_);
+  }
+  // Moves the loop's region (and its crossfade) while it plays; a region
+  // that does not fit the buffer is cut to it, an empty one is the whole.
+  void set_region(std::uint64_t loop_start, std::uint64_t loop_end,
+                  std::uint32_t crossfade) noexcept {
+    const std::uint64_t frames = buffer_ != nullptr ? buffer_->frames : 0;
+    loop_end_ = loop_end == 0 || loop_end > frames ? frames : loop_end;
+    loop_start_ = std::min(loop_start, loop_end_);
+    if (loop_start_ == loop_end_) { // empty: the whole buffer
+      loop_start_ = 0;
+      loop_end_ = frames;
+    }
+    crossfade_ = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(crossfade, loop_end_ - loop_start_));
   }
   // Ends the buffer playing; true when one was.
   bool stop() noexcept {
@@ -32,51 +77,220 @@ public:
   bool looping() const noexcept { return buffer_ != nullptr && loop_; }
   // The id of the buffer playing, or 0.
   std::uint32_t buffer_id() const noexcept { return buffer_ != nullptr ? id_ : 0; }
-  // The buffer's next frame.
-  std::uint64_t position() const noexcept { return position_; }
+  std::uint64_t loop_start() const noexcept { return loop_start_; }
+  std::uint64_t loop_end() const noexcept { return loop_end_; }
+  std::uint32_t crossfade() const noexcept { return crossfade_; }
+  // The buffer's frame it reads next (its whole part).
+  std::uint64_t position() const noexcept {
+    return index_ < 0 ? 0 : static_cast<std::uint64_t>(index_);
+  }
 
   // Writes up to out.frames frames, channel c of the buffer into
   // out.planes[c] for c below min(buffer channels, output channels) (on a
-  // mono output, the average of the buffer's channels into plane 0), and
-  // returns how many it wrote: fewer than asked when a one-shot buffer ran
-  // out, after which playing() is false (also when it ran out exactly at
-  // the end of the frames asked for).
-  std::uint32_t render(Signal& out, std::uint32_t output_channels) noexcept {
+  // mono output, the average of the buffer's channels into plane 0), frame
+  // i read at the position reached with rate[i] (rate: out.frames values,
+  // or nullptr for `steady_rate` throughout), and returns how many it
+  // wrote: fewer than asked when a one-shot play ran off the buffer, after
+  // which playing() is false (also when it ran out exactly at the end of
+  // the frames asked for).
+  std::uint32_t render(Signal& out, std::uint32_t output_channels, const double* rate,
+                       double steady_rate) noexcept {
+    const SampleBuffer& b = *buffer_;
+    out.channels = std::min(b.channels, output_channels);
+    if (rate == nullptr && steady_rate == 1.0 && frac_ == 0 && crossfade_ == 0)
+      return copy(out, output_channels);
+    return interpolate(out, output_channels, rate, steady_rate);
+  }
+
+private:
+  // The buffer's own speed from a whole frame: its samples as they are.
+  std::uint32_t copy(Signal& out, std::uint32_t output_channels) noexcept {
     const SampleBuffer& b = *buffer_;
     const std::uint32_t from = b.channels;
-    const std::uint32_t channels = std::min(from, output_channels);
     const bool average = output_channels == 1 && from > 1;
-    out.channels = channels;
+    const std::int64_t end = loop_ ? static_cast<std::int64_t>(loop_end_)
+                                   : static_cast<std::int64_t>(b.frames);
     for (std::uint32_t i = 0; i < out.frames; ++i) {
-      if (position_ == b.frames) {
-        if (!loop_) {
+      if (index_ >= end || index_ < 0) {
+        if (!loop_ || index_ < 0) {
           buffer_ = nullptr;
           return i;
         }
-        position_ = 0;
+        index_ = static_cast<std::int64_t>(loop_start_);
       }
-      const float* frame = &b.samples[position_ * from];
-      if (average) {
-        float sum = frame[0];
-        for (std::uint32_t c = 1; c < from; ++c)
-          sum += frame[c];
-        out.planes[0][i] = sum / static_cast<float>(from);
-      } else {
-        for (std::uint32_t c = 0; c < channels; ++c)
-          out.planes[c][i] = frame[c];
-      }
-      ++position_;
+      write_frame(out, i, &b.samples[static_cast<std::uint64_t>(index_) * from], from,
+                  average);
+      ++index_;
     }
-    if (position_ == b.frames && !loop_)
+    if (!loop_ && index_ >= static_cast<std::int64_t>(b.frames))
       buffer_ = nullptr;
     return out.frames;
   }
 
-private:
+  std::uint32_t interpolate(Signal& out, std::uint32_t output_channels, const double* rate,
+                            double steady_rate) noexcept {
+    const SampleBuffer& b = *buffer_;
+    const std::uint32_t from = b.channels;
+    const std::uint32_t channels = out.channels;
+    const bool average = output_channels == 1 && from > 1;
+    const auto frames = static_cast<std::int64_t>(b.frames);
+    const auto ls = static_cast<std::int64_t>(loop_start_), le = static_cast<std::int64_t>(loop_end_);
+    for (std::uint32_t i = 0; i < out.frames; ++i) {
+      const double r = rate != nullptr ? rate[i] : steady_rate;
+      // A steady rate away from every edge: a run without checks.
+      if (rate == nullptr && !average) {
+        const std::uint32_t done = run(out, i, r);
+        if (done != 0) {
+          i += done - 1;
+          continue;
+        }
+      }
+      if (loop_) {
+        // Around the region: forwards past its end; backwards before its
+        // start once inside it, or, not yet inside, past the buffer's
+        // start. By remainders, so a region moved far behind costs no more.
+        const std::int64_t length = le - ls;
+        if (index_ >= le) {
+          index_ = ls + (index_ - ls) % length;
+        } else if (index_ < ls && (entered_ || index_ < 0)) {
+          index_ = le - 1 - (ls - 1 - index_) % length;
+        }
+        if (index_ >= ls)
+          entered_ = true;
+      }
+      if (!loop_ && (index_ >= frames || index_ < 0)) {
+        buffer_ = nullptr;
+        return i;
+      }
+      const double f = frac_;
+      // The crossfade's share of the frames before loop_start, near loop_end.
+      double w = 0;
+      if (loop_ && crossfade_ != 0 && index_ >= le - crossfade_ && r > 0)
+        w = (static_cast<double>(index_ - (le - crossfade_)) + f) / crossfade_;
+      for (std::uint32_t c = 0; c < (average ? 1u : channels); ++c) {
+        double y = sample_at(b, index_, f, c, average, loop_ && entered_);
+        if (w > 0) // the frames before loop_start, read as they are
+          y += w * (sample_at(b, index_ - (le - ls), f, c, average, false) - y);
+        out.planes[c][i] = static_cast<float>(y);
+      }
+      // On by r: the whole part to the index, the rest in [0, 1).
+      const double next = f + r;
+      const double whole = std::floor(next);
+      index_ += static_cast<std::int64_t>(whole);
+      frac_ = next - whole;
+    }
+    if (!loop_ && (index_ >= frames || index_ < 0))
+      buffer_ = nullptr;
+    return out.frames;
+  }
+
+  // From frame i of out on, at steady rate r, the frames whose four
+  // neighbours all lie inside the buffer (and the loop's region, or before
+  // its crossfade), read without a check; returns how many (0: none).
+  std::uint32_t run(Signal& out, std::uint32_t i, double r) noexcept {
+    const SampleBuffer& b = *buffer_;
+    const std::int64_t frames = static_cast<std::int64_t>(b.frames);
+    const std::int64_t ls = static_cast<std::int64_t>(loop_start_);
+    const std::int64_t le = static_cast<std::int64_t>(loop_end_);
+    // The neighbours k - 1 .. k + 2 of every frame k read must lie in [lo, hi).
+    const std::int64_t lo = loop_ && entered_ ? ls : 0;
+    const std::int64_t hi = loop_ ? le - static_cast<std::int64_t>(crossfade_) : frames;
+    const double first = static_cast<double>(index_) + frac_;
+    if (index_ - 1 < lo || index_ + 2 >= hi)
+      return 0;
+    // How many steps of r stay inside: the position after k - 1 steps is
+    // first + (k - 1) r, and needs lo + 1 <= it < hi - 2.
+    double room = out.frames - i;
+    if (r > 0)
+      room = std::min(room, std::floor((static_cast<double>(hi - 3) - first) / r) + 1);
+    else if (r < 0)
+      room = std::min(room, std::floor((first - static_cast<double>(lo + 1)) / -r) + 1);
+    if (room < 1)
+      return 0;
+    const auto n = static_cast<std::uint32_t>(room);
+    const std::uint32_t ch = b.channels;
+    const std::int64_t base = index_;
+    double p = frac_; // the position past `base`
+    for (std::uint32_t k = 0; k < n; ++k) {
+      const double whole = std::floor(p);
+      const double f = p - whole;
+      const float* at = &b.samples[static_cast<std::uint64_t>(base + static_cast<std::int64_t>(whole) - 1) * ch];
+      for (std::uint32_t c = 0; c < out.channels; ++c) {
+        const double y0 = at[c], y1 = at[ch + c], y2 = at[2 * ch + c], y3 = at[3 * ch + c];
+        const double c1 = 0.5 * (y2 - y0);
+        const double c2 = y0 - 2.5 * y1 + 2 * y2 - 0.5 * y3;
+        const double c3 = 0.5 * (y3 - y0) + 1.5 * (y1 - y2);
+        out.planes[c][i + k] = static_cast<float>(((c3 * f + c2) * f + c1) * f + y1);
+      }
+      p += r;
+    }
+    const double whole = std::floor(p);
+    index_ = base + static_cast<std::int64_t>(whole);
+    frac_ = p - whole;
+    if (loop_ && index_ >= ls)
+      entered_ = true;
+    return n;
+  }
+
+  // Channel c (or, averaging, all channels' mean) at index + f, f in [0, 1);
+  // `seam`: neighbours past the loop's ends come from across its seam.
+  double sample_at(const SampleBuffer& b, std::int64_t index, double f, std::uint32_t c,
+                   bool average, bool seam) const noexcept {
+    const double y0 = tap(b, index - 1, c, average, seam), y1 = tap(b, index, c, average, seam);
+    if (f == 0)
+      return y1;
+    const double y2 = tap(b, index + 1, c, average, seam);
+    const double y3 = tap(b, index + 2, c, average, seam);
+    // Catmull-Rom: through y1 at 0 and y2 at 1, slopes (y2 - y0) / 2 and (y3 - y1) / 2.
+    const double c1 = 0.5 * (y2 - y0);
+    const double c2 = y0 - 2.5 * y1 + 2 * y2 - 0.5 * y3;
+    const double c3 = 0.5 * (y3 - y0) + 1.5 * (y1 - y2);
+    return ((c3 * f + c2) * f + c1) * f + y1;
+  }
+  // Frame j's sample: 0 outside the buffer; with `seam`, j past either end
+  // of the loop's region comes from across the seam.
+  double tap(const SampleBuffer& b, std::int64_t j, std::uint32_t c, bool average,
+             bool seam) const noexcept {
+    if (seam) {
+      const auto ls = static_cast<std::int64_t>(loop_start_);
+      const auto le = static_cast<std::int64_t>(loop_end_);
+      if (j >= le)
+        j -= le - ls;
+      else if (j < ls)
+        j += le - ls;
+    }
+    if (j < 0 || j >= static_cast<std::int64_t>(b.frames))
+      return 0;
+    const float* frame = &b.samples[static_cast<std::uint64_t>(j) * b.channels];
+    if (!average)
+      return frame[c];
+    float sum = frame[0];
+    for (std::uint32_t k = 1; k < b.channels; ++k)
+      sum += frame[k];
+    return sum / static_cast<float>(b.channels);
+  }
+
+  static void write_frame(Signal& out, std::uint32_t i, const float* frame, std::uint32_t from,
+                          bool average) noexcept {
+    if (average) {
+      float sum = frame[0];
+      for (std::uint32_t c = 1; c < from; ++c)
+        sum += frame[c];
+      out.planes[0][i] = sum / static_cast<float>(from);
+      return;
+    }
+    for (std::uint32_t c = 0; c < out.channels; ++c)
+      out.planes[c][i] = frame[c];
+  }
+
   const SampleBuffer* buffer_ = nullptr;
   std::uint32_t id_ = 0;
-  std::uint64_t position_ = 0;
   bool loop_ = false;
+  bool entered_ = false; // the play has reached its loop's region
+  std::int64_t index_ = 0; // the frame read next ...
+  double frac_ = 0;        // ... and how far past it, in [0, 1)
+  std::uint64_t loop_start_ = 0, loop_end_ = 0;
+  std::uint32_t crossfade_ = 0;
 };
 
 } // namespace ringengine

@@ -41,6 +41,23 @@ inline constexpr std::uint16_t kBusParamCount = 0
 #define BUS_PARAM(name, NAME, number) +1
 #include "messages/bus_params.def"
     ;
+// A playback rate's (and the engine speed's) largest magnitude.
+inline constexpr float kMaxRate = 16.0f;
+
+// What a set_voice command sets. The play_* settings are for the voice's
+// next play (sent just before it, at its frame) and go back to their
+// defaults once it takes them; the others change the play under way.
+enum class VoiceSetting : std::uint16_t {
+  play_start = 0,      // the frame the play starts at; default 0
+  play_loop_start = 1, // its loop's region, [loop_start, loop_end); default the whole buffer
+  play_loop_end = 2,   //   (0: the buffer's end)
+  play_crossfade = 3,  // frames of crossfade at the loop's seam; default 0
+  loop_start = 4,      // the region of the play under way
+  loop_end = 5,
+  crossfade = 6,
+};
+inline constexpr std::uint16_t kVoiceSettingCount = 7;
+
 // set_bus's bus meaning the master.
 inline constexpr std::uint32_t kMasterBus = 0xffffffffu;
 // meter's sources.
@@ -51,6 +68,7 @@ inline constexpr std::uint64_t kFrameNext = std::numeric_limits<std::uint64_t>::
 
 // play's flags.
 inline constexpr std::uint16_t kPlayLoop = 1;
+inline constexpr std::uint16_t kPlayFadeIn = 2; // fade in over the play's fade
 // cancel's flags.
 inline constexpr std::uint16_t kCancelAllVoices = 1;
 
@@ -71,8 +89,15 @@ struct Message {
                                      std::uint64_t at = kFrameNext,
                                      std::uint32_t ramp = 0) noexcept;
   static constexpr Message play(std::uint32_t voice, std::uint32_t buffer,
-                                std::uint64_t at = kFrameNext, bool loop = false) noexcept;
-  static constexpr Message stop(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
+                                std::uint64_t at = kFrameNext, bool loop = false,
+                                std::uint32_t fade = 0, bool fade_in = false) noexcept;
+  static constexpr Message stop(std::uint32_t voice, std::uint64_t at = kFrameNext,
+                                std::uint32_t fade = 0) noexcept;
+  static constexpr Message set_voice(std::uint32_t voice, VoiceSetting setting,
+                                     std::uint32_t frames,
+                                     std::uint64_t at = kFrameNext) noexcept;
+  static constexpr Message set_speed(float speed, std::uint64_t at = kFrameNext,
+                                     std::uint32_t ramp = 0) noexcept;
   static constexpr Message voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept;
   static constexpr Message buffer_released(std::uint32_t buffer, std::uint64_t frame) noexcept;
   static constexpr Message events_lost(std::uint32_t dropped, std::uint64_t frame) noexcept;
@@ -134,18 +159,38 @@ constexpr Message Message::set_param(std::uint32_t voice, Param p, float value,
   return m;
 }
 constexpr Message Message::play(std::uint32_t voice, std::uint32_t buffer, std::uint64_t at,
-                                bool loop) noexcept {
+                                bool loop, std::uint32_t fade, bool fade_in) noexcept {
   Message m = blank(MessageKind::play);
   field::play::set_voice(m, voice);
   field::play::set_buffer(m, buffer);
   field::play::set_at(m, at);
-  field::play::set_flags(m, loop ? kPlayLoop : std::uint16_t{0});
+  field::play::set_flags(m, static_cast<std::uint16_t>((loop ? kPlayLoop : 0) |
+                                                       (fade_in ? kPlayFadeIn : 0)));
+  field::play::set_fade(m, static_cast<float>(fade));
   return m;
 }
-constexpr Message Message::stop(std::uint32_t voice, std::uint64_t at) noexcept {
+constexpr Message Message::stop(std::uint32_t voice, std::uint64_t at,
+                                std::uint32_t fade) noexcept {
   Message m = blank(MessageKind::stop);
   field::stop::set_voice(m, voice);
   field::stop::set_at(m, at);
+  field::stop::set_fade(m, fade);
+  return m;
+}
+constexpr Message Message::set_voice(std::uint32_t voice, VoiceSetting setting,
+                                     std::uint32_t frames, std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::set_voice);
+  field::set_voice::set_voice(m, voice);
+  field::set_voice::set_setting(m, static_cast<std::uint16_t>(setting));
+  field::set_voice::set_frames(m, frames);
+  field::set_voice::set_at(m, at);
+  return m;
+}
+constexpr Message Message::set_speed(float speed, std::uint64_t at, std::uint32_t ramp) noexcept {
+  Message m = blank(MessageKind::set_speed);
+  field::set_speed::set_value(m, speed);
+  field::set_speed::set_at(m, at);
+  field::set_speed::set_ramp(m, ramp);
   return m;
 }
 constexpr Message Message::voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept {

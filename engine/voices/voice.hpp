@@ -1,22 +1,29 @@
 // A voice: a chain of processors, made when the engine is created.
 //
-//     source (SineSource or SamplePlayer) -> Gain -> Pan (meter) -> its bus
+//     source (SineSource or SamplePlayer) -> Fade -> Gain -> Pan (meter) -> its bus
+//                 a retriggered play's tail: SamplePlayer -> Fade -> (added) ^
 //
 // The source writes into the voice's scratch planes, each processor works
 // on them in place, and Pan adds them into the input of the voice's bus
-// (voices/bus.hpp), feeding the voice's meter what it adds. A new stage (a
-// resampler in the player, an envelope, an EQ, a meter) is one class in
-// dsp/ with a block method, and one line in render().
+// (voices/bus.hpp), feeding the voice's meter what it adds. A play on a
+// voice already playing a buffer may fade the old play out over a few
+// frames while the new one starts: the old one is then the voice's tail,
+// rendered beside it into a second set of scratch planes. A new stage (a
+// stretcher after the player, an EQ) is one class in dsp/ with a block
+// method, and one line in render().
 // Thread: the audio thread only. Non-blocking: arithmetic on memory the
 // Engine allocated at create.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "dsp/decibels.hpp"
+#include "dsp/fade.hpp"
 #include "dsp/gain.hpp"
 #include "dsp/meter.hpp"
 #include "dsp/pan.hpp"
+#include "dsp/ramp.hpp"
 #include "dsp/sample_player.hpp"
 #include "dsp/signal.hpp"
 #include "dsp/sine_source.hpp"
@@ -24,6 +31,17 @@
 #include "resources/sample_buffer.hpp"
 
 namespace ringengine {
+
+// What the engine lends a voice for one render: scratch planes for the
+// voice and for its tail, and the engine's speed over the frames (one value
+// a frame when it moves, else `speed` throughout).
+struct VoiceScratch {
+  float* const* planes;
+  float* const* tail_planes;
+  double* rates;        // kChunk values, the voice's own use
+  const double* speeds; // nullptr: `speed` for every frame
+  double speed;
+};
 
 class Voice {
 public:
@@ -36,6 +54,9 @@ public:
     gain_.init();
     pan_.init(law);
     meter_.init(channels, meter_window);
+    rate_.set(1.0, 0);
+    fade_.reset();
+    tail_fade_.reset();
   }
 
   void set(Param p, float value, std::uint32_t ramp) noexcept {
@@ -45,19 +66,55 @@ public:
     case Param::pan: pan_.set(value, ramp); break;
     case Param::gain_db: gain_.set(static_cast<float>(db_to_gain(value)), ramp); break;
     case Param::bus: bus_ = static_cast<std::uint32_t>(value); break;
+    case Param::rate: rate_.set(value, ramp); break;
     }
   }
   // The bus it plays into.
   std::uint32_t bus() const noexcept { return bus_; }
   Meter& meter() noexcept { return meter_; }
 
-  // Plays `buffer` (whose id is `id`) from its first frame, instead of the
-  // sine; the voice's gain and pan apply.
-  void play(const SampleBuffer* buffer, std::uint32_t id, bool loop) noexcept {
-    player_.start(buffer, id, loop);
+  // Where the next play starts and loops (set_voice's play_* settings),
+  // until it takes them.
+  PlayRegion& next_region() noexcept { return next_; }
+
+  // Plays `buffer` (whose id is `id`) from the staged region's start,
+  // instead of the sine; the voice's gain, pan and rate apply. A play
+  // already under way fades out over `fade` frames (0: it is cut), and the
+  // new one fades in over them when `fade_in`. The staged region is then
+  // back to its default, the whole buffer.
+  void play(const SampleBuffer* buffer, std::uint32_t id, bool loop, std::uint32_t fade,
+            bool fade_in) noexcept {
+    if (player_.playing() && fade != 0) {
+      tail_ = player_;          // the old play goes on, fading out
+      tail_fade_ = fade_;
+      tail_fade_.out(fade);
+    } else {
+      tail_.stop();
+    }
+    player_.start(buffer, id, loop, next_);
+    fade_.reset();
+    if (fade_in && fade != 0)
+      fade_.in(fade);
+    next_ = PlayRegion{};
   }
-  // Ends the buffer playing, if one is; true when one was.
-  bool stop_buffer() noexcept { return player_.stop(); }
+  // Moves the loop's region of the play under way.
+  void set_region(std::uint64_t loop_start, std::uint64_t loop_end, std::uint32_t crossfade) noexcept {
+    if (player_.playing())
+      player_.set_region(loop_start, loop_end, crossfade);
+  }
+  // Starts fading the voice out over `frames`: a buffer playing ends when
+  // the fade reaches 0 (render() says where), a sine falls silent.
+  void fade_out(std::uint32_t frames) noexcept { fade_.out(frames); }
+  // Ends the buffer playing, if one is (at once); true when one was.
+  bool stop_buffer() noexcept {
+    fade_.reset();
+    return player_.stop();
+  }
+  // Ends the tail if it plays buffer `id` (a buffer being let go of).
+  void drop_tail(std::uint32_t id) noexcept {
+    if (tail_.buffer_id() == id)
+      tail_.stop();
+  }
   // The id of the buffer playing, or 0.
   std::uint32_t buffer_id() const noexcept { return player_.buffer_id(); }
 
@@ -65,52 +122,130 @@ public:
   double freq() const noexcept { return sine_.freq(); }
   double gain() const noexcept { return gain_.value(); }
   double pan() const noexcept { return pan_.value(); }
+  double rate() const noexcept { return rate_.value; }
 
   // Whether the voice stays as it is while time passes (no buffer, freq 0,
   // nothing moving), so rendering may skip it.
   bool resting() const noexcept {
-    return !player_.playing() && sine_.resting() && !gain_.moving() && !pan_.moving();
+    return !player_.playing() && !tail_.playing() && sine_.resting() && !gain_.moving() &&
+           !pan_.moving() && !rate_.moving() && !(fade_.active() && fade_.fading_out());
   }
   // Whether rendering the sine would add anything now.
   bool sounding() const noexcept { return sine_.audible() && gain_.audible(); }
 
   // Adds n frames (n <= the scratch planes' length) to mix[c][0..n) (its
-  // bus's input) for each of `channels` planes, through `scratch` (as many
-  // planes). Returns
-  // kStillPlaying, or where in the n frames the buffer that played ran out
-  // (not looping).
+  // bus's input) for each of `channels` planes, through the scratch.
+  // Returns kStillPlaying, or where in the n frames the buffer that played
+  // ran out (not looping) or its fade out reached 0.
   std::uint32_t render(float* const* mix, std::uint32_t channels, std::uint32_t n,
-                       float* const* scratch) noexcept {
-    Signal s{scratch, 1, n};
-    if (player_.playing()) {
-      s.frames = player_.render(s, channels);
+                       const VoiceScratch& scratch) noexcept {
+    Signal s{scratch.planes, 1, n};
+    if (player_.playing() || tail_.playing()) {
+      const double* rates = fill_rates(scratch, n);
+      const double steady = rates == nullptr ? rate_.value * scratch.speed : 0.0;
+      std::uint32_t ended = kStillPlaying;
+      if (player_.playing()) {
+        s.frames = player_.render(s, channels, rates, steady);
+        const std::uint32_t silent = fade_.process(s);
+        if (silent != Fade::kNotSilent) { // faded out: the play ends there
+          player_.stop();
+          fade_.reset();
+          s.frames = silent;
+        }
+        if (!player_.playing())
+          ended = s.frames;
+      } else {
+        s.channels = 0;
+        s.frames = 0;
+      }
+      if (tail_.playing())
+        add_tail(s, channels, n, scratch, rates, steady);
       gain_.process(s);
       pan_.mix_into(s, mix, channels, meter_);
       if (s.frames < n) {
         gain_.skip(n - s.frames);
         pan_.skip(n - s.frames);
       }
-      return player_.playing() ? kStillPlaying : s.frames;
+      return ended;
     }
     if (!sounding()) {
       sine_.skip(n);
       gain_.skip(n);
       pan_.skip(n);
+      rate_.skip(n);
+      fade_.skip(n);
       return kStillPlaying;
     }
+    rate_.skip(n);
     sine_.render(s);
+    if (fade_.process(s) != Fade::kNotSilent) { // a sine's stop, faded: silent from there
+      sine_.set_freq(0.0f, 0);
+      fade_.reset();
+    }
     gain_.process(s);
     pan_.mix_into(s, mix, channels, meter_);
     return kStillPlaying;
   }
 
 private:
+  // The rate of each of the n frames (the voice's times the engine's
+  // speed), or nullptr when both stay put: then rate * speed throughout.
+  const double* fill_rates(const VoiceScratch& scratch, std::uint32_t n) noexcept {
+    if (!rate_.moving() && scratch.speeds == nullptr)
+      return nullptr;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      scratch.rates[i] = rate_.value * (scratch.speeds != nullptr ? scratch.speeds[i]
+                                                                  : scratch.speed);
+      rate_.tick();
+    }
+    return scratch.rates;
+  }
+
+  // Renders the fading tail into its planes and adds it into s, which
+  // grows to n frames and to the tail's channels if it was shorter.
+  void add_tail(Signal& s, std::uint32_t channels, std::uint32_t n, const VoiceScratch& scratch,
+                const double* rates, double steady) noexcept {
+    Signal t{scratch.tail_planes, 1, n};
+    t.frames = tail_.render(t, channels, rates, steady);
+    const std::uint32_t silent = tail_fade_.process(t);
+    if (silent != Fade::kNotSilent) {
+      tail_.stop();
+      t.frames = silent;
+    }
+    const std::uint32_t wide = std::max(s.channels, t.channels);
+    const std::uint32_t frames = std::max(s.frames, t.frames);
+    // Channel by channel from the last, so that a mono play's plane 0 is
+    // read for every channel before it is written: the play's own channel
+    // (a mono play spread), plus the tail's, silence where either ended.
+    for (std::uint32_t c = wide; c-- > 0;) {
+      const float* own = s.channels == 0   ? nullptr
+                         : s.channels == 1 ? s.planes[0]
+                         : c < s.channels  ? s.planes[c]
+                                           : nullptr;
+      const float* tail = t.channels == 1 ? t.planes[0] : c < t.channels ? t.planes[c] : nullptr;
+      float* to = s.planes[c];
+      for (std::uint32_t i = 0; i < frames; ++i) {
+        float y = own != nullptr && i < s.frames ? own[i] : 0.0f;
+        if (tail != nullptr && i < t.frames)
+          y += tail[i];
+        to[i] = y;
+      }
+    }
+    s.channels = wide;
+    s.frames = frames;
+  }
+
   SineSource sine_;
   SamplePlayer player_;
+  Fade fade_;
+  SamplePlayer tail_;
+  Fade tail_fade_;
+  Ramp rate_;
   Gain gain_;
   Pan pan_;
   Meter meter_;
   std::uint32_t bus_ = 0;
+  PlayRegion next_;
 };
 
 } // namespace ringengine

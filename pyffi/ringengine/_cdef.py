@@ -4,9 +4,9 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 
 CDEF = """
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 2
+#define ENGINE_VERSION_MINOR 3
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10200
+#define ENGINE_VERSION_NUMBER 10300
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
@@ -59,10 +59,44 @@ typedef enum engine_message_kind {
     ENGINE_MSG_EVENTS_LOST = 9,
     ENGINE_MSG_CANCEL = 10,
     ENGINE_MSG_SET_BUS = 11,
+    ENGINE_MSG_SET_VOICE = 13,
+    ENGINE_MSG_SET_SPEED = 14,
     ENGINE_MSG_METER = 12
 } engine_message_kind;
 
 #define ENGINE_PLAY_LOOP 1
+#define ENGINE_PLAY_FADE_IN 2
+
+typedef enum engine_voice_setting {
+    ENGINE_VOICE_PLAY_START = 0,
+    ENGINE_VOICE_PLAY_LOOP_START = 1,
+    ENGINE_VOICE_PLAY_LOOP_END = 2,
+    ENGINE_VOICE_PLAY_CROSSFADE = 3,
+    ENGINE_VOICE_LOOP_START = 4,
+    ENGINE_VOICE_LOOP_END = 5,
+    ENGINE_VOICE_CROSSFADE = 6
+} engine_voice_setting;
+
+#define ENGINE_FADE_DEFAULT 0xffffffffu
+
+#define ENGINE_ANY_VOICE 0xffffffffu
+
+typedef struct engine_play_options {
+    uint32_t size;
+    uint32_t voice;
+    uint32_t buffer;
+    uint32_t loop;
+    int64_t at;
+    uint64_t start;
+    uint64_t loop_start;
+    uint64_t loop_end;
+    uint32_t crossfade;
+    uint32_t fade;
+    uint32_t fade_in;
+    uint32_t bus;
+} engine_play_options;
+
+#define ENGINE_BUS_UNCHANGED 0xfffffffeu
 
 #define ENGINE_CANCEL_ALL_VOICES 1
 
@@ -81,7 +115,8 @@ typedef enum engine_param {
     ENGINE_PARAM_GAIN = 1,
     ENGINE_PARAM_PAN = 2,
     ENGINE_PARAM_GAIN_DB = 3,
-    ENGINE_PARAM_BUS = 4
+    ENGINE_PARAM_BUS = 4,
+    ENGINE_PARAM_RATE = 5
 } engine_param;
 
 typedef enum engine_bus_param {
@@ -299,6 +334,17 @@ int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_
                        uint32_t *id);
 
 int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+
+void engine_play_options_init(engine_play_options *options);
+
+int engine_play_with(engine *e, const engine_play_options *options, uint32_t *voice);
+
+int engine_set_loop(engine *e, uint32_t voice, uint64_t loop_start, uint64_t loop_end,
+                    uint32_t crossfade, int64_t at);
+
+int engine_stop_fade(engine *e, uint32_t voice, int64_t at, uint32_t fade);
+
+int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
 
 int engine_stop(engine *e, uint32_t voice, int64_t at);
 

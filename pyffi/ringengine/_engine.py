@@ -140,6 +140,8 @@ class _Scratch(threading.local):
         self.message = ffi.new("engine_message *")
         self.count = ffi.new("uint32_t *")
         self.bulk = ffi.new("engine_message[]", 1024)
+        self.play_options = ffi.new("engine_play_options *")
+        self.voice_out = ffi.new("uint32_t *")
 
 
 # The hot calls, bound once: a module global is found faster than lib.X.
@@ -354,13 +356,16 @@ class AudioEngine:
         ----------
         voice : int
             0 .. voices - 1.
-        name : {'freq', 'gain', 'gain_db', 'pan', 'bus'}
+        name : {'freq', 'gain', 'gain_db', 'pan', 'bus', 'rate'}
             'freq' in Hz, 0 (silence, the default) .. sample_rate / 2;
             'gain' linear, 0 .. 16 (default 1); 'gain_db' the same gain in
             dB, -inf .. +24.08 (ramped in linear gain); 'pan' -1 (left) ..
             +1 (right), by the engine's pan law (default 0); 'bus' the bus
             the voice plays into, a whole number 0 .. buses - 1 (default 0),
-            changed at one frame, no ramp.
+            changed at one frame, no ramp; 'rate' a buffer's playback rate,
+            -16 .. 16 (default 1: its own speed, bit for bit; negative
+            backwards, 0 holds), read with cubic interpolation and
+            multiplied by the engine's speed (set_speed).
         value : float
         at : int, optional
             The engine frame (see `frame`) at which the change takes effect,
@@ -476,33 +481,93 @@ class AudioEngine:
         run at once, on the engine's loader threads."""
         return _files.start(self, path, quality)
 
-    def play(self, voice: int, buf: Buffer, at: Optional[int] = None,
-             loop: bool = False, bus: Optional[int] = None) -> None:
+    def play(self, voice: Optional[int], buf: Buffer, at: Optional[int] = None,
+             loop: bool = False, bus: Optional[int] = None, start: int = 0,
+             loop_start: Optional[int] = None, loop_end: Optional[int] = None,
+             crossfade: int = 0, fade: Optional[int] = None, fade_in: bool = False) -> int:
         """The voice plays `buf` from engine frame `at` (None: the next
-        block), with its gain and pan, instead of its sine; with `loop`
-        until stop(), else to the buffer's end (a VoiceEnded reply says where).
-        `set_param(voice, "freq", f)` makes it a sine again. With gain 1,
-        pan 0 and the bus and master at their defaults the samples come out
-        unchanged, bit for bit. With `bus`, the voice plays into that bus
-        from the same frame (as `set_param(voice, "bus", bus, at=at)` sent
-        just before; it stays there for later plays).
+        block), with its gain, pan and rate, instead of its sine; returns the
+        voice's number.
+
+        Parameters
+        ----------
+        voice : int or None
+            0 .. voices - 1, or None: a free voice (or, when none is free,
+            the one whose play began longest ago, faded out).
+        loop : bool
+            Loop over the region until stop(); else play to the buffer's end
+            (a VoiceEnded reply says where).
+        bus : int, optional
+            The bus the voice plays into from this play on (see set_bus).
+        start : int
+            The buffer's frame the play starts at.
+        loop_start, loop_end : int, optional
+            The loop's region, [loop_start, loop_end) in the buffer's frames
+            (None: its start and its end); a play from before it runs into
+            it. `set_loop()` moves it while the voice plays.
+        crossfade : int
+            Frames crossfaded at the loop's seam (0: none).
+        fade : int, optional
+            Frames over which a play already under way on the voice fades
+            out while this one starts (None: 3 ms; 0: a cut, as before).
+        fade_in : bool
+            Fade this play in over `fade` frames too.
+
+        With gain 1, pan 0, rate 1 and the bus and master at their defaults,
+        a play from a whole frame comes out as the buffer's samples, bit for
+        bit. `set_param(voice, "freq", f)` makes the voice a sine again.
 
         Raises
         ------
         InvalidArgumentError
-            A closed buffer, one of another engine, a bad voice or `at`.
+            A closed buffer, one of another engine, a bad voice, region or
+            `at`.
         RingFullError
-            The command ring is full: dropped and counted.
+            The command ring is full: nothing of the play was sent, and it
+            was counted.
         """
         if not isinstance(buf, Buffer) or buf._engine is not self:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "buf must be a Buffer of this engine, not %r" % (buf,))
         if buf.closed:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "play: the buffer is closed")
+        o = self._scratch.play_options
+        lib.engine_play_options_init(o)
+        o.voice = lib.ENGINE_ANY_VOICE if voice is None else _uint32("voice", voice, 0,
+                                                                       2**32 - 2)
+        o.buffer = buf.id
+        o.loop = 1 if loop else 0
+        o.at = _at(at)
+        o.start = _uint32("start", start, 0)
+        o.loop_start = 0 if loop_start is None else _uint32("loop_start", loop_start, 0)
+        o.loop_end = 0 if loop_end is None else _uint32("loop_end", loop_end, 1)
+        o.crossfade = _uint32("crossfade", crossfade, 0)
+        o.fade = lib.ENGINE_FADE_DEFAULT if fade is None else _uint32("fade", fade, 0, 2**24)
+        o.fade_in = 1 if fade_in else 0
         if bus is not None:
-            self.set_param(voice, "bus", _integer("bus", bus), at=at)
-        _check_command(lib.engine_play(self._h, _uint32("voice", voice, 0), buf.id, _at(at),
-                                       1 if loop else 0), "play")
+            o.bus = _uint32("bus", bus, 0, 2**32 - 3)
+        chosen = self._scratch.voice_out
+        _check_command(lib.engine_play_with(self._h, o, chosen), "play")
+        played: int = chosen[0]
+        return played
+
+    def set_loop(self, voice: int, loop_start: int, loop_end: Optional[int],
+                 at: Optional[int] = None, crossfade: int = 0) -> None:
+        """Moves the loop's region of the voice's play under way to
+        [loop_start, loop_end) (None: the buffer's end) at engine frame `at`
+        (None: the next block), to the sample, with `crossfade` frames
+        crossfaded at the seam. A play past the new end goes around at once."""
+        _check_command(lib.engine_set_loop(
+            self._h, _uint32("voice", voice, 0), _uint32("loop_start", loop_start, 0),
+            0 if loop_end is None else _uint32("loop_end", loop_end, 1), _uint32(
+                "crossfade", crossfade, 0), _at(at)), "set_loop")
+
+    def set_speed(self, speed: float, at: Optional[int] = None, ramp: int = 0) -> None:
+        """Sets the engine's speed, which multiplies every voice's rate
+        (-16 .. 16; default 1), at engine frame `at`, moving there over
+        `ramp` frames."""
+        _check_command(lib.engine_set_speed(self._h, _number("speed", speed), _at(at),
+                                            _uint32("ramp", ramp, 0)), "set_speed")
 
     def set_bus(self, bus: Any, param: str, value: float, at: Optional[int] = None,
                 ramp: int = 0) -> None:
@@ -547,12 +612,16 @@ class AudioEngine:
         _check_command(lib.engine_set_bus(self._h, target, code, value, _at(at),
                                           _uint32("ramp", ramp, 0)), "set_bus")
 
-    def stop(self, voice: int, at: Optional[int] = None) -> None:
+    def stop(self, voice: int, at: Optional[int] = None, fade: Optional[int] = None) -> None:
         """Silences the voice from exactly engine frame `at` (None: the next
-        block): a buffer playing ends (VoiceEnded), a sine's freq becomes 0.
+        block), fading out over `fade` frames (None: 3 ms; 0: a cut, bit for
+        bit the stop before fades): a buffer playing ends where the fade
+        reaches 0 (VoiceEnded says where), a sine falls silent there.
         Commands for the voice still waiting for later frames stay and are
         carried out at their frames: `cancel(voice)` takes them back."""
-        _check_command(lib.engine_stop(self._h, _uint32("voice", voice, 0), _at(at)), "stop")
+        frames = lib.ENGINE_FADE_DEFAULT if fade is None else _uint32("fade", fade, 0, 2**24)
+        _check_command(lib.engine_stop_fade(self._h, _uint32("voice", voice, 0), _at(at),
+                                            frames), "stop")
 
     def cancel(self, voice: Optional[int] = None, at: Optional[int] = None) -> None:
         """Takes back the commands for `voice` (None: for every voice) that

@@ -218,6 +218,55 @@ TEST(RealtimeTest, MixesThirtyTwoVoicesIntoEightBusesInARealtimeScope) {
   EXPECT_GE(load.peak, load.average);
 }
 
+// Playback in a real-time scope: 16 voices playing one buffer at rates
+// that ramp every block (backwards too), the engine's speed moving, loop
+// regions moved and crossfaded, retriggers and stops faded, plays from
+// mid-buffer: the player's interpolation, the tails and the fades.
+TEST(RealtimeTest, PlaysAtChangingRatesWithLoopsAndFadesInARealtimeScope) {
+  Engine engine{EngineConfig{}};
+  std::vector<float> samples(48000);
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    samples[i] = 0.1f * static_cast<float>(std::sin(0.01 * static_cast<double>(i)));
+  const std::uint32_t buffer = engine.load_buffer(samples.data(), samples.size(), 1);
+  ASSERT_NE(buffer, 0u);
+  std::vector<float> out(256 * 2);
+  std::vector<Message> replies(1024);
+  std::size_t ended = 0;
+  for (int block = 0; block < 600; ++block) {
+    for (std::uint32_t v = 0; v < 16; ++v) {
+      if ((block + v) % 40 == 0) { // a play from mid-buffer, looping a region, crossfaded
+        Message ms[] = {Message::set_voice(v, VoiceSetting::play_start, 1000 * v),
+                        Message::set_voice(v, VoiceSetting::play_loop_start, 2000 + 500 * v),
+                        Message::set_voice(v, VoiceSetting::play_loop_end, 30000),
+                        Message::set_voice(v, VoiceSetting::play_crossfade, 256),
+                        Message::play(v, buffer, kFrameNext, true, 144, block % 80 == 0)};
+        std::uint32_t chosen = v;
+        ASSERT_TRUE(engine.send_all(ms, std::size(ms), false, chosen));
+      }
+      const float rate = ((block + v) % 7 - 3) * 0.7f; // -2.1 .. 2.1, through 0
+      Message r = Message::set_param(v, Param::rate, rate, kFrameNext, 128);
+      ASSERT_TRUE(engine.send(r));
+      if ((block + v) % 25 == 0) {
+        Message loop = Message::set_voice(v, VoiceSetting::loop_end, 20000 + 37 * block);
+        Message stop = Message::stop(v, engine.frame() + 100, 96);
+        ASSERT_TRUE(engine.send(loop) && ((block + v) % 50 != 0 || engine.send(stop)));
+      }
+    }
+    Message speed = Message::set_speed(block % 2 ? 1.3f : 0.8f, kFrameNext, 200);
+    ASSERT_TRUE(engine.send(speed));
+    {
+      RealtimeScope realtime;
+      engine.process(AudioOut{out.data(), nullptr}, 256);
+    }
+    const std::size_t n = engine.recv_many(replies.data(), replies.size());
+    for (std::size_t i = 0; i < n; ++i)
+      ended += replies[i].kind == MessageKind::voice_ended;
+  }
+  EXPECT_EQ(engine.stats().unhandled, 0u);
+  EXPECT_GT(ended, 10u) << "plays ended: by stops, retriggers and running off";
+  EXPECT_TRUE(engine.close_buffer(buffer));
+}
+
 // A backend on a real server: which server, which backend, and the RtAudio
 // API when the backend is rtaudio.
 struct OnServer {
