@@ -110,10 +110,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // ---- Workloads: each returns its figure (M msg/s, or ns per round trip) ----
 
 template <typename Q, typename T> double throughput(std::uint64_t messages, int steps) {
-  auto q = std::make_unique<Q>();
+  auto ring = std::make_unique<Q>();
   pin_to_cpu(0);
   std::uint64_t total = 0;
-  std::thread consumer([&] {
+  // The consumer takes the ring's address and the counts by value: captured
+  // by reference they would be read, on every pop, from the producer's stack
+  // frame, in the line where the producer writes each message it pushes, and
+  // that line would cross between the cores once per message. (It did: with
+  // [&] every in-process ring here ran at a third of the rtrb crate's speed,
+  // whose ends are moved into their threads.)
+  std::thread consumer([q = ring.get(), messages, steps, &total] {
     pin_to_cpu(1);
     T m;
     std::uint64_t sum = 0; // local: a shared one would bounce with the producer's stack
@@ -125,6 +131,7 @@ template <typename Q, typename T> double throughput(std::uint64_t messages, int 
       }
     total = sum;
   });
+  Q* const q = ring.get();
   const auto t0 = std::chrono::steady_clock::now();
   T m{};
   for (std::uint64_t i = 0; i < messages;) {
@@ -170,9 +177,11 @@ template <typename T> double round_trip_mailbox(std::uint32_t trips) {
     std::atomic<std::uint32_t> seq{0};
   };
   static_assert(sizeof(Mailbox) == ringengine::kCacheLine);
-  auto there = std::make_unique<Mailbox>(), back = std::make_unique<Mailbox>();
+  auto there_box = std::make_unique<Mailbox>(), back_box = std::make_unique<Mailbox>();
+  Mailbox* const there = there_box.get();
+  Mailbox* const back = back_box.get();
   pin_to_cpu(0);
-  std::thread echo([&] {
+  std::thread echo([there, back, trips] { // by value, as in throughput()
     pin_to_cpu(1);
     for (std::uint32_t n = 1; n <= trips; ++n) {
       // acquire: pairs with the release store of seq, so value is written.
@@ -196,9 +205,10 @@ template <typename T> double round_trip_mailbox(std::uint32_t trips) {
 }
 
 template <typename Q, typename T> double bulk(std::uint64_t messages) {
-  auto q = std::make_unique<Q>();
+  auto ring = std::make_unique<Q>();
+  Q* const q = ring.get();
   pin_to_cpu(0);
-  std::thread consumer([&] {
+  std::thread consumer([q, messages] { // by value, as in throughput()
     pin_to_cpu(1);
     std::array<T, kBulk> out;
     for (std::uint64_t got = 0; got < messages;)
@@ -216,9 +226,11 @@ template <typename Q, typename T> double bulk(std::uint64_t messages) {
 }
 
 template <typename Q, typename T> double round_trip(std::uint32_t trips) {
-  auto there = std::make_unique<Q>(), back = std::make_unique<Q>();
+  auto there_ring = std::make_unique<Q>(), back_ring = std::make_unique<Q>();
+  Q* const there = there_ring.get();
+  Q* const back = back_ring.get();
   pin_to_cpu(0);
-  std::thread echo([&] {
+  std::thread echo([there, back, trips] { // by value, as in throughput()
     pin_to_cpu(1);
     T m;
     for (std::uint32_t n = 0; n < trips;)
