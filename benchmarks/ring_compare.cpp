@@ -4,7 +4,14 @@
 // change of the machine's state between rounds (on a VM the two vCPUs move
 // between host cores) moves both sides of a ratio together.
 //
-//   ring_compare [--rounds N] [--quick] [--json FILE]
+//   ring_compare [--rounds N] [--quick] [--json FILE] [--rtrb-crate PROGRAM]
+//                [--sizes 16,24,32] [--workloads throughput,slow_consumer,...]
+//
+// --rtrb-crate runs the real rtrb crate (benchmarks/rtrb_crate, built by
+// tools/rtrb_crate.sh from rtrb's own source) once per workload and size in
+// every round, as one more ring of the round's random order: the program
+// measures one run in the same loop and prints its figure, so its ratios
+// are paired with ours as the in-process rings' are.
 //
 // Workloads, with the producer and the consumer pinned to cores 0 and 1,
 // room for 1024 elements, one element per call unless said:
@@ -38,6 +45,8 @@
 #include <thread>
 #include <type_traits>
 #include <vector>
+
+#include <sys/wait.h>
 
 #include <boost/lockfree/spsc_queue.hpp>
 #include <readerwriterqueue/readerwriterqueue.h>
@@ -255,6 +264,22 @@ template <typename Q, typename T> double round_trip(std::uint32_t trips) {
   return seconds_since(t0) * 1e9 / trips;
 }
 
+// One run of the rtrb crate's harness: `program workload size count`, which
+// prints its figure. It inherits our pinning to core 0 and pins its own
+// threads to cores 0 and 1 as we do; its start-up is outside the timing.
+double run_crate(const std::string& program, const std::string& workload, const std::string& size,
+                 std::uint64_t count) {
+  const std::string cmd =
+      "'" + program + "' " + workload + " " + size + " " + std::to_string(count);
+  FILE* p = popen(cmd.c_str(), "r");
+  double figure = 0;
+  if (!p || std::fscanf(p, "%lf", &figure) != 1 || pclose(p) != 0) {
+    std::fprintf(stderr, "ring_compare: %s failed\n", cmd.c_str());
+    std::exit(1);
+  }
+  return figure;
+}
+
 // ---- Rounds ------------------------------------------------------------------
 
 struct Job {
@@ -267,9 +292,18 @@ struct Scale {
   std::uint32_t trips;
 };
 
-template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
+template <std::size_t N>
+void add_jobs(std::vector<Job>& jobs, const Scale& s, const std::string& crate) {
   using T = Element<N>;
   const std::string size = std::to_string(N);
+  if (!crate.empty()) {
+    jobs.push_back({"throughput", size, "rtrb_crate",
+                    [=] { return run_crate(crate, "throughput", size, s.messages); }});
+    jobs.push_back({"slow_consumer", size, "rtrb_crate",
+                    [=] { return run_crate(crate, "slow_consumer", size, s.slow_messages); }});
+    jobs.push_back({"round_trip", size, "rtrb_crate",
+                    [=] { return run_crate(crate, "round_trip", size, s.trips); }});
+  }
   // Each run makes its own ring; `run` gets only its type.
   auto rings = [&](const char* workload, auto run) {
     jobs.push_back({workload, size, "ringengine", [=] { return run(std::type_identity<Ours<T>>{}); }});
@@ -295,8 +329,9 @@ template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
 
 int main(int argc, char** argv) {
   int rounds = 15;
-  Scale scale{1 << 21, 1 << 19, 1 << 16};
+  Scale scale{1 << 22, 1 << 19, 1 << 16};
   const char* json = nullptr;
+  std::string crate, sizes = "16,24,32", workloads;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
       rounds = std::atoi(argv[++i]);
@@ -304,15 +339,36 @@ int main(int argc, char** argv) {
       rounds = 5, scale = {1 << 19, 1 << 17, 1 << 14};
     else if (!std::strcmp(argv[i], "--json") && i + 1 < argc)
       json = argv[++i];
+    else if (!std::strcmp(argv[i], "--rtrb-crate") && i + 1 < argc)
+      crate = argv[++i];
+    else if (!std::strcmp(argv[i], "--sizes") && i + 1 < argc)
+      sizes = argv[++i];
+    else if (!std::strcmp(argv[i], "--workloads") && i + 1 < argc)
+      workloads = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--rounds N] [--quick] [--json FILE]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--rounds N] [--quick] [--json FILE] [--rtrb-crate PROGRAM]\n"
+                   "       [--sizes 16,24,32] [--workloads throughput,slow_consumer,...]\n",
+                   argv[0]);
       return 2;
     }
   }
+  // A comma-separated list holds `item` (an empty list holds everything).
+  auto listed = [](const std::string& list, const std::string& item) {
+    return list.empty() || ("," + list + ",").find("," + item + ",") != std::string::npos;
+  };
   std::vector<Job> jobs;
-  add_jobs<16>(jobs, scale);
-  add_jobs<24>(jobs, scale);
-  add_jobs<32>(jobs, scale);
+  if (listed(sizes, "16"))
+    add_jobs<16>(jobs, scale, crate);
+  if (listed(sizes, "24"))
+    add_jobs<24>(jobs, scale, crate);
+  if (listed(sizes, "32"))
+    add_jobs<32>(jobs, scale, crate);
+  std::erase_if(jobs, [&](const Job& j) { return !listed(workloads, j.workload); });
+  if (jobs.empty()) {
+    std::fprintf(stderr, "ring_compare: no workload and size left to run\n");
+    return 2;
+  }
 
   // results[workload][size][ring] = one figure per round
   std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>> results;
