@@ -116,6 +116,23 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Starts `body` on a thread pinned to core 1 and returns once it runs there,
+// so that neither the thread's start nor its move off core 0 falls inside a
+// timing: a run of 2^19 messages lasts a few milliseconds, about what the new
+// thread can wait to be scheduled on core 0, where it starts (it inherits our
+// affinity) and where our thread would be spinning. We yield meanwhile.
+template <typename F> std::thread start_on_core1(F body) {
+  std::atomic<bool> running{false};
+  std::thread t([&running, body]() mutable {
+    pin_to_cpu(1);
+    running.store(true, std::memory_order_release); // the last we touch of our starter's frame
+    body();
+  });
+  while (!running.load(std::memory_order_acquire))
+    std::this_thread::yield();
+  return t;
+}
+
 // ---- Workloads: each returns its figure (M msg/s, or ns per round trip) ----
 
 template <typename Q, typename T> double throughput(std::uint64_t messages, int steps) {
@@ -126,10 +143,9 @@ template <typename Q, typename T> double throughput(std::uint64_t messages, int 
   // by reference they would be read, on every pop, from the producer's stack
   // frame, in the line where the producer writes each message it pushes, and
   // that line would cross between the cores once per message. (It did: with
-  // [&] every in-process ring here ran at a third of the rtrb crate's speed,
-  // whose ends are moved into their threads.)
-  std::thread consumer([q = ring.get(), messages, steps, &total] {
-    pin_to_cpu(1);
+  // [&] the rtrb peer kept up at a quarter of the rtrb crate's speed, whose
+  // ends are moved into their threads.)
+  std::thread consumer = start_on_core1([q = ring.get(), messages, steps, &total] {
     T m;
     std::uint64_t sum = 0; // local: a shared one would bounce with the producer's stack
     for (std::uint64_t got = 0; got < messages;)
@@ -190,8 +206,7 @@ template <typename T> double round_trip_mailbox(std::uint32_t trips) {
   Mailbox* const there = there_box.get();
   Mailbox* const back = back_box.get();
   pin_to_cpu(0);
-  std::thread echo([there, back, trips] { // by value, as in throughput()
-    pin_to_cpu(1);
+  std::thread echo = start_on_core1([there, back, trips] { // by value, as in throughput()
     for (std::uint32_t n = 1; n <= trips; ++n) {
       // acquire: pairs with the release store of seq, so value is written.
       while (there->seq.load(std::memory_order_acquire) != n) {
@@ -217,8 +232,7 @@ template <typename Q, typename T> double bulk(std::uint64_t messages) {
   auto ring = std::make_unique<Q>();
   Q* const q = ring.get();
   pin_to_cpu(0);
-  std::thread consumer([q, messages] { // by value, as in throughput()
-    pin_to_cpu(1);
+  std::thread consumer = start_on_core1([q, messages] { // by value, as in throughput()
     std::array<T, kBulk> out;
     for (std::uint64_t got = 0; got < messages;)
       got += q->pop_bulk(out.data(), out.size());
@@ -239,8 +253,7 @@ template <typename Q, typename T> double round_trip(std::uint32_t trips) {
   Q* const there = there_ring.get();
   Q* const back = back_ring.get();
   pin_to_cpu(0);
-  std::thread echo([there, back, trips] { // by value, as in throughput()
-    pin_to_cpu(1);
+  std::thread echo = start_on_core1([there, back, trips] { // by value, as in throughput()
     T m;
     for (std::uint32_t n = 0; n < trips;)
       if (there->pop(m)) {

@@ -11,6 +11,8 @@
 //! number of messages (or of round trips). Prints one number: M msg/s, or ns
 //! per round trip. ring_compare runs it once per round (--rtrb-crate).
 use rtrb::RingBuffer;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 const CAPACITY: usize = 1024;
@@ -66,6 +68,26 @@ fn pin_to_cpu(cpu: usize) {
     unsafe { sched_setaffinity(0, std::mem::size_of_val(&mask), mask.as_ptr()) };
 }
 
+/// ring_compare's start_on_core1(): runs `body` on a thread pinned to core 1
+/// and returns once it runs there, so that the thread's start is outside the
+/// timing; we yield meanwhile, since the thread starts on our core 0.
+fn start_on_core1<R: Send + 'static>(
+    body: impl FnOnce() -> R + Send + 'static,
+) -> std::thread::JoinHandle<R> {
+    let running = Arc::new(AtomicBool::new(false));
+    let flag = running.clone();
+    let handle = std::thread::spawn(move || {
+        pin_to_cpu(1);
+        flag.store(true, Ordering::Release);
+        drop(flag);
+        body()
+    });
+    while !running.load(Ordering::Acquire) {
+        std::thread::yield_now();
+    }
+    handle
+}
+
 /// ring_compare's work(): a dependent chain the compiler must keep.
 #[inline(always)]
 fn work(steps: u32) {
@@ -81,8 +103,7 @@ fn work(steps: u32) {
 fn throughput<T: Element>(messages: u64, steps: u32) -> f64 {
     let (mut producer, mut consumer) = RingBuffer::<T>::new(CAPACITY);
     pin_to_cpu(0);
-    let handle = std::thread::spawn(move || {
-        pin_to_cpu(1);
+    let handle = start_on_core1(move || {
         let mut sum: u64 = 0;
         let mut got: u64 = 0;
         while got < messages {
@@ -111,8 +132,7 @@ fn round_trip<T: Element>(trips: u32) -> f64 {
     let (mut there_p, mut there_c) = RingBuffer::<T>::new(CAPACITY);
     let (mut back_p, mut back_c) = RingBuffer::<T>::new(CAPACITY);
     pin_to_cpu(0);
-    let handle = std::thread::spawn(move || {
-        pin_to_cpu(1);
+    let handle = start_on_core1(move || {
         let mut n = 0;
         while n < trips {
             if let Ok(m) = there_c.pop() {
