@@ -156,13 +156,16 @@ def python(path):
     floor = c["floor"]["batch_mean_ns"]
     lines = ["**%s**" % d["python"], "",
              "| call | median ns | p99 ns | batch mean ns | / floor |", "| --- | --- | --- | --- | --- |"]
-    for name in ("floor", "floor_1arg", "floor_method", "send_ping", "try_recv",
-                 "try_recv_empty"):
+    for name in ("floor", "floor_1arg", "floor_method", "send_ping_raw", "send_ping",
+                 "try_recv", "try_recv_empty"):
+        if name not in c:
+            continue
         r = c[name]
         lines.append("| `%s` | %s | %s | %.1f | %.2fx |" % (
             {"floor": "engine_nop() (floor)", "try_recv_empty": "try_recv() on empty",
              "floor_1arg": "engine_config_init(NULL) (one-pointer floor)",
-             "floor_method": "a method around engine_close(NULL) (method floor)"}.get(
+             "floor_method": "a method around engine_close(NULL) (method floor)",
+             "send_ping_raw": "engine_send_ping(handle), the cffi call alone"}.get(
                 name, name + "()"), r["median_ns"], r["p99_ns"], r["batch_mean_ns"],
             r["batch_mean_ns"] / floor))
     lines += ["", "| draining 1024 replies | median µs | speed-up |", "| --- | --- | --- |"]
