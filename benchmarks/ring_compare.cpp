@@ -1,6 +1,7 @@
 // The ring beside its peers, in both regimes the engine meets, with paired
 // ratios: every round measures every ring once, in a new random order, and
-// each ring's figure is divided by the rtrb peer's of the same round, so a
+// report.py divides each ring's figure by the rtrb crate's of the same round
+// (the C++ rtrb peer's when the run had no crate), so a
 // change of the machine's state between rounds (on a VM the two vCPUs move
 // between host cores) moves both sides of a ratio together.
 //
