@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ringengine  # noqa: E402
 from ringengine import ffi, lib  # noqa: E402
 from python_bench import MethodFloor  # noqa: E402
-from ringengine._measure import clock_overhead_ns, percentile  # noqa: E402
+from measure import clock_overhead_ns, percentile  # noqa: E402
 
 clock = time.perf_counter_ns
 
