@@ -87,8 +87,12 @@ def call_costs(rounds, calls):
     nop_1, null = lib.engine_config_init, ffi.NULL
     overhead = clock_overhead_ns()
     method = MethodFloor().call
-    samples = {"floor": [], "floor_1arg": [], "floor_method": [], "send_ping": [],
-               "try_recv": [], "try_recv_empty": []}
+    # send_ping() without its method: the cffi call of engine_send_ping on the
+    # handle, so that send_ping() minus this is the Python method's part and
+    # this minus floor_1arg is the library's (lock, ring push).
+    send_ping_raw, handle = lib.engine_send_ping, engine._h
+    samples = {"floor": [], "floor_1arg": [], "floor_method": [], "send_ping_raw": [],
+               "send_ping": [], "try_recv": [], "try_recv_empty": []}
     means = {k: [] for k in samples}
     for _ in range(rounds):
         # send_ping: the ring has room for `calls` pings (capacity 1024).
@@ -99,12 +103,18 @@ def call_costs(rounds, calls):
         per_call(method, calls, overhead, samples["floor_method"])
         per_call(engine.send_ping, calls, overhead, samples["send_ping"])
         engine.process()
+        engine.recv_many(1024)
+        per_call_1(send_ping_raw, handle, calls, overhead, samples["send_ping_raw"])
+        engine.process()
         per_call(engine.try_recv, calls, overhead, samples["try_recv"])
         per_call(engine.try_recv, calls, overhead, samples["try_recv_empty"])
         means["floor"].append(batch_mean(nop, calls))
         means["floor_1arg"].append(batch_mean_1(nop_1, null, calls))
         means["floor_method"].append(batch_mean(method, calls))
         means["send_ping"].append(batch_mean(engine.send_ping, calls))
+        engine.process()
+        engine.recv_many(1024)
+        means["send_ping_raw"].append(batch_mean_1(send_ping_raw, handle, calls))
         engine.process()
         means["try_recv"].append(batch_mean(engine.try_recv, calls))
         means["try_recv_empty"].append(batch_mean(engine.try_recv, calls))

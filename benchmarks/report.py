@@ -123,7 +123,8 @@ def servers(path):
     return "\n".join(lines)
 
 
-RINGS = (("ringengine", "ringengine"), ("rtrb_peer", "rtrb peer"), ("boost", "boost::lockfree"),
+RINGS = (("ringengine", "ringengine"), ("rtrb_crate", "rtrb crate"),
+         ("rtrb_peer", "rtrb peer (C++)"), ("boost", "boost::lockfree"),
          ("moodycamel", "moodycamel"), ("no_ring", "no ring"))
 WORKLOADS = (("throughput", "throughput, consumer keeps up", "M msg/s", True),
              ("slow_consumer", "throughput, consumer works per message", "M msg/s", True),
@@ -136,40 +137,47 @@ def spread(values, fmt):
     return ("%s / **%s** / %s" % (fmt, fmt, fmt)) % (v[0], v[len(v) // 2], v[-1])
 
 
+def ratio(r, a, b):
+    """min / median / max of r[a] / r[b] over the rounds, paired by round."""
+    if a not in r or b not in r:
+        return ""
+    return spread([x / y for x, y in zip(r[a], r[b])], "%.2f")
+
+
 def rings(path):
-    """Ring figures with min / median / max over the rounds, and each ring's
-    ratio to the rtrb peer of the same round."""
+    """Ring figures with min / median / max over the rounds, and ratios of
+    figures of the same round: ours to the rtrb crate (to the C++ peer when
+    the run had no crate), the peer to the crate, ours to no ring."""
     with open(path) as f:
         d = json.load(f)
     res = d["results"]
+    base = "rtrb_crate" if any("rtrb_crate" in r for s in res.values() for r in s.values()) \
+        else "rtrb_peer"
+    base_label = dict(RINGS)[base]
     lines = ["%d rounds; capacity %d; min / **median** / max over the rounds. The ratio "
              "columns divide one figure by another *of the same round*; for round trips lower "
              "is better, for throughput higher. *No ring* is the same work "
              "without a ring: the consumer's work alone (a ceiling), and a mailbox of one cache "
-             "line each way." % (
-                 d["rounds"], d["capacity"]), "",
+             "line each way.%s" % (
+                 d["rounds"], d["capacity"],
+                 "" if base == "rtrb_crate" else " **This run had no rtrb crate** (no cargo or "
+                 "no rtrb source): the ratios are to the C++ peer."), "",
              "| workload | bytes | " + " | ".join(label for _, label in RINGS)
-             + " | ringengine / rtrb peer | rtrb peer / no ring |",
-             "| --- | --- | " + " | ".join("---" for _ in RINGS) + " | --- | --- |"]
+             + " | ringengine / %s | rtrb peer / rtrb crate | ringengine / no ring |" % base_label,
+             "| --- | --- | " + " | ".join("---" for _ in RINGS) + " | --- | --- | --- |"]
     for key, label, unit, _ in WORKLOADS:
         for size in sorted(res[key], key=int):
             r = res[key][size]
-            cells = []
-            for ring, _ in RINGS:
-                cells.append(spread(r[ring], "%.0f") if ring in r else "")
-            if "rtrb_peer" in r:
-                ratio = spread([a / b for a, b in zip(r["ringengine"], r["rtrb_peer"])], "%.2f")
-            elif key == "bulk64":
-                single = res["throughput"][size]["ringengine"]
-                ratio = "bulk / single: " + spread(
-                    [a / b for a, b in zip(r["ringengine"], single)], "%.2f")
+            cells = [spread(r[ring], "%.0f") if ring in r else "" for ring, _ in RINGS]
+            if key == "bulk64":
+                single = {"ringengine": res["throughput"][size]["ringengine"]}
+                ours = "bulk / single: " + spread(
+                    [a / b for a, b in zip(r["ringengine"], single["ringengine"])], "%.2f")
             else:
-                ratio = ""
-            vs_no_ring = ""
-            if "no_ring" in r:
-                vs_no_ring = spread([a / b for a, b in zip(r["rtrb_peer"], r["no_ring"])], "%.2f")
-            lines.append("| %s, %s | %s | %s | %s | %s |" % (label, unit, size, " | ".join(cells),
-                                                          ratio, vs_no_ring))
+                ours = ratio(r, "ringengine", base)
+            lines.append("| %s, %s | %s | %s | %s | %s | %s |" % (
+                label, unit, size, " | ".join(cells), ours, ratio(r, "rtrb_peer", "rtrb_crate"),
+                ratio(r, "ringengine", "no_ring")))
     return "\n".join(lines)
 
 
@@ -196,13 +204,16 @@ def python(path):
     floor = c["floor"]["batch_mean_ns"]
     lines = ["**%s**" % d["python"], "",
              "| call | median ns | p99 ns | batch mean ns | / floor |", "| --- | --- | --- | --- | --- |"]
-    for name in ("floor", "floor_1arg", "floor_method", "send_ping", "try_recv",
-                 "try_recv_empty"):
+    for name in ("floor", "floor_1arg", "floor_method", "send_ping_raw", "send_ping",
+                 "try_recv", "try_recv_empty"):
+        if name not in c:
+            continue
         r = c[name]
         lines.append("| `%s` | %s | %s | %.1f | %.2fx |" % (
             {"floor": "engine_nop() (floor)", "try_recv_empty": "try_recv() on empty",
              "floor_1arg": "engine_config_init(NULL) (one-pointer floor)",
-             "floor_method": "a method around engine_close(NULL) (method floor)"}.get(
+             "floor_method": "a method around engine_close(NULL) (method floor)",
+             "send_ping_raw": "engine_send_ping(handle), the cffi call alone"}.get(
                 name, name + "()"), r["median_ns"], r["p99_ns"], r["batch_mean_ns"],
             r["batch_mean_ns"] / floor))
     lines += ["", "| draining 1024 replies | median µs | speed-up |", "| --- | --- | --- |"]

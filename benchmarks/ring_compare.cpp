@@ -1,10 +1,18 @@
 // The ring beside its peers, in both regimes the engine meets, with paired
 // ratios: every round measures every ring once, in a new random order, and
-// each ring's figure is divided by the rtrb peer's of the same round, so a
+// report.py divides each ring's figure by the rtrb crate's of the same round
+// (the C++ rtrb peer's when the run had no crate), so a
 // change of the machine's state between rounds (on a VM the two vCPUs move
 // between host cores) moves both sides of a ratio together.
 //
-//   ring_compare [--rounds N] [--quick] [--json FILE]
+//   ring_compare [--rounds N] [--quick] [--json FILE] [--rtrb-crate PROGRAM]
+//                [--sizes 16,24,32] [--workloads throughput,slow_consumer,...]
+//
+// --rtrb-crate runs the real rtrb crate (benchmarks/rtrb_crate, built by
+// tools/rtrb_crate.sh from rtrb's own source) once per workload and size in
+// every round, as one more ring of the round's random order: the program
+// measures one run in the same loop and prints its figure, so its ratios
+// are paired with ours as the in-process rings' are.
 //
 // Workloads, with the producer and the consumer pinned to cores 0 and 1,
 // room for 1024 elements, one element per call unless said:
@@ -38,6 +46,8 @@
 #include <thread>
 #include <type_traits>
 #include <vector>
+
+#include <sys/wait.h>
 
 #include <boost/lockfree/spsc_queue.hpp>
 #include <readerwriterqueue/readerwriterqueue.h>
@@ -107,14 +117,36 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Starts `body` on a thread pinned to core 1 and returns once it runs there,
+// so that neither the thread's start nor its move off core 0 falls inside a
+// timing: a run of 2^19 messages lasts a few milliseconds, about what the new
+// thread can wait to be scheduled on core 0, where it starts (it inherits our
+// affinity) and where our thread would be spinning. We yield meanwhile.
+template <typename F> std::thread start_on_core1(F body) {
+  std::atomic<bool> running{false};
+  std::thread t([&running, body]() mutable {
+    pin_to_cpu(1);
+    running.store(true, std::memory_order_release); // the last we touch of our starter's frame
+    body();
+  });
+  while (!running.load(std::memory_order_acquire))
+    std::this_thread::yield();
+  return t;
+}
+
 // ---- Workloads: each returns its figure (M msg/s, or ns per round trip) ----
 
 template <typename Q, typename T> double throughput(std::uint64_t messages, int steps) {
-  auto q = std::make_unique<Q>();
+  auto ring = std::make_unique<Q>();
   pin_to_cpu(0);
   std::uint64_t total = 0;
-  std::thread consumer([&] {
-    pin_to_cpu(1);
+  // The consumer takes the ring's address and the counts by value: captured
+  // by reference they would be read, on every pop, from the producer's stack
+  // frame, in the line where the producer writes each message it pushes, and
+  // that line would cross between the cores once per message. (It did: with
+  // [&] the rtrb peer kept up at a quarter of the rtrb crate's speed, whose
+  // ends are moved into their threads.)
+  std::thread consumer = start_on_core1([q = ring.get(), messages, steps, &total] {
     T m;
     std::uint64_t sum = 0; // local: a shared one would bounce with the producer's stack
     for (std::uint64_t got = 0; got < messages;)
@@ -125,6 +157,7 @@ template <typename Q, typename T> double throughput(std::uint64_t messages, int 
       }
     total = sum;
   });
+  Q* const q = ring.get();
   const auto t0 = std::chrono::steady_clock::now();
   T m{};
   for (std::uint64_t i = 0; i < messages;) {
@@ -170,10 +203,11 @@ template <typename T> double round_trip_mailbox(std::uint32_t trips) {
     std::atomic<std::uint32_t> seq{0};
   };
   static_assert(sizeof(Mailbox) == ringengine::kCacheLine);
-  auto there = std::make_unique<Mailbox>(), back = std::make_unique<Mailbox>();
+  auto there_box = std::make_unique<Mailbox>(), back_box = std::make_unique<Mailbox>();
+  Mailbox* const there = there_box.get();
+  Mailbox* const back = back_box.get();
   pin_to_cpu(0);
-  std::thread echo([&] {
-    pin_to_cpu(1);
+  std::thread echo = start_on_core1([there, back, trips] { // by value, as in throughput()
     for (std::uint32_t n = 1; n <= trips; ++n) {
       // acquire: pairs with the release store of seq, so value is written.
       while (there->seq.load(std::memory_order_acquire) != n) {
@@ -196,10 +230,10 @@ template <typename T> double round_trip_mailbox(std::uint32_t trips) {
 }
 
 template <typename Q, typename T> double bulk(std::uint64_t messages) {
-  auto q = std::make_unique<Q>();
+  auto ring = std::make_unique<Q>();
+  Q* const q = ring.get();
   pin_to_cpu(0);
-  std::thread consumer([&] {
-    pin_to_cpu(1);
+  std::thread consumer = start_on_core1([q, messages] { // by value, as in throughput()
     std::array<T, kBulk> out;
     for (std::uint64_t got = 0; got < messages;)
       got += q->pop_bulk(out.data(), out.size());
@@ -216,10 +250,11 @@ template <typename Q, typename T> double bulk(std::uint64_t messages) {
 }
 
 template <typename Q, typename T> double round_trip(std::uint32_t trips) {
-  auto there = std::make_unique<Q>(), back = std::make_unique<Q>();
+  auto there_ring = std::make_unique<Q>(), back_ring = std::make_unique<Q>();
+  Q* const there = there_ring.get();
+  Q* const back = back_ring.get();
   pin_to_cpu(0);
-  std::thread echo([&] {
-    pin_to_cpu(1);
+  std::thread echo = start_on_core1([there, back, trips] { // by value, as in throughput()
     T m;
     for (std::uint32_t n = 0; n < trips;)
       if (there->pop(m)) {
@@ -243,6 +278,22 @@ template <typename Q, typename T> double round_trip(std::uint32_t trips) {
   return seconds_since(t0) * 1e9 / trips;
 }
 
+// One run of the rtrb crate's harness: `program workload size count`, which
+// prints its figure. It inherits our pinning to core 0 and pins its own
+// threads to cores 0 and 1 as we do; its start-up is outside the timing.
+double run_crate(const std::string& program, const std::string& workload, const std::string& size,
+                 std::uint64_t count) {
+  const std::string cmd =
+      "'" + program + "' " + workload + " " + size + " " + std::to_string(count);
+  FILE* p = popen(cmd.c_str(), "r");
+  double figure = 0;
+  if (!p || std::fscanf(p, "%lf", &figure) != 1 || pclose(p) != 0) {
+    std::fprintf(stderr, "ring_compare: %s failed\n", cmd.c_str());
+    std::exit(1);
+  }
+  return figure;
+}
+
 // ---- Rounds ------------------------------------------------------------------
 
 struct Job {
@@ -255,9 +306,18 @@ struct Scale {
   std::uint32_t trips;
 };
 
-template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
+template <std::size_t N>
+void add_jobs(std::vector<Job>& jobs, const Scale& s, const std::string& crate) {
   using T = Element<N>;
   const std::string size = std::to_string(N);
+  if (!crate.empty()) {
+    jobs.push_back({"throughput", size, "rtrb_crate",
+                    [=] { return run_crate(crate, "throughput", size, s.messages); }});
+    jobs.push_back({"slow_consumer", size, "rtrb_crate",
+                    [=] { return run_crate(crate, "slow_consumer", size, s.slow_messages); }});
+    jobs.push_back({"round_trip", size, "rtrb_crate",
+                    [=] { return run_crate(crate, "round_trip", size, s.trips); }});
+  }
   // Each run makes its own ring; `run` gets only its type.
   auto rings = [&](const char* workload, auto run) {
     jobs.push_back({workload, size, "ringengine", [=] { return run(std::type_identity<Ours<T>>{}); }});
@@ -283,8 +343,9 @@ template <std::size_t N> void add_jobs(std::vector<Job>& jobs, const Scale& s) {
 
 int main(int argc, char** argv) {
   int rounds = 15;
-  Scale scale{1 << 21, 1 << 19, 1 << 16};
+  Scale scale{1 << 22, 1 << 19, 1 << 16};
   const char* json = nullptr;
+  std::string crate, sizes = "16,24,32", workloads;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
       rounds = std::atoi(argv[++i]);
@@ -292,15 +353,36 @@ int main(int argc, char** argv) {
       rounds = 5, scale = {1 << 19, 1 << 17, 1 << 14};
     else if (!std::strcmp(argv[i], "--json") && i + 1 < argc)
       json = argv[++i];
+    else if (!std::strcmp(argv[i], "--rtrb-crate") && i + 1 < argc)
+      crate = argv[++i];
+    else if (!std::strcmp(argv[i], "--sizes") && i + 1 < argc)
+      sizes = argv[++i];
+    else if (!std::strcmp(argv[i], "--workloads") && i + 1 < argc)
+      workloads = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--rounds N] [--quick] [--json FILE]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--rounds N] [--quick] [--json FILE] [--rtrb-crate PROGRAM]\n"
+                   "       [--sizes 16,24,32] [--workloads throughput,slow_consumer,...]\n",
+                   argv[0]);
       return 2;
     }
   }
+  // A comma-separated list holds `item` (an empty list holds everything).
+  auto listed = [](const std::string& list, const std::string& item) {
+    return list.empty() || ("," + list + ",").find("," + item + ",") != std::string::npos;
+  };
   std::vector<Job> jobs;
-  add_jobs<16>(jobs, scale);
-  add_jobs<24>(jobs, scale);
-  add_jobs<32>(jobs, scale);
+  if (listed(sizes, "16"))
+    add_jobs<16>(jobs, scale, crate);
+  if (listed(sizes, "24"))
+    add_jobs<24>(jobs, scale, crate);
+  if (listed(sizes, "32"))
+    add_jobs<32>(jobs, scale, crate);
+  std::erase_if(jobs, [&](const Job& j) { return !listed(workloads, j.workload); });
+  if (jobs.empty()) {
+    std::fprintf(stderr, "ring_compare: no workload and size left to run\n");
+    return 2;
+  }
 
   // results[workload][size][ring] = one figure per round
   std::map<std::string, std::map<std::string, std::map<std::string, std::vector<double>>>> results;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints the tables of docs/benchmarks.md:
-#   1. the rings (C++): ours beside the rtrb peer, boost and moodycamel,
-#      in rounds of random order, with ratios to the peer of the same round;
+#   1. the rings (C++): ours beside the rtrb crate (built from its source by
+#      tools/rtrb_crate.sh when cargo and $RTRB_SRC, default /tmp/rtrb, are
+#      here; skipped, and said so, when not), boost and moodycamel, in rounds
+#      of random order, with ratios to the crate of the same round;
 #      then process() with pending pings (Google Benchmark);
 #   2. the engine's sound: ns per voice-sample, per command, empty block;
 #      the mixer's cost (buses, EQ, meters) and the DSP load it reports,
@@ -22,8 +24,14 @@ if [[ "${1:-}" == "--quick" ]]; then reps=3 cold_runs=3 quick=(--quick); fi
 out=build/bench
 mkdir -p "$out"
 
-echo "== rings (C++)" >&2
-build/benchmarks/ring_compare "${quick[@]}" --json "$out/ring_compare.json"
+echo "== rings (C++), beside the rtrb crate when cargo and its source are here" >&2
+crate=()
+if harness=$(bash tools/rtrb_crate.sh); then
+  crate=(--rtrb-crate "$harness")
+else
+  echo "ring_compare: SKIPPING the rtrb crate (see the line above); the rings run without it" >&2
+fi
+build/benchmarks/ring_compare "${quick[@]}" "${crate[@]}" --json "$out/ring_compare.json"
 echo "== process() with pending pings (C++)" >&2
 build/benchmarks/process_bench --benchmark_repetitions="$reps" \
   --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \

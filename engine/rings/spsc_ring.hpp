@@ -4,24 +4,34 @@
 // types say who may push and who may pop (as rtrb does). The ring holds
 // exactly n elements: the (n+1)th push fails until something is popped.
 //
-// Head and tail are free-running counters; the slot of counter i is
-// i & mask over a power-of-two storage of at least n slots, and the producer
-// sees the ring full when tail - head == n, which unsigned arithmetic keeps
-// right across wrap-around. It caches head, and re-reads the consumer's copy
-// only when its cache says full.
+// Head and tail are free-running counters, and the producer sees the ring
+// full when tail - head == n, which unsigned arithmetic keeps right across
+// wrap-around. It caches head, and re-reads the consumer's copy only when its
+// cache says full.
 //
-// The consumer does not read tail at all: each slot carries a stamp, counter
-// + 1, stored with release after the element, so a message crosses between
-// cores in the slot's own cache line. Slots are padded to a power of two (32
-// bytes for the engine's 24-byte messages), so none straddles two lines.
+// The consumer does not read tail at all: each slot carries a 32-bit stamp,
+// the low bits of counter + 1, stored with release after the element, so a
+// message crosses between cores in the slot's own cache line. Slots are not
+// padded beyond the element's alignment (20 bytes for a 16-byte element of
+// 4-byte alignment, 32 for the engine's 24-byte messages): the fewer lines a
+// message takes, the fewer the consumer pulls from the producer's cache. A
+// slot may straddle two lines; its stamp never does.
+//
+// The storage has kGapSlots more slots than n, two cache lines' worth. When
+// the ring is full the producer fills the slot that the consumer's last pop
+// freed; with storage of exactly n slots that slot sits just behind the
+// consumer's head, in the line the consumer reads next, and each push takes
+// that line from under the consumer. With the gap, the slot a push may fill
+// is at least two lines behind the head. Each end keeps the slot index of its
+// counter and wraps it at the storage's end, which is not a power of two.
 // Design notes and measurements: docs/architecture.md, docs/benchmarks.md.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
-#include <bit>
 #include <cassert>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -37,35 +47,45 @@ template <typename T> class Consumer;
 
 namespace detail {
 
-// Slots are sized to a power of two up to a cache line, so none straddles
-// two lines.
-template <typename T>
-inline constexpr std::size_t kSlotAlign =
-    std::min(kCacheLine, std::bit_ceil(sizeof(T) + sizeof(std::size_t)));
-
 // One slot: the element and the stamp that says which counter value filled
 // it. The consumer learns that a slot is filled from the slot itself, so a
 // message crosses between cores in the slot's own cache line, without a
-// shared tail to read.
-template <typename T> struct alignas(kSlotAlign<T>) Slot {
+// shared tail to read. The stamp holds the low 32 bits of counter + 1: the
+// only other values a slot can hold when the consumer reaches counter c are
+// the stamp of c - size (the previous lap) and the initial one, and both
+// differ from c + 1 in their low 32 bits while size < 2^32.
+template <typename T> struct Slot {
   T value;
-  std::atomic<std::size_t> stamp; // counter + 1 once filled for that counter
+  std::atomic<std::uint32_t> stamp; // counter + 1, truncated, once filled for that counter
 };
+
+inline std::uint32_t stamp_of(std::size_t counter) noexcept {
+  return static_cast<std::uint32_t>(counter + 1);
+}
+
+// Slots beyond the capacity: two cache lines' worth, at least one. A full
+// ring's producer writes this many slots behind the consumer's head rather
+// than right behind it (see the top of this file); two lines rather than one
+// so that the two lines are never a pair that the adjacent-line prefetcher
+// fetches together.
+template <typename T>
+inline constexpr std::size_t kGapSlots =
+    std::max<std::size_t>(1, (2 * kCacheLine + sizeof(Slot<T>) - 1) / sizeof(Slot<T>));
 
 template <typename T> struct RingState {
   static_assert(std::is_trivially_copyable_v<T>,
                 "ring elements are copied as raw bytes");
   static_assert(std::atomic<std::size_t>::is_always_lock_free);
+  static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
 
   RingState(std::size_t capacity, std::size_t start)
-      : capacity(capacity), mask(std::bit_ceil(capacity) - 1),
-        slots(new Slot<T>[mask + 1]) {
+      : capacity(capacity), size(capacity + kGapSlots<T>), slots(new Slot<T>[size]) {
     head.store(start, std::memory_order_relaxed);
     tail.store(start, std::memory_order_relaxed);
-    // No slot is filled for any counter from `start` on: stamp each with a
-    // value that is not counter + 1 for the first counter that maps to it.
-    for (std::size_t i = 0; i <= mask; ++i)
-      slots[i].stamp.store(start + i - mask, std::memory_order_relaxed);
+    // Counter start + i is the first to fill slot i: stamp each slot with a
+    // value that is not that counter's stamp (see Slot).
+    for (std::size_t i = 0; i < size; ++i)
+      slots[i].stamp.store(static_cast<std::uint32_t>(start + i), std::memory_order_relaxed);
   }
 
   // Written by the consumer only: counter of the next slot to pop.
@@ -75,9 +95,14 @@ template <typename T> struct RingState {
   alignas(kCacheLine) std::atomic<std::size_t> tail;
   // Read-only after construction.
   alignas(kCacheLine) const std::size_t capacity;
-  const std::size_t mask;
+  const std::size_t size; // slots in the storage: capacity + kGapSlots
   const std::unique_ptr<Slot<T>[]> slots;
 };
+
+// The slot index after `index` in a storage of `size` slots.
+inline std::size_t next_slot(std::size_t index, std::size_t size) noexcept {
+  return index + 1 == size ? 0 : index + 1;
+}
 
 } // namespace detail
 
@@ -87,7 +112,7 @@ template <typename T> struct RingState {
 template <typename T>
 std::pair<Producer<T>, Consumer<T>> make_ring(std::size_t capacity,
                                               std::size_t start = 0) {
-  assert(capacity >= 1);
+  assert(capacity >= 1 && capacity < (std::size_t{1} << 31)); // stamps: size < 2^32
   auto state = std::make_shared<detail::RingState<T>>(capacity, start);
   return {Producer<T>(state), Consumer<T>(state)};
 }
@@ -107,7 +132,8 @@ public:
   [[nodiscard]] bool try_push(const T& item) noexcept {
     if (tail_ - head_cache_ == capacity_ && !refresh_head())
       return false;
-    fill(tail_, item);
+    fill(tail_slot_, tail_, item);
+    tail_slot_ = detail::next_slot(tail_slot_, size_);
     ++tail_;
     publish_tail();
     return true;
@@ -121,8 +147,10 @@ public:
       room = capacity_ - (tail_ - head_cache_);
     }
     const std::size_t k = std::min(n, room);
-    for (std::size_t i = 0; i < k; ++i)
-      fill(tail_ + i, items[i]);
+    for (std::size_t i = 0; i < k; ++i) {
+      fill(tail_slot_, tail_ + i, items[i]);
+      tail_slot_ = detail::next_slot(tail_slot_, size_);
+    }
     tail_ += k;
     if (k != 0)
       publish_tail();
@@ -140,15 +168,16 @@ public:
 private:
   friend std::pair<Producer, Consumer<T>> make_ring<T>(std::size_t, std::size_t);
   explicit Producer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)), slots_(s_->slots.get()), mask_(s_->mask), capacity_(s_->capacity),
-        tail_(s_->tail.load(std::memory_order_relaxed)),
+      : s_(std::move(s)), slots_(s_->slots.get()), size_(s_->size), capacity_(s_->capacity),
+        tail_(s_->tail.load(std::memory_order_relaxed)), tail_slot_(0),
         head_cache_(s_->head.load(std::memory_order_relaxed)) {}
 
-  void fill(std::size_t counter, const T& item) noexcept {
-    detail::Slot<T>& slot = slots_[counter & mask_];
+  // Fills slot `index` with the element of `counter`.
+  void fill(std::size_t index, std::size_t counter, const T& item) noexcept {
+    detail::Slot<T>& slot = slots_[index];
     slot.value = item;
     // release: publishes the value to the consumer's acquire load of the stamp.
-    slot.stamp.store(counter + 1, std::memory_order_release);
+    slot.stamp.store(detail::stamp_of(counter), std::memory_order_release);
   }
 
   // For Consumer::size() only; popping reads the stamps.
@@ -166,9 +195,10 @@ private:
   // line: the ring's constants are copied here rather than read from s_.
   std::shared_ptr<detail::RingState<T>> s_;
   detail::Slot<T>* slots_;
-  std::size_t mask_;
+  std::size_t size_; // slots in the storage
   std::size_t capacity_;
   std::size_t tail_;       // our own counter; s_->tail mirrors it for size()
+  std::size_t tail_slot_;  // the slot index of tail_
   std::size_t head_cache_; // the consumer's counter as last seen
 };
 
@@ -183,8 +213,9 @@ public:
 
   // Pops one element into `out`; false, with `out` untouched, when empty.
   [[nodiscard]] bool try_pop(T& out) noexcept {
-    if (!take(head_, out))
+    if (!take(head_slot_, head_, out))
       return false;
+    head_slot_ = detail::next_slot(head_slot_, size_);
     ++head_;
     release_head();
     return true;
@@ -193,8 +224,10 @@ public:
   // Pops up to n elements into out[0..n) and returns how many.
   [[nodiscard]] std::size_t try_pop_bulk(T* out, std::size_t n) noexcept {
     std::size_t k = 0;
-    while (k < n && take(head_ + k, out[k]))
+    while (k < n && take(head_slot_, head_ + k, out[k])) {
+      head_slot_ = detail::next_slot(head_slot_, size_);
       ++k;
+    }
     head_ += k;
     if (k != 0)
       release_head();
@@ -211,15 +244,15 @@ public:
 private:
   friend std::pair<Producer<T>, Consumer> make_ring<T>(std::size_t, std::size_t);
   explicit Consumer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)), slots_(s_->slots.get()), mask_(s_->mask),
-        head_(s_->head.load(std::memory_order_relaxed)) {}
+      : s_(std::move(s)), slots_(s_->slots.get()), size_(s_->size),
+        head_(s_->head.load(std::memory_order_relaxed)), head_slot_(0) {}
 
-  // Copies out the element of `counter` if its slot is filled for it.
-  bool take(std::size_t counter, T& out) const noexcept {
-    const detail::Slot<T>& slot = slots_[counter & mask_];
+  // Copies out the element of `counter` if slot `index` is filled for it.
+  bool take(std::size_t index, std::size_t counter, T& out) const noexcept {
+    const detail::Slot<T>& slot = slots_[index];
     // acquire: pairs with the producer's release store of the stamp, so the
     // value is fully written before we read it.
-    if (slot.stamp.load(std::memory_order_acquire) != counter + 1)
+    if (slot.stamp.load(std::memory_order_acquire) != detail::stamp_of(counter))
       return false;
     out = slot.value;
     return true;
@@ -234,8 +267,9 @@ private:
   // As in Producer: what a pop reads besides its slot, in one line.
   std::shared_ptr<detail::RingState<T>> s_;
   const detail::Slot<T>* slots_;
-  std::size_t mask_;
-  std::size_t head_; // our own counter; s_->head mirrors it
+  std::size_t size_;      // slots in the storage
+  std::size_t head_;      // our own counter; s_->head mirrors it
+  std::size_t head_slot_; // the slot index of head_
 };
 
 static_assert(sizeof(Producer<int>) == kCacheLine && sizeof(Consumer<int>) == kCacheLine,

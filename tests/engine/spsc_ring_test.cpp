@@ -137,6 +137,27 @@ TYPED_TEST(SpscRingTest, SurvivesCounterWrapAround) {
   }
 }
 
+// The slots' stamps keep only the low 32 bits of a counter: started 20 below
+// 2^32, they wrap past zero while the counters do not.
+TYPED_TEST(SpscRingTest, SurvivesStampWrapAround) {
+  constexpr std::size_t kStart = (std::size_t{1} << 32) - 20;
+  for (std::size_t capacity : {1u, 7u, 16u}) {
+    auto [tx, rx] = make_ring<TypeParam>(capacity, kStart);
+    std::uint64_t pushed = 0, popped = 0;
+    while (pushed < 200) {
+      std::size_t n = 0;
+      while (tx.try_push(make<TypeParam>(pushed)))
+        ++pushed, ++n;
+      ASSERT_EQ(n, capacity) << "the ring must fill to exactly its capacity";
+      TypeParam out;
+      EXPECT_EQ(rx.size(), capacity);
+      while (rx.try_pop(out))
+        ASSERT_TRUE(made_from(out, popped++));
+      ASSERT_EQ(popped, pushed);
+    }
+  }
+}
+
 TYPED_TEST(SpscRingTest, BulkPushTakesWhatFitsAndBulkPopWhatIsThere) {
   auto [tx, rx] = make_ring<TypeParam>(10);
   std::vector<TypeParam> in, out(16);

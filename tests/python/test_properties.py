@@ -63,7 +63,10 @@ METHODS = {
 }
 # Words a message may use for what it refuses beside the argument's name.
 REASONS = ["freq", "gain", "pan", "buffer", "closed", "frames", "samples", "shape", "voice",
-           "ring", "finite", "integer", "number", "name", "open", "let go", "at "]
+           "ring", "finite", "integer", "number", "name", "open", "let go", "at ",
+           # two threads processing at once (the three-thread test): the
+           # second is told so, by name
+           "another thread is processing"]
 
 call = st.sampled_from(sorted(METHODS)).flatmap(
     lambda m: METHODS[m][1].flatmap(
