@@ -123,6 +123,8 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_CANCEL, "cancel", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_SET_BUS, "set_bus", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_METER, "meter", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_SET_VOICE, "set_voice", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_SET_SPEED, "set_speed", ENGINE_DIRECTION_COMMAND},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {
@@ -146,9 +148,11 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
   }
   engine_kind_info play;
   ASSERT_EQ(engine_describe_kind(ENGINE_MSG_PLAY, &play, sizeof play), ENGINE_OK);
-  ASSERT_EQ(play.field_count, 4u);
+  ASSERT_EQ(play.field_count, 5u);
   EXPECT_STREQ(play.field_names[3], "buffer");
   EXPECT_STREQ(play.field_members[3], "arg");
+  EXPECT_STREQ(play.field_names[4], "fade");
+  EXPECT_STREQ(play.field_members[4], "value");
   EXPECT_EQ(engine_describe_kind(ENGINE_MSG_NONE, &play, sizeof play), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_describe_kind(-1, &play, sizeof play), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_describe_kind(ENGINE_MSG_PING, nullptr, sizeof play), ENGINE_ERR_INVALID);
@@ -157,7 +161,8 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_PAN), "pan");
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_GAIN_DB), "gain_db");
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_BUS), "bus");
-  EXPECT_STREQ(engine_param_name(5), "unknown");
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_RATE), "rate");
+  EXPECT_STREQ(engine_param_name(6), "unknown");
   EXPECT_STREQ(engine_param_name(-1), "unknown");
   const char* bus_params[] = {"gain", "gain_db", "pan", "mute", "eq_low", "eq_mid", "eq_high"};
   for (int p = 0; p < 7; ++p)

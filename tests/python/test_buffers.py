@@ -76,7 +76,7 @@ def test_the_caller_may_change_its_array_after_loading(engine):
 def test_a_looped_buffer_wraps_exactly_and_stop_silences_from_its_frame(engine):
     x = noise(100)
     engine.play(1, engine.load_buffer(x), at=50, loop=True)
-    engine.stop(1, at=777)
+    engine.stop(1, at=777, fade=0)  # a cut (the default fades: test_playback.py)
     out = engine.render(1024)[:, 0]
     played = out[50:777]
     assert np.array_equal(played, np.resize(x, len(played))), "every lap is the buffer"

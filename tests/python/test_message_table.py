@@ -31,9 +31,10 @@ def test_a_reply_kind_python_does_not_know_arrives_as_an_event():
                                            ("value", 0.5), ("arg", 99)))
     # A kind the library describes but Python has no class for: its named
     # fields (the table's own command kind stands in for a newer reply).
-    play = _decoder(lib.ENGINE_MSG_PLAY)((lib.ENGINE_MSG_PLAY, 1, 3, 480, 0.0, 17))
+    play = _decoder(lib.ENGINE_MSG_PLAY)((lib.ENGINE_MSG_PLAY, 1, 3, 480, 96.0, 17))
     assert play == Event(lib.ENGINE_MSG_PLAY, "play",
-                         (("flags", 1), ("voice", 3), ("at", 480), ("buffer", 17)))
+                         (("flags", 1), ("voice", 3), ("at", 480), ("buffer", 17),
+                          ("fade", 96.0)))
 
 
 def test_an_unknown_kind_from_the_ring_is_an_event_not_a_key_error(offline):
@@ -45,8 +46,8 @@ def test_an_unknown_kind_from_the_ring_is_an_event_not_a_key_error(offline):
 
 def test_params_come_from_the_library():
     assert ringengine.PARAMS == {ffi.string(lib.engine_param_name(i)).decode(): i
-                                 for i in range(5)}
-    assert list(ringengine.PARAMS) == ["freq", "gain", "pan", "gain_db", "bus"]
+                                 for i in range(6)}
+    assert list(ringengine.PARAMS) == ["freq", "gain", "pan", "gain_db", "bus", "rate"]
     assert ffi.string(lib.engine_param_name(len(ringengine.PARAMS))) == b"unknown"
     assert ringengine.BUS_PARAMS == {ffi.string(lib.engine_bus_param_name(i)).decode(): i
                                      for i in range(7)}
