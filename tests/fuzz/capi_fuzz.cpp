@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 30;
+    const std::uint8_t op = r.u8() % 32;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -254,7 +254,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::memcpy(&value, &bits, sizeof value);
       const double v = (r.u8() & 1) ? static_cast<double>(value) : (r.u16() % 30000) / 10.0;
       const std::int64_t at = static_cast<std::int32_t>(r.u32());
-      rc = engine_set_param(target, r.u8() % 40, static_cast<int>(r.u8() % 5) - 1, v, at,
+      rc = engine_set_param(target, r.u8() % 40, static_cast<int>(r.u8() % 8) - 1, v, at,
                             r.u16());
       require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
               rc == ENGINE_ERR_INVALID);
@@ -419,6 +419,54 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(rc == ENGINE_OK || rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_INVALID);
       if (rc == ENGINE_OK && size >= sizeof m && r.u8() % 2)
         require(m.channels <= 64);
+      break;
+    }
+    case 30: { // a play with any options (any voice, region, fades), any size
+      engine_play_options o;
+      engine_play_options_init((r.u8() % 16 == 0) ? nullptr : &o);
+      engine_play_options_init(&o);
+      if (r.u8() % 8 == 0)
+        o.size = r.u32();
+      o.voice = (r.u8() & 1) ? ENGINE_ANY_VOICE : r.u8() % 40;
+      o.buffer = (r.u8() % 4 == 0) ? r.u32() : buffer_ids[r.u8() % 8];
+      o.loop = r.u8() % 3;
+      o.at = static_cast<std::int32_t>(r.u32());
+      o.start = (r.u8() & 1) ? r.u32() : r.u16();
+      o.loop_start = (r.u8() & 1) ? r.u16() : 0;
+      o.loop_end = (r.u8() & 1) ? r.u16() : (r.u8() % 8 == 0 ? std::uint64_t{r.u32()} << 8 : 0);
+      o.crossfade = r.u16();
+      o.fade = (r.u8() & 1) ? ENGINE_FADE_DEFAULT : r.u32() >> (r.u8() % 32);
+      o.fade_in = r.u8() % 3;
+      o.bus = (r.u8() & 1) ? ENGINE_BUS_UNCHANGED : r.u8() % 12;
+      std::uint32_t voice = 0;
+      rc = engine_play_with(target, (r.u8() % 16 == 0) ? nullptr : &o,
+                            (r.u8() & 1) ? nullptr : &voice);
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
+      if (rc == ENGINE_OK && o.voice != ENGINE_ANY_VOICE)
+        require(voice == 0 || voice == o.voice);
+      break;
+    }
+    case 31: { // loops moved, stops faded, the speed, any values
+      const std::uint32_t bits = r.u32();
+      float value;
+      std::memcpy(&value, &bits, sizeof value);
+      switch (r.u8() % 3) {
+      case 0:
+        rc = engine_set_loop(target, r.u8() % 40, r.u32(), (r.u8() & 1) ? r.u32() : 0, r.u16(),
+                             static_cast<std::int32_t>(r.u32()));
+        break;
+      case 1:
+        rc = engine_stop_fade(target, r.u8() % 40, static_cast<std::int32_t>(r.u32()),
+                              (r.u8() & 1) ? ENGINE_FADE_DEFAULT : r.u32());
+        break;
+      default:
+        rc = engine_set_speed(target, (r.u8() & 1) ? value : (r.u8() % 40) / 8.0 - 2,
+                              static_cast<std::int32_t>(r.u32()), r.u16());
+        break;
+      }
+      require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
+              rc == ENGINE_ERR_INVALID);
       break;
     }
     default:
