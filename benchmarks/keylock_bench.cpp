@@ -1,6 +1,7 @@
 // What one key-locked stereo voice costs the audio thread: Keylock::render()
-// of a 256-frame block at 48 kHz, its input pulled from a tone, for R3 and
-// R2, at a steady rate and with rate and pitch moving every block. Counters:
+// of a 256-frame block at 48 kHz, its input pulled from a tone, for R3
+// (standard and short window) and R2, at a steady rate of 1.25, and with
+// the rate, the pitch or both moving every block. Counters:
 // core_pct, the share of one core a voice takes (the block's time over the
 // block's 5.33 ms), and voices_rt, how many such voices one core holds in
 // real time at this block size with nothing else to do (docs/benchmarks.md).
@@ -25,8 +26,13 @@ void BM_KeylockVoice(benchmark::State& state) {
     state.SkipWithError("built without Rubber Band");
     return;
   }
-  const auto stretcher = state.range(0) == 3 ? Keylock::Stretcher::finer : Keylock::Stretcher::faster;
-  const bool moving = state.range(1) != 0;
+  // 3: R3; 1: R3 with its short window; 2: R2.
+  const auto stretcher = state.range(0) == 3   ? Keylock::Stretcher::finer
+                         : state.range(0) == 1 ? Keylock::Stretcher::finer_short
+                                               : Keylock::Stretcher::faster;
+  // 0: steady; 1: rate and pitch move every block; 2: only the rate; 3:
+  // only the pitch.
+  const auto moving = state.range(1);
   Keylock keylock(kRate, 2, kBlock, stretcher);
   std::vector<float> left(kBlock), right(kBlock);
   float* out[2] = {left.data(), right.data()};
@@ -45,15 +51,16 @@ void BM_KeylockVoice(benchmark::State& state) {
     keylock.render(out, 2, kBlock, tone);
   std::uint64_t block = 0;
   for (auto _ : state) {
-    if (moving) {
+    if (moving != 0) {
       const double t = static_cast<double>(block) * 0.01;
-      keylock.set(std::exp2(std::sin(t)), 7.0 * std::cos(t * 1.3));
+      keylock.set(moving == 3 ? 1.25 : std::exp2(std::sin(t)),
+                  moving == 2 ? 0.0 : 7.0 * std::cos(t * 1.3));
     }
     benchmark::DoNotOptimize(keylock.render(out, 2, kBlock, tone));
     benchmark::ClobberMemory();
     ++block;
   }
-  state.SetLabel(stretcher == Keylock::Stretcher::finer ? "R3" : "R2");
+  state.SetLabel(state.range(0) == 3 ? "R3" : state.range(0) == 1 ? "R3 short window" : "R2");
   // From the seconds per block (time / iterations): core_pct = 100 * that
   // / period, voices_rt = period / that.
   const double period = kBlock / kRate;
@@ -62,8 +69,8 @@ void BM_KeylockVoice(benchmark::State& state) {
   state.counters["voices_rt"] =
       benchmark::Counter(period, benchmark::Counter::kIsIterationInvariantRate);
 }
-// {engine version, rate and pitch moving}
-BENCHMARK(BM_KeylockVoice)->ArgsProduct({{3, 2}, {0, 1}})->ArgNames({"R", "moving"})->Unit(benchmark::kMicrosecond);
+// {engine version, what moves}
+BENCHMARK(BM_KeylockVoice)->ArgsProduct({{3, 1, 2}, {0, 1, 2, 3}})->ArgNames({"R", "moving"})->Unit(benchmark::kMicrosecond);
 
 } // namespace
 

@@ -27,6 +27,50 @@ struct SilentLogger final : RubberBandStretcher::Logger {
 
 double pitch_scale(double semitones) noexcept { return std::exp2(semitones / 12.0); }
 
+// The fraction nearest x with a denominator of at most kMaxDenominator
+// (continued fractions; x > 0). R3's resampler builds, at every pitch
+// change, a table as long as the numerator of the fraction it finds for
+// the ratio, with denominators up to 192000: for a pitch such as
+// 2^(0.37/12) that is hundreds of thousands of entries, a millisecond of
+// the audio thread per change (measured: a voice whose pitch moves every
+// block cost twice a steady one). A pitch scale that is already a small
+// fraction gives a short table, at most 0.43 cent from the pitch asked for
+// (half the widest gap between such fractions, 1/2048 next to 1).
+constexpr std::int64_t kMaxDenominator = 2048;
+double small_fraction(double x) noexcept {
+  std::int64_t p0 = 0, q0 = 1, p1 = 1, q1 = 0;
+  double r = x;
+  for (int i = 0; i < 64; ++i) {
+    const double whole = std::floor(r);
+    const auto a = static_cast<std::int64_t>(whole);
+    const std::int64_t q2 = q0 + a * q1;
+    if (q2 > kMaxDenominator) {
+      // The best semiconvergent that still fits, or the last convergent.
+      const std::int64_t k = (kMaxDenominator - q0) / q1;
+      const double semi = static_cast<double>(p0 + k * p1) / static_cast<double>(q0 + k * q1);
+      const double last = static_cast<double>(p1) / static_cast<double>(q1);
+      return std::fabs(semi - x) < std::fabs(last - x) ? semi : last;
+    }
+    const std::int64_t p2 = p0 + a * p1;
+    p0 = p1, q0 = q1, p1 = p2, q1 = q2;
+    const double frac = r - whole;
+    if (frac < 1e-12)
+      break;
+    r = 1.0 / frac;
+  }
+  return static_cast<double>(p1) / static_cast<double>(q1);
+}
+
+RubberBandStretcher::Options options_of(Keylock::Stretcher which) noexcept {
+  switch (which) {
+  case Keylock::Stretcher::finer: return RubberBandStretcher::OptionEngineFiner;
+  case Keylock::Stretcher::finer_short:
+    return RubberBandStretcher::OptionEngineFiner | RubberBandStretcher::OptionWindowShort;
+  case Keylock::Stretcher::faster: break;
+  }
+  return RubberBandStretcher::OptionEngineFaster;
+}
+
 } // namespace
 
 struct Keylock::Impl {
@@ -39,8 +83,7 @@ struct Keylock::Impl {
                       // crosses pitch 1.0 without a discontinuity (R3 takes
                       // pitch options only at construction).
                       RubberBandStretcher::OptionPitchHighConsistency |
-                      (which == Stretcher::finer ? RubberBandStretcher::OptionEngineFiner
-                                                 : RubberBandStretcher::OptionEngineFaster)),
+                      options_of(which)),
         channels(channels_), max_block(max_block),
         // At rate kMaxRate a block of output consumes kMaxRate blocks of
         // input; render() never passes the stretcher more than this.
@@ -163,7 +206,7 @@ void Keylock::set(double rate, double semitones) noexcept {
   }
   if (semitones != k.semitones) {
     k.semitones = semitones;
-    k.stretcher.setPitchScale(pitch_scale(semitones));
+    k.stretcher.setPitchScale(small_fraction(pitch_scale(semitones)));
   }
 }
 

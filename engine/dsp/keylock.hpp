@@ -60,10 +60,12 @@ public:
     std::uint32_t (*call_)(void*, float* const*, std::uint32_t) noexcept;
   };
 
-  // Rubber Band's two engines (docs/architecture.md says why the default
-  // is what it is): R3 ("finer") sounds better and costs more, R2
-  // ("faster") the other way round.
-  enum class Stretcher { finer, faster };
+  // Rubber Band's engines (docs/architecture.md says why the default is
+  // what it is): R3 ("finer") sounds better and costs more, R2 ("faster")
+  // the other way round; R3 with its short window alone (finer_short)
+  // costs about half of R3's standard multi-resolution scheme and has half
+  // its latency, at some cost in sound (bass and transients).
+  enum class Stretcher { finer, finer_short, faster };
   static constexpr Stretcher kDefaultStretcher = Stretcher::finer;
 
   // True when the engine was built with Rubber Band.

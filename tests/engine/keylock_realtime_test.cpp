@@ -3,7 +3,7 @@
 // 256 frames with the rate and the pitch changing every block, and a
 // reset() (a new play) now and then, all inside a RealtimeScope: any
 // allocation, lock or blocking call aborts with a stack trace. R3, the
-// engine key lock uses: R2 allocates here even after priming
+// engine key lock uses (with its standard and its short window): R2 allocates here even after priming
 // (R2Stretcher::reconfigure -> ChannelData::setOutbufSize -> RingBuffer::
 // resized, malloc, measured with 3.1.2), one reason for R3
 // (docs/architecture.md). In other builds the scope checks nothing and
@@ -24,10 +24,12 @@ namespace {
 constexpr std::uint32_t kBlock = 256;
 constexpr int kBlocks = 4000;
 
-TEST(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
+class KeylockRealtimeTest : public testing::TestWithParam<Keylock::Stretcher> {};
+
+TEST_P(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
   if (!Keylock::available())
     GTEST_SKIP() << "built without Rubber Band (-Drubberband)";
-  Keylock keylock(48000.0, 2, kBlock, Keylock::Stretcher::finer);
+  Keylock keylock(48000.0, 2, kBlock, GetParam());
   std::vector<float> left(kBlock), right(kBlock);
   float* out[2] = {left.data(), right.data()};
   double phase = 0.0;
@@ -64,6 +66,14 @@ TEST(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
   EXPECT_EQ(frames, static_cast<std::uint64_t>(kBlocks) * kBlock);
   EXPECT_GT(loudest, 0.1);
 }
+
+// R3 both ways (standard and short window); not R2 (see above).
+INSTANTIATE_TEST_SUITE_P(KeylockEngines, KeylockRealtimeTest,
+                         testing::Values(Keylock::Stretcher::finer,
+                                         Keylock::Stretcher::finer_short),
+                         [](const auto& info) {
+                           return info.param == Keylock::Stretcher::finer ? "R3" : "R3short";
+                         });
 
 } // namespace
 } // namespace ringengine
