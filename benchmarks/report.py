@@ -246,7 +246,14 @@ def keylock(path):
     lines = ["| key-locked stereo voice, 256-frame block at 48 kHz | engine | CPU per block "
              "| share of a core: median (mean ± stddev) | voices per core in real time |",
              "| --- | --- | --- | --- | --- |"]
-    for name in sorted(agg):
+    # R3 (R:3) first, then its short window (R:1), then R2 (R:2).
+    order = {"3": 0, "1": 1, "2": 2}
+
+    def key(name):
+        parts = dict(p.split(":") for p in name.split("/")[1:] if ":" in p)
+        return order.get(parts.get("R"), 9), parts.get("moving", "")
+
+    for name in sorted(agg, key=key):
         a = agg[name]
         med = a.get("median")
         if med is None or "core_pct" not in med:
