@@ -39,9 +39,11 @@ public:
 
   // Where render() gets its input: a non-owning reference to any callable
   // `std::uint32_t (float* const* in, std::uint32_t frames)` that writes up
-  // to `frames` frames into in[0 .. channels) and returns how many it
-  // wrote; fewer than asked means the source has ended. It must outlive
-  // the render() call it is passed to (a lambda on the caller's stack).
+  // to `frames` frames (at most 4 blocks: a block at kMaxRate) into each of
+  // in[0 .. channels()), the stretcher's planes (a mono source into a
+  // stereo stretcher writes both), and returns how many it wrote; fewer
+  // than asked means the source has ended. It must outlive the render()
+  // call it is passed to (a lambda on the caller's stack).
   class Pull {
   public:
     template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Pull>>>
