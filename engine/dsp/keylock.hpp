@@ -77,7 +77,8 @@ public:
   // `channels` planes (1 .. kMaxChannels) at `sample_rate`, scratch for
   // render() calls of up to `max_block_frames` frames, and primes it.
   // Throws std::logic_error without Rubber Band, std::invalid_argument on
-  // bad arguments. Takes some milliseconds (the priming).
+  // bad arguments. Takes about 0.2 s on this VM (the priming: R3's
+  // standard window), so an engine makes its stretchers once, at create.
   Keylock(double sample_rate, std::uint32_t channels, std::uint32_t max_block_frames,
           Stretcher stretcher = kDefaultStretcher);
   ~Keylock();
@@ -85,8 +86,9 @@ public:
   Keylock& operator=(const Keylock&) = delete;
 
   // Audio thread, at a new play: forgets all input and output, keeps the
-  // rate and pitch last set. The first render() after it starts with
-  // latency() frames of silence-led output, as from construction.
+  // rate and pitch last set (set them first: the pad fed and the latency
+  // are the current setting's). The output then begins with latency()
+  // frames of silence, as after construction.
   void reset() noexcept;
   // Audio thread: from the next render(), `rate` input frames are consumed
   // per output frame (time ratio 1/rate) and pitch moves by `semitones`;
