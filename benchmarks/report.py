@@ -248,6 +248,61 @@ def ping_cold(path):
                                        ratios)])
 
 
+def keylock(path):
+    """keylock_bench: one key-locked stereo voice's share of a core, and how
+    many one core holds in real time at 256 frames."""
+    agg = aggregates(path)
+    moving = {"0": "steady, rate 1.25", "1": "rate and pitch moving every block",
+              "2": "rate moving", "3": "pitch moving"}
+    lines = ["| key-locked stereo voice, 256-frame block at 48 kHz | engine | CPU per block "
+             "| share of a core: median (mean ± stddev) | voices per core in real time |",
+             "| --- | --- | --- | --- | --- |"]
+    # R3 (R:3) first, then its short window (R:1), then R2 (R:2).
+    order = {"3": 0, "1": 1, "2": 2}
+
+    def key(name):
+        parts = dict(p.split(":") for p in name.split("/")[1:] if ":" in p)
+        return order.get(parts.get("R"), 9), parts.get("moving", "")
+
+    for name in sorted(agg, key=key):
+        a = agg[name]
+        med = a.get("median")
+        if med is None or "core_pct" not in med:
+            continue
+        parts = dict(p.split(":") for p in name.split("/")[1:] if ":" in p)
+        mean, sd = a["mean"]["core_pct"], a["stddev"]["core_pct"]
+        lines.append("| %s | %s | %.0f µs | %.1f %% (%.1f ± %.1f) | %.1f |" % (
+            moving.get(parts.get("moving"), name), med.get("label", ""),
+            med["cpu_time"], med["core_pct"], mean, sd, med["voices_rt"]))
+    return "\n".join(lines)
+
+
+def scsynth(path):
+    """scsynth_compare.py: 64 looping voices beside scsynth -N, each side
+    minus its zero-voice run."""
+    with open(path) as f:
+        d = json.load(f)
+    lines = ["%d looping voices of one mono buffer, %g s at %d Hz stereo, %d rounds, each "
+             "side minus its own zero-voice run" % (d["voices"], d["seconds"],
+                                                    d["sample_rate"], d["rounds"]), "",
+             "| side | rate | wall s min | median | max | CPU s median | peak of the output |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    ratios = []
+    for c in d["cases"]:
+        if "ratio" in c:
+            ratios.append("rate %g: ours / scsynth %.3f (wall), %.3f (CPU); the issue's "
+                          "bound %.1f" % (c["rate"], c["ratio"], c["cpu_ratio"], c["bound"]))
+        elif not c["measured"]:
+            lines.append("| %s | %g | not measured (no voice parameter \"rate\" yet) "
+                         "| | | | |" % (c["side"], c["rate"]))
+        else:
+            w = c["wall"]
+            lines.append("| %s | %g | %.3f | %.3f | %.3f | %.3f | %.2f |" % (
+                c["side"], c["rate"], w["min"], w["median"], w["max"], c["cpu"]["median"],
+                c["peak"]))
+    return "\n".join(lines + [""] + ratios)
+
+
 def main(directory):
     print("Machine: %s\n" % machine())
     print("### Rings\n")
@@ -262,6 +317,12 @@ def main(directory):
         print("\n### The mixer\n")
         print(mixer(os.path.join(directory, "mixer.json"),
                     os.path.join(directory, "mixer_load.json")))
+    if os.path.exists(os.path.join(directory, "keylock.json")):
+        print("\n### Key lock\n")
+        print(keylock(os.path.join(directory, "keylock.json")))
+    if os.path.exists(os.path.join(directory, "scsynth.json")):
+        print("\n### Beside SuperCollider (scsynth -N)\n")
+        print(scsynth(os.path.join(directory, "scsynth.json")))
     if os.path.exists(os.path.join(directory, "ping_cold.jsonl")):
         print("\n### Sending cold\n")
         print(ping_cold(os.path.join(directory, "ping_cold.jsonl")))

@@ -7,7 +7,9 @@
 #      then process() with pending pings (Google Benchmark);
 #   2. the engine's sound: ns per voice-sample, per command, empty block;
 #      the mixer's cost (buses, EQ, meters) and the DSP load it reports,
-#      offline and on JACK;
+#      offline and on JACK; one key-locked voice's cost (Rubber Band);
+#      64 looping voices beside SuperCollider's scsynth -N (skipped
+#      without scsynth);
 #   3. the Python path on CPython and on PyPy, round trips through null;
 #      send_ping() called cold by `ringengine ping`, ten runs;
 #      audio files loaded by load_file(), beside sox and python-soundfile;
@@ -51,6 +53,20 @@ rm -f "$out/mixer_load.json"
 mixer_load=(/usr/bin/python3 benchmarks/mixer_load.py "$out/mixer_load.json")
 "${mixer_load[@]}" offline offline "${quick[@]}" >&2 || true
 /usr/bin/python3 tools/audio_servers.py run jack -- "${mixer_load[@]}" jack jack "${quick[@]}" >&2 || true
+
+echo "== key lock (C++): one key-locked stereo voice, R3 and R2" >&2
+build/benchmarks/keylock_bench --benchmark_repetitions="$reps" \
+  --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out/keylock.json" --benchmark_out_format=json >&2 || true
+
+echo "== 64 looping voices beside SuperCollider (scsynth -N), rate 1.0 and 1.37" >&2
+rm -f "$out/scsynth.json"
+if command -v scsynth >/dev/null; then
+  PYTHONPATH="$PWD/pyffi" /usr/bin/python3 benchmarks/scsynth_compare.py "$out/scsynth.json" \
+    "${quick[@]}" >&2
+else
+  echo "skipped: scsynth not found (apt-get install supercollider-server)" >&2
+fi
 
 echo "== Python path (CPython)" >&2
 /usr/bin/python3 benchmarks/python_bench.py "${quick[@]}" \

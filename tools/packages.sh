@@ -28,4 +28,8 @@ PACKAGES=(
   # the mixer's references: SciPy's filters for the EQ, tmux to read the
   # live meters' screen
   python3-scipy tmux
+  # key lock: Rubber Band's real-time stretcher (GPL-2+, -Drubberband)
+  librubberband-dev
+  # the side-by-side benchmark: scsynth renders the same voices offline
+  supercollider-server
 )
