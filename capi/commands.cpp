@@ -25,6 +25,11 @@ std::string explain(const char* why, const Message& m, const ringengine::EngineC
            std::to_string(ringengine::kParamCount - 1) + ")";
   if (reason == "no such buffer, or it is closed")
     return reason + ": " + std::to_string(m.arg);
+  if (reason == "keylock: only voices 0 .. keylock_voices - 1 can key-lock")
+    return "keylock: voice " + std::to_string(m.id) + " cannot key-lock (keylock_voices is " +
+           std::to_string(c.keylock_voices) +
+           (c.keylock_voices == 0 ? ": make the engine with keylock_voices=N)"
+                                  : ": voices 0 .. " + std::to_string(c.keylock_voices - 1) + ")");
   if (reason == "no such bus")
     return reason + " " + std::to_string(m.id) + " (buses are 0 .. " +
            std::to_string(c.buses - 1) + ", and the master)";
@@ -221,8 +226,8 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
     return capi::fail(ENGINE_ERR_INVALID, "start, loop_start and loop_end must be below 2^32 frames");
   if (o->loop_end != 0 && o->loop_end <= o->loop_start)
     return capi::fail(ENGINE_ERR_INVALID, "loop_end must be after loop_start (or 0: the end)");
-  if (o->fade_in > 1 || o->loop > 1)
-    return capi::fail(ENGINE_ERR_INVALID, "loop and fade_in must be 0 or 1");
+  if (o->fade_in > 1 || o->loop > 1 || o->keylock > 1)
+    return capi::fail(ENGINE_ERR_INVALID, "loop, fade_in and keylock must be 0 or 1");
   const bool any = o->voice == ENGINE_ANY_VOICE;
   const std::uint32_t v = any ? 0 : o->voice;
   const std::uint64_t at = frame_of(o->at);
@@ -243,7 +248,8 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
                                  static_cast<std::uint32_t>(o->loop_end), at);
   if (o->crossfade != 0)
     ms[n++] = Message::set_voice(v, VoiceSetting::play_crossfade, o->crossfade, at);
-  ms[n++] = Message::play(v, o->buffer, at, o->loop != 0, fade, o->fade_in != 0);
+  ms[n++] = Message::play(v, o->buffer, at, o->loop != 0, fade, o->fade_in != 0,
+                          o->keylock != 0);
   return send_together(e, ms, n, any, voice);
 }
 

@@ -45,6 +45,7 @@ static_assert(Engine::kMaxChannels == 64 && ringengine::kMeterChannels == 64);
 static_assert(ENGINE_MAX_FIELDS == ringengine::kMaxFields);
 static_assert(ENGINE_PLAY_LOOP == ringengine::kPlayLoop);
 static_assert(ENGINE_PLAY_FADE_IN == ringengine::kPlayFadeIn);
+static_assert(ENGINE_PLAY_KEYLOCK == ringengine::kPlayKeylock);
 static_assert(ENGINE_VOICE_PLAY_START == static_cast<int>(ringengine::VoiceSetting::play_start));
 static_assert(ENGINE_VOICE_PLAY_CROSSFADE ==
               static_cast<int>(ringengine::VoiceSetting::play_crossfade));
@@ -81,7 +82,8 @@ static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_blo
 static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
 // 1.1 ended with max_load_bytes; 1.2 adds the mixer's fields after it.
 static_assert(ENGINE_CONFIG_SIZE_1_1 == offsetof(engine_config, buses));
-static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_1 + 16);
+static_assert(ENGINE_CONFIG_SIZE_1_2 == offsetof(engine_config, keylock_voices));
+static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_2 + 8);
 static_assert(ENGINE_QUALITY_QUICK == static_cast<int>(ringengine::ResampleQuality::quick));
 static_assert(ENGINE_QUALITY_VERY_HIGH ==
               static_cast<int>(ringengine::ResampleQuality::very_high));

@@ -3,7 +3,9 @@
 #include <cstdio>
 
 #include "handle.hpp"
+#include "dsp/keylock.hpp"
 #include "messages/message.hpp"
+#include "resources/file_decoder.hpp"
 
 namespace capi {
 
@@ -85,6 +87,11 @@ ENGINE_EXPORT const char* engine_param_name(int param) {
   if (param < 0 || param >= ringengine::kParamCount)
     return "unknown";
   return ringengine::kParamNames[param].data();
+}
+
+ENGINE_EXPORT unsigned int engine_features(void) {
+  return (ringengine::can_decode_files() ? ENGINE_FEATURE_FILES : 0u) |
+         (ringengine::Keylock::available() ? ENGINE_FEATURE_KEYLOCK : 0u);
 }
 
 ENGINE_EXPORT const char* engine_bus_param_name(int param) {

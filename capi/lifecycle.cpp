@@ -5,6 +5,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "dsp/keylock.hpp"
 #include "handle.hpp"
 
 using ringengine::Backend;
@@ -76,6 +77,15 @@ int validate(const engine_config& c) noexcept {
   if (c.pan_law != ENGINE_PAN_BALANCE && c.pan_law != ENGINE_PAN_EQUAL_POWER)
     return capi::fail(ENGINE_ERR_INVALID,
                       "config.pan_law must be ENGINE_PAN_BALANCE or ENGINE_PAN_EQUAL_POWER");
+  if (c.keylock_voices > c.voices)
+    return capi::fail(ENGINE_ERR_INVALID, "config.keylock_voices must be 0 .. voices (" +
+                                              std::to_string(c.voices) + "), not " +
+                                              std::to_string(c.keylock_voices));
+  if (c.keylock_voices != 0 && !ringengine::Keylock::available())
+    return capi::fail(ENGINE_ERR_INVALID, "config.keylock_voices must be 0: this build has no "
+                                          "key lock (built without Rubber Band)");
+  if (c.reserved_1_3 != 0)
+    return capi::fail(ENGINE_ERR_INVALID, "config.reserved_1_3 must be 0");
   // An option the backend has no use for is refused, never ignored: a named
   // device is never silently replaced.
   if (c.device != nullptr &&
@@ -121,7 +131,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
   engine_config c = defaults();
   if (config != nullptr) {
     if (config->size != ENGINE_CONFIG_SIZE_1_0 && config->size != ENGINE_CONFIG_SIZE_1_1 &&
-        config->size != sizeof(engine_config))
+        config->size != ENGINE_CONFIG_SIZE_1_2 && config->size != sizeof(engine_config))
       return capi::fail(ENGINE_ERR_INVALID,
                         "config.size is not the size of an engine_config: "
                         "call engine_config_init_size() first");
@@ -140,7 +150,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
         c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
         c.messages_per_block, c.reply_capacity, c.max_load_bytes, c.buses, c.meter_ms,
-        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law)});
+        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law), c.keylock_voices});
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";

@@ -159,6 +159,8 @@ typedef enum engine_message_kind {
 ** out (0: it is cut, as before 1.3). */
 #define ENGINE_PLAY_LOOP 1
 #define ENGINE_PLAY_FADE_IN 2 /* since 1.3: the play fades in over the fade */
+#define ENGINE_PLAY_KEYLOCK 4 /* since 1.3: the play keeps its pitch while its
+                              ** rate changes (voices below keylock_voices) */
 
 /* What ENGINE_MSG_SET_VOICE sets (since 1.3), in frames of the buffer. The
 ** PLAY_ settings are for the voice's next play, sent just before it at its
@@ -197,7 +199,16 @@ typedef struct engine_play_options {
     uint32_t fade_in;    /* 1: this play fades in over `fade`; default 0 */
     uint32_t bus;        /* the bus the voice plays into from this play on,
                          ** or ENGINE_BUS_UNCHANGED (the default) */
+    uint32_t keylock;    /* 1: keep the pitch while the rate changes, through
+                         ** Rubber Band (voices 0 .. keylock_voices - 1; its
+                         ** sound starts the stretcher's latency late, 2048
+                         ** frames at 48 kHz); default 0 */
+    uint32_t reserved;
 } engine_play_options;
+
+/* What this build of the library can do: engine_features()'s bits. */
+#define ENGINE_FEATURE_FILES 1   /* engine_load_file(): libsndfile and libsoxr */
+#define ENGINE_FEATURE_KEYLOCK 2 /* key lock: Rubber Band (GPL-2+) */
 
 /* engine_play_options.bus: the voice's bus as it is. */
 #define ENGINE_BUS_UNCHANGED 0xfffffffeu
@@ -228,11 +239,14 @@ typedef enum engine_param {
     ENGINE_PARAM_BUS = 4,   /* since 1.2: the bus the voice plays into,
                             ** 0 .. buses - 1, a whole number; default 0;
                             ** no ramp (a voice moves at one frame) */
-    ENGINE_PARAM_RATE = 5   /* since 1.3: a buffer's playback rate, -16 ..
+    ENGINE_PARAM_RATE = 5,  /* since 1.3: a buffer's playback rate, -16 ..
                             ** 16: 1 its own speed (bit for bit), 2 an
                             ** octave up, negative backwards, 0 holds; read
                             ** with cubic interpolation; times the engine's
-                            ** speed; default 1 */
+                            ** speed; default 1. A key-locked play takes it
+                            ** as its tempo, 0.25 .. 4, at each chunk */
+    ENGINE_PARAM_PITCH = 6  /* since 1.3: a key-locked play's pitch shift,
+                            ** semitones -12 .. 12; default 0 */
 } engine_param;
 
 /* The parameters of a bus and of the master (since 1.2), for
@@ -346,6 +360,13 @@ typedef struct engine_config {
     uint32_t meter_events_hz; /* ENGINE_MSG_METER events a second, 0..1000;
                            ** default 0 (none); needs meter_ms */
     uint32_t pan_law;      /* engine_pan_law; default ENGINE_PAN_BALANCE */
+    /* Since 1.3 (a caller built against 1.2 passes ENGINE_CONFIG_SIZE_1_2): */
+    uint32_t keylock_voices; /* voices 0 .. keylock_voices - 1 may key-lock:
+                           ** a stretcher each, made when the engine is
+                           ** created (about 0.2 s apiece); 0 .. voices,
+                           ** default 0; ENGINE_ERR_INVALID when the build
+                           ** has no key lock (engine_features()) */
+    uint32_t reserved_1_3; /* 0 */
 } engine_config;
 
 /* engine_config's size in 1.0. Its last 4 bytes were padding, where 1.1
@@ -354,6 +375,8 @@ typedef struct engine_config {
 #define ENGINE_CONFIG_SIZE_1_0 56
 /* engine_config's size in 1.1: the fields up to max_load_bytes. */
 #define ENGINE_CONFIG_SIZE_1_1 72
+/* engine_config's size in 1.2: up to pan_law. */
+#define ENGINE_CONFIG_SIZE_1_2 88
 
 /* Counters since engine_create. Each field is read atomically, but a
 ** snapshot is not one instant: a block may finish between two fields. */
@@ -528,6 +551,9 @@ const char *engine_backend_name(int backend);
 ** last engine_list_devices() (what each audio API answered); "" if none.
 ** Valid until the calling thread's next call of one of those. */
 const char *engine_last_error(void);
+
+/* ENGINE_FEATURE_* bits of what this build can do (since 1.3). */
+unsigned int engine_features(void);
 
 /* Does nothing and returns ENGINE_OK: the floor cost of any call into the
 ** library, for benchmarks of bindings. */

@@ -5,6 +5,8 @@
 #     exported-symbol check, the real-time test on JACK and PulseAudio,
 #     pytest on CPython and on PyPy, the install into a fresh prefix, a
 #     5-second soak
+#   - build-no-rubberband/: the key-lock tests of a build without Rubber
+#     Band (-Drubberband=disabled), which must refuse key lock clearly
 #   - unless --quick: the same under ASan+UBSan and under TSan
 #     (tools/sanitize.sh), the real-callback tests under RealtimeSanitizer
 #     (tools/rtsan.sh), and 100000 fuzzing runs of the C ABI (tools/fuzz.sh)
@@ -20,6 +22,15 @@ dirs=(build)
 
 echo "== build: meson test"
 meson test -C build --print-errorlogs || status=1
+
+echo "== build-no-rubberband: meson test --suite keylock"
+norb=build-no-rubberband
+if [[ ! -f $norb/build.ninja ]]; then
+  meson setup "$norb" -Drubberband=disabled -Dbenchmarks=disabled >&2 || status=1
+fi
+meson compile -C "$norb" ringengine >&2 &&
+  meson test -C "$norb" --no-rebuild --suite keylock --print-errorlogs || status=1
+dirs+=("$norb")
 
 if ((!quick)); then
   for kind in asan tsan; do

@@ -68,6 +68,13 @@ Engine::Rings Engine::make_rings(const EngineConfig& c) {
         "meter_events_hz must be between 0 and 1000, and 0 when meter_ms is 0 (no meters)");
   if (c.pan_law != PanLaw::balance && c.pan_law != PanLaw::equal_power)
     throw std::invalid_argument("pan_law must be balance (0) or equal_power (1)");
+  if (c.keylock_voices > c.voices)
+    throw std::invalid_argument("keylock_voices must be 0 .. voices");
+  if (c.keylock_voices != 0 && !Keylock::available())
+    throw std::invalid_argument(
+        "keylock_voices must be 0: this build has no key lock (built without Rubber Band)");
+  if (c.keylock_voices != 0 && c.channels > Keylock::kMaxChannels)
+    throw std::invalid_argument("key lock takes at most 8 output channels");
   return {make_ring<Message>(c.capacity),
           make_ring<Message>(c.reply_capacity != 0 ? c.reply_capacity : c.capacity)};
 }
@@ -101,7 +108,8 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              std::make_unique<double[]>(kChunk)},
       voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)),
       voice_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.voices)),
-      bus_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.buses + 1)) {
+      bus_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.buses + 1)),
+      keylocks_(std::make_unique<std::unique_ptr<Keylock>[]>(config.keylock_voices)) {
   const std::uint32_t channels = config.channels;
   // The meters' window in frames (0: no meters).
   const auto window = static_cast<std::uint32_t>(
@@ -109,6 +117,10 @@ Engine::Engine(const EngineConfig& config, Rings rings)
   const std::uint32_t meter_window = config.meter_ms != 0 ? std::max(window, 1u) : 0;
   for (std::uint32_t v = 0; v < config.voices; ++v)
     audio_.voices[v].init(config.sample_rate, channels, config.pan_law, meter_window);
+  for (std::uint32_t v = 0; v < config.keylock_voices; ++v) {
+    keylocks_[v] = std::make_unique<Keylock>(config.sample_rate, channels, kChunk);
+    audio_.voices[v].give_keylock(keylocks_[v].get());
+  }
   for (std::uint32_t c = 0; c < channels; ++c) {
     audio_.planes[c] = &audio_.mix[std::size_t{c} * kChunk];
     audio_.scratch_planes[c] = &audio_.scratch[std::size_t{c} * kChunk];
@@ -162,6 +174,8 @@ const char* Engine::check_set_param(const Message& m) const noexcept {
     return v <= kMaxGainDb ? nullptr : "gain_db must be -inf .. +24.08 dB";
   case Param::rate:
     return v >= -kMaxRate && v <= kMaxRate ? nullptr : "rate must be -16 .. 16";
+  case Param::pitch:
+    return v >= -12 && v <= 12 ? nullptr : "pitch must be -12 .. 12 semitones";
   case Param::bus:
     if (field::set_param::ramp(m) != 0)
       return "bus takes no ramp: a voice changes bus at one frame";
@@ -200,6 +214,9 @@ const char* Engine::check_play(const Message& m) const noexcept {
   const float fade = field::play::fade(m);
   if (!(fade >= 0 && fade <= static_cast<float>(kMaxFade) && fade == std::floor(fade)))
     return "fade must be a whole number of frames 0 .. 16777216";
+  if ((field::play::flags(m) & kPlayKeylock) != 0 && field::play::voice(m) >= config_.keylock_voices)
+    return Keylock::available() ? "keylock: only voices 0 .. keylock_voices - 1 can key-lock"
+                                : "keylock: this build has no key lock (built without Rubber Band)";
   return buffer_live(field::play::buffer(m)) ? nullptr : "no such buffer, or it is closed";
 }
 
@@ -265,10 +282,10 @@ void Engine::note_play(const Message& m) noexcept {
   sender_.played_at[field::play::voice(m)] = at == kFrameNext ? frame() : at;
 }
 
-std::uint32_t Engine::choose_voice() const noexcept {
+std::uint32_t Engine::choose_voice(std::uint32_t limit) const noexcept {
   const std::uint64_t now = frame();
   std::uint32_t oldest = 0;
-  for (std::uint32_t v = 0; v < config_.voices; ++v) {
+  for (std::uint32_t v = 0; v < limit; ++v) {
     // Taken while a play sent for it has not been reached, or while its
     // snapshot (written at the end of the blocks it sounds in) says it plays.
     const bool pending = sender_.played_at[v] != kFrameNext && sender_.played_at[v] >= now;
@@ -284,9 +301,14 @@ std::uint32_t Engine::choose_voice() const noexcept {
 bool Engine::send_all(Message* ms, std::size_t n, bool any_voice, std::uint32_t& voice) noexcept {
   std::lock_guard guard(sender_.lock);
   if (any_voice) {
-    if (config_.voices == 0)
+    // A key-locked play chooses among the voices that can key-lock.
+    std::uint32_t limit = config_.voices;
+    for (std::size_t i = 0; i < n; ++i)
+      if (ms[i].kind == MessageKind::play && (field::play::flags(ms[i]) & kPlayKeylock) != 0)
+        limit = config_.keylock_voices;
+    if (limit == 0)
       return false;
-    voice = choose_voice();
+    voice = choose_voice(limit);
     for (std::size_t i = 0; i < n; ++i) {
       if (ms[i].kind == MessageKind::play)
         field::play::set_voice(ms[i], voice);
@@ -524,7 +546,8 @@ bool Engine::on_play(const Message& m, std::uint64_t now) noexcept {
   if (fade == 0)
     voice.stop_buffer();
   voice.play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0, fade,
-             (field::play::flags(m) & kPlayFadeIn) != 0);
+             (field::play::flags(m) & kPlayFadeIn) != 0,
+             (field::play::flags(m) & kPlayKeylock) != 0);
   // The buffer replaces the sine: when a one-shot buffer ends, the voice is
   // silent, not the sine it sounded before.
   audio_.voices[v].set(Param::freq, 0.0f, 0);

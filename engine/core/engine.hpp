@@ -52,6 +52,9 @@ struct EngineConfig {
   std::uint32_t meter_ms = 50;       // the meters' window; 0: no meters
   std::uint32_t meter_events_hz = 0; // meter events a second; 0: none
   PanLaw pan_law = PanLaw::balance;
+  // Since 1.3: voices 0 .. keylock_voices - 1 may key-lock (a stretcher
+  // each, made and primed now: about 0.2 s apiece); needs Rubber Band.
+  std::uint32_t keylock_voices = 0;
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
@@ -279,7 +282,7 @@ private:
 
   // Control side, under the sender lock: notes a play pushed; chooses a voice.
   void note_play(const Message& m) noexcept;
-  std::uint32_t choose_voice() const noexcept;
+  std::uint32_t choose_voice(std::uint32_t limit) const noexcept; // among 0 .. limit - 1
 
   // Control side: collect_buffers(), unless another thread holds the lock.
   void collect_buffers_if_free() noexcept;
@@ -402,6 +405,8 @@ private:
   // Snapshots: the audio thread writes, anyone reads.
   alignas(kCacheLine) Snapshot<LoadRecord> load_;
   std::unique_ptr<Snapshot<VoiceState>[]> voice_states_;
+  // The stretchers of the voices that may key-lock, made at create.
+  std::unique_ptr<std::unique_ptr<Keylock>[]> keylocks_;
   std::unique_ptr<Snapshot<MeterReading>[]> voice_meters_;
   std::unique_ptr<Snapshot<MeterReading>[]> bus_meters_; // buses + 1, the master last
   // dsp_load(): each call starts an epoch, which the audio thread sees at

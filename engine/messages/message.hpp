@@ -68,7 +68,8 @@ inline constexpr std::uint64_t kFrameNext = std::numeric_limits<std::uint64_t>::
 
 // play's flags.
 inline constexpr std::uint16_t kPlayLoop = 1;
-inline constexpr std::uint16_t kPlayFadeIn = 2; // fade in over the play's fade
+inline constexpr std::uint16_t kPlayFadeIn = 2;  // fade in over the play's fade
+inline constexpr std::uint16_t kPlayKeylock = 4; // keep the pitch while the rate changes
 // cancel's flags.
 inline constexpr std::uint16_t kCancelAllVoices = 1;
 
@@ -90,7 +91,8 @@ struct Message {
                                      std::uint32_t ramp = 0) noexcept;
   static constexpr Message play(std::uint32_t voice, std::uint32_t buffer,
                                 std::uint64_t at = kFrameNext, bool loop = false,
-                                std::uint32_t fade = 0, bool fade_in = false) noexcept;
+                                std::uint32_t fade = 0, bool fade_in = false,
+                                bool keylock = false) noexcept;
   static constexpr Message stop(std::uint32_t voice, std::uint64_t at = kFrameNext,
                                 std::uint32_t fade = 0) noexcept;
   static constexpr Message set_voice(std::uint32_t voice, VoiceSetting setting,
@@ -159,13 +161,15 @@ constexpr Message Message::set_param(std::uint32_t voice, Param p, float value,
   return m;
 }
 constexpr Message Message::play(std::uint32_t voice, std::uint32_t buffer, std::uint64_t at,
-                                bool loop, std::uint32_t fade, bool fade_in) noexcept {
+                                bool loop, std::uint32_t fade, bool fade_in,
+                                bool keylock) noexcept {
   Message m = blank(MessageKind::play);
   field::play::set_voice(m, voice);
   field::play::set_buffer(m, buffer);
   field::play::set_at(m, at);
   field::play::set_flags(m, static_cast<std::uint16_t>((loop ? kPlayLoop : 0) |
-                                                       (fade_in ? kPlayFadeIn : 0)));
+                                                       (fade_in ? kPlayFadeIn : 0) |
+                                                       (keylock ? kPlayKeylock : 0)));
   field::play::set_fade(m, static_cast<float>(fade));
   return m;
 }

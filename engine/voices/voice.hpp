@@ -21,6 +21,7 @@
 #include "dsp/decibels.hpp"
 #include "dsp/fade.hpp"
 #include "dsp/gain.hpp"
+#include "dsp/keylock.hpp"
 #include "dsp/meter.hpp"
 #include "dsp/pan.hpp"
 #include "dsp/ramp.hpp"
@@ -67,8 +68,13 @@ public:
     case Param::gain_db: gain_.set(static_cast<float>(db_to_gain(value)), ramp); break;
     case Param::bus: bus_ = static_cast<std::uint32_t>(value); break;
     case Param::rate: rate_.set(value, ramp); break;
+    case Param::pitch: pitch_ = value; break;
     }
   }
+  // Gives the voice a stretcher (when the engine is created), with which
+  // its plays may keep their pitch; nullptr: it has none.
+  void give_keylock(Keylock* keylock) noexcept { keylock_ = keylock; }
+  bool can_keylock() const noexcept { return keylock_ != nullptr; }
   // The bus it plays into.
   std::uint32_t bus() const noexcept { return bus_; }
   Meter& meter() noexcept { return meter_; }
@@ -83,7 +89,21 @@ public:
   // new one fades in over them when `fade_in`. The staged region is then
   // back to its default, the whole buffer.
   void play(const SampleBuffer* buffer, std::uint32_t id, bool loop, std::uint32_t fade,
-            bool fade_in) noexcept {
+            bool fade_in, bool keylock) noexcept {
+    keylocked_ = keylock && keylock_ != nullptr;
+    draining_ = false;
+    if (keylocked_) {
+      // One stretcher: a key-locked play cuts the one before it.
+      tail_.stop();
+      player_.start(buffer, id, loop, next_);
+      fade_.reset();
+      if (fade_in && fade != 0)
+        fade_.in(fade);
+      next_ = PlayRegion{};
+      keylock_->set(std::max(Keylock::kMinRate, rate_.value), pitch_);
+      keylock_->reset();
+      return;
+    }
     if (player_.playing() && fade != 0) {
       tail_ = player_;          // the old play goes on, fading out
       tail_fade_ = fade_;
@@ -108,7 +128,10 @@ public:
   // Ends the buffer playing, if one is (at once); true when one was.
   bool stop_buffer() noexcept {
     fade_.reset();
-    return player_.stop();
+    const bool was = player_.stop() || draining_;
+    draining_ = false;
+    keylocked_ = false;
+    return was;
   }
   // Ends the tail if it plays buffer `id` (a buffer being let go of).
   void drop_tail(std::uint32_t id) noexcept {
@@ -127,7 +150,8 @@ public:
   // Whether the voice stays as it is while time passes (no buffer, freq 0,
   // nothing moving), so rendering may skip it.
   bool resting() const noexcept {
-    return !player_.playing() && !tail_.playing() && sine_.resting() && !gain_.moving() &&
+    return !player_.playing() && !tail_.playing() && !draining_ && sine_.resting() &&
+           !gain_.moving() &&
            !pan_.moving() && !rate_.moving() && !(fade_.active() && fade_.fading_out());
   }
   // Whether rendering the sine would add anything now.
@@ -140,11 +164,15 @@ public:
   std::uint32_t render(float* const* mix, std::uint32_t channels, std::uint32_t n,
                        const VoiceScratch& scratch) noexcept {
     Signal s{scratch.planes, 1, n};
-    if (player_.playing() || tail_.playing()) {
+    if (player_.playing() || tail_.playing() || draining_) {
       const double* rates = fill_rates(scratch, n);
       const double steady = rates == nullptr ? rate_.value * scratch.speed : 0.0;
       std::uint32_t ended = kStillPlaying;
-      if (player_.playing()) {
+      if (keylocked_ && (player_.playing() || draining_)) {
+        s.frames = render_keylocked(s, channels, n, rates != nullptr ? rates[0] : steady);
+        if (!player_.playing() && !draining_)
+          ended = s.frames;
+      } else if (player_.playing()) {
         s.frames = player_.render(s, channels, rates, steady);
         const std::uint32_t silent = fade_.process(s);
         if (silent != Fade::kNotSilent) { // faded out: the play ends there
@@ -188,6 +216,40 @@ public:
   }
 
 private:
+  // A key-locked play: the player at the buffer's own speed into the
+  // stretcher, which takes `rate` (the voice's times the engine's speed at
+  // the chunk's start; backwards and below 1/4 are 1/4) and the pitch. Returns the frames of sound; when the
+  // buffer and the stretcher's tail have run out, the play ends there.
+  std::uint32_t render_keylocked(Signal& s, std::uint32_t channels, std::uint32_t n,
+                                 double rate) noexcept {
+    keylock_->set(std::max(Keylock::kMinRate, rate), pitch_);
+    const std::uint32_t planes = keylock_->channels();
+    auto pull = [&](float* const* in, std::uint32_t frames) -> std::uint32_t {
+      if (!player_.playing())
+        return 0;
+      Signal from{in, 1, frames};
+      const std::uint32_t got = player_.render(from, planes, nullptr, 1.0);
+      // A source of fewer channels than the stretcher's fills the rest.
+      for (std::uint32_t c = from.channels; c < planes; ++c)
+        for (std::uint32_t i = 0; i < got; ++i)
+          in[c][i] = in[from.channels == 1 ? 0 : c % from.channels][i];
+      if (!player_.playing()) // ran out: the stretcher still owes its tail
+        draining_ = true;
+      return got;
+    };
+    const std::uint32_t sound = keylock_->render(s.planes, planes, n, pull);
+    s.channels = std::min(planes, channels);
+    const std::uint32_t silent = fade_.process(s);
+    if (sound < n || silent != Fade::kNotSilent) {
+      player_.stop();
+      fade_.reset();
+      draining_ = false;
+      keylocked_ = false;
+      return std::min(sound, silent);
+    }
+    return n;
+  }
+
   // The rate of each of the n frames (the voice's times the engine's
   // speed), or nullptr when both stay put: then rate * speed throughout.
   const double* fill_rates(const VoiceScratch& scratch, std::uint32_t n) noexcept {
@@ -241,6 +303,10 @@ private:
   SamplePlayer tail_;
   Fade tail_fade_;
   Ramp rate_;
+  Keylock* keylock_ = nullptr; // the engine's, for voices under keylock_voices
+  bool keylocked_ = false;     // the play under way goes through it
+  bool draining_ = false;      // its buffer ran out; the stretcher's tail plays on
+  float pitch_ = 0;            // semitones, for key-locked plays
   Gain gain_;
   Pan pan_;
   Meter meter_;

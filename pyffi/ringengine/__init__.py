@@ -21,7 +21,7 @@ from ._files import QUALITIES, FileLoad
 from ._replies import (BufferReleased, DspLoad, Event, EventsLost, KindInfo, Load, Meter,
                        MeterEvent, Meters, Pong, Reply, Stats, VoiceEnded, VoiceState,
                        describe_kind)
-from ._tables import BACKENDS, BUS_PARAMS, DEFAULTS, PAN_LAWS, PARAMS
+from ._tables import BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARAMS
 from ._lib import ffi, lib
 from ._lib import path as library_path
 
@@ -31,7 +31,8 @@ __version__: str = ffi.string(lib.engine_version_string()).decode()
 __all__ = [
     "AudioEngine", "Buffer", "Pong", "VoiceEnded", "BufferReleased", "EventsLost", "Event",
     "Reply", "Stats", "Load", "VoiceState", "KindInfo", "describe_kind",
-    "BACKENDS", "DEFAULTS", "PARAMS", "BUS_PARAMS", "PAN_LAWS", "Device", "DeviceList",
+    "BACKENDS", "DEFAULTS", "PARAMS", "BUS_PARAMS", "PAN_LAWS", "FEATURES", "Device",
+    "DeviceList",
     "MeterEvent", "Meter", "Meters", "DspLoad",
     "query_devices",
     "EngineError", "RingFullError", "BufferTableFullError", "EngineClosedError",

@@ -66,6 +66,7 @@ typedef enum engine_message_kind {
 
 #define ENGINE_PLAY_LOOP 1
 #define ENGINE_PLAY_FADE_IN 2
+#define ENGINE_PLAY_KEYLOCK 4
 
 typedef enum engine_voice_setting {
     ENGINE_VOICE_PLAY_START = 0,
@@ -94,7 +95,12 @@ typedef struct engine_play_options {
     uint32_t fade;
     uint32_t fade_in;
     uint32_t bus;
+    uint32_t keylock;
+    uint32_t reserved;
 } engine_play_options;
+
+#define ENGINE_FEATURE_FILES 1
+#define ENGINE_FEATURE_KEYLOCK 2
 
 #define ENGINE_BUS_UNCHANGED 0xfffffffeu
 
@@ -116,7 +122,8 @@ typedef enum engine_param {
     ENGINE_PARAM_PAN = 2,
     ENGINE_PARAM_GAIN_DB = 3,
     ENGINE_PARAM_BUS = 4,
-    ENGINE_PARAM_RATE = 5
+    ENGINE_PARAM_RATE = 5,
+    ENGINE_PARAM_PITCH = 6
 } engine_param;
 
 typedef enum engine_bus_param {
@@ -175,11 +182,16 @@ typedef struct engine_config {
     uint32_t meter_ms;
     uint32_t meter_events_hz;
     uint32_t pan_law;
+
+    uint32_t keylock_voices;
+    uint32_t reserved_1_3;
 } engine_config;
 
 #define ENGINE_CONFIG_SIZE_1_0 56
 
 #define ENGINE_CONFIG_SIZE_1_1 72
+
+#define ENGINE_CONFIG_SIZE_1_2 88
 
 typedef struct engine_stats {
     uint64_t callbacks;
@@ -296,6 +308,8 @@ const char *engine_strerror(int status);
 const char *engine_backend_name(int backend);
 
 const char *engine_last_error(void);
+
+unsigned int engine_features(void);
 
 int engine_nop(void);
 

@@ -7,7 +7,7 @@ import platform
 import struct
 import threading
 import time
-from typing import Any, AsyncIterator, List, Optional, Tuple
+from typing import Any, AsyncIterator, FrozenSet, List, Optional, Tuple
 
 from . import _files
 from ._buffers import Buffer, _as_float32
@@ -15,7 +15,8 @@ from ._errors import EngineClosedError, EngineError, InvalidArgumentError, _chec
 from ._lib import ffi, lib
 from ._replies import (DspLoad, KindInfo, Load, Meter, Meters, Pong, Reply, Stats, VoiceState,
                        _new, decode, describe_kind)
-from ._tables import BACKENDS, BUS_PARAMS, CONFIG_FIELDS, PAN_LAWS, PARAMS, STATES, new_config
+from ._tables import (BACKENDS, BUS_PARAMS, CONFIG_FIELDS, FEATURES, PAN_LAWS, PARAMS, STATES,
+                      new_config)
 
 # engine_recv() is called in slices this long, so that Ctrl-C (and any other
 # signal handler) runs within this time even during a long recv().
@@ -208,6 +209,12 @@ class AudioEngine:
     meter_events_hz : int
         MeterEvent replies a second (0 to 1000; default 0: none), dropped
         and counted while the reply ring is half full.
+    keylock_voices : int
+        Voices 0 .. keylock_voices - 1 may play key-locked (`play(...,
+        keylock=True)`): a Rubber Band stretcher each, made and primed now,
+        about 0.2 s apiece, and 15-20 % of a core each while they play
+        (docs/benchmarks.md). Default 0. Needs a build with key lock
+        (`features`); Rubber Band is GPL-2+, so such a build is too.
     pan_law : {'balance', 'equal_power'}
         'balance' (the default): at 0 both sides in full, towards one side
         the other falls linearly to nothing. 'equal_power': cos and sin of
@@ -240,7 +247,7 @@ class AudioEngine:
                  reply_capacity: Optional[int] = None,
                  max_load_bytes: Optional[int] = None, buses: Optional[int] = None,
                  meter_ms: Optional[int] = None, meter_events_hz: Optional[int] = None,
-                 pan_law: Optional[str] = None) -> None:
+                 pan_law: Optional[str] = None, keylock_voices: Optional[int] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -252,7 +259,7 @@ class AudioEngine:
                  "schedule": schedule, "buffers": buffers,
                  "messages_per_block": messages_per_block, "reply_capacity": reply_capacity,
                  "max_load_bytes": max_load_bytes, "buses": buses, "meter_ms": meter_ms,
-                 "meter_events_hz": meter_events_hz}
+                 "meter_events_hz": meter_events_hz, "keylock_voices": keylock_voices}
         for name, value in given.items():
             least = CONFIG_FIELDS[name]
             if value is None:
@@ -305,6 +312,10 @@ class AudioEngine:
         self.buses: int = config.buses
         #: The meters' window in ms (0: no meters).
         self.meter_ms: int = config.meter_ms
+        #: Voices 0 .. keylock_voices - 1 may play key-locked.
+        self.keylock_voices: int = config.keylock_voices
+        #: What this build can do: 'files' (load_file), 'keylock' (Rubber Band).
+        self.features: FrozenSet[str] = FEATURES
         #: The output latency the backend reports, in seconds (as
         #: python-sounddevice's Stream.latency): JACK's playback port
         #: latency, the PulseAudio server's buffer for the stream; 0 for
@@ -356,13 +367,14 @@ class AudioEngine:
         ----------
         voice : int
             0 .. voices - 1.
-        name : {'freq', 'gain', 'gain_db', 'pan', 'bus', 'rate'}
+        name : {'freq', 'gain', 'gain_db', 'pan', 'bus', 'rate', 'pitch'}
             'freq' in Hz, 0 (silence, the default) .. sample_rate / 2;
             'gain' linear, 0 .. 16 (default 1); 'gain_db' the same gain in
             dB, -inf .. +24.08 (ramped in linear gain); 'pan' -1 (left) ..
             +1 (right), by the engine's pan law (default 0); 'bus' the bus
             the voice plays into, a whole number 0 .. buses - 1 (default 0),
-            changed at one frame, no ramp; 'rate' a buffer's playback rate,
+            changed at one frame, no ramp; 'pitch' a key-locked play's pitch
+            shift, -12 .. 12 semitones (default 0); 'rate' a buffer's playback rate,
             -16 .. 16 (default 1: its own speed, bit for bit; negative
             backwards, 0 holds), read with cubic interpolation and
             multiplied by the engine's speed (set_speed).
@@ -484,7 +496,8 @@ class AudioEngine:
     def play(self, voice: Optional[int], buf: Buffer, at: Optional[int] = None,
              loop: bool = False, bus: Optional[int] = None, start: int = 0,
              loop_start: Optional[int] = None, loop_end: Optional[int] = None,
-             crossfade: int = 0, fade: Optional[int] = None, fade_in: bool = False) -> int:
+             crossfade: int = 0, fade: Optional[int] = None, fade_in: bool = False,
+             keylock: bool = False) -> int:
         """The voice plays `buf` from engine frame `at` (None: the next
         block), with its gain, pan and rate, instead of its sine; returns the
         voice's number.
@@ -512,6 +525,14 @@ class AudioEngine:
             out while this one starts (None: 3 ms; 0: a cut, as before).
         fade_in : bool
             Fade this play in over `fade` frames too.
+        keylock : bool
+            Keep the pitch while the rate changes (and take the voice's
+            `pitch` parameter, in semitones), through Rubber Band's
+            real-time stretcher: voices 0 .. keylock_voices - 1 only (see
+            the constructor), in builds with key lock (`features`). The rate
+            then counts from 0.25 to 4, taken at each chunk of at most 256
+            frames, and the sound starts the stretcher's latency late (2048
+            frames at 48 kHz); a key-locked play cuts the one before it.
 
         With gain 1, pan 0, rate 1 and the bus and master at their defaults,
         a play from a whole frame comes out as the buffer's samples, bit for
@@ -544,6 +565,7 @@ class AudioEngine:
         o.crossfade = _uint32("crossfade", crossfade, 0)
         o.fade = lib.ENGINE_FADE_DEFAULT if fade is None else _uint32("fade", fade, 0, 2**24)
         o.fade_in = 1 if fade_in else 0
+        o.keylock = 1 if keylock else 0
         if bus is not None:
             o.bus = _uint32("bus", bus, 0, 2**32 - 3)
         chosen = self._scratch.voice_out

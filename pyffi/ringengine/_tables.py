@@ -1,6 +1,6 @@
 """What the library names: its backends, voice parameters, defaults and
 states. Read from the library itself, so no table is kept here by hand."""
-from typing import Any, Dict
+from typing import Any, Dict, FrozenSet
 
 from ._lib import ffi, lib
 
@@ -31,6 +31,13 @@ BUS_PARAMS: Dict[str, int] = _names(lib.engine_bus_param_name)
 PAN_LAWS: Dict[str, int] = {"balance": lib.ENGINE_PAN_BALANCE,
                             "equal_power": lib.ENGINE_PAN_EQUAL_POWER}
 
+#: What this build of the library can do (engine_features): 'files'
+#: (load_file: libsndfile and libsoxr), 'keylock' (Rubber Band, GPL-2+).
+FEATURES: FrozenSet[str] = frozenset(
+    name for name, bit in (("files", lib.ENGINE_FEATURE_FILES),
+                           ("keylock", lib.ENGINE_FEATURE_KEYLOCK))
+    if lib.engine_features() & bit)
+
 STATES: Dict[int, str] = {lib.ENGINE_STATE_RUNNING: "running",
                           lib.ENGINE_STATE_STOPPED: "stopped",
                           lib.ENGINE_STATE_CLOSED: "closed"}
@@ -48,6 +55,7 @@ CONFIG_FIELDS: Dict[str, int] = {
     "capacity": 1, "sample_rate": 1, "block_frames": 1, "channels": 1, "voices": 0,
     "schedule": 1, "buffers": 1, "messages_per_block": 1, "reply_capacity": 0,
     "max_load_bytes": 0, "buses": 1, "meter_ms": 0, "meter_events_hz": 0,
+    "keylock_voices": 0,
 }
 
 #: engine_config_init_size()'s defaults: the library's, not a copy kept here

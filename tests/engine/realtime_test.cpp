@@ -267,6 +267,37 @@ TEST(RealtimeTest, PlaysAtChangingRatesWithLoopsAndFadesInARealtimeScope) {
   EXPECT_TRUE(engine.close_buffer(buffer));
 }
 
+// Key-locked plays in a real-time scope: two voices through their
+// stretchers with rate and pitch changing every block, replayed now and
+// then (a stretcher's reset at each play), beside plain voices.
+TEST(RealtimeTest, KeyLockedPlaysWithRateAndPitchChangingEveryBlock) {
+  if (!Keylock::available())
+    GTEST_SKIP() << "a build without key lock";
+  EngineConfig c;
+  c.keylock_voices = 2;
+  Engine engine{c};
+  std::vector<float> samples(96000);
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    samples[i] = 0.2f * static_cast<float>(std::sin(2 * 3.14159265 * 440 * i / 48000.0));
+  const std::uint32_t buffer = engine.load_buffer(samples.data(), samples.size(), 1);
+  std::vector<float> out(256 * 2);
+  for (int block = 0; block < 800; ++block) {
+    for (std::uint32_t v = 0; v < 4; ++v) {
+      if (block % 200 == static_cast<int>(v) * 10) {
+        Message play = Message::play(v, buffer, kFrameNext, true, 0, false, v < 2);
+        ASSERT_TRUE(engine.send(play));
+      }
+      Message rate = Message::set_param(v, Param::rate, 0.5f + 0.1f * ((block + v) % 15));
+      Message pitch = Message::set_param(v, Param::pitch, static_cast<float>((block % 25) - 12));
+      ASSERT_TRUE(engine.send(rate) && engine.send(pitch));
+    }
+    RealtimeScope realtime;
+    engine.process(AudioOut{out.data(), nullptr}, 256);
+  }
+  EXPECT_EQ(engine.stats().unhandled, 0u);
+  EXPECT_TRUE(engine.close_buffer(buffer));
+}
+
 // A backend on a real server: which server, which backend, and the RtAudio
 // API when the backend is rtaudio.
 struct OnServer {

@@ -7,7 +7,7 @@ import asyncio
 from typing import Dict, List, Optional, Tuple
 
 import ringengine
-from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, PAN_LAWS, PARAMS, AudioEngine,
+from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARAMS, AudioEngine,
                         BackendError, Buffer, DspLoad, Meter, MeterEvent, Meters,
                         BufferReleased, BufferTableFullError, DecodeError, Device, DeviceList,
                         DeviceNotFoundError, EngineBusyError, EngineClosedError, EngineError,
@@ -33,6 +33,18 @@ def describe(reply: Reply) -> str:
     return "buffer %d released at %d" % (released.buffer_id, released.frame)
 
 
+def perform(engine: AudioEngine, buf: Buffer) -> int:
+    voice: int = engine.play(None, buf, loop=True, start=10, loop_start=20, loop_end=40,
+                             crossfade=4, fade=96, fade_in=True, bus=0)
+    engine.set_param(voice, "rate", -0.5, ramp=64)
+    engine.set_loop(voice, 0, None, at=engine.frame + 100, crossfade=8)
+    engine.set_speed(1.25, ramp=480)
+    engine.stop(voice, fade=0)
+    keylocked: bool = "keylock" in engine.features and engine.keylock_voices > 0
+    print(keylocked)
+    return voice
+
+
 def mix(engine: AudioEngine) -> Tuple[float, float]:
     engine.set_bus(1, "gain_db", -6.0, at=engine.frame, ramp=480)
     engine.set_bus("master", "eq_low", float("-inf"))
@@ -43,7 +55,7 @@ def mix(engine: AudioEngine) -> Tuple[float, float]:
     bus: Meter = meters.buses[1]
     voice: Meter = meters.voices[0]
     peak: float = max(master.peak + bus.peak + voice.peak)
-    print(master.rms, master.clips, master.frame, BUS_PARAMS, PAN_LAWS)
+    print(master.rms, master.clips, master.frame, BUS_PARAMS, PAN_LAWS, FEATURES)
     load: DspLoad = engine.dsp_load
     return peak, load.average + load.peak
 
@@ -103,6 +115,7 @@ def main() -> None:
                      pan_law="equal_power") as engine:
         control(engine)
         mix(engine)
+        perform(engine, engine.load_buffer(array.array("f", bytes(4 * 64))))
         frames: int = engine.render_into(array.array("f", bytes(8 * 4 * engine.channels)))
         latency: float = engine.latency
         state: str = engine.state
