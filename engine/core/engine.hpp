@@ -405,10 +405,10 @@ private:
   // Snapshots: the audio thread writes, anyone reads.
   alignas(kCacheLine) Snapshot<LoadRecord> load_;
   std::unique_ptr<Snapshot<VoiceState>[]> voice_states_;
-  // The stretchers of the voices that may key-lock, made at create.
-  std::unique_ptr<std::unique_ptr<Keylock>[]> keylocks_;
   std::unique_ptr<Snapshot<MeterReading>[]> voice_meters_;
   std::unique_ptr<Snapshot<MeterReading>[]> bus_meters_; // buses + 1, the master last
+  // The stretchers of the voices that may key-lock, made at create.
+  std::unique_ptr<std::unique_ptr<Keylock>[]> keylocks_;
   // dsp_load(): each call starts an epoch, which the audio thread sees at
   // its next block and starts a new peak for.
   std::atomic<std::uint32_t> dsp_load_epoch_{0};

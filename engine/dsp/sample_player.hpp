@@ -30,6 +30,10 @@
 #include "dsp/signal.hpp"
 #include "resources/sample_buffer.hpp"
 
+#if defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
+
 namespace ringengine {
 
 // Where a play starts and loops; frames of the buffer. loop_end 0: its end.
@@ -103,14 +107,15 @@ public:
   }
 
 private:
-  // The buffer's own speed from a whole frame: its samples as they are.
+  // The buffer's own speed from a whole frame: its samples as they are, in
+  // runs up to the next end (the buffer's, or the loop's).
   std::uint32_t copy(Signal& out, std::uint32_t output_channels) noexcept {
     const SampleBuffer& b = *buffer_;
     const std::uint32_t from = b.channels;
     const bool average = output_channels == 1 && from > 1;
     const std::int64_t end = loop_ ? static_cast<std::int64_t>(loop_end_)
                                    : static_cast<std::int64_t>(b.frames);
-    for (std::uint32_t i = 0; i < out.frames; ++i) {
+    for (std::uint32_t i = 0; i < out.frames;) {
       if (index_ >= end || index_ < 0) {
         if (!loop_ || index_ < 0) {
           buffer_ = nullptr;
@@ -118,9 +123,17 @@ private:
         }
         index_ = static_cast<std::int64_t>(loop_start_);
       }
-      write_frame(out, i, &b.samples[static_cast<std::uint64_t>(index_) * from], from,
-                  average);
-      ++index_;
+      const auto run = static_cast<std::uint32_t>(
+          std::min<std::int64_t>(out.frames - i, end - index_));
+      const float* frame = &b.samples[static_cast<std::uint64_t>(index_) * from];
+      if (from == 1) {
+        std::copy(frame, frame + run, out.planes[0] + i);
+      } else {
+        for (std::uint32_t k = 0; k < run; ++k, frame += from)
+          write_frame(out, i + k, frame, from, average);
+      }
+      index_ += run;
+      i += run;
     }
     if (!loop_ && index_ >= static_cast<std::int64_t>(b.frames))
       buffer_ = nullptr;
@@ -209,28 +222,76 @@ private:
       return 0;
     const auto n = static_cast<std::uint32_t>(room);
     const std::uint32_t ch = b.channels;
-    const std::int64_t base = index_;
-    double p = frac_; // the position past `base`
-    for (std::uint32_t k = 0; k < n; ++k) {
-      const double whole = std::floor(p);
-      const double f = p - whole;
-      const float* at = &b.samples[static_cast<std::uint64_t>(base + static_cast<std::int64_t>(whole) - 1) * ch];
+    const float* samples = &b.samples[static_cast<std::uint64_t>(index_ - 1) * ch];
+    // The position past index_ in 32.32 fixed point: an integer add a frame,
+    // an exact sum, and a shift for its whole part (floor, also below 0).
+    constexpr double kOne = 4294967296.0; // 2^32
+    std::int64_t p = static_cast<std::int64_t>(frac_ * kOne);
+    const auto step = static_cast<std::int64_t>(std::llround(r * kOne));
+    constexpr float kFraction = 1.0f / 4294967296.0f;
+    std::uint32_t k = 0;
+#if defined(__SSE2__)
+    if (ch == 1) // mono, the common case: four frames at a time
+      k = run_mono4(out.planes[0] + i, samples, n, p, step);
+#endif
+    for (; k < n; ++k) {
+      const float* at = samples + (p >> 32) * static_cast<std::int64_t>(ch);
+      const float f = static_cast<float>(static_cast<std::uint32_t>(p)) * kFraction;
       for (std::uint32_t c = 0; c < out.channels; ++c) {
-        const double y0 = at[c], y1 = at[ch + c], y2 = at[2 * ch + c], y3 = at[3 * ch + c];
-        const double c1 = 0.5 * (y2 - y0);
-        const double c2 = y0 - 2.5 * y1 + 2 * y2 - 0.5 * y3;
-        const double c3 = 0.5 * (y3 - y0) + 1.5 * (y1 - y2);
-        out.planes[c][i + k] = static_cast<float>(((c3 * f + c2) * f + c1) * f + y1);
+        const float y0 = at[c], y1 = at[ch + c], y2 = at[2 * ch + c], y3 = at[3 * ch + c];
+        const float c1 = 0.5f * (y2 - y0);
+        const float c2 = y0 - 2.5f * y1 + 2.0f * y2 - 0.5f * y3;
+        const float c3 = 0.5f * (y3 - y0) + 1.5f * (y1 - y2);
+        out.planes[c][i + k] = ((c3 * f + c2) * f + c1) * f + y1;
       }
-      p += r;
+      p += step;
     }
-    const double whole = std::floor(p);
-    index_ = base + static_cast<std::int64_t>(whole);
-    frac_ = p - whole;
+    index_ += p >> 32;
+    frac_ = static_cast<double>(static_cast<std::uint32_t>(p)) / kOne;
     if (loop_ && index_ >= ls)
       entered_ = true;
     return n;
   }
+
+#if defined(__SSE2__)
+  // run()'s loop for a mono buffer, four frames at a time: each frame's
+  // four neighbours in one load, the four loads transposed, the curve in
+  // SSE, in the scalar loop's order of operations (so the same bits).
+  // Writes the first multiple of 4 of the n frames; returns how many, with
+  // p moved on past them.
+  static std::uint32_t run_mono4(float* to, const float* samples, std::uint32_t n,
+                                 std::int64_t& p, std::int64_t step) noexcept {
+    const __m128 half = _mm_set1_ps(0.5f), two_and_half = _mm_set1_ps(2.5f);
+    const __m128 two = _mm_set1_ps(2.0f), one_and_half = _mm_set1_ps(1.5f);
+    const __m128 fraction = _mm_set1_ps(1.0f / 4294967296.0f);
+    std::uint32_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+      const std::int64_t q0 = p, q1 = p + step, q2 = p + 2 * step, q3 = p + 3 * step;
+      __m128 y0 = _mm_loadu_ps(samples + (q0 >> 32));
+      __m128 y1 = _mm_loadu_ps(samples + (q1 >> 32));
+      __m128 y2 = _mm_loadu_ps(samples + (q2 >> 32));
+      __m128 y3 = _mm_loadu_ps(samples + (q3 >> 32));
+      _MM_TRANSPOSE4_PS(y0, y1, y2, y3); // now y0 = the four frames' first neighbours, ...
+      const __m128 f = _mm_mul_ps(
+          _mm_set_ps(static_cast<float>(static_cast<std::uint32_t>(q3)),
+                     static_cast<float>(static_cast<std::uint32_t>(q2)),
+                     static_cast<float>(static_cast<std::uint32_t>(q1)),
+                     static_cast<float>(static_cast<std::uint32_t>(q0))),
+          fraction);
+      const __m128 c1 = _mm_mul_ps(half, _mm_sub_ps(y2, y0));
+      const __m128 c2 = _mm_sub_ps(
+          _mm_add_ps(_mm_sub_ps(y0, _mm_mul_ps(two_and_half, y1)), _mm_mul_ps(two, y2)),
+          _mm_mul_ps(half, y3));
+      const __m128 c3 = _mm_add_ps(_mm_mul_ps(half, _mm_sub_ps(y3, y0)),
+                                   _mm_mul_ps(one_and_half, _mm_sub_ps(y1, y2)));
+      const __m128 y = _mm_add_ps(
+          _mm_mul_ps(_mm_add_ps(_mm_mul_ps(_mm_add_ps(_mm_mul_ps(c3, f), c2), f), c1), f), y1);
+      _mm_storeu_ps(to + k, y);
+      p += 4 * step;
+    }
+    return k;
+  }
+#endif
 
   // Channel c (or, averaging, all channels' mean) at index + f, f in [0, 1);
   // `seam`: neighbours past the loop's ends come from across its seam.
