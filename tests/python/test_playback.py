@@ -255,3 +255,28 @@ def test_bad_playback_arguments_are_refused_and_say_why(call, message):
         with pytest.raises(InvalidArgumentError, match=message.replace(".", r"\.")):
             call(e, b)
         assert e.stats.commands_sent == 0
+
+
+def test_the_speed_ramp_example_plays_a_loop_whose_speed_follows_its_ramps():
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from conftest import python_env
+    example = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "examples",
+                           "speed_ramp.py")
+    run = subprocess.run([sys.executable, example], env=python_env(RINGENGINE_API=""),
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    rows = [tuple(map(int, m)) for m in
+            re.findall(r"frame +(\d+): the loop at +(\d+) of 96000", run.stdout)]
+    assert len(rows) >= 15, run.stdout
+    # The loop's position moves by the speed: about as far as the engine in
+    # the first second, about half as far at the slowest, then faster.
+    def pace(a, b):
+        (f0, p0), (f1, p1) = rows[a], rows[b]
+        return ((p1 - p0) % 96000) / (f1 - f0)
+    assert pace(0, 2) == pytest.approx(1.0, abs=0.05)
+    assert min(pace(k, k + 1) for k in range(len(rows) - 1)) < 0.7
+    assert pace(len(rows) - 3, len(rows) - 1) == pytest.approx(1.25, abs=0.1)
