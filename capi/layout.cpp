@@ -74,7 +74,13 @@ static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_blo
 static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
 // 1.1 ended with max_load_bytes; 1.2 adds the mixer's fields after it.
 static_assert(ENGINE_CONFIG_SIZE_1_1 == offsetof(engine_config, buses));
-static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_1 + 16);
+static_assert(ENGINE_CONFIG_SIZE_1_2 == ENGINE_CONFIG_SIZE_1_1 + 16);
+// 1.3 adds the inputs (and 4 bytes kept 0, so no padding is read).
+static_assert(ENGINE_CONFIG_SIZE_1_2 == offsetof(engine_config, inputs));
+static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_2 + 8);
+static_assert(ENGINE_RECORD_MASTER == ringengine::kRecordMaster);
+static_assert(ENGINE_RECORD_INPUT == ringengine::kRecordInput);
+static_assert(Engine::kMaxInputs == 64);
 static_assert(ENGINE_QUALITY_QUICK == static_cast<int>(ringengine::ResampleQuality::quick));
 static_assert(ENGINE_QUALITY_VERY_HIGH ==
               static_cast<int>(ringengine::ResampleQuality::very_high));

@@ -37,6 +37,8 @@ engine_config defaults() noexcept {
   c.meter_ms = d.meter_ms;
   c.meter_events_hz = d.meter_events_hz;
   c.pan_law = static_cast<std::uint32_t>(d.pan_law);
+  c.inputs = d.inputs;
+  c.reserved0 = 0;
   return c;
 }
 
@@ -76,6 +78,11 @@ int validate(const engine_config& c) noexcept {
   if (c.pan_law != ENGINE_PAN_BALANCE && c.pan_law != ENGINE_PAN_EQUAL_POWER)
     return capi::fail(ENGINE_ERR_INVALID,
                       "config.pan_law must be ENGINE_PAN_BALANCE or ENGINE_PAN_EQUAL_POWER");
+  if (c.inputs > Engine::kMaxInputs)
+    return capi::fail(ENGINE_ERR_INVALID,
+                      "config.inputs must be 0..64, not " + std::to_string(c.inputs));
+  if (c.reserved0 != 0)
+    return capi::fail(ENGINE_ERR_INVALID, "config.reserved0 must be 0");
   // An option the backend has no use for is refused, never ignored: a named
   // device is never silently replaced.
   if (c.device != nullptr &&
@@ -121,7 +128,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
   engine_config c = defaults();
   if (config != nullptr) {
     if (config->size != ENGINE_CONFIG_SIZE_1_0 && config->size != ENGINE_CONFIG_SIZE_1_1 &&
-        config->size != sizeof(engine_config))
+        config->size != ENGINE_CONFIG_SIZE_1_2 && config->size != sizeof(engine_config))
       return capi::fail(ENGINE_ERR_INVALID,
                         "config.size is not the size of an engine_config: "
                         "call engine_config_init_size() first");
@@ -140,7 +147,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
         c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
         c.messages_per_block, c.reply_capacity, c.max_load_bytes, c.buses, c.meter_ms,
-        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law)});
+        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law), c.inputs});
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";

@@ -141,7 +141,9 @@ public:
   // Runs `frames` frames in blocks of block_frames (the last may be
   // shorter), interleaved into out[0 .. frames * channels). False, with
   // nothing done, as process(). Non-blocking.
-  [[nodiscard]] bool render(float* out, std::uint64_t frames) noexcept;
+  // `in`: the input, frames * inputs interleaved (nullptr: silence).
+  [[nodiscard]] bool render(float* out, std::uint64_t frames,
+                            const float* in = nullptr) noexcept;
 
 private:
   Engine& engine_;

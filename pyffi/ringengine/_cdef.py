@@ -4,9 +4,9 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 
 CDEF = """
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 2
+#define ENGINE_VERSION_MINOR 3
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10200
+#define ENGINE_VERSION_NUMBER 10300
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
@@ -91,7 +91,8 @@ typedef enum engine_bus_param {
     ENGINE_BUS_PARAM_MUTE = 3,
     ENGINE_BUS_PARAM_EQ_LOW = 4,
     ENGINE_BUS_PARAM_EQ_MID = 5,
-    ENGINE_BUS_PARAM_EQ_HIGH = 6
+    ENGINE_BUS_PARAM_EQ_HIGH = 6,
+    ENGINE_BUS_PARAM_INPUT_DB = 7
 } engine_bus_param;
 
 #define ENGINE_BUS_MASTER 0xffffffffu
@@ -140,11 +141,16 @@ typedef struct engine_config {
     uint32_t meter_ms;
     uint32_t meter_events_hz;
     uint32_t pan_law;
+
+    uint32_t inputs;
+    uint32_t reserved0;
 } engine_config;
 
 #define ENGINE_CONFIG_SIZE_1_0 56
 
 #define ENGINE_CONFIG_SIZE_1_1 72
+
+#define ENGINE_CONFIG_SIZE_1_2 88
 
 typedef struct engine_stats {
     uint64_t callbacks;
@@ -344,6 +350,8 @@ int engine_process(engine *e, uint32_t frames);
 
 int engine_render(engine *e, float *out, uint64_t frames);
 
+int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+
 int engine_get_frame(engine *e, uint64_t *out);
 
 int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
@@ -363,4 +371,44 @@ int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, s
 int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
 
 int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+
+#define ENGINE_RECORD_MASTER 0xffffffffu
+#define ENGINE_RECORD_INPUT 0xfffffffeu
+
+typedef enum engine_record_format {
+    ENGINE_FORMAT_AUTO = 0,
+    ENGINE_FORMAT_WAV = 1,
+    ENGINE_FORMAT_FLAC = 2
+} engine_record_format;
+
+typedef enum engine_record_state {
+    ENGINE_RECORD_WAITING = 0,
+    ENGINE_RECORD_RUNNING = 1,
+    ENGINE_RECORD_ENDING = 2,
+    ENGINE_RECORD_DONE = 3
+} engine_record_state;
+
+typedef struct engine_record_status {
+    uint32_t state;
+    uint32_t channels;
+    uint64_t start_frame;
+    uint64_t frames;
+    uint64_t written;
+    uint64_t overruns;
+    char error[256];
+} engine_record_status;
+
+int engine_record_file(engine *e, const char *path, uint32_t source, int64_t at,
+                       uint64_t frames, uint32_t format, uint64_t ring_frames, uint32_t *id);
+
+int engine_record_buffer(engine *e, uint32_t source, int64_t at, uint64_t frames,
+                         uint32_t *id);
+
+int engine_record_stop(engine *e, uint32_t id, int64_t at);
+
+int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, size_t size);
+
+int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
+
+int engine_record_close(engine *e, uint32_t id);
 """

@@ -159,11 +159,13 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_BUS), "bus");
   EXPECT_STREQ(engine_param_name(5), "unknown");
   EXPECT_STREQ(engine_param_name(-1), "unknown");
-  const char* bus_params[] = {"gain", "gain_db", "pan", "mute", "eq_low", "eq_mid", "eq_high"};
-  for (int p = 0; p < 7; ++p)
+  const char* bus_params[] = {"gain",   "gain_db", "pan",     "mute",
+                              "eq_low", "eq_mid",  "eq_high", "input_db"};
+  for (int p = 0; p < 8; ++p)
     EXPECT_STREQ(engine_bus_param_name(p), bus_params[p]);
   EXPECT_EQ(ENGINE_BUS_PARAM_EQ_HIGH, 6);
-  EXPECT_STREQ(engine_bus_param_name(7), "unknown");
+  EXPECT_EQ(ENGINE_BUS_PARAM_INPUT_DB, 7);
+  EXPECT_STREQ(engine_bus_param_name(8), "unknown");
   EXPECT_STREQ(engine_bus_param_name(-1), "unknown");
 }
 
