@@ -16,8 +16,9 @@ from ._engine import AudioEngine
 from ._errors import (BackendError, BufferTableFullError, DecodeError, DeviceNotFoundError,
                       EngineBusyError, EngineClosedError, EngineError, EngineTimeoutError,
                       FileMissingError, InvalidArgumentError, LoadCancelledError,
-                      RingFullError, UnsupportedError)
+                      RecordingError, RingFullError, UnsupportedError)
 from ._files import QUALITIES, FileLoad
+from ._record import FORMATS, BufferRecording, Recording
 from ._replies import (BufferReleased, DspLoad, Event, EventsLost, KindInfo, Load, Meter,
                        MeterEvent, Meters, Pong, Reply, Stats, VoiceEnded, VoiceState,
                        describe_kind)
@@ -38,4 +39,5 @@ __all__ = [
     "InvalidArgumentError", "DeviceNotFoundError", "BackendError", "EngineBusyError",
     "UnsupportedError", "EngineTimeoutError", "library_path",
     "FileLoad", "QUALITIES", "FileMissingError", "DecodeError", "LoadCancelledError",
+    "Recording", "BufferRecording", "RecordingError", "FORMATS",
 ]
