@@ -49,7 +49,7 @@ def test_params_come_from_the_library():
     assert list(ringengine.PARAMS) == ["freq", "gain", "pan", "gain_db", "bus"]
     assert ffi.string(lib.engine_param_name(len(ringengine.PARAMS))) == b"unknown"
     assert ringengine.BUS_PARAMS == {ffi.string(lib.engine_bus_param_name(i)).decode(): i
-                                     for i in range(7)}
+                                     for i in range(8)}
     assert ffi.string(lib.engine_bus_param_name(len(ringengine.BUS_PARAMS))) == b"unknown"
 
 
