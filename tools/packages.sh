@@ -28,4 +28,7 @@ PACKAGES=(
   # the mixer's references: SciPy's filters for the EQ, tmux to read the
   # live meters' screen
   python3-scipy tmux
+  # recording's references: sndfile-jackplay plays a known buffer into the
+  # engine's JACK input ports
+  sndfile-tools
 )

@@ -67,6 +67,7 @@ struct BackendInfo {
   std::string device;                      // the device in use
   std::uint32_t block_frames = 0;          // as granted by the backend
   std::uint32_t latency_frames = 0;        // output latency the backend reports
+  std::uint32_t input_latency_frames = 0;  // input latency the backend reports (inputs > 0)
   std::string note;                        // why auto chose what it chose
 };
 
