@@ -187,3 +187,12 @@ def test_a_writer_that_falls_behind_is_an_overrun_and_the_engine_plays_on(tmp_pa
         assert np.array_equal(got, b.render(len(got)))
     data, _ = sf.read(str(tmp_path / "fast.wav"), dtype="float32", always_2d=True)
     assert np.array_equal(data, got[:len(data)]), "what was written is the master's start"
+
+
+def test_the_null_backend_gives_silence_at_its_clock(tmp_path):
+    with AudioEngine(backend="null", inputs=2, block_frames=128) as e:
+        rec = e.record(tmp_path / "null-input.wav", source="input", frames=4800)
+        rec.wait(timeout=10)
+        assert rec.start_frame is not None and rec.start_frame % 128 == 0, "at a block"
+    data, _ = sf.read(str(tmp_path / "null-input.wav"), dtype="float32", always_2d=True)
+    assert data.shape == (4800, 2) and not np.any(data)
