@@ -395,6 +395,11 @@ typedef struct engine_info {
     uint32_t reply_capacity;     /* replies the reply ring holds */
     uint32_t messages_per_block; /* as engine_config */
     uint32_t buffers;            /* as engine_config */
+    /* Since 1.3: */
+    uint32_t inputs;             /* as engine_config */
+    uint32_t input_latency_frames; /* the input latency the backend reports:
+                             ** jack, the capture port's latency; pulse, the
+                             ** record stream's fragment; 0 otherwise */
 } engine_info;
 
 /* One kind of message, as the library's table describes it. */

@@ -332,13 +332,23 @@ private:
 
   // Thread: the loop's. A block of the input for process(): silence for
   // what has not come.
+  // The FIFO first fills to two blocks (a cushion for the two streams'
+  // jitter); one that runs dry after is an xrun, and fills again.
   void take_input(std::uint32_t frames) noexcept {
     const std::size_t inputs = engine_.config().inputs;
     const std::size_t cap = fifo_.size() / inputs;
+    if (!primed_ && fifo_frames_ >= 2 * std::size_t{frames})
+      primed_ = true;
+    if (!primed_) {
+      std::fill(in_block_.begin(), in_block_.end(), 0.0f);
+      return;
+    }
     for (std::size_t i = 0; i < frames; ++i) {
       if (fifo_frames_ == 0) {
         std::fill(in_block_.begin() + static_cast<std::ptrdiff_t>(i * inputs), in_block_.end(),
                   0.0f);
+        engine_.note_xrun();
+        primed_ = false;
         return;
       }
       for (std::size_t ch = 0; ch < inputs; ++ch)
@@ -451,6 +461,7 @@ private:
   pa_stream* record_ = nullptr; // the input (config.inputs > 0); guarded as stream_
   std::vector<float> in_block_, fifo_; // the loop's thread's
   std::size_t fifo_start_ = 0, fifo_frames_ = 0;
+  bool primed_ = false;
 };
 
 } // namespace

@@ -208,6 +208,9 @@ typedef struct engine_info {
     uint32_t reply_capacity;
     uint32_t messages_per_block;
     uint32_t buffers;
+
+    uint32_t inputs;
+    uint32_t input_latency_frames;
 } engine_info;
 
 typedef struct engine_kind_info {

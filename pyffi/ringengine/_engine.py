@@ -310,6 +310,10 @@ class AudioEngine:
         #: latency, the PulseAudio server's buffer for the stream; 0 for
         #: 'null' and 'offline'.
         self.latency: float = info.latency_frames / info.sample_rate
+        #: The input latency the backend reports, in seconds (inputs > 0):
+        #: JACK's capture port latency, the Pulse record stream's fragment;
+        #: 0 for the others.
+        self.input_latency: float = info.input_latency_frames / info.sample_rate
 
     # -- commands ---------------------------------------------------------
 

@@ -100,6 +100,8 @@ def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path)
     def attempt(i):
         wav = tmp_path / ("input%d.wav" % i)
         with AudioEngine(backend="pulse", inputs=1) as engine:
+            # The record stream's fragment: a block (256 frames) or what the server granted.
+            assert 0 < engine.input_latency <= 0.5
             xruns = engine.stats.xruns
             # The record stream takes the default source: the null sink's
             # monitor, where paplay plays.
