@@ -315,6 +315,7 @@ private:
     while (pa_stream_readable_size(stream) > 0 && pa_stream_peek(stream, &data, &bytes) == 0 &&
            bytes > 0) {
       const std::size_t frames = bytes / (inputs * sizeof(float));
+      self.largest_ = std::min(std::max(self.largest_, frames), cap / 2);
       const auto* from = static_cast<const float*>(data);
       for (std::size_t i = 0; i < frames; ++i) {
         if (self.fifo_frames_ == cap) {
@@ -332,12 +333,15 @@ private:
 
   // Thread: the loop's. A block of the input for process(): silence for
   // what has not come.
-  // The FIFO first fills to two blocks (a cushion for the two streams'
-  // jitter); one that runs dry after is an xrun, and fills again.
+  // The FIFO first fills to two blocks, or to the largest fragment the
+  // server has sent plus the largest write it asked for (PipeWire sends and
+  // asks for its quantum, 1024 frames, whatever fragment was asked): a
+  // cushion for the two streams' jitter.
+  // One that runs dry after is an xrun, and fills again.
   void take_input(std::uint32_t frames) noexcept {
     const std::size_t inputs = engine_.config().inputs;
     const std::size_t cap = fifo_.size() / inputs;
-    if (!primed_ && fifo_frames_ >= 2 * std::size_t{frames})
+    if (!primed_ && fifo_frames_ >= std::max(2 * std::size_t{frames}, largest_ + largest_write_))
       primed_ = true;
     if (!primed_) {
       std::fill(in_block_.begin(), in_block_.end(), 0.0f);
@@ -419,6 +423,8 @@ private:
     const std::uint32_t frames = self.engine_.config().block_frames;
     const std::size_t blocks =
         std::max<std::size_t>(1, (bytes + self.block_bytes_ - 1) / self.block_bytes_);
+    self.largest_write_ = std::min(std::max(self.largest_write_, blocks * frames),
+                                   self.fifo_.size() / std::max<std::size_t>(1, self.engine_.config().inputs) / 2);
     for (std::size_t i = 0; i < blocks; ++i) {
       const bool input = self.record_ != nullptr;
       if (input)
@@ -462,6 +468,8 @@ private:
   std::vector<float> in_block_, fifo_; // the loop's thread's
   std::size_t fifo_start_ = 0, fifo_frames_ = 0;
   bool primed_ = false;
+  std::size_t largest_ = 0;       // the largest fragment read, in frames
+  std::size_t largest_write_ = 0; // the largest write asked, in frames
 };
 
 } // namespace
