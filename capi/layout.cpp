@@ -81,6 +81,10 @@ static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_2 + 8);
 static_assert(ENGINE_RECORD_MASTER == ringengine::kRecordMaster);
 static_assert(ENGINE_RECORD_INPUT == ringengine::kRecordInput);
 static_assert(Engine::kMaxInputs == 64);
+static_assert(ENGINE_RECORD_END_DONE == static_cast<int>(ringengine::RecordEnd::done));
+static_assert(ENGINE_RECORD_END_OVERRUN == static_cast<int>(ringengine::RecordEnd::overrun));
+static_assert(ENGINE_RECORD_END_WRITE_ERROR ==
+              static_cast<int>(ringengine::RecordEnd::write_error));
 static_assert(ENGINE_QUALITY_QUICK == static_cast<int>(ringengine::ResampleQuality::quick));
 static_assert(ENGINE_QUALITY_VERY_HIGH ==
               static_cast<int>(ringengine::ResampleQuality::very_high));

@@ -146,7 +146,13 @@ typedef enum engine_message_kind {
                               ** position, value = the loudest peak of its
                               ** last window over the channels (linear), arg
                               ** = samples past full scale so far. Sent only
-                              ** while the reply ring is less than half full */
+                              ** while the reply ring is less than half full */,
+    ENGINE_MSG_RECORD_ENDED = 13 /* event (since 1.3): recording `id` ended on
+                              ** the audio thread at `frame`; param = why
+                              ** (engine_record_end), arg = frames taken
+                              ** (saturates). The file may still be being
+                              ** finished: engine_get_record_status() says
+                              ** when it is done, and the error's text */
 } engine_message_kind;
 
 /* ENGINE_MSG_PLAY's param: its flags. */
@@ -882,6 +888,13 @@ typedef enum engine_record_format {
     ENGINE_FORMAT_WAV = 1,  /* 32-bit float WAV: the samples bit for bit */
     ENGINE_FORMAT_FLAC = 2  /* 24-bit FLAC, clipped at full scale; 1..8 channels */
 } engine_record_format;
+
+/* ENGINE_MSG_RECORD_ENDED's param: why a recording ended. */
+typedef enum engine_record_end {
+    ENGINE_RECORD_END_DONE = 1,        /* its frames, or a stop */
+    ENGINE_RECORD_END_OVERRUN = 2,     /* the writer fell behind: the ring was full */
+    ENGINE_RECORD_END_WRITE_ERROR = 3  /* the file refused a write (a full disk, ...) */
+} engine_record_end;
 
 /* engine_record_status.state. */
 typedef enum engine_record_state {

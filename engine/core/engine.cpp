@@ -835,6 +835,9 @@ void Engine::retire_recorders() noexcept {
         retired_.first.try_push(r)) { // never full: it holds as many as are lent
       if (r->source < config_.buses)
         --audio_.bus_taps[r->source];
+      emit(Message::record_ended(r->id, static_cast<std::uint16_t>(r->end.load(
+                                            std::memory_order_relaxed)),
+                                 audio_.position, r->head.load(std::memory_order_relaxed)));
       continue;
     }
     master |= r->source == kRecordMaster;

@@ -20,8 +20,8 @@ from ._errors import (BackendError, BufferTableFullError, DecodeError, DeviceNot
 from ._files import QUALITIES, FileLoad
 from ._record import FORMATS, BufferRecording, Recording
 from ._replies import (BufferReleased, DspLoad, Event, EventsLost, KindInfo, Load, Meter,
-                       MeterEvent, Meters, Pong, Reply, Stats, VoiceEnded, VoiceState,
-                       describe_kind)
+                       MeterEvent, Meters, Pong, RecordEnded, Reply, Stats, VoiceEnded,
+                       VoiceState, describe_kind)
 from ._tables import BACKENDS, BUS_PARAMS, DEFAULTS, PAN_LAWS, PARAMS
 from ._lib import ffi, lib
 from ._lib import path as library_path
@@ -39,5 +39,5 @@ __all__ = [
     "InvalidArgumentError", "DeviceNotFoundError", "BackendError", "EngineBusyError",
     "UnsupportedError", "EngineTimeoutError", "library_path",
     "FileLoad", "QUALITIES", "FileMissingError", "DecodeError", "LoadCancelledError",
-    "Recording", "BufferRecording", "RecordingError", "FORMATS",
+    "Recording", "BufferRecording", "RecordingError", "FORMATS", "RecordEnded",
 ]

@@ -59,7 +59,8 @@ typedef enum engine_message_kind {
     ENGINE_MSG_EVENTS_LOST = 9,
     ENGINE_MSG_CANCEL = 10,
     ENGINE_MSG_SET_BUS = 11,
-    ENGINE_MSG_METER = 12
+    ENGINE_MSG_METER = 12     ,
+    ENGINE_MSG_RECORD_ENDED = 13
 } engine_message_kind;
 
 #define ENGINE_PLAY_LOOP 1
@@ -383,6 +384,12 @@ typedef enum engine_record_format {
     ENGINE_FORMAT_WAV = 1,
     ENGINE_FORMAT_FLAC = 2
 } engine_record_format;
+
+typedef enum engine_record_end {
+    ENGINE_RECORD_END_DONE = 1,
+    ENGINE_RECORD_END_OVERRUN = 2,
+    ENGINE_RECORD_END_WRITE_ERROR = 3
+} engine_record_end;
 
 typedef enum engine_record_state {
     ENGINE_RECORD_WAITING = 0,

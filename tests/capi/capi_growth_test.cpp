@@ -164,6 +164,7 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_CANCEL, "cancel", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_SET_BUS, "set_bus", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_METER, "meter", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_RECORD_ENDED, "record_ended", ENGINE_DIRECTION_REPLY},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {

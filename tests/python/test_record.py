@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from ringengine import AudioEngine, InvalidArgumentError, RecordingError
+from ringengine import AudioEngine, InvalidArgumentError, RecordEnded, RecordingError
 
 np = pytest.importorskip("numpy")
 sf = pytest.importorskip("soundfile", reason="python-soundfile reads the recorded files")
@@ -37,6 +37,9 @@ def test_master_recorded_to_wav_is_render_bit_for_bit(tmp_path):
         assert np.array_equal(got, want), "recording changed what is played"
         rec.wait(timeout=10)
         assert rec.frames == 5000 and rec.overruns == 0 and rec.start_frame == 1000
+        ended = [r for r in a.recv_many() if isinstance(r, RecordEnded)]
+        assert [(r.recording, r.cause, r.frame, r.frames) for r in ended] == \
+            [(rec.id, 1, 6016, 5000)], "ended in the block of frame 6000 (blocks of 128)"
     data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     assert rate == 48000 and data.shape == (5000, 2)
     assert np.array_equal(data, want[1000:6000]), "the file is not the master, frame for frame"
@@ -171,6 +174,10 @@ def test_a_full_disk_ends_the_recording_and_the_engine_plays_on(tiny_disk):
         assert rec.frames - rec.overruns <= 64 * 1024 // 8
         assert np.array_equal(got, b.render(len(got))), "the engine did not play on"
         assert a.stats.xruns == 0
+        # The event that names the cause: a write error, for this recording.
+        ended = [r for r in a.recv_many() if isinstance(r, RecordEnded)]
+        assert [(r.recording, r.cause) for r in ended] == [(rec.id, 3)]
+        assert ended[0].frames == rec.frames
 
 
 def test_a_writer_that_falls_behind_is_an_overrun_and_the_engine_plays_on(tmp_path):
@@ -183,6 +190,8 @@ def test_a_writer_that_falls_behind_is_an_overrun_and_the_engine_plays_on(tmp_pa
         got = a.render(64 * 1024)
         with pytest.raises(RecordingError, match="overrun"):
             rec.wait(timeout=10)
+        ended = [r for r in a.recv_many() if isinstance(r, RecordEnded)]
+        assert [(r.recording, r.cause) for r in ended] == [(rec.id, 2)]
         assert rec.overruns > 0
         assert rec.frames <= 512 and rec.written == rec.frames
         assert np.array_equal(got, b.render(len(got)))

@@ -15,7 +15,7 @@ from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, PAN_LAWS, PARAMS, AudioE
                         InvalidArgumentError, KindInfo, LoadCancelledError, QUALITIES,
                         Load, Pong, Reply, RingFullError, Stats, UnsupportedError, VoiceEnded,
                         VoiceState, describe_kind, library_path, query_devices,
-                        FORMATS, BufferRecording, Recording, RecordingError)
+                        FORMATS, BufferRecording, Recording, RecordingError, RecordEnded)
 
 
 def describe(reply: Reply) -> str:
@@ -28,6 +28,9 @@ def describe(reply: Reply) -> str:
     if isinstance(reply, MeterEvent):
         return "meter %d/%d: %.3f, %d clips at %d" % (reply.source, reply.number, reply.peak,
                                                       reply.clips, reply.frame)
+    if isinstance(reply, RecordEnded):
+        return "recording %d ended (%d) at %d after %d frames" % (
+            reply.recording, reply.cause, reply.frame, reply.frames)
     if isinstance(reply, Event):
         return "%s (%d): %r" % (reply.name, reply.kind, dict(reply.fields))
     released: BufferReleased = reply
