@@ -42,6 +42,8 @@ ENGINE_EXPORT int engine_get_info(engine* e, engine_info* out, std::size_t size)
   capi::copy_text(info.note, b.note);
   info.voices = c.voices;
   info.latency_frames = b.latency_frames;
+  info.inputs = e->core->config().inputs;
+  info.input_latency_frames = b.input_latency_frames;
   info.reply_capacity =
       static_cast<std::uint32_t>(c.reply_capacity != 0 ? c.reply_capacity : c.capacity);
   info.messages_per_block = c.messages_per_block;

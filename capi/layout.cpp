@@ -82,8 +82,18 @@ static_assert(ENGINE_CONFIG_SIZE_1_0 == offsetof(engine_config, messages_per_blo
 static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
 // 1.1 ended with max_load_bytes; 1.2 adds the mixer's fields after it.
 static_assert(ENGINE_CONFIG_SIZE_1_1 == offsetof(engine_config, buses));
+static_assert(ENGINE_CONFIG_SIZE_1_2 == ENGINE_CONFIG_SIZE_1_1 + 16);
+// 1.3 adds the key-locked voices' budget and the inputs.
 static_assert(ENGINE_CONFIG_SIZE_1_2 == offsetof(engine_config, keylock_voices));
+static_assert(offsetof(engine_config, inputs) == ENGINE_CONFIG_SIZE_1_2 + 4);
 static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_2 + 8);
+static_assert(ENGINE_RECORD_MASTER == ringengine::kRecordMaster);
+static_assert(ENGINE_RECORD_INPUT == ringengine::kRecordInput);
+static_assert(Engine::kMaxInputs == 64);
+static_assert(ENGINE_RECORD_END_DONE == static_cast<int>(ringengine::RecordEnd::done));
+static_assert(ENGINE_RECORD_END_OVERRUN == static_cast<int>(ringengine::RecordEnd::overrun));
+static_assert(ENGINE_RECORD_END_WRITE_ERROR ==
+              static_cast<int>(ringengine::RecordEnd::write_error));
 static_assert(ENGINE_QUALITY_QUICK == static_cast<int>(ringengine::ResampleQuality::quick));
 static_assert(ENGINE_QUALITY_VERY_HIGH ==
               static_cast<int>(ringengine::ResampleQuality::very_high));

@@ -38,6 +38,7 @@ engine_config defaults() noexcept {
   c.meter_ms = d.meter_ms;
   c.meter_events_hz = d.meter_events_hz;
   c.pan_law = static_cast<std::uint32_t>(d.pan_law);
+  c.inputs = d.inputs;
   return c;
 }
 
@@ -84,8 +85,9 @@ int validate(const engine_config& c) noexcept {
   if (c.keylock_voices != 0 && !ringengine::Keylock::available())
     return capi::fail(ENGINE_ERR_INVALID, "config.keylock_voices must be 0: this build has no "
                                           "key lock (built without Rubber Band)");
-  if (c.reserved_1_3 != 0)
-    return capi::fail(ENGINE_ERR_INVALID, "config.reserved_1_3 must be 0");
+  if (c.inputs > Engine::kMaxInputs)
+    return capi::fail(ENGINE_ERR_INVALID,
+                      "config.inputs must be 0..64, not " + std::to_string(c.inputs));
   // An option the backend has no use for is refused, never ignored: a named
   // device is never silently replaced.
   if (c.device != nullptr &&
@@ -150,7 +152,8 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
     e->core = std::make_unique<Engine>(ringengine::EngineConfig{
         c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
         c.messages_per_block, c.reply_capacity, c.max_load_bytes, c.buses, c.meter_ms,
-        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law), c.keylock_voices});
+        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law), c.keylock_voices,
+        c.inputs});
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";

@@ -27,6 +27,21 @@ ENGINE_EXPORT int engine_render(engine* e, float* out, std::uint64_t frames) {
   return offline->render(out, frames) ? ENGINE_OK : ENGINE_ERR_BUSY;
 }
 
+ENGINE_EXPORT int engine_render_input(engine* e, float* out, const float* in,
+                                      std::uint64_t frames) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr && frames > 0)
+    return capi::fail(ENGINE_ERR_INVALID, "out is NULL");
+  if (in != nullptr && e->core->config().inputs == 0)
+    return capi::fail(ENGINE_ERR_INVALID, "input given, but the engine has no inputs "
+                                          "(config.inputs is 0)");
+  ringengine::OfflineBackend* offline = e->backend->offline();
+  if (offline == nullptr)
+    return capi::fail(ENGINE_ERR_UNSUPPORTED, "render() runs only on the offline backend");
+  return offline->render(out, frames, in) ? ENGINE_OK : ENGINE_ERR_BUSY;
+}
+
 ENGINE_EXPORT int engine_get_frame(engine* e, std::uint64_t* out) {
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;

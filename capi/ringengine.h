@@ -140,18 +140,24 @@ typedef enum engine_message_kind {
     ENGINE_MSG_SET_BUS = 11,  /* command (since 1.2): id = bus (or
                               ** ENGINE_BUS_MASTER), param = engine_bus_param,
                               ** value, frame = when, arg = ramp frames */
-    ENGINE_MSG_SET_VOICE = 13, /* command (since 1.3): id = voice, param =
-                              ** engine_voice_setting, arg = its frames,
-                              ** frame = when */
-    ENGINE_MSG_SET_SPEED = 14, /* command (since 1.3): value = the engine's
-                              ** speed, frame = when, arg = ramp frames */
-    ENGINE_MSG_METER = 12     /* event (since 1.2), meter_events_hz times a
+    ENGINE_MSG_METER = 12,    /* event (since 1.2), meter_events_hz times a
                               ** second: param = ENGINE_METER_VOICE, _BUS or
                               ** _MASTER, id = its number, frame = the
                               ** position, value = the loudest peak of its
                               ** last window over the channels (linear), arg
                               ** = samples past full scale so far. Sent only
                               ** while the reply ring is less than half full */
+    ENGINE_MSG_SET_VOICE = 13, /* command (since 1.3): id = voice, param =
+                              ** engine_voice_setting, arg = its frames,
+                              ** frame = when */
+    ENGINE_MSG_SET_SPEED = 14, /* command (since 1.3): value = the engine's
+                              ** speed, frame = when, arg = ramp frames */
+    ENGINE_MSG_RECORD_ENDED = 15 /* event (since 1.3): recording `id` ended on
+                              ** the audio thread at `frame`; param = why
+                              ** (engine_record_end), arg = frames taken
+                              ** (saturates). The file may still be being
+                              ** finished: engine_get_record_status() says
+                              ** when it is done, and the error's text */
 } engine_message_kind;
 
 /* ENGINE_MSG_PLAY's param: its flags. Its value (since 1.3): the frames,
@@ -260,7 +266,12 @@ typedef enum engine_bus_param {
     ENGINE_BUS_PARAM_EQ_LOW = 4,  /* the three-band kill EQ's bands, in dB,
                                   ** -inf .. +12; at or below -60 (or -inf) */
     ENGINE_BUS_PARAM_EQ_MID = 5,  /* the band is killed. Crossovers at 250 and */
-    ENGINE_BUS_PARAM_EQ_HIGH = 6  /* 2500 Hz; default 0 dB (out of the path) */
+    ENGINE_BUS_PARAM_EQ_HIGH = 6, /* 2500 Hz; default 0 dB (out of the path) */
+    ENGINE_BUS_PARAM_INPUT_DB = 7 /* since 1.3: the engine's input into the bus,
+                                  ** in dB, -inf .. +24.08; default -inf (not
+                                  ** heard: no feedback unless asked). Input
+                                  ** channel c % inputs feeds bus channel c.
+                                  ** Refused when config.inputs is 0 */
 } engine_bus_param;
 
 /* engine_set_bus()'s `bus` for the master. */
@@ -366,7 +377,11 @@ typedef struct engine_config {
                            ** created (about 0.2 s apiece); 0 .. voices,
                            ** default 0; ENGINE_ERR_INVALID when the build
                            ** has no key lock (engine_features()) */
-    uint32_t reserved_1_3; /* 0 */
+    uint32_t inputs;       /* input channels, 0..64; default 0 (none). JACK:
+                           ** input ports; PulseAudio: a record stream; RtAudio:
+                           ** a duplex stream; null: silence; offline: the
+                           ** caller's (engine_render_input). Not heard unless
+                           ** a bus takes it (ENGINE_BUS_PARAM_INPUT_DB) */
 } engine_config;
 
 /* engine_config's size in 1.0. Its last 4 bytes were padding, where 1.1
@@ -375,7 +390,7 @@ typedef struct engine_config {
 #define ENGINE_CONFIG_SIZE_1_0 56
 /* engine_config's size in 1.1: the fields up to max_load_bytes. */
 #define ENGINE_CONFIG_SIZE_1_1 72
-/* engine_config's size in 1.2: up to pan_law. */
+/* engine_config's size in 1.2: the fields up to pan_law. */
 #define ENGINE_CONFIG_SIZE_1_2 88
 
 /* Counters since engine_create. Each field is read atomically, but a
@@ -459,6 +474,11 @@ typedef struct engine_info {
     uint32_t reply_capacity;     /* replies the reply ring holds */
     uint32_t messages_per_block; /* as engine_config */
     uint32_t buffers;            /* as engine_config */
+    /* Since 1.3: */
+    uint32_t inputs;             /* as engine_config */
+    uint32_t input_latency_frames; /* the input latency the backend reports:
+                             ** jack, the capture port's latency; pulse, the
+                             ** record stream's fragment; 0 otherwise */
 } engine_info;
 
 /* One kind of message, as the library's table describes it. */
@@ -887,6 +907,12 @@ int engine_process(engine *e, uint32_t frames);
 ** with frames > 0 ENGINE_ERR_INVALID). Non-blocking. */
 int engine_render(engine *e, float *out, uint64_t frames);
 
+/* As engine_render(), with the engine's input taken from
+** in[0 .. frames * inputs), interleaved (since 1.3). in NULL: silence.
+** Returns as engine_render(); ENGINE_ERR_INVALID also when the engine has
+** no inputs and `in` is not NULL. */
+int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+
 /* The engine's position: the frames processed so far. A command for this
 ** frame or earlier is late. Thread: any. Non-blocking.
 ** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (out NULL). */
@@ -957,6 +983,89 @@ int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, s
 ** starts the next interval (since 1.2). Never waits for the audio thread.
 ** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+
+/* ---- Recording (since 1.3) --------------------------------------------- */
+
+/* What a recording takes: the master (after its chain, what the output
+** gets), the input, or a bus number (its output, before the master). */
+#define ENGINE_RECORD_MASTER 0xffffffffu
+#define ENGINE_RECORD_INPUT 0xfffffffeu
+
+/* engine_record_file()'s formats. */
+typedef enum engine_record_format {
+    ENGINE_FORMAT_AUTO = 0, /* by the suffix: .wav or .flac */
+    ENGINE_FORMAT_WAV = 1,  /* 32-bit float WAV: the samples bit for bit */
+    ENGINE_FORMAT_FLAC = 2  /* 24-bit FLAC, clipped at full scale; 1..8 channels */
+} engine_record_format;
+
+/* ENGINE_MSG_RECORD_ENDED's param: why a recording ended. */
+typedef enum engine_record_end {
+    ENGINE_RECORD_END_DONE = 1,        /* its frames, or a stop */
+    ENGINE_RECORD_END_OVERRUN = 2,     /* the writer fell behind: the ring was full */
+    ENGINE_RECORD_END_WRITE_ERROR = 3  /* the file refused a write (a full disk, ...) */
+} engine_record_end;
+
+/* engine_record_status.state. */
+typedef enum engine_record_state {
+    ENGINE_RECORD_WAITING = 0,   /* its first frame has not come */
+    ENGINE_RECORD_RUNNING = 1,   /* taking frames */
+    ENGINE_RECORD_ENDING = 2,    /* the audio thread is done; the file is being finished */
+    ENGINE_RECORD_DONE = 3       /* done: `error` says whether it failed */
+} engine_record_state;
+
+typedef struct engine_record_status {
+    uint32_t state;        /* engine_record_state */
+    uint32_t channels;
+    uint64_t start_frame;  /* the engine frame of its first frame (once running) */
+    uint64_t frames;       /* frames the audio thread took */
+    uint64_t written;      /* of those, written to the file (a buffer: all) */
+    uint64_t overruns;     /* frames lost: no room in the ring, or the file
+                           ** refused them */
+    char error[256];       /* once DONE: why it failed ("" when it did not):
+                           ** "overrun: ...", "writing '...' failed: No space
+                           ** left on device", ... */
+} engine_record_status;
+
+/* Records `source` to the file `path` from engine frame `at` (ENGINE_AT_NEXT:
+** the next block) for `frames` frames (0: until engine_record_stop()). The
+** file is opened here; the audio thread copies each block into a ring of
+** `ring_frames` frames (0: two seconds) and a writer thread writes it: a
+** disk that falls behind or fills up never holds the audio thread, the
+** recording ends (its overruns counted, its error set) and the engine plays
+** on. Writes the recording's id to *id.
+** Thread: any. Blocks while the file is opened. Returns ENGINE_OK,
+** ENGINE_ERR_INVALID (source, format, frames, path NULL), ENGINE_ERR_BACKEND
+** (the file cannot be opened: engine_last_error() says why),
+** ENGINE_ERR_TABLE_FULL (32 recordings held), ENGINE_ERR_NOMEM,
+** ENGINE_ERR_CLOSED. */
+int engine_record_file(engine *e, const char *path, uint32_t source, int64_t at,
+                       uint64_t frames, uint32_t format, uint64_t ring_frames, uint32_t *id);
+
+/* Records `frames` frames (at least 1) of `source` from engine frame `at`
+** into memory prepared here; once DONE, engine_record_take_buffer() makes
+** it a buffer. Thread: any. Returns as engine_record_file(). */
+int engine_record_buffer(engine *e, uint32_t source, int64_t at, uint64_t frames,
+                         uint32_t *id);
+
+/* Ends recording `id` just before engine frame `at` (ENGINE_AT_NEXT: at the
+** next block); an earlier end asked stays. Thread: any. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such recording), ENGINE_ERR_CLOSED. */
+int engine_record_stop(engine *e, uint32_t id, int64_t at);
+
+/* What recording `id` is doing. Thread: any. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID, ENGINE_ERR_CLOSED. */
+int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, size_t size);
+
+/* A DONE buffer recording becomes a buffer (its frames as taken), played as
+** any other; the recording is closed. Writes the buffer's id to *buffer.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (not a DONE buffer recording, or it
+** took no frames), ENGINE_ERR_TABLE_FULL, ENGINE_ERR_CLOSED. */
+int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
+
+/* The caller is done with recording `id`: one still running ends at the
+** next block, and its memory is freed once no thread uses it.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID, ENGINE_ERR_CLOSED. */
+int engine_record_close(engine *e, uint32_t id);
 
 /* cdef-end */
 

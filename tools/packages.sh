@@ -32,4 +32,7 @@ PACKAGES=(
   librubberband-dev
   # the side-by-side benchmark: scsynth renders the same voices offline
   supercollider-server
+  # recording's references: sndfile-jackplay plays a known buffer into the
+  # engine's JACK input ports
+  sndfile-tools
 )

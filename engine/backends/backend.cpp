@@ -115,15 +115,17 @@ bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept
   return true;
 }
 
-bool OfflineBackend::render(float* out, std::uint64_t frames) noexcept {
+bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) noexcept {
   if (busy_.exchange(true, std::memory_order_acquire)) // as in process()
     return false;
   const std::uint32_t block = engine_.config().block_frames;
   const std::size_t channels = engine_.config().channels;
+  const std::size_t inputs = engine_.config().inputs;
   for (std::uint64_t done = 0; done < frames;) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, frames - done));
     RealtimeScope realtime;
-    engine_.process(AudioOut{out + done * channels, nullptr}, n);
+    engine_.process(AudioOut{out + done * channels, nullptr}, n,
+                    AudioIn{in != nullptr ? in + done * inputs : nullptr, nullptr});
     done += n;
   }
   busy_.store(false, std::memory_order_release);

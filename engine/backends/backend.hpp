@@ -67,6 +67,7 @@ struct BackendInfo {
   std::string device;                      // the device in use
   std::uint32_t block_frames = 0;          // as granted by the backend
   std::uint32_t latency_frames = 0;        // output latency the backend reports
+  std::uint32_t input_latency_frames = 0;  // input latency the backend reports (inputs > 0)
   std::string note;                        // why auto chose what it chose
 };
 
@@ -141,7 +142,9 @@ public:
   // Runs `frames` frames in blocks of block_frames (the last may be
   // shorter), interleaved into out[0 .. frames * channels). False, with
   // nothing done, as process(). Non-blocking.
-  [[nodiscard]] bool render(float* out, std::uint64_t frames) noexcept;
+  // `in`: the input, frames * inputs interleaved (nullptr: silence).
+  [[nodiscard]] bool render(float* out, std::uint64_t frames,
+                            const float* in = nullptr) noexcept;
 
 private:
   Engine& engine_;

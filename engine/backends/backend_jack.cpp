@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <future>
 #include <memory>
@@ -52,6 +53,8 @@ struct CallbackGate {
   JackBackend* backend = nullptr;
   std::vector<jack_port_t*> ports;
   std::vector<float*> buffers; // the ports' buffers in this callback
+  std::vector<jack_port_t*> inputs; // in_1 .. in_N (config.inputs)
+  std::vector<const float*> input_buffers;
 
   // Thread: libjack's. Wait-free. False once shut(): touch nothing but ports.
   bool enter() noexcept {
@@ -212,6 +215,15 @@ private:
       gate_->ports.push_back(port);
     }
     gate_->buffers.assign(gate_->ports.size(), nullptr);
+    for (std::uint32_t ch = 0; ch < c.inputs; ++ch) {
+      const std::string name = "in_" + std::to_string(ch + 1);
+      jack_port_t* port = jack_port_register(client_, name.c_str(), JACK_DEFAULT_AUDIO_TYPE,
+                                             JackPortIsInput, 0);
+      if (port == nullptr)
+        throw unavailable("cannot register port " + name);
+      gate_->inputs.push_back(port);
+    }
+    gate_->input_buffers.assign(gate_->inputs.size(), nullptr);
     jack_set_process_callback(client_, &JackBackend::process, gate_.get());
     jack_set_xrun_callback(client_, &JackBackend::xrun, gate_.get());
     jack_on_info_shutdown(client_, &JackBackend::shutdown, gate_.get());
@@ -226,12 +238,49 @@ private:
       if (jack_connect(client_, jack_port_name(ports[i]), playback[i].c_str()) != 0)
         warnings_.add("Jack: cannot connect " + std::string(jack_port_name(ports[i])) +
                       " to " + playback[i]);
+    // The inputs to the server's first capture ports, when asked
+    // (RINGENGINE_JACK_CONNECT_INPUTS=1): by default they wait unconnected,
+    // so that nothing is recorded that the caller did not connect.
+    const char* connect = std::getenv("RINGENGINE_JACK_CONNECT_INPUTS");
+    if (connect != nullptr && std::string_view(connect) == "1") {
+      const std::vector<std::string> capture = capture_ports();
+      if (capture.empty() && !gate_->inputs.empty())
+        warnings_.add("Jack: the server has no capture ports: the inputs are unconnected");
+      for (std::size_t i = 0; i < gate_->inputs.size() && i < capture.size(); ++i)
+        if (jack_connect(client_, capture[i].c_str(), jack_port_name(gate_->inputs[i])) != 0)
+          warnings_.add("Jack: cannot connect " + capture[i] + " to " +
+                        std::string(jack_port_name(gate_->inputs[i])));
+    }
+    if (!gate_->inputs.empty()) {
+      jack_latency_range_t in_range{0, 0};
+      jack_port_get_latency_range(gate_->inputs.front(), JackCaptureLatency, &in_range);
+      info_.input_latency_frames = in_range.max;
+    }
     info_.kind = BackendKind::jack;
     info_.device = "Jack: " + (device_.empty() ? std::string("(unconnected)") : device_);
     info_.block_frames = jack_get_buffer_size(client_);
     jack_latency_range_t range{0, 0};
     jack_port_get_latency_range(ports.front(), JackPlaybackLatency, &range);
     info_.latency_frames = range.max;
+  }
+
+  // Audio output ports of other clients: the physical ones (capture) if
+  // any are marked, else every one.
+  std::vector<std::string> capture_ports() {
+    std::vector<std::string> ports;
+    const std::string self = std::string(jack_get_client_name(client_)) + ":";
+    for (unsigned long flags :
+         {0ul + (JackPortIsOutput | JackPortIsPhysical), 0ul + JackPortIsOutput}) {
+      const char** names = jack_get_ports(client_, nullptr, JACK_DEFAULT_AUDIO_TYPE, flags);
+      for (const char** p = names; p != nullptr && *p != nullptr; ++p)
+        if (std::string_view(*p).substr(0, self.size()) != self)
+          ports.emplace_back(*p);
+      if (names != nullptr)
+        jack_free(names);
+      if (!ports.empty())
+        break;
+    }
+    return ports;
   }
 
   // The playback ports of the device: the client (before ':') named `wanted`,
@@ -263,12 +312,17 @@ private:
     auto& gate = *static_cast<CallbackGate*>(user);
     for (std::size_t i = 0; i < gate.ports.size(); ++i)
       gate.buffers[i] = static_cast<float*>(jack_port_get_buffer(gate.ports[i], frames));
+    for (std::size_t i = 0; i < gate.inputs.size(); ++i)
+      gate.input_buffers[i] =
+          static_cast<const float*>(jack_port_get_buffer(gate.inputs[i], frames));
     if (!gate.enter()) {
       for (float* buffer : gate.buffers)
         std::fill_n(buffer, frames, 0.0f);
       return 0;
     }
-    gate.backend->engine_.process(AudioOut{nullptr, gate.buffers.data()}, frames);
+    gate.backend->engine_.process(
+        AudioOut{nullptr, gate.buffers.data()}, frames,
+        AudioIn{nullptr, gate.inputs.empty() ? nullptr : gate.input_buffers.data()});
     gate.leave();
     return 0;
   }

@@ -11,6 +11,7 @@
 #include <pulse/pulseaudio.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -177,6 +178,14 @@ public:
     const EngineConfig& c = engine.config();
     block_bytes_ = std::size_t{c.block_frames} * c.channels * sizeof(float);
     block_.assign(std::size_t{c.block_frames} * c.channels, 0.0f);
+    // The input: a block for process(), and a FIFO (16 blocks, at least
+    // half a second: the server may start the record stream well before the
+    // playback asks) between the record stream's reads and the playback's
+    // writes (one thread, the loop's: no atomics needed).
+    in_block_.assign(std::size_t{c.block_frames} * c.inputs, 0.0f);
+    fifo_.assign(std::max<std::size_t>(16 * std::size_t{c.block_frames}, c.sample_rate / 2) *
+                     c.inputs,
+                 0.0f);
 
     Connection::Lock lock(connection_);
     try {
@@ -242,6 +251,8 @@ private:
       const std::string why = ready ? connection_.error() : "no answer in 3 s";
       throw unavailable("cannot open a stream on '" + sink.description + "': " + why);
     }
+    if (c.inputs > 0)
+      open_record();
     info_.kind = BackendKind::pulse;
     info_.device = "Pulse: " + sink.description;
     info_.block_frames = c.block_frames;
@@ -249,6 +260,106 @@ private:
     info_.latency_frames = granted != nullptr
                                ? static_cast<std::uint32_t>(granted->tlength / (c.channels * sizeof(float)))
                                : 2 * c.block_frames;
+  }
+
+  // A record stream from the default source beside the playback, its
+  // fragments a block long: the input's latency about the playback's.
+  void open_record() {
+    const EngineConfig& c = engine_.config();
+    const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, c.sample_rate,
+                              static_cast<std::uint8_t>(c.inputs)};
+    if (!pa_sample_spec_valid(&spec))
+      throw unavailable("PulseAudio cannot record " + std::to_string(c.inputs) +
+                        " channels at " + std::to_string(c.sample_rate) + " Hz");
+    record_ = pa_stream_new(connection_.context(), "ringengine input", &spec, nullptr);
+    if (record_ == nullptr)
+      throw unavailable(std::string("cannot create a record stream: ") + connection_.error());
+    pa_stream_set_state_callback(record_, &PulseBackend::on_state, this);
+    pa_stream_set_read_callback(record_, &PulseBackend::on_read, this);
+    pa_buffer_attr attr;
+    attr.maxlength = static_cast<std::uint32_t>(-1);
+    attr.tlength = static_cast<std::uint32_t>(-1);
+    attr.prebuf = static_cast<std::uint32_t>(-1);
+    attr.minreq = static_cast<std::uint32_t>(-1);
+    attr.fragsize = static_cast<std::uint32_t>(std::size_t{c.block_frames} * c.inputs * sizeof(float));
+    const auto flags = static_cast<pa_stream_flags_t>(PA_STREAM_ADJUST_LATENCY);
+    // The source: RINGENGINE_PULSE_SOURCE when set (a name, such as
+    // "auto_null.monitor"), else the server's default source.
+    const char* source = std::getenv("RINGENGINE_PULSE_SOURCE");
+    if (source != nullptr && *source == '\0')
+      source = nullptr;
+    if (pa_stream_connect_record(record_, source, &attr, flags) < 0)
+      throw unavailable(std::string("cannot connect the record stream: ") + connection_.error());
+    const bool ready = connection_.wait([this] {
+      const pa_stream_state_t st = pa_stream_get_state(record_);
+      return st == PA_STREAM_READY || !PA_STREAM_IS_GOOD(st);
+    });
+    if (!ready || pa_stream_get_state(record_) != PA_STREAM_READY)
+      throw unavailable("cannot open a record stream: " +
+                        std::string(ready ? connection_.error() : "no answer in 3 s"));
+    const pa_buffer_attr* granted = pa_stream_get_buffer_attr(record_);
+    info_.input_latency_frames =
+        granted != nullptr
+            ? static_cast<std::uint32_t>(granted->fragsize / (c.inputs * sizeof(float)))
+            : c.block_frames;
+  }
+
+  // Thread: the loop's. The record stream's fragments into the FIFO; what
+  // does not fit is dropped (and counted as an xrun).
+  static void on_read(pa_stream* stream, std::size_t, void* user) {
+    auto& self = *static_cast<PulseBackend*>(user);
+    const std::size_t inputs = self.engine_.config().inputs;
+    const std::size_t cap = self.fifo_.size() / inputs; // frames
+    const void* data = nullptr;
+    std::size_t bytes = 0;
+    while (pa_stream_readable_size(stream) > 0 && pa_stream_peek(stream, &data, &bytes) == 0 &&
+           bytes > 0) {
+      const std::size_t frames = bytes / (inputs * sizeof(float));
+      self.largest_ = std::min(std::max(self.largest_, frames), cap / 2);
+      const auto* from = static_cast<const float*>(data);
+      for (std::size_t i = 0; i < frames; ++i) {
+        if (self.fifo_frames_ == cap) {
+          self.engine_.note_xrun();
+          break;
+        }
+        const std::size_t slot = (self.fifo_start_ + self.fifo_frames_) % cap;
+        for (std::size_t ch = 0; ch < inputs; ++ch)
+          self.fifo_[slot * inputs + ch] = from != nullptr ? from[i * inputs + ch] : 0.0f;
+        ++self.fifo_frames_;
+      }
+      pa_stream_drop(stream);
+    }
+  }
+
+  // Thread: the loop's. A block of the input for process(): silence for
+  // what has not come.
+  // The FIFO first fills to two blocks, or to the largest fragment the
+  // server has sent plus the largest write it asked for (PipeWire sends and
+  // asks for its quantum, 1024 frames, whatever fragment was asked): a
+  // cushion for the two streams' jitter.
+  // One that runs dry after is an xrun, and fills again.
+  void take_input(std::uint32_t frames) noexcept {
+    const std::size_t inputs = engine_.config().inputs;
+    const std::size_t cap = fifo_.size() / inputs;
+    if (!primed_ && fifo_frames_ >= std::max(2 * std::size_t{frames}, largest_ + largest_write_))
+      primed_ = true;
+    if (!primed_) {
+      std::fill(in_block_.begin(), in_block_.end(), 0.0f);
+      return;
+    }
+    for (std::size_t i = 0; i < frames; ++i) {
+      if (fifo_frames_ == 0) {
+        std::fill(in_block_.begin() + static_cast<std::ptrdiff_t>(i * inputs), in_block_.end(),
+                  0.0f);
+        engine_.note_xrun();
+        primed_ = false;
+        return;
+      }
+      for (std::size_t ch = 0; ch < inputs; ++ch)
+        in_block_[i * inputs + ch] = fifo_[fifo_start_ * inputs + ch];
+      fifo_start_ = (fifo_start_ + 1) % cap;
+      --fifo_frames_;
+    }
   }
 
   Sink find_sink(const std::string& wanted) {
@@ -286,6 +397,13 @@ private:
 
   // With the lock held.
   void close_stream() noexcept {
+    if (record_ != nullptr) {
+      pa_stream_set_read_callback(record_, nullptr, nullptr);
+      pa_stream_set_state_callback(record_, nullptr, nullptr);
+      pa_stream_disconnect(record_);
+      pa_stream_unref(record_);
+      record_ = nullptr;
+    }
     if (stream_ == nullptr)
       return;
     pa_stream_set_write_callback(stream_, nullptr, nullptr);
@@ -305,10 +423,16 @@ private:
     const std::uint32_t frames = self.engine_.config().block_frames;
     const std::size_t blocks =
         std::max<std::size_t>(1, (bytes + self.block_bytes_ - 1) / self.block_bytes_);
+    self.largest_write_ = std::min(std::max(self.largest_write_, blocks * frames),
+                                   self.fifo_.size() / std::max<std::size_t>(1, self.engine_.config().inputs) / 2);
     for (std::size_t i = 0; i < blocks; ++i) {
+      const bool input = self.record_ != nullptr;
+      if (input)
+        self.take_input(frames);
       {
         RealtimeScope realtime;
-        self.engine_.process(AudioOut{self.block_.data(), nullptr}, frames);
+        self.engine_.process(AudioOut{self.block_.data(), nullptr}, frames,
+                             AudioIn{input ? self.in_block_.data() : nullptr, nullptr});
       }
       // libpulse copies the block into its own memory pool.
       if (pa_stream_write(stream, self.block_.data(), self.block_bytes_, nullptr, 0,
@@ -340,6 +464,12 @@ private:
   pa_stream* stream_ = nullptr; // guarded by the loop's lock
   std::size_t block_bytes_ = 0;
   std::vector<float> block_; // one block, interleaved; written on the loop's thread
+  pa_stream* record_ = nullptr; // the input (config.inputs > 0); guarded as stream_
+  std::vector<float> in_block_, fifo_; // the loop's thread's
+  std::size_t fifo_start_ = 0, fifo_frames_ = 0;
+  bool primed_ = false;
+  std::size_t largest_ = 0;       // the largest fragment read, in frames
+  std::size_t largest_write_ = 0; // the largest write asked, in frames
 };
 
 } // namespace

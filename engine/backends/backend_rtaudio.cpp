@@ -143,6 +143,13 @@ public:
     RtAudio::StreamParameters out;
     out.deviceId = find_device(device);
     out.nChannels = channels_;
+    // The input (config.inputs): the API's default input device, in the same
+    // duplex stream, so the callback gets both buffers of one period.
+    RtAudio::StreamParameters in;
+    if (c.inputs > 0) {
+      in.deviceId = audio_.getDefaultInputDevice();
+      in.nChannels = c.inputs;
+    }
     unsigned int frames = c.block_frames;
     RtAudio::StreamOptions options;
     options.streamName = "ringengine";
@@ -150,7 +157,7 @@ public:
       // With an error callback RtAudio reports the stream's warnings to it
       // instead of stderr, and its errors after the open too, instead of
       // throwing: startStream() failing shows as ended().
-      audio_.openStream(&out, nullptr, RTAUDIO_FLOAT32, c.sample_rate, &frames,
+      audio_.openStream(&out, c.inputs > 0 ? &in : nullptr, RTAUDIO_FLOAT32, c.sample_rate, &frames,
                         &RtAudioBackend::callback, this, &options, &RtAudioBackend::on_error);
       Reporting reporting(this);
       audio_.startStream();
@@ -228,7 +235,7 @@ private:
 
   // Thread: the audio server's callback thread. Real-time: no allocation,
   // no lock, no I/O.
-  static int callback(void* output, void* /*input*/, unsigned int frames,
+  static int callback(void* output, void* input, unsigned int frames,
                       double /*time*/, RtAudioStreamStatus status, void* user) {
     RealtimeScope realtime;
     auto& self = *static_cast<RtAudioBackend*>(user);
@@ -237,9 +244,10 @@ private:
       std::memset(output, 0, std::size_t{frames} * self.channels_ * sizeof(float));
       return 2; // abort: RtAudio would otherwise call again at once, forever
     }
-    if (status & RTAUDIO_OUTPUT_UNDERFLOW)
+    if (status & (RTAUDIO_OUTPUT_UNDERFLOW | RTAUDIO_INPUT_OVERFLOW))
       self.engine_.note_xrun();
-    self.engine_.process(AudioOut{static_cast<float*>(output), nullptr}, frames);
+    self.engine_.process(AudioOut{static_cast<float*>(output), nullptr}, frames,
+                         AudioIn{static_cast<const float*>(input), nullptr});
     return 0;
   }
 

@@ -75,6 +75,8 @@ Engine::Rings Engine::make_rings(const EngineConfig& c) {
         "keylock_voices must be 0: this build has no key lock (built without Rubber Band)");
   if (c.keylock_voices != 0 && c.channels > Keylock::kMaxChannels)
     throw std::invalid_argument("key lock takes at most 8 output channels");
+  if (c.inputs > kMaxInputs)
+    throw std::invalid_argument("inputs must be between 0 and 64");
   return {make_ring<Message>(c.capacity),
           make_ring<Message>(c.reply_capacity != 0 ? c.reply_capacity : c.capacity)};
 }
@@ -109,7 +111,9 @@ Engine::Engine(const EngineConfig& config, Rings rings)
       voice_states_(std::make_unique<Snapshot<VoiceState>[]>(config.voices)),
       voice_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.voices)),
       bus_meters_(std::make_unique<Snapshot<MeterReading>[]>(config.buses + 1)),
-      keylocks_(std::make_unique<std::unique_ptr<Keylock>[]>(config.keylock_voices)) {
+      keylocks_(std::make_unique<std::unique_ptr<Keylock>[]>(config.keylock_voices)),
+      install_(make_ring<Recorder*>(kMaxRecordings)),
+      retired_(make_ring<Recorder*>(kMaxRecordings)) {
   const std::uint32_t channels = config.channels;
   // The meters' window in frames (0: no meters).
   const auto window = static_cast<std::uint32_t>(
@@ -132,6 +136,17 @@ Engine::Engine(const EngineConfig& config, Rings rings)
       planes[c] = &audio_.bus_inputs[(std::size_t{b} * channels + c) * kChunk];
     audio_.buses[b].init(config.sample_rate, channels, config.pan_law, planes, meter_window);
   }
+  const std::uint32_t inputs = std::max(config.inputs, 1u);
+  audio_.input = std::make_unique<float[]>(std::size_t{inputs} * kChunk);
+  audio_.input_planes = std::make_unique<float*[]>(inputs);
+  for (std::uint32_t c = 0; c < inputs; ++c)
+    audio_.input_planes[c] = &audio_.input[std::size_t{c} * kChunk];
+  audio_.tap = std::make_unique<float[]>(std::size_t{channels} * kChunk);
+  audio_.tap_planes = std::make_unique<float*[]>(channels);
+  for (std::uint32_t c = 0; c < channels; ++c)
+    audio_.tap_planes[c] = &audio_.tap[std::size_t{c} * kChunk];
+  audio_.bus_taps = std::make_unique<std::uint32_t[]>(config.buses);
+  recordings_.reserve(kMaxRecordings);
   for (std::uint32_t v = 0; v < config.voices; ++v) {
     voice_meters_[v].write(MeterReading{0, 0, 0, channels, {}, {}});
     sender_.played_at[v] = kFrameNext; // never
@@ -204,6 +219,10 @@ const char* Engine::check_set_bus(const Message& m) const noexcept {
   case BusParam::eq_mid:
   case BusParam::eq_high:
     return v <= Isolator::kMaxDb ? nullptr : "an EQ band must be -inf .. +12 dB";
+  case BusParam::input_db:
+    if (config_.inputs == 0)
+      return "input_db: the engine has no inputs (config.inputs is 0)";
+    return v <= kMaxGainDb ? nullptr : "input_db must be -inf .. +24.08 dB";
   }
   return "no such bus parameter";
 }
@@ -484,6 +503,154 @@ void Engine::collect_buffers_if_free() noexcept {
   buffers_live_.store(buffers_.held(), std::memory_order_relaxed);
 }
 
+// ---- Recordings (control side) ----
+
+std::uint32_t Engine::record(const RecordRequest& q) {
+  std::uint32_t channels = config_.channels;
+  if (q.source == kRecordInput) {
+    if (config_.inputs == 0)
+      throw std::invalid_argument("source input: the engine has no inputs (config.inputs is 0)");
+    channels = config_.inputs;
+  } else if (q.source != kRecordMaster && q.source >= config_.buses) {
+    throw std::invalid_argument("source must be the master, the input or a bus 0 .. " +
+                                std::to_string(config_.buses - 1));
+  }
+  if (q.to_buffer && q.frames == 0)
+    throw std::invalid_argument("a recording into a buffer needs its frames (at least 1)");
+  if (q.frames > kMaxBufferSamples / channels)
+    throw std::invalid_argument("frames: at most 2^38 samples");
+  if (q.at != Recorder::kNever && q.at > (std::uint64_t{1} << 62))
+    throw std::invalid_argument("at is past 2^62");
+  if (q.ring_frames > (std::uint64_t{1} << 32))
+    throw std::invalid_argument("ring_frames: at most 2^32");
+  auto r = std::make_unique<Recorder>();
+  r->source = q.source;
+  r->channels = channels;
+  r->at = q.at;
+  r->length = q.frames;
+  r->ring = !q.to_buffer;
+  r->capacity = q.to_buffer ? q.frames
+                : q.ring_frames != 0 ? q.ring_frames
+                                     : std::max<std::uint64_t>(2 * config_.sample_rate,
+                                                               4 * kChunk);
+  r->memory = std::make_unique<float[]>(r->capacity * channels);
+  // Touched now, so the audio thread's first writes fault no page in.
+  std::memset(r->memory.get(), 0, r->capacity * channels * sizeof(float));
+  r->path = q.path;
+
+  std::lock_guard guard(recorder_lock_);
+  collect_recorders();
+  if (recordings_.size() >= kMaxRecordings)
+    throw std::length_error("all " + std::to_string(kMaxRecordings) +
+                            " recordings are in use: close some first");
+  if (!q.to_buffer) {
+    if (!writer_)
+      writer_ = std::make_unique<RecordWriter>();
+    r->file = RecordWriter::open(q.path, channels, config_.sample_rate, q.format);
+  } else {
+    r->written.store(true, std::memory_order_relaxed);
+  }
+  r->id = next_recording_++;
+  if (next_recording_ == 0)
+    next_recording_ = 1;
+  Recorder* raw = r.get();
+  recordings_.push_back(std::move(r));
+  if (raw->ring)
+    writer_->add(raw);
+  // Never full: it holds kMaxRecordings, and no more are held.
+  (void)install_.first.try_push(raw);
+  return raw->id;
+}
+
+bool Engine::record_stop(std::uint32_t id, std::uint64_t at) noexcept {
+  std::lock_guard guard(recorder_lock_);
+  for (auto& r : recordings_)
+    if (r->id == id && !r->closed) {
+      if (at == Recorder::kNever)
+        r->stop_next.store(true, std::memory_order_relaxed);
+      else
+        r->stop_at.store(std::min(at, r->stop_at.load(std::memory_order_relaxed)),
+                         std::memory_order_relaxed);
+      return true;
+    }
+  return false;
+}
+
+bool Engine::record_status(std::uint32_t id, RecordStatus& out) {
+  std::lock_guard guard(recorder_lock_);
+  collect_recorders();
+  for (auto& r : recordings_)
+    if (r->id == id && !r->closed) {
+      const int state = r->state.load(std::memory_order_acquire);
+      const bool written = r->written.load(std::memory_order_acquire);
+      out.state = state == Recorder::finished ? (written && r->let_go ? 3 : 2)
+                                              : static_cast<std::uint32_t>(state);
+      out.channels = r->channels;
+      out.start_frame = state != Recorder::waiting ? r->start_frame.load(std::memory_order_relaxed)
+                                                   : 0;
+      out.frames = r->head.load(std::memory_order_acquire);
+      out.written = r->ring ? r->tail.load(std::memory_order_acquire) : out.frames;
+      out.overruns = r->overruns.load(std::memory_order_relaxed);
+      out.error.clear();
+      if (out.state == 3) {
+        out.error = r->error;
+        if (out.error.empty() && r->end.load(std::memory_order_relaxed) ==
+                                     static_cast<int>(RecordEnd::overrun))
+          out.error = "overrun: the buffer had no room";
+      }
+      return true;
+    }
+  return false;
+}
+
+std::uint32_t Engine::record_take_buffer(std::uint32_t id) {
+  std::unique_ptr<SampleBuffer> buffer;
+  {
+    std::lock_guard guard(recorder_lock_);
+    collect_recorders();
+    Recorder* r = nullptr;
+    for (auto& each : recordings_)
+      if (each->id == id && !each->closed)
+        r = each.get();
+    if (r == nullptr || r->ring)
+      throw std::invalid_argument("not a recording into a buffer, or it is closed");
+    if (!r->let_go)
+      throw std::invalid_argument("the recording has not ended yet");
+    const std::uint64_t frames = r->head.load(std::memory_order_acquire);
+    if (frames == 0)
+      throw std::invalid_argument("the recording took no frames");
+    buffer = std::make_unique<SampleBuffer>();
+    buffer->frames = frames;
+    buffer->channels = r->channels;
+    buffer->samples = std::move(r->memory); // the audio thread has let go of it
+    r->closed = true;
+    collect_recorders();
+  }
+  const std::uint32_t buffer_id = adopt_buffer(std::move(buffer));
+  return buffer_id;
+}
+
+bool Engine::record_close(std::uint32_t id) noexcept {
+  std::lock_guard guard(recorder_lock_);
+  for (auto& r : recordings_)
+    if (r->id == id && !r->closed) {
+      r->stop_next.store(true, std::memory_order_relaxed);
+      r->closed = true;
+      collect_recorders();
+      return true;
+    }
+  return false;
+}
+
+void Engine::collect_recorders() noexcept {
+  Recorder* r = nullptr;
+  while (retired_.second.try_pop(r))
+    r->let_go = true;
+  std::erase_if(recordings_, [](const std::unique_ptr<Recorder>& each) {
+    return each->closed && each->let_go && each->written.load(std::memory_order_acquire);
+  });
+}
+
 // ---- Handlers, one per command kind (audio side) ----
 
 void Engine::dispatch(const Message& m, std::uint32_t offset) noexcept {
@@ -696,6 +863,29 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
     scratch.speeds = audio_.speeds.get();
   }
 
+  // The input, deinterleaved, recorded, and into the buses that hear it.
+  if (config_.inputs != 0) {
+    const std::uint32_t inputs = config_.inputs;
+    float* const* in = audio_.input_planes.get();
+    if (audio_.in.planes != nullptr) {
+      for (std::uint32_t c = 0; c < inputs; ++c)
+        std::memcpy(in[c], audio_.in.planes[c] + offset, n * sizeof(float));
+    } else if (audio_.in.interleaved != nullptr) {
+      const float* from = audio_.in.interleaved + std::size_t{offset} * inputs;
+      for (std::uint32_t i = 0; i < n; ++i)
+        for (std::uint32_t c = 0; c < inputs; ++c)
+          in[c][i] = *from++;
+    } else {
+      for (std::uint32_t c = 0; c < inputs; ++c)
+        std::memset(in[c], 0, n * sizeof(float));
+    }
+    if (audio_.taps_input)
+      capture(kRecordInput, in, offset, n);
+    for (std::uint32_t b = 0; b <= config_.buses; ++b)
+      if (buses[b].hears_input())
+        buses[b].add_input(in, inputs, n, audio_.scratch_planes.get());
+  }
+
   // The active voices into their buses; those that came to rest leave the list.
   Voice* voices = audio_.voices.get();
   std::uint32_t kept = 0;
@@ -715,13 +905,37 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
   audio_.active_count = kept;
 
   // The buses into the master, the master into the output.
-  for (std::uint32_t b = 0; b < config_.buses; ++b)
-    if (buses[b].sounding())
+  for (std::uint32_t b = 0; b < config_.buses; ++b) {
+    if (audio_.bus_taps[b] != 0) {
+      // Recorded: the bus's output on its own, then into the master (0 + x
+      // is x, so the master's sum is the same to the bit).
+      float* const* tap = audio_.tap_planes.get();
+      for (std::uint32_t c = 0; c < channels; ++c)
+        std::memset(tap[c], 0, n * sizeof(float));
+      if (buses[b].sounding()) {
+        buses[b].render(tap, n);
+        float* const* to = master.input(n);
+        for (std::uint32_t c = 0; c < channels; ++c)
+          for (std::uint32_t i = 0; i < n; ++i)
+            to[c][i] += tap[c][i];
+      } else {
+        buses[b].skip(n);
+      }
+      capture(b, tap, offset, n);
+    } else if (buses[b].sounding()) {
       buses[b].render(master.input(n), n);
-    else
+    } else {
       buses[b].skip(n);
+    }
+  }
   if (!master.sounding()) { // silence, the common idle case
     master.skip(n);
+    if (audio_.taps_master) {
+      float* const* mix = audio_.planes.get();
+      for (std::uint32_t c = 0; c < channels; ++c)
+        std::memset(mix[c], 0, n * sizeof(float));
+      capture(kRecordMaster, mix, offset, n);
+    }
     if (out.planes != nullptr) {
       for (std::uint32_t c = 0; c < channels; ++c)
         std::memset(out.planes[c] + offset, 0, n * sizeof(float));
@@ -735,6 +949,8 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
   for (std::uint32_t c = 0; c < channels; ++c)
     std::memset(mix[c], 0, n * sizeof(float));
   master.render(mix, n);
+  if (audio_.taps_master)
+    capture(kRecordMaster, mix, offset, n);
 
   if (out.planes != nullptr) {
     for (std::uint32_t c = 0; c < channels; ++c)
@@ -745,6 +961,57 @@ void Engine::render(const AudioOut& out, std::uint32_t offset, std::uint32_t n) 
       for (std::uint32_t c = 0; c < channels; ++c)
         *to++ = mix[c][i];
   }
+}
+
+void Engine::capture(std::uint32_t source, const float* const* planes, std::uint32_t offset,
+                     std::uint32_t n) noexcept {
+  const std::uint64_t now = audio_.position + offset;
+  for (std::uint32_t i = 0; i < audio_.recorder_count; ++i) {
+    Recorder* r = audio_.recorders[i];
+    if (r->source == source && r->state.load(std::memory_order_relaxed) != Recorder::finished)
+      r->capture(planes, now, n);
+  }
+}
+
+void Engine::take_recorders() noexcept {
+  Recorder* r = nullptr;
+  while (audio_.recorder_count < kMaxRecordings && install_.second.try_pop(r)) {
+    r->install(audio_.position);
+    audio_.recorders[audio_.recorder_count++] = r;
+    if (r->source == kRecordMaster)
+      audio_.taps_master = true;
+    else if (r->source == kRecordInput)
+      audio_.taps_input = true;
+    else
+      ++audio_.bus_taps[r->source];
+  }
+}
+
+void Engine::retire_recorders() noexcept {
+  std::uint32_t kept = 0;
+  bool master = false, input = false;
+  for (std::uint32_t i = 0; i < audio_.recorder_count; ++i) {
+    Recorder* r = audio_.recorders[i];
+    // One that was never captured (its source was silent: no inputs) ends
+    // here too, when its frames have passed or it was stopped.
+    if (r->state.load(std::memory_order_relaxed) != Recorder::finished)
+      r->capture(nullptr, audio_.position, 0);
+    if (r->state.load(std::memory_order_relaxed) == Recorder::finished &&
+        retired_.first.try_push(r)) { // never full: it holds as many as are lent
+      if (r->source < config_.buses)
+        --audio_.bus_taps[r->source];
+      emit(Message::record_ended(r->id, static_cast<std::uint16_t>(r->end.load(
+                                            std::memory_order_relaxed)),
+                                 audio_.position, r->head.load(std::memory_order_relaxed)));
+      continue;
+    }
+    master |= r->source == kRecordMaster;
+    input |= r->source == kRecordInput;
+    audio_.recorders[kept++] = r;
+  }
+  audio_.recorder_count = kept;
+  audio_.taps_master = master;
+  audio_.taps_input = input;
 }
 
 void Engine::send_meter(std::uint16_t source, std::uint32_t index, const Meter& m) noexcept {
@@ -783,9 +1050,10 @@ void Engine::advance_meters(std::uint32_t frames) noexcept {
     send_meter(kMeterVoice, audio_.active[i], audio_.voices[audio_.active[i]].meter());
 }
 
-void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
+void Engine::process(const AudioOut& out, std::uint32_t frames, const AudioIn& in) noexcept {
   const std::uint64_t start = clock_.now();
   DenormalsOff denormals_off;
+  audio_.in = in;
 #ifdef RINGENGINE_TEST_HOOKS
   switch (inject_.exchange(Violation::none, std::memory_order_relaxed)) {
   case Violation::allocate: {
@@ -846,6 +1114,9 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
     emit(Message::buffer_released(id, audio_.position));
   });
 
+  // The recorders lent before this block.
+  take_recorders();
+
   // The block, cut at each scheduled command's frame.
   const std::uint64_t first = audio_.position;
   std::uint32_t done = 0;
@@ -859,6 +1130,7 @@ void Engine::process(const AudioOut& out, std::uint32_t frames) noexcept {
     done += n;
   }
   audio_.position += frames;
+  retire_recorders();
   for (std::uint32_t i = 0; i < audio_.active_count; ++i)
     publish_voice(audio_.active[i], audio_.position);
   advance_meters(frames);

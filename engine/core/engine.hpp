@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "channels/param_path.hpp"
 #include "channels/snapshot.hpp"
@@ -23,6 +25,7 @@
 #include "messages/message.hpp"
 #include "resources/file_loader.hpp"
 #include "resources/handoff.hpp"
+#include "resources/recorder.hpp"
 #include "resources/sample_buffer.hpp"
 #include "rings/spsc_ring.hpp"
 #include "rings/tick_clock.hpp"
@@ -55,6 +58,9 @@ struct EngineConfig {
   // Since 1.3: voices 0 .. keylock_voices - 1 may key-lock (a stretcher
   // each, made and primed now: about 0.2 s apiece); needs Rubber Band.
   std::uint32_t keylock_voices = 0;
+  // Since 1.3: input channels (0: none). Not heard unless a bus takes
+  // them (BusParam::input_db).
+  std::uint32_t inputs = 0;
 };
 
 // A snapshot of the counters. Each field is read atomically; the set is not
@@ -128,6 +134,35 @@ struct AudioOut {
   float* const* planes = nullptr;
 };
 
+// The block's input, as the backend has it (interleaved, inputs channels,
+// or planar); neither: silence.
+struct AudioIn {
+  const float* interleaved = nullptr;
+  const float* const* planes = nullptr;
+};
+
+// A recording asked for (Engine::record).
+struct RecordRequest {
+  std::uint32_t source = kRecordMaster; // kRecordMaster, kRecordInput or a bus
+  std::uint64_t at = Recorder::kNever;  // the first frame; kNever: the next block's
+  std::uint64_t frames = 0;             // 0: until stopped (a file only)
+  bool to_buffer = false;               // into a buffer (frames needed) or a file
+  std::string path;                     // the file's
+  int format = 0;                       // RecordWriter::open's
+  std::uint64_t ring_frames = 0;        // the file's ring; 0: two seconds
+};
+
+// What a recording is doing, read from its atomics.
+struct RecordStatus {
+  std::uint32_t state = 0;  // 0 waiting, 1 recording, 2 ended (the writer finishing), 3 done
+  std::uint32_t channels = 0;
+  std::uint64_t start_frame = 0; // the first frame taken (once recording)
+  std::uint64_t frames = 0;      // frames taken by the audio thread
+  std::uint64_t written = 0;     // of those, in the file
+  std::uint64_t overruns = 0;    // frames lost
+  std::string error;             // once done: why it failed, or ""
+};
+
 class Engine {
 public:
   // Largest capacity (and schedule) accepted: 2^20 messages.
@@ -147,6 +182,9 @@ public:
   static constexpr std::uint32_t kMaxChannels = 64;
   static constexpr std::uint32_t kMaxMeterMs = 10000;
   static constexpr std::uint32_t kMaxMeterEventsHz = 1000;
+  static constexpr std::uint32_t kMaxInputs = 64;
+  // Recordings held at once (running, or ended and not yet closed).
+  static constexpr std::uint32_t kMaxRecordings = 32;
 
   // Allocates the rings, the schedule, the voices, the hand-off, the
   // parameter path and the snapshots. Throws std::invalid_argument on a
@@ -226,6 +264,27 @@ public:
   // it too, when no other control thread is at it.
   void collect_buffers() noexcept;
 
+  // Recordings. Control side, any thread; serialized by a lock the audio
+  // thread never takes. record() prepares the memory (a ring for a file,
+  // the whole buffer for a buffer), opens the file, and lends the recorder
+  // to the audio thread; returns its id (never 0). Throws
+  // std::invalid_argument (a source, frames or format), std::runtime_error
+  // (the file cannot be opened), std::length_error (kMaxRecordings held),
+  // std::bad_alloc.
+  std::uint32_t record(const RecordRequest& request);
+  // Asks recording `id` to end just before frame `at` (kNever: at the next
+  // block). False: no such recording.
+  bool record_stop(std::uint32_t id, std::uint64_t at) noexcept;
+  bool record_status(std::uint32_t id, RecordStatus& out);
+  // A buffer recording that is done: its frames as a buffer, installed as
+  // load_buffer() does; 0 when the buffer table is full. Throws
+  // std::invalid_argument when `id` is not a done buffer recording, or it
+  // took no frames. The recording is closed.
+  std::uint32_t record_take_buffer(std::uint32_t id);
+  // The caller is done with `id` (a running recording is stopped at the
+  // next block); its memory is freed once neither thread uses it.
+  bool record_close(std::uint32_t id) noexcept;
+
   // Snapshots. Thread: any. Never waits for the audio thread.
   EngineLoad load() const noexcept;
   // Precondition: voice < config().voices.
@@ -250,7 +309,8 @@ public:
   // block is split there), lets go of what was retired, renders the voices
   // into `out`, answers, writes the snapshots, then advances the position
   // by `frames`.
-  void process(const AudioOut& out, std::uint32_t frames) noexcept;
+  // `in`: the block's input (inputs channels), silence when empty.
+  void process(const AudioOut& out, std::uint32_t frames, const AudioIn& in = {}) noexcept;
   // Audio side. Counts an under/overrun reported by the backend.
   void note_xrun() noexcept;
 
@@ -302,6 +362,17 @@ private:
   // Audio side: pushes a reply, after an events_lost for those dropped
   // before it; a full ring drops it, and the next reply that fits says so.
   bool reply(const Message& m) noexcept;
+  // Audio side: the recorders of `source` take frames [offset, offset + n)
+  // of `planes`.
+  void capture(std::uint32_t source, const float* const* planes, std::uint32_t offset,
+               std::uint32_t n) noexcept;
+  // Audio side: the recorders lent since the last block; and those that
+  // ended, given back.
+  void take_recorders() noexcept;
+  void retire_recorders() noexcept;
+  // Control side, under recorder_lock_: takes back what the audio thread
+  // let go of, and frees what no thread uses any more.
+  void collect_recorders() noexcept;
   // Audio side: an event (a reply that is not a pong), counted when dropped.
   void emit(const Message& m) noexcept;
   // Audio side: puts voice v in the active list.
@@ -374,6 +445,17 @@ private:
     std::uint64_t peak_ticks_per_frame = 0; // the most of one block since dsp_epoch
     std::uint32_t dsp_epoch = 0;        // the last epoch of dsp_load_epoch_ seen
     std::int64_t until_meter_events = 0; // frames until the next meter events
+    AudioIn in{}; // this block's
+    // The input, deinterleaved: inputs planes of kChunk frames.
+    std::unique_ptr<float[]> input{};
+    std::unique_ptr<float*[]> input_planes{};
+    std::unique_ptr<float[]> tap{};       // channels planes of kChunk: a bus recorded
+    std::unique_ptr<float*[]> tap_planes{};
+    // The recorders running: recorders[0 .. recorder_count).
+    Recorder* recorders[kMaxRecordings] = {};
+    std::uint32_t recorder_count = 0;
+    std::unique_ptr<std::uint32_t[]> bus_taps{}; // recorders of each bus
+    bool taps_master = false, taps_input = false;
   };
 
   // The hand-off of sample buffers; its control side under resource_lock_.
@@ -429,6 +511,14 @@ private:
   std::atomic<Violation> inject_{Violation::none};
   std::mutex injected_lock_;
 #endif
+  // Recorders: lent through `install`, given back through `retired`;
+  // owned by `recordings` (under recorder_lock_). The writer is destroyed
+  // before them (declared after), so it closes the files first.
+  std::mutex recorder_lock_;
+  std::pair<Producer<Recorder*>, Consumer<Recorder*>> install_, retired_;
+  std::vector<std::unique_ptr<Recorder>> recordings_;
+  std::uint32_t next_recording_ = 1;
+  std::unique_ptr<RecordWriter> writer_;
   // Last, so it is destroyed first: its threads deliver into the hand-off.
   std::mutex loader_lock_;
   std::unique_ptr<FileLoader> loader_;

@@ -5,6 +5,7 @@
 // table engine_describe_kind() and the tests read.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -110,6 +111,8 @@ struct Message {
                                    std::uint32_t ramp = 0) noexcept;
   static constexpr Message meter(std::uint16_t source, std::uint32_t number,
                                  std::uint64_t frame, float peak, std::uint32_t clips) noexcept;
+  static constexpr Message record_ended(std::uint32_t recording, std::uint16_t cause,
+                                        std::uint64_t frame, std::uint64_t frames) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
@@ -244,6 +247,17 @@ constexpr Message Message::meter(std::uint16_t source, std::uint32_t number,
   field::meter::set_frame(m, frame);
   field::meter::set_peak(m, peak);
   field::meter::set_clips(m, clips);
+  return m;
+}
+
+constexpr Message Message::record_ended(std::uint32_t recording, std::uint16_t cause,
+                                        std::uint64_t frame, std::uint64_t frames) noexcept {
+  Message m = blank(MessageKind::record_ended);
+  field::record_ended::set_recording(m, recording);
+  field::record_ended::set_cause(m, cause);
+  field::record_ended::set_frame(m, frame);
+  field::record_ended::set_frames(
+      m, static_cast<std::uint32_t>(std::min<std::uint64_t>(frames, 0xffffffffu)));
   return m;
 }
 

@@ -32,6 +32,8 @@ public:
     eq_.init(sample_rate, channels);
     gain_.init();
     mute_.init(); // a gain of 1 (heard) or 0 (muted)
+    input_.init();
+    input_.set(0.0f, 0); // the input is not heard unless asked
     pan_.init(law);
     meter_.init(channels, meter_window);
   }
@@ -45,6 +47,7 @@ public:
     case BusParam::eq_low: eq_.set(Isolator::low, band_gain(value), ramp); break;
     case BusParam::eq_mid: eq_.set(Isolator::mid, band_gain(value), ramp); break;
     case BusParam::eq_high: eq_.set(Isolator::high, band_gain(value), ramp); break;
+    case BusParam::input_db: input_.set(static_cast<float>(db_to_gain(value)), ramp); break;
     }
   }
   // An EQ band's gain for `db`: 0 at or below the kill floor.
@@ -61,6 +64,22 @@ public:
       fed_ = true;
     }
     return planes_;
+  }
+
+  // Whether the engine's input is heard in this bus (or fading).
+  bool hears_input() const noexcept { return input_.audible(); }
+  // Adds the input (`inputs` planes; channel c takes input c % inputs) at
+  // its gain into the bus's input; `scratch`: channels planes.
+  void add_input(const float* const* in, std::uint32_t inputs, std::uint32_t n,
+                 float* const* scratch) noexcept {
+    float* const* to = input(n);
+    for (std::uint32_t c = 0; c < channels_; ++c)
+      std::memcpy(scratch[c], in[c % inputs], n * sizeof(float));
+    Signal s{scratch, channels_, n};
+    input_.process(s);
+    for (std::uint32_t c = 0; c < channels_; ++c)
+      for (std::uint32_t i = 0; i < n; ++i)
+        to[c][i] += scratch[c][i];
   }
 
   // Whether render() would add anything to the next stage now.
@@ -94,7 +113,7 @@ private:
   std::uint32_t channels_ = 0;
   bool fed_ = false;
   Isolator eq_;
-  Gain gain_, mute_;
+  Gain gain_, mute_, input_;
   Pan pan_;
   Meter meter_;
 };

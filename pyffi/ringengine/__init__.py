@@ -16,11 +16,12 @@ from ._engine import AudioEngine
 from ._errors import (BackendError, BufferTableFullError, DecodeError, DeviceNotFoundError,
                       EngineBusyError, EngineClosedError, EngineError, EngineTimeoutError,
                       FileMissingError, InvalidArgumentError, LoadCancelledError,
-                      RingFullError, UnsupportedError)
+                      RecordingError, RingFullError, UnsupportedError)
 from ._files import QUALITIES, FileLoad
+from ._record import FORMATS, BufferRecording, Recording
 from ._replies import (BufferReleased, DspLoad, Event, EventsLost, KindInfo, Load, Meter,
-                       MeterEvent, Meters, Pong, Reply, Stats, VoiceEnded, VoiceState,
-                       describe_kind)
+                       MeterEvent, Meters, Pong, RecordEnded, Reply, Stats, VoiceEnded,
+                       VoiceState, describe_kind)
 from ._tables import BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARAMS
 from ._lib import ffi, lib
 from ._lib import path as library_path
@@ -39,4 +40,5 @@ __all__ = [
     "InvalidArgumentError", "DeviceNotFoundError", "BackendError", "EngineBusyError",
     "UnsupportedError", "EngineTimeoutError", "library_path",
     "FileLoad", "QUALITIES", "FileMissingError", "DecodeError", "LoadCancelledError",
+    "Recording", "BufferRecording", "RecordingError", "FORMATS", "RecordEnded",
 ]

@@ -59,9 +59,10 @@ typedef enum engine_message_kind {
     ENGINE_MSG_EVENTS_LOST = 9,
     ENGINE_MSG_CANCEL = 10,
     ENGINE_MSG_SET_BUS = 11,
+    ENGINE_MSG_METER = 12,
     ENGINE_MSG_SET_VOICE = 13,
     ENGINE_MSG_SET_SPEED = 14,
-    ENGINE_MSG_METER = 12
+    ENGINE_MSG_RECORD_ENDED = 15
 } engine_message_kind;
 
 #define ENGINE_PLAY_LOOP 1
@@ -133,7 +134,8 @@ typedef enum engine_bus_param {
     ENGINE_BUS_PARAM_MUTE = 3,
     ENGINE_BUS_PARAM_EQ_LOW = 4,
     ENGINE_BUS_PARAM_EQ_MID = 5,
-    ENGINE_BUS_PARAM_EQ_HIGH = 6
+    ENGINE_BUS_PARAM_EQ_HIGH = 6,
+    ENGINE_BUS_PARAM_INPUT_DB = 7
 } engine_bus_param;
 
 #define ENGINE_BUS_MASTER 0xffffffffu
@@ -184,7 +186,7 @@ typedef struct engine_config {
     uint32_t pan_law;
 
     uint32_t keylock_voices;
-    uint32_t reserved_1_3;
+    uint32_t inputs;
 } engine_config;
 
 #define ENGINE_CONFIG_SIZE_1_0 56
@@ -249,6 +251,9 @@ typedef struct engine_info {
     uint32_t reply_capacity;
     uint32_t messages_per_block;
     uint32_t buffers;
+
+    uint32_t inputs;
+    uint32_t input_latency_frames;
 } engine_info;
 
 typedef struct engine_kind_info {
@@ -404,6 +409,8 @@ int engine_process(engine *e, uint32_t frames);
 
 int engine_render(engine *e, float *out, uint64_t frames);
 
+int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+
 int engine_get_frame(engine *e, uint64_t *out);
 
 int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
@@ -423,4 +430,50 @@ int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, s
 int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
 
 int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+
+#define ENGINE_RECORD_MASTER 0xffffffffu
+#define ENGINE_RECORD_INPUT 0xfffffffeu
+
+typedef enum engine_record_format {
+    ENGINE_FORMAT_AUTO = 0,
+    ENGINE_FORMAT_WAV = 1,
+    ENGINE_FORMAT_FLAC = 2
+} engine_record_format;
+
+typedef enum engine_record_end {
+    ENGINE_RECORD_END_DONE = 1,
+    ENGINE_RECORD_END_OVERRUN = 2,
+    ENGINE_RECORD_END_WRITE_ERROR = 3
+} engine_record_end;
+
+typedef enum engine_record_state {
+    ENGINE_RECORD_WAITING = 0,
+    ENGINE_RECORD_RUNNING = 1,
+    ENGINE_RECORD_ENDING = 2,
+    ENGINE_RECORD_DONE = 3
+} engine_record_state;
+
+typedef struct engine_record_status {
+    uint32_t state;
+    uint32_t channels;
+    uint64_t start_frame;
+    uint64_t frames;
+    uint64_t written;
+    uint64_t overruns;
+    char error[256];
+} engine_record_status;
+
+int engine_record_file(engine *e, const char *path, uint32_t source, int64_t at,
+                       uint64_t frames, uint32_t format, uint64_t ring_frames, uint32_t *id);
+
+int engine_record_buffer(engine *e, uint32_t source, int64_t at, uint64_t frames,
+                         uint32_t *id);
+
+int engine_record_stop(engine *e, uint32_t id, int64_t at);
+
+int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, size_t size);
+
+int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
+
+int engine_record_close(engine *e, uint32_t id);
 """

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any, AsyncIterator, FrozenSet, List, Optional, Tuple
 
-from . import _files
+from . import _files, _record
 from ._buffers import Buffer, _as_float32
 from ._errors import EngineClosedError, EngineError, InvalidArgumentError, _check, error
 from ._lib import ffi, lib
@@ -247,7 +247,8 @@ class AudioEngine:
                  reply_capacity: Optional[int] = None,
                  max_load_bytes: Optional[int] = None, buses: Optional[int] = None,
                  meter_ms: Optional[int] = None, meter_events_hz: Optional[int] = None,
-                 pan_law: Optional[str] = None, keylock_voices: Optional[int] = None) -> None:
+                 pan_law: Optional[str] = None, keylock_voices: Optional[int] = None,
+                 inputs: Optional[int] = None) -> None:
         if backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
@@ -259,7 +260,8 @@ class AudioEngine:
                  "schedule": schedule, "buffers": buffers,
                  "messages_per_block": messages_per_block, "reply_capacity": reply_capacity,
                  "max_load_bytes": max_load_bytes, "buses": buses, "meter_ms": meter_ms,
-                 "meter_events_hz": meter_events_hz, "keylock_voices": keylock_voices}
+                 "meter_events_hz": meter_events_hz, "keylock_voices": keylock_voices,
+                 "inputs": inputs}
         for name, value in given.items():
             least = CONFIG_FIELDS[name]
             if value is None:
@@ -310,6 +312,8 @@ class AudioEngine:
         #: Buses between the voices and the master: set_bus() takes
         #: 0 .. buses - 1 and "master".
         self.buses: int = config.buses
+        #: Input channels (0: none). Heard only through a bus: set_input().
+        self.inputs: int = config.inputs
         #: The meters' window in ms (0: no meters).
         self.meter_ms: int = config.meter_ms
         #: Voices 0 .. keylock_voices - 1 may play key-locked.
@@ -321,6 +325,10 @@ class AudioEngine:
         #: latency, the PulseAudio server's buffer for the stream; 0 for
         #: 'null' and 'offline'.
         self.latency: float = info.latency_frames / info.sample_rate
+        #: The input latency the backend reports, in seconds (inputs > 0):
+        #: JACK's capture port latency, the Pulse record stream's fragment;
+        #: 0 for the others.
+        self.input_latency: float = info.input_latency_frames / info.sample_rate
 
     # -- commands ---------------------------------------------------------
 
@@ -876,7 +884,7 @@ class AudioEngine:
         if rc:
             raise _fail(rc, "process")
 
-    def render(self, frames: int) -> Any:
+    def render(self, frames: int, input: Any = None) -> Any:
         """Runs `frames` frames in blocks of `block_frames` (the last may be
         shorter) on the calling thread and returns what the engine played.
         Only for backend='offline'. Needs numpy (`render_into()` does not).
@@ -892,14 +900,18 @@ class AudioEngine:
 
         count = _uint32("frames", frames, 0, _MAX_RENDER_SAMPLES // self.channels)
         out = numpy.zeros((count, self.channels), dtype=numpy.float32)
-        self.render_into(out)
+        self.render_into(out, input=input)
         return out
 
-    def render_into(self, out: Any) -> int:
+    def render_into(self, out: Any, input: Any = None) -> int:
         """As `render()`, into `out`: a writable, C-contiguous buffer of
         float32 (a numpy array, an ``array.array('f')``, ...) whose length is
         a whole number of frames of `channels` samples, interleaved. Returns
-        the number of frames written."""
+        the number of frames written.
+
+        `input` (render() takes it too): the engine's input over those
+        frames, C-contiguous float32 of shape (frames, inputs) (or flat, for
+        one input), for an engine made with `inputs`; None: silence."""
         try:
             view = memoryview(out)
         except TypeError:
@@ -922,10 +934,84 @@ class AudioEngine:
                 "frames" % (samples, self.channels))
         frames = samples // self.channels
         buf = ffi.from_buffer("float[]", out, require_writable=True) if samples else ffi.NULL
+        if input is not None:
+            inbuf = self._input_buffer(input, frames)
+            rc = lib.engine_render_input(self._h, buf, inbuf, frames)
+            if rc:
+                raise _fail(rc, "render")
+            return frames
         rc = lib.engine_render(self._h, buf, frames)
         if rc:
             raise _fail(rc, "render")
         return frames
+
+    def _input_buffer(self, input: Any, frames: int) -> Any:
+        """render_into()'s `input` as a cffi float[] of frames * inputs."""
+        if self.inputs == 0:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "input given, but the engine "
+                                       "has no inputs (AudioEngine(inputs=N))")
+        view, count, channels = _as_float32(input)
+        if channels == 1 and self.inputs != 1 and count == frames * self.inputs:
+            count, channels = frames, self.inputs  # flat and interleaved
+        if count != frames or channels != self.inputs:
+            raise InvalidArgumentError(
+                lib.ENGINE_ERR_INVALID, "input holds %d frames of %d channels: the render is "
+                "%d frames and the engine has %d inputs" % (count, channels, frames,
+                                                            self.inputs))
+        return ffi.from_buffer("float[]", view) if frames else ffi.NULL
+
+    # -- input and recording ----------------------------------------------
+
+    def set_input(self, bus: Any = 0, gain_db: float = 0.0, at: Optional[int] = None,
+                  ramp: int = 0) -> None:
+        """Lets the engine's input be heard through `bus` (a number, or
+        'master') at `gain_db` (-inf: not heard, the default of every bus,
+        so there is no feedback unless asked). Input channel c % inputs
+        feeds the bus's channel c. The same as set_bus(bus, 'input_db', ...).
+        """
+        self.set_bus(bus, "input_db", gain_db, at=at, ramp=ramp)
+
+    def record(self, path: Any, source: Any = "master", at: Optional[int] = None,
+               frames: Optional[int] = None, format: Optional[str] = None,
+               ring_frames: int = 0) -> _record.Recording:
+        """Records `source` ('master': what the output gets; 'input'; or a
+        bus number: its output before the master) to the file `path`, from
+        engine frame `at` (None: the next block), for `frames` frames (None:
+        until Recording.stop()). `format`: 'wav' (32-bit float, the samples
+        bit for bit) or 'flac' (24-bit); None: by the suffix.
+
+        The file is opened here; the audio thread copies each block into a
+        ring of `ring_frames` frames (0: two seconds) and a writer thread
+        writes it. A disk that falls behind or fills up never holds the
+        audio thread: the recording ends, its `overruns` counted and its
+        `error` naming the cause, and the engine plays on.
+        """
+        raw = _files._path_bytes(path)
+        if format is not None and format not in _record.FORMATS:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "format must be None or one of "
+                                       "%s, not %r" % (", ".join(_record.FORMATS), format))
+        code = _record.FORMATS[format] if format is not None else lib.ENGINE_FORMAT_AUTO
+        count = 0 if frames is None else _uint32("frames", frames, 1, 2**63 - 1)
+        ring = _uint32("ring_frames", ring_frames, 0, 2**32)
+        out = ffi.new("uint32_t *")
+        rc = lib.engine_record_file(self._h, raw, _record.source_code(self, source), _at(at),
+                                    count, code, ring, out)
+        if rc:
+            raise _fail(rc, "record")
+        return _record.Recording(self, out[0], str(path))
+
+    def record_buffer(self, frames: int, source: Any = "input",
+                      at: Optional[int] = None) -> _record.BufferRecording:
+        """Records `frames` frames of `source` (as record()) from engine
+        frame `at` (None: the next block) into memory prepared now; the
+        handle's result() is then a Buffer, played as any other."""
+        count = _uint32("frames", frames, 1, 2**63 - 1)
+        out = ffi.new("uint32_t *")
+        rc = lib.engine_record_buffer(self._h, _record.source_code(self, source), _at(at),
+                                      count, out)
+        if rc:
+            raise _fail(rc, "record_buffer")
+        return _record.BufferRecording(self, out[0])
 
     # -- inspection -------------------------------------------------------
 

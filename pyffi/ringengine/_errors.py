@@ -62,6 +62,12 @@ class LoadCancelledError(EngineError):
     """The load was cancelled (FileLoad.cancel())."""
 
 
+class RecordingError(EngineError):
+    """A recording ended early: the writer fell behind (an overrun) or the
+    file refused a write (a full disk, ...). The message names the cause;
+    Recording.overruns counts the frames lost. The engine played on."""
+
+
 _BY_CODE: Dict[int, Type[EngineError]] = {
     lib.ENGINE_ERR_FULL: RingFullError,
     lib.ENGINE_ERR_TABLE_FULL: BufferTableFullError,

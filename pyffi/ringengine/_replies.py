@@ -59,6 +59,28 @@ class EventsLost(NamedTuple):
     frame: int
 
 
+class RecordEnded(NamedTuple):
+    """A recording's audio side ended (AudioEngine.record, record_buffer).
+
+    Attributes
+    ----------
+    cause : int
+        1 its frames or a stop, 2 an overrun (the writer fell behind), 3 a
+        write error (a full disk, ...): ENGINE_RECORD_END_*. The error's
+        text is the Recording's `error` once it is done.
+    recording : int
+        The recording's id (Recording.id).
+    frame : int
+        The engine position then.
+    frames : int
+        Frames taken (saturates at 2**32 - 1).
+    """
+    cause: int
+    recording: int
+    frame: int
+    frames: int
+
+
 class MeterEvent(NamedTuple):
     """A meter's latest window, sent meter_events_hz times a second while
     the reply ring is less than half full (`stats.meter_events_dropped`
@@ -106,7 +128,7 @@ Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, MeterEvent, Event]
 #: The classes of the reply kinds this package knows, by the library's names.
 REPLY_CLASSES: Dict[str, Any] = {
     "pong": Pong, "voice_ended": VoiceEnded, "buffer_released": BufferReleased,
-    "events_lost": EventsLost, "meter": MeterEvent,
+    "events_lost": EventsLost, "meter": MeterEvent, "record_ended": RecordEnded,
 }
 
 # engine_message's members, in order: what a decoder's tuple holds.

@@ -55,7 +55,7 @@ CONFIG_FIELDS: Dict[str, int] = {
     "capacity": 1, "sample_rate": 1, "block_frames": 1, "channels": 1, "voices": 0,
     "schedule": 1, "buffers": 1, "messages_per_block": 1, "reply_capacity": 0,
     "max_load_bytes": 0, "buses": 1, "meter_ms": 0, "meter_events_hz": 0,
-    "keylock_voices": 0,
+    "keylock_voices": 0, "inputs": 0,
 }
 
 #: engine_config_init_size()'s defaults: the library's, not a copy kept here

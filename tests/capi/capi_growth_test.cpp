@@ -76,6 +76,47 @@ TEST(CApiGrowthTest, AConfigOfThe1_1SizeGetsTheMixersDefaults) {
   EXPECT_EQ(m.channels, 1u);
 }
 
+TEST(CApiGrowthTest, AConfigOfThe1_2SizeHasNoInputs) {
+  // A 1.2 caller's struct ends at pan_law; poison after it.
+  std::vector<unsigned char> memory(sizeof(engine_config) + 64, 0xAB);
+  auto* old = reinterpret_cast<engine_config*>(memory.data());
+  engine_config_init_size(old, ENGINE_CONFIG_SIZE_1_2);
+  EXPECT_EQ(old->size, ENGINE_CONFIG_SIZE_1_2);
+  for (std::size_t i = ENGINE_CONFIG_SIZE_1_2; i < memory.size(); ++i)
+    ASSERT_EQ(memory[i], 0xAB) << "engine_config_init_size wrote past the 1.2 fields at " << i;
+  old->backend = ENGINE_BACKEND_OFFLINE;
+  Handle h;
+  ASSERT_EQ(engine_create(old, &h.e), ENGINE_OK) << engine_last_error();
+  // No inputs (the default), not the poison: an input is refused, input_db too.
+  float out[2 * 16], in[16] = {};
+  EXPECT_EQ(engine_render_input(h.e, out, in, 16), ENGINE_ERR_INVALID);
+  EXPECT_NE(std::strstr(engine_last_error(), "no inputs"), nullptr) << engine_last_error();
+  EXPECT_EQ(engine_render_input(h.e, out, nullptr, 16), ENGINE_OK);
+  EXPECT_EQ(engine_set_bus(h.e, 0, ENGINE_BUS_PARAM_INPUT_DB, 0.0, ENGINE_AT_NEXT, 0),
+            ENGINE_ERR_INVALID);
+  std::uint32_t id = 0;
+  EXPECT_EQ(engine_record_buffer(h.e, ENGINE_RECORD_INPUT, ENGINE_AT_NEXT, 16, &id),
+            ENGINE_ERR_INVALID);
+  // The 1.3 config takes inputs, and refuses more than 64.
+  engine_config c;
+  engine_config_init_size(&c, sizeof c);
+  EXPECT_EQ(c.inputs, 0u);
+  c.backend = ENGINE_BACKEND_OFFLINE;
+  c.inputs = 65;
+  Handle refused;
+  EXPECT_EQ(engine_create(&c, &refused.e), ENGINE_ERR_INVALID);
+  c.inputs = 1;
+  Handle one;
+  ASSERT_EQ(engine_create(&c, &one.e), ENGINE_OK) << engine_last_error();
+  EXPECT_EQ(engine_set_bus(one.e, 0, ENGINE_BUS_PARAM_INPUT_DB, 0.0, ENGINE_AT_NEXT, 0),
+            ENGINE_OK);
+  for (int i = 0; i < 16; ++i)
+    in[i] = static_cast<float>(i) / 16;
+  ASSERT_EQ(engine_render_input(one.e, out, in, 16), ENGINE_OK);
+  for (int i = 0; i < 16; ++i) // one input into both channels of bus 0, at 0 dB
+    ASSERT_TRUE(out[2 * i] == in[i] && out[2 * i + 1] == in[i]) << i;
+}
+
 TEST(CApiGrowthTest, InitSizeFillsWhatTheCallerHasAndSaysHowMuch) {
   engine_config c;
   std::memset(&c, 0xCD, sizeof c);
@@ -125,6 +166,7 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_METER, "meter", ENGINE_DIRECTION_REPLY},
       {ENGINE_MSG_SET_VOICE, "set_voice", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_SET_SPEED, "set_speed", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_RECORD_ENDED, "record_ended", ENGINE_DIRECTION_REPLY},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {
@@ -162,13 +204,16 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_GAIN_DB), "gain_db");
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_BUS), "bus");
   EXPECT_STREQ(engine_param_name(ENGINE_PARAM_RATE), "rate");
-  EXPECT_STREQ(engine_param_name(6), "unknown");
+  EXPECT_STREQ(engine_param_name(ENGINE_PARAM_PITCH), "pitch");
+  EXPECT_STREQ(engine_param_name(7), "unknown");
   EXPECT_STREQ(engine_param_name(-1), "unknown");
-  const char* bus_params[] = {"gain", "gain_db", "pan", "mute", "eq_low", "eq_mid", "eq_high"};
-  for (int p = 0; p < 7; ++p)
+  const char* bus_params[] = {"gain",   "gain_db", "pan",     "mute",
+                              "eq_low", "eq_mid",  "eq_high", "input_db"};
+  for (int p = 0; p < 8; ++p)
     EXPECT_STREQ(engine_bus_param_name(p), bus_params[p]);
   EXPECT_EQ(ENGINE_BUS_PARAM_EQ_HIGH, 6);
-  EXPECT_STREQ(engine_bus_param_name(7), "unknown");
+  EXPECT_EQ(ENGINE_BUS_PARAM_INPUT_DB, 7);
+  EXPECT_STREQ(engine_bus_param_name(8), "unknown");
   EXPECT_STREQ(engine_bus_param_name(-1), "unknown");
 }
 

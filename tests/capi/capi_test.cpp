@@ -519,8 +519,8 @@ TEST(CApiSoundTest, SendRefusesWhatIsNotACommandAndSaysWhy) {
   EXPECT_EQ(engine_send(h.e, &m), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_set_param(h.e, 32, ENGINE_PARAM_GAIN, 0.5, 0, 0), ENGINE_ERR_INVALID);
   EXPECT_STREQ(engine_last_error(), "no such voice 32 (voices are 0 .. 31)");
-  EXPECT_EQ(engine_set_param(h.e, 0, 6, 0.5, 0, 0), ENGINE_ERR_INVALID);
-  EXPECT_STREQ(engine_last_error(), "no such parameter 6 (0 .. 5)");
+  EXPECT_EQ(engine_set_param(h.e, 0, 7, 0.5, 0, 0), ENGINE_ERR_INVALID);
+  EXPECT_STREQ(engine_last_error(), "no such parameter 7 (0 .. 6)");
   EXPECT_EQ(engine_set_param(h.e, 0, ENGINE_PARAM_PAN, 1.5, 0, 0), ENGINE_ERR_INVALID);
   EXPECT_STREQ(engine_last_error(), "pan must be -1 .. 1, not 1.5");
   EXPECT_EQ(engine_set_param(h.e, 0, -1, 0.5, 0, 0), ENGINE_ERR_INVALID);

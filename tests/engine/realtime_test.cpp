@@ -466,6 +466,66 @@ TEST_P(ServerTest, LoadsTenFilesWhile32VoicesPlay) {
 }
 #endif
 
+// Duplex callbacks with recordings running: 32 voices, the input heard on
+// a bus, the master and a bus to files (the writer thread), the input into
+// a buffer; under RTSan any allocation, lock or blocking call in the
+// callback aborts. Every frame asked is taken, none is lost.
+void record_while_playing(Engine& engine, Backend& backend) {
+  const std::string dir = ::testing::TempDir();
+  RecordRequest master, bus, input;
+  master.path = dir + "ringengine-rt-master.wav";
+  master.frames = 48000;
+  bus.source = 1;
+  bus.path = dir + "ringengine-rt-bus.flac";
+  bus.frames = 48000;
+  input.source = kRecordInput;
+  input.frames = 48000;
+  input.to_buffer = true;
+  Message m = Message::set_bus(1, BusParam::input_db, -6.0f);
+  ASSERT_TRUE(engine.send(m));
+  const std::uint32_t ids[] = {engine.record(master), engine.record(bus), engine.record(input)};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (std::uint32_t id : ids) {
+    RecordStatus st;
+    while (engine.record_status(id, st) && st.state != 3 &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(st.state, 3u) << "recording " << id << " did not end";
+    EXPECT_EQ(st.frames, 48000u) << id;
+    EXPECT_EQ(st.written, 48000u) << id;
+    EXPECT_EQ(st.overruns, 0u) << id;
+    EXPECT_EQ(st.error, "") << id;
+  }
+  backend.stop();
+  std::remove(master.path.c_str());
+  std::remove(bus.path.c_str());
+}
+
+EngineConfig duplex_config() {
+  EngineConfig c = mixer_config();
+  c.inputs = 2;
+  return c;
+}
+
+TEST(RealtimeTest, NullBackendRecordsWhileThirtyTwoVoicesPlay) {
+  Engine engine{duplex_config()};
+  start_32_voices(engine);
+  BackendRequest request;
+  request.kind = BackendKind::null;
+  auto backend = start_backend(engine, request);
+  record_while_playing(engine, *backend);
+}
+
+TEST_P(ServerTest, DuplexCallbacksRecordWhileThirtyTwoVoicesPlay) {
+  std::string skip;
+  if (!testing_servers::answers(GetParam().server, skip))
+    GTEST_SKIP() << skip;
+  Engine engine{duplex_config()};
+  start_32_voices(engine);
+  auto backend = start_on(GetParam(), engine);
+  record_while_playing(engine, *backend);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Servers, ServerTest,
     ::testing::Values(OnServer{Server::jack, BackendKind::jack, "", "Jack"},

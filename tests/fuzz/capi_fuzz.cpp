@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 32;
+    const std::uint8_t op = r.u8() % 33;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -136,6 +136,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         c.meter_events_hz = (more & 128) ? r.u32() : r.u8() % 40;
         c.pan_law = r.u8() % 3;
       }
+      if (r.u8() & 1) // the inputs (1.3), in range or not
+        c.inputs = (r.u8() & 1) ? r.u32() : r.u8() % 4;
       engine_destroy(h);
       h = nullptr;
       engine* made = reinterpret_cast<engine*>(&handles); // must be overwritten
@@ -467,6 +469,60 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       require(rc == ENGINE_OK || rc == ENGINE_ERR_FULL || rc == ENGINE_ERR_CLOSED ||
               rc == ENGINE_ERR_INVALID);
+      break;
+    }
+    case 32: { // recording: into buffers, files that cannot be opened, any id; the input
+      static std::uint32_t rec_ids[4];
+      static float input_in[kMaxRenderFrames * kMaxChannels];
+      const std::uint8_t pick = r.u8();
+      const std::uint32_t source = pick % 3 == 0   ? ENGINE_RECORD_MASTER
+                                   : pick % 3 == 1 ? ENGINE_RECORD_INPUT
+                                                   : r.u8() % 70;
+      const std::int64_t at = (r.u8() & 1) ? std::int64_t{ENGINE_AT_NEXT}
+                                           : static_cast<std::int64_t>(r.u16()) - 4;
+      std::uint32_t& id = rec_ids[r.u8() % 4];
+      switch (r.u8() % 7) {
+      case 0:
+        rc = engine_record_buffer(target, source, at, r.u16() % 5000,
+                                  (r.u8() % 8 == 0) ? nullptr : &id);
+        require(rc == ENGINE_OK || rc == ENGINE_ERR_INVALID || rc == ENGINE_ERR_CLOSED ||
+                rc == ENGINE_ERR_TABLE_FULL);
+        break;
+      case 1: // never a file that opens: nothing is written
+        rc = engine_record_file(target, (r.u8() & 1) ? "/nonexistent-ringengine/x.wav" : nullptr,
+                                source, at, r.u16(), r.u8() % 4, r.u16(), &id);
+        require(rc != ENGINE_OK);
+        break;
+      case 2:
+        rc = engine_record_stop(target, (r.u8() & 1) ? id : r.u32(), at);
+        break;
+      case 3: {
+        engine_record_status st;
+        const std::size_t size = r.u8() % (sizeof st + 1);
+        rc = engine_get_record_status(target, (r.u8() & 1) ? id : r.u32(),
+                                      (r.u8() % 8 == 0) ? nullptr : &st, size);
+        if (rc == ENGINE_OK && size == sizeof st)
+          require(st.state <= ENGINE_RECORD_DONE && std::strlen(st.error) < sizeof st.error &&
+                  st.written <= st.frames);
+        break;
+      }
+      case 4: {
+        std::uint32_t buffer = 0;
+        rc = engine_record_take_buffer(target, (r.u8() & 1) ? id : r.u32(),
+                                       (r.u8() % 8 == 0) ? nullptr : &buffer);
+        if (rc == ENGINE_OK)
+          buffer_ids[r.u8() % 8] = buffer;
+        break;
+      }
+      case 5:
+        rc = engine_record_close(target, (r.u8() & 1) ? id : r.u32());
+        break;
+      case 6: {
+        const std::uint64_t frames = r.u16() % kMaxRenderFrames;
+        rc = engine_render_input(target, render_out, (r.u8() & 1) ? input_in : nullptr, frames);
+        break;
+      }
+      }
       break;
     }
     default:

@@ -46,11 +46,12 @@ def test_an_unknown_kind_from_the_ring_is_an_event_not_a_key_error(offline):
 
 def test_params_come_from_the_library():
     assert ringengine.PARAMS == {ffi.string(lib.engine_param_name(i)).decode(): i
-                                 for i in range(6)}
-    assert list(ringengine.PARAMS) == ["freq", "gain", "pan", "gain_db", "bus", "rate"]
+                                 for i in range(7)}
+    assert list(ringengine.PARAMS) == ["freq", "gain", "pan", "gain_db", "bus", "rate",
+                                       "pitch"]
     assert ffi.string(lib.engine_param_name(len(ringengine.PARAMS))) == b"unknown"
     assert ringengine.BUS_PARAMS == {ffi.string(lib.engine_bus_param_name(i)).decode(): i
-                                     for i in range(7)}
+                                     for i in range(8)}
     assert ffi.string(lib.engine_bus_param_name(len(ringengine.BUS_PARAMS))) == b"unknown"
 
 

@@ -14,7 +14,8 @@ from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARA
                         EngineTimeoutError, Event, EventsLost, FileLoad, FileMissingError,
                         InvalidArgumentError, KindInfo, LoadCancelledError, QUALITIES,
                         Load, Pong, Reply, RingFullError, Stats, UnsupportedError, VoiceEnded,
-                        VoiceState, describe_kind, library_path, query_devices)
+                        VoiceState, describe_kind, library_path, query_devices,
+                        FORMATS, BufferRecording, Recording, RecordingError, RecordEnded)
 
 
 def describe(reply: Reply) -> str:
@@ -27,6 +28,9 @@ def describe(reply: Reply) -> str:
     if isinstance(reply, MeterEvent):
         return "meter %d/%d: %.3f, %d clips at %d" % (reply.source, reply.number, reply.peak,
                                                       reply.clips, reply.frame)
+    if isinstance(reply, RecordEnded):
+        return "recording %d ended (%d) at %d after %d frames" % (
+            reply.recording, reply.cause, reply.frame, reply.frames)
     if isinstance(reply, Event):
         return "%s (%d): %r" % (reply.name, reply.kind, dict(reply.fields))
     released: BufferReleased = reply
@@ -138,6 +142,21 @@ def main() -> None:
         print(played.source_rate, played.path)
     except (FileMissingError, DecodeError, LoadCancelledError) as missing:
         print(missing)
+    with AudioEngine(backend="offline", inputs=1) as looper:
+        take: BufferRecording = looper.record_buffer(256, source="input", at=0)
+        to_file: Recording = looper.record("/tmp/ringengine-typing.wav", source="master",
+                                           at=0, frames=256, format=list(FORMATS)[0])
+        looper.set_input(bus=0, gain_db=-6.0)
+        looper.render(256, input=array.array("f", [0.0] * 256))
+        try:
+            to_file.wait(timeout=5.0)
+            loop: Buffer = take.result(timeout=5.0)
+            print(loop.frames, to_file.frames, to_file.overruns, to_file.done(),
+                  to_file.written, to_file.start_frame, to_file.error, to_file.state)
+        except RecordingError as failed:
+            print(failed)
+        to_file.stop(at=None)
+        to_file.close()
     errors: Tuple[type, ...] = (EngineError, RingFullError, BufferTableFullError,
                                 EngineClosedError,
                                 InvalidArgumentError, DeviceNotFoundError, BackendError,

@@ -1,0 +1,66 @@
+"""A small looper: records four beats of the input from a given beat, plays
+them back looped, and records the master to a file meanwhile.
+
+Run from the checkout after tools/setup.sh:
+    PYTHONPATH=pyffi python3 examples/looper.py [--offline] [out.wav]
+On JACK, connect something to ringengine:in_1 (or start with
+RINGENGINE_JACK_CONNECT_INPUTS=1 to take the first capture port); on
+PulseAudio the default source is recorded. With no server (or --offline) it runs on the
+offline backend and feeds a synthetic input (a click per beat), so that it
+shows the same steps without a sound card.
+"""
+import math
+import sys
+import time
+
+import ringengine
+
+BPM = 120
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if a != "--offline"]
+    out = args[0] if args else "looper-master.wav"
+    offline = "--offline" in sys.argv
+    if not offline:
+        with ringengine.AudioEngine() as probe:
+            offline = probe.backend == "null"
+    backend = "offline" if offline else "auto"
+    with ringengine.AudioEngine(backend=backend, inputs=1) as engine:
+        rate = engine.sample_rate
+        beat = rate * 60 // BPM
+        # Monitor the input quietly on bus 1 (off by default: no feedback).
+        engine.set_input(bus=1, gain_db=-12.0)
+        # The take: four beats of input from beat 2; the master from beat 0.
+        start = (engine.frame // beat + 2) * beat
+        take = engine.record_buffer(4 * beat, source="input", at=start)
+        # (Offline renders faster than a disk writes: a ring for all of it.)
+        master = engine.record(out, source="master", at=start - 2 * beat,
+                               frames=12 * beat, ring_frames=12 * beat if offline else 0)
+        if offline:
+            # A click on each beat as the input, louder on the take's first
+            # beat, up to the take's end.
+            import array
+            frames = start + 4 * beat - engine.frame
+            clicks = array.array("f", [0.0] * frames)
+            for b in range(frames // beat):
+                level = 0.5 if (engine.frame + b * beat) == start else 0.2
+                for i in range(200):
+                    clicks[b * beat + i] = level * math.sin(2 * math.pi * 1000 * i / rate)
+            engine.render(frames, input=clicks)
+        loop = take.result(timeout=30)
+        print("took %d frames from frame %d" % (loop.frames, take.start_frame or 0))
+        # Played looped from the beat after the take, heard in the master;
+        # the monitor off.
+        engine.set_input(bus=1, gain_db=float("-inf"), at=start + 4 * beat)
+        engine.play(0, loop, at=start + 4 * beat, loop=True)
+        if offline:
+            engine.render(6 * beat)
+        master.wait(timeout=60)
+        print("wrote %s: %d frames, %d overruns" % (out, master.frames, master.overruns))
+        if not offline:
+            time.sleep(2)
+
+
+if __name__ == "__main__":
+    main()

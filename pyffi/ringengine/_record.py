@@ -1,0 +1,181 @@
+"""Recording: the master, the input or a bus, to a file (a writer thread
+writes it with libsndfile) or into a buffer."""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Dict, Optional
+
+from ._buffers import Buffer
+from ._errors import EngineTimeoutError, InvalidArgumentError, RecordingError, error
+from ._lib import ffi, lib
+
+if TYPE_CHECKING:
+    from ._engine import AudioEngine
+
+#: The file formats, by name: engine_record_format. None: by the suffix.
+FORMATS: Dict[str, int] = {"wav": lib.ENGINE_FORMAT_WAV, "flac": lib.ENGINE_FORMAT_FLAC}
+
+_STATES = {lib.ENGINE_RECORD_WAITING: "waiting", lib.ENGINE_RECORD_RUNNING: "recording",
+           lib.ENGINE_RECORD_ENDING: "ending", lib.ENGINE_RECORD_DONE: "done"}
+
+# wait() polls this often: the writer thread answers no one, it is polled.
+_POLL_S = 0.002
+
+
+def _last_error() -> str:
+    text: str = ffi.string(lib.engine_last_error()).decode(errors="replace")
+    return text
+
+
+def source_code(engine: AudioEngine, source: object) -> int:
+    """engine_record_file()'s source for "master", "input" or a bus number."""
+    if source == "master":
+        master: int = lib.ENGINE_RECORD_MASTER
+        return master
+    if source == "input":
+        inputs: int = lib.ENGINE_RECORD_INPUT
+        return inputs
+    if isinstance(source, int) and not isinstance(source, bool) and 0 <= source < engine.buses:
+        return source
+    raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "source must be 'master', 'input' or a "
+                               "bus 0 .. %d, not %r" % (engine.buses - 1, source))
+
+
+class _Recording:
+    def __init__(self, engine: AudioEngine, id_: int, what: str) -> None:
+        self._engine = engine
+        self.id = id_
+        self._what = what
+        self._closed = False
+        self._last: Any = None
+
+    def _status(self) -> Any:
+        if self._closed:
+            return self._last
+        s = ffi.new("engine_record_status *")
+        rc = lib.engine_get_record_status(self._engine._h, self.id, s, ffi.sizeof(s[0]))
+        if rc:
+            raise error(rc, self._what, _last_error())
+        self._last = s
+        return s
+
+    @property
+    def state(self) -> str:
+        """'waiting', 'recording', 'ending' (the writer finishing) or 'done'."""
+        return _STATES[self._status().state]
+
+    @property
+    def frames(self) -> int:
+        """Frames the audio thread took so far."""
+        n: int = self._status().frames
+        return n
+
+    @property
+    def written(self) -> int:
+        """Of `frames`, those the writer has written to the file (a buffer:
+        all of them)."""
+        n: int = self._status().written
+        return n
+
+    @property
+    def start_frame(self) -> Optional[int]:
+        """The engine frame of the first frame taken; None while waiting."""
+        s = self._status()
+        return None if s.state == lib.ENGINE_RECORD_WAITING else int(s.start_frame)
+
+    @property
+    def overruns(self) -> int:
+        """Frames lost: the ring had no room (the writer fell behind) or the
+        file refused them. 0 for a recording that went well."""
+        n: int = self._status().overruns
+        return n
+
+    @property
+    def error(self) -> Optional[str]:
+        """Once done: why it ended early, or None."""
+        s = self._status()
+        text = ffi.string(s.error).decode(errors="replace")
+        return text or None
+
+    def done(self) -> bool:
+        """Whether it has ended and (a file) the file is closed."""
+        return bool(self._status().state == lib.ENGINE_RECORD_DONE)
+
+    def stop(self, at: Optional[int] = None) -> None:
+        """Ends the recording just before engine frame `at` (None: at the
+        next block). An earlier end asked for stays."""
+        from ._engine import _at
+        rc = lib.engine_record_stop(self._engine._h, self.id, _at(at))
+        if rc:
+            raise error(rc, "stop", _last_error())
+
+    def wait(self, timeout: Optional[float] = None) -> None:
+        """Waits until done() (at most `timeout` s). Raises RecordingError
+        when it ended early (its cause), EngineTimeoutError on the timeout.
+        The engine must be running for it to end: offline, render first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.done():
+            if deadline is not None and time.monotonic() >= deadline:
+                raise EngineTimeoutError(lib.ENGINE_ERR_TIMEOUT,
+                                         "%s: not done within %s s" % (self._what, timeout))
+            time.sleep(_POLL_S)
+        cause = self.error
+        if cause is not None:
+            raise RecordingError(lib.ENGINE_ERR_BACKEND, "%s: %s" % (self._what, cause))
+
+    def close(self) -> None:
+        """Forgets the recording (one running ends at the next block)."""
+        if not self._closed:
+            self._status()
+            self._closed = True
+            lib.engine_record_close(self._engine._h, self.id)
+
+    def __del__(self) -> None:
+        try:
+            if not self._closed and not self._engine.closed:
+                lib.engine_record_close(self._engine._h, self.id)
+        except Exception:
+            pass
+
+
+class Recording(_Recording):
+    """A recording to a file (AudioEngine.record)."""
+
+    def __init__(self, engine: AudioEngine, id_: int, path: str) -> None:
+        super().__init__(engine, id_, "record")
+        #: The file's path.
+        self.path = path
+
+    def __repr__(self) -> str:
+        return "<Recording %d to %r>" % (self.id, self.path)
+
+
+class BufferRecording(_Recording):
+    """A recording into memory (AudioEngine.record_buffer); result() makes
+    it a Buffer."""
+
+    def __init__(self, engine: AudioEngine, id_: int) -> None:
+        super().__init__(engine, id_, "record_buffer")
+        self._buffer: Optional[Buffer] = None
+
+    def result(self, timeout: Optional[float] = None) -> Buffer:
+        """The recorded frames as a Buffer, played as any other; waits as
+        wait() does. The same Buffer on every call."""
+        if self._buffer is not None:
+            return self._buffer
+        self.wait(timeout)
+        self._status()  # kept: the status once taken
+        out = ffi.new("uint32_t *")
+        rc = lib.engine_record_take_buffer(self._engine._h, self.id, out)
+        if rc:
+            raise error(rc, "record_buffer", _last_error())
+        self._closed = True  # taking it closed it
+        info = ffi.new("engine_buffer_info *")
+        rc = lib.engine_get_buffer_info(self._engine._h, out[0], info, ffi.sizeof(info[0]))
+        if rc:
+            raise error(rc, "record_buffer", _last_error())
+        self._buffer = Buffer(self._engine, out[0], info.frames, info.channels, 0, "")
+        return self._buffer
+
+    def __repr__(self) -> str:
+        return "<BufferRecording %d>" % self.id

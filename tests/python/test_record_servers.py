@@ -1,0 +1,155 @@
+"""Input and recording on real servers, proven by tools no one here wrote:
+a known buffer played into the engine's JACK input ports by sndfile-jackplay
+(Debian's sndfile-tools) is found in the engine's recording of its input
+(correlation above 0.99 at one offset), and the master the engine records
+on JACK holds what jack_rec, the server's own recorder, took at the same
+time; on PulseAudio the same with paplay into the source the engine records
+and parecord. (PipeWire's pw-play into the monitor the engine records is
+not here: on this machine the monitor gave silence in some runs and not
+others, see docs/testing.md.)"""
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import system_env
+from test_recorded import NOISE, best_alignment, play_buffer, read_wav, recorded_back
+from ringengine import AudioEngine
+
+np = pytest.importorskip("numpy", reason="the analysis needs numpy")
+sf = pytest.importorskip("soundfile", reason="python-soundfile writes the buffer's file")
+
+
+def frames_after(engine, frames, timeout=10):
+    """Waits until the engine has run `frames` more frames (its clock, not
+    the wall's: a server may run behind the wall clock)."""
+    start, deadline = engine.frame, time.monotonic() + timeout
+    while engine.frame - start < frames and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_a_buffer_played_into_the_jack_inputs_is_in_the_recording(jack_server, tmp_path):
+    if shutil.which("sndfile-jackplay") is None:
+        pytest.skip("sndfile-jackplay (sndfile-tools) is not installed")
+    played = tmp_path / "noise.wav"
+    sf.write(str(played), NOISE, 48000, subtype="FLOAT")
+
+    def attempt(i):
+        wav = tmp_path / ("input%d.wav" % i)
+        with AudioEngine(backend="jack", inputs=1) as engine:
+            assert engine.inputs == 1
+            xruns = engine.stats.xruns
+            rec = engine.record(wav, source="input")
+            master = engine.record(tmp_path / ("master%d.wav" % i))
+            player = subprocess.run(["sndfile-jackplay", "-a=ringengine:in_1", str(played)],
+                                    env=system_env(), capture_output=True, timeout=30)
+            assert player.returncode == 0, player.stderr
+            time.sleep(0.3)
+            rec.stop()
+            master.stop()
+            rec.wait(timeout=10)
+            master.wait(timeout=10)
+            assert rec.overruns == 0
+            xruns = engine.stats.xruns - xruns
+        # The input is not heard unless asked: the master stayed silent.
+        heard, _ = read_wav(tmp_path / ("master%d.wav" % i))
+        assert len(heard) > 48000 and not np.any(heard)
+        samples, rate = read_wav(wav)
+        assert rate == 48000 and samples.shape[1] == 1
+        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
+    recorded_back(attempt)
+
+
+def test_the_master_recorded_on_jack_is_what_jack_rec_took(jack_server, tmp_path):
+    if shutil.which("jack_rec") is None:
+        pytest.skip("jack_rec is not installed")
+
+    def attempt(i):
+        ours, theirs = tmp_path / ("ours%d.wav" % i), tmp_path / ("theirs%d.wav" % i)
+        with AudioEngine(backend="jack") as engine:
+            rec = engine.record(ours)
+            recorder = subprocess.Popen(
+                ["jack_rec", "-f", str(theirs), "-d", "3", "-b", "32", "ringengine:out_1"],
+                env=system_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            xruns = play_buffer(engine, NOISE)
+            recorder.wait(timeout=30)
+            rec.stop()
+            rec.wait(timeout=10)
+            assert rec.overruns == 0
+        mine, _ = read_wav(ours)
+        server, _ = read_wav(theirs)
+        # Both hold the buffer; and aligned, each other.
+        at_mine, c_mine = best_alignment(mine[:, 0], NOISE.astype(np.float64))
+        at_server, c_server = best_alignment(server[:, 0], NOISE.astype(np.float64))
+        n = len(NOISE)
+        both = float(np.corrcoef(mine[at_mine:at_mine + n, 0],
+                                 server[at_server:at_server + n, 0])[0, 1]) \
+            if at_mine + n <= len(mine) and at_server + n <= len(server) else 0.0
+        return [(at_mine, c_mine), (at_server, c_server), (0, both)], xruns
+    recorded_back(attempt)
+
+
+def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path):
+    if shutil.which("paplay") is None:
+        pytest.skip("paplay is not installed")
+    played = tmp_path / "noise.wav"
+    sf.write(str(played), NOISE, 48000, subtype="FLOAT")
+
+    def attempt(i):
+        wav = tmp_path / ("input%d.wav" % i)
+        with AudioEngine(backend="pulse", inputs=1) as engine:
+            # The record stream's fragment: a block (256 frames) or what the server granted.
+            assert 0 < engine.input_latency <= 0.5
+            xruns = engine.stats.xruns
+            # The record stream takes the default source: the null sink's
+            # monitor, where paplay plays.
+            rec = engine.record(wav, source="input")
+            time.sleep(0.3)
+            player = subprocess.run(["paplay", "--device=null", str(played)],
+                                    env=system_env(), capture_output=True, timeout=30)
+            assert player.returncode == 0, player.stderr
+            frames_after(engine, 48000)  # the server plays what the player left it
+            rec.stop()
+            rec.wait(timeout=10)
+            assert rec.overruns == 0
+            xruns = engine.stats.xruns - xruns
+        samples, _ = read_wav(wav)
+        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
+    recorded_back(attempt)
+
+
+def test_the_master_recorded_on_pulse_is_what_parecord_took(pulse_server, tmp_path):
+    if shutil.which("parecord") is None:
+        pytest.skip("parecord is not installed")
+
+    def attempt(i):
+        ours, raw = tmp_path / ("ours%d.wav" % i), tmp_path / ("theirs%d.raw" % i)
+        recorder = subprocess.Popen(
+            ["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
+             "--channels=2", "--raw", "--latency-msec=20", str(raw)], env=system_env(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.5)
+            with AudioEngine(backend="pulse") as engine:
+                rec = engine.record(ours)
+                xruns = play_buffer(engine, NOISE)
+                rec.stop()
+                rec.wait(timeout=10)
+                assert rec.overruns == 0
+            time.sleep(0.3)
+        finally:
+            recorder.terminate()
+            recorder.wait(timeout=10)
+        mine, _ = read_wav(ours)
+        server = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)[0::2]
+        at_mine, c_mine = best_alignment(mine[:, 0], NOISE.astype(np.float64))
+        at_server, c_server = best_alignment(server, NOISE.astype(np.float64))
+        n = len(NOISE)
+        both = float(np.corrcoef(mine[at_mine:at_mine + n, 0],
+                                 server[at_server:at_server + n])[0, 1]) \
+            if at_mine + n <= len(mine) and at_server + n <= len(server) else 0.0
+        return [(at_mine, c_mine), (at_server, c_server), (0, both)], xruns
+    recorded_back(attempt)
+
