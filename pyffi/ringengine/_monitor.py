@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TextIO
 
 if TYPE_CHECKING:
     from ._engine import AudioEngine
@@ -103,19 +103,20 @@ class MeterView:
         return lines
 
 
-def watch(view: Optional[MeterView]) -> Any:
+def watch(view: Optional[MeterView]) -> Optional[Callable[..., None]]:
     """The callback the commands call while they play: shows the view at
     most every INTERVAL seconds (None: no view, nothing to do)."""
     import time
 
     if view is None:
         return None
+    shown = view
     last = [0.0]
 
     def tick(force: bool = False) -> None:
         now = time.monotonic()
         if force or now - last[0] >= INTERVAL:
             last[0] = now
-            view.show()
+            shown.show()
 
     return tick

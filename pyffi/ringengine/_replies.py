@@ -290,3 +290,9 @@ class VoiceState(NamedTuple):
     def sounding(self) -> bool:
         """The sine sounds."""
         return bool(self.flags & lib.ENGINE_VOICE_SOUNDING)
+
+    @property
+    def buffer_id(self) -> int:
+        """The id of the buffer playing (Buffer.id), or 0: `buffer` by the
+        name BufferReleased uses."""
+        return self.buffer

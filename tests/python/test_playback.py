@@ -211,10 +211,11 @@ def test_the_engine_chooses_a_free_voice_or_the_oldest():
 
 def test_voice_state_says_where_the_play_is_in_the_buffer():
     with offline() as e:
-        e.play(3, e.load_buffer(ramp_buffer(10000)), start=500)
+        b = e.load_buffer(ramp_buffer(10000))
+        e.play(3, b, start=500)
         e.render(1000)
         s = e.voice_state(3)
-        assert s.playing and s.position == 1500
+        assert s.playing and s.position == 1500 and s.buffer_id == b.id
         e.set_param(3, "rate", 2.0)
         e.render(1000)
         assert e.voice_state(3).position == 3500
