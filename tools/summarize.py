@@ -8,7 +8,8 @@ crash before any case ran) counts as one failure, so nothing is ever counted
 as passed that did not pass.
 
 Usage: summarize.py BUILD_DIR [BUILD_DIR ...]
-Exits 1 when anything failed or nothing ran.
+Each failed case is named under its build's line, so the last lines of a
+run say what broke. Exits 1 when anything failed or nothing ran.
 """
 import json
 import os
@@ -17,17 +18,21 @@ import xml.etree.ElementTree as ET
 
 
 def junit_counts(path):
-    """(passed, failed, skipped) of a JUnit XML file."""
+    """(passed, failed, skipped, names of the failed cases) of a JUnit XML file."""
     root = ET.parse(path).getroot()
     passed = failed = skipped = 0
+    names = []
     for case in root.iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
             failed += 1
+            cls = case.get("classname", "")
+            names.append(case.get("name", "?") if cls.startswith("ringengine")
+                         else "%s.%s" % (cls, case.get("name", "?")))
         elif case.find("skipped") is not None or case.get("result") == "skipped":
             skipped += 1
         else:
             passed += 1
-    return passed, failed, skipped
+    return passed, failed, skipped, names
 
 
 def meson_failures(build):
@@ -48,10 +53,13 @@ def main(builds):
             print("%-22s no test log" % (build + ":"))
             totals[1] += 1
             continue
-        counts = list(junit_counts(log))
+        *counts, names = junit_counts(log)
         if counts[1] == 0 and meson_failures(build):
-            counts[1] = len(meson_failures(build))
+            names = meson_failures(build)
+            counts[1] = len(names)
         print("%-22s %d passed, %d failed, %d skipped" % (build + ":", *counts))
+        for name in names:
+            print("    failed: %s" % name)
         totals = [a + b for a, b in zip(totals, counts)]
     print("total: %d passed, %d failed, %d skipped" % tuple(totals))
     return 1 if totals[1] or not totals[0] else 0
