@@ -60,17 +60,36 @@ class AudioServer:
             return False
         return probe.returncode == 0 and self.ready(probe.stdout)
 
-    def start(self, timeout=15):
-        if self.answers():
-            raise RuntimeError("%s is already running; stop it first" % self.name)
+    def start(self, timeout=15, attempts=2):
+        """Starts the server and waits until its probe answers. One still
+        going away (the previous test's, stopped a moment ago) is waited for,
+        10 s at most; a start that fails (the server exits or never answers,
+        as a loaded machine has seen) is tried once more, and said on stderr."""
+        gone = time.monotonic() + 10
+        while self.answers():
+            if time.monotonic() > gone:
+                raise RuntimeError("%s is already running; stop it first" % self.name)
+            time.sleep(0.2)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._spawn(timeout)
+            except RuntimeError as failed:
+                if attempt == attempts:
+                    raise
+                print("audio_servers: %s; starting it again" % failed, file=sys.stderr)
+        raise AssertionError("unreachable")
+
+    def _spawn(self, timeout):
         self.process = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, env=self.env,
                                         start_new_session=True)
         deadline = time.monotonic() + timeout
         while not self.answers():
             if self.process.poll() is not None:
+                returncode = self.process.returncode
+                self.kill()  # what it left behind
                 raise RuntimeError("%s exited with %s before it was ready"
-                                   % (self.name, self.process.returncode))
+                                   % (self.name, returncode))
             if time.monotonic() > deadline:
                 self.kill()
                 raise RuntimeError("%s did not answer within %d s" % (self.name, timeout))

@@ -54,12 +54,14 @@ def main(builds):
             totals[1] += 1
             continue
         *counts, names = junit_counts(log)
-        if counts[1] == 0 and meson_failures(build):
-            names = meson_failures(build)
-            counts[1] = len(names)
+        broken = meson_failures(build)
+        if counts[1] == 0:
+            counts[1] = len(broken)
         print("%-22s %d passed, %d failed, %d skipped" % (build + ":", *counts))
         for name in names:
             print("    failed: %s" % name)
+        for name in broken:  # a crash or a timeout shows here, with no case of its own
+            print("    meson test not OK: %s" % name)
         totals = [a + b for a, b in zip(totals, counts)]
     print("total: %d passed, %d failed, %d skipped" % tuple(totals))
     return 1 if totals[1] or not totals[0] else 0

@@ -466,8 +466,14 @@ private:
   ParamPath params_;
 
   alignas(kCacheLine) Sender sender_;
+  // offsetof on a class that is not standard-layout (the ring's Producer has
+  // private members) is conditionally supported; GCC and Clang give the
+  // layout's real offset, and Clang warns that the standard does not.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"
   static_assert(offsetof(Sender, commands) == kCacheLine,
                 "a send's lock, sequence and counters share one line");
+#pragma GCC diagnostic pop
   alignas(kCacheLine) Receiver receiver_;
   alignas(kCacheLine) Audio audio_;
 

@@ -48,6 +48,8 @@ def print_report(r: Dict[str, Any], out: TextIO) -> None:
     print("round trip:   p50 %s, p99 %s, max %s (the %d pings after the first pong)"
           % (num(r["rtt_ms_p50"], "%.3f ms"), num(r["rtt_ms_p99"], "%.3f ms"),
              num(r["rtt_ms_max"], "%.3f ms"), r["steady_pings"]), file=out)
+    print("              on the engine's clock: taken within %s of the send (a block is %d)"
+          % (num(r["rtt_frames_max"], "%d frames"), r["block_frames"]), file=out)
     print("drops:        pings_rejected %d, pongs_dropped %d, xruns %d"
           % (r["pings_rejected"], r["pongs_dropped"], r["xruns"]), file=out)
     for warning in r["warnings"]:

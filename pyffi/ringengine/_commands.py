@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import array
 import time
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 if TYPE_CHECKING:
     from ._engine import AudioEngine
@@ -47,6 +47,14 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
     reported as the start-up, and only pings sent after it count in the
     steady-state round trip.
 
+    Each steady round trip is measured twice: on the wall clock (what a
+    program waits, scheduler included) and on the engine's own clock, as
+    the pong's frame less the engine's frame read right after the send
+    ("rtt_frames_max"). The block that started at that frame began after
+    the ping was in the ring, so an engine that takes every ping in the
+    first block it starts after the send answers within one block of
+    frames, however late the machine ran either thread.
+
     send_ping() is timed cold, as a program that pings now and then calls
     it: right after the wait for the ping's turn. Every other ping, a bare
     cffi call of the library's no-op is timed in its place under the same
@@ -55,8 +63,10 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
     period_ns = int(1e9 / rate)
     offline = engine.backend == "offline"
     nop = lib.engine_nop
-    sent_at: Dict[int, int] = {}  # seq -> clock() when sent
+    # seq -> (clock() before the send, engine.frame after it)
+    sent_at: Dict[int, Tuple[int, int]] = {}
     costs, floor, rtts = [], [], []
+    rtt_frames: List[int] = []
     rejected = 0
 
     first_pong: List[int] = []    # [clock() of the first pong]
@@ -64,11 +74,12 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
     def take(reply: Reply, now: int) -> None:
         if not isinstance(reply, Pong):
             return  # an event of some voice: not a ping's answer
-        t0 = sent_at.pop(reply.seq, None)
+        sent = sent_at.pop(reply.seq, None)
         if not first_pong:
             first_pong.append(now)
-        elif t0 is not None and t0 >= first_pong[0]:
-            rtts.append(now - t0)
+        elif sent is not None and sent[0] >= first_pong[0]:
+            rtts.append(now - sent[0])
+            rtt_frames.append(reply.frame - sent[1])
 
     start = clock()
     if created_ns is None:
@@ -99,7 +110,7 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
         t1 = clock()
         if not floor_turn:
             costs.append(max(0, t1 - t0 - overhead))
-        sent_at[seq] = t0
+        sent_at[seq] = (t0, engine.frame)
         if offline:
             engine.process()
         waiting = engine.try_recv()
@@ -150,6 +161,7 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
         "rtt_ms_p50": ms(percentile(rtts, 50)),
         "rtt_ms_p99": ms(percentile(rtts, 99)),
         "rtt_ms_max": ms(rtts[-1] if rtts else None),
+        "rtt_frames_max": max(rtt_frames) if rtt_frames else None,
         "warnings": engine.pop_warnings(),
     }
     if keep_samples:

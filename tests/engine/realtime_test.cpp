@@ -411,10 +411,12 @@ std::string write_wav(const std::string& path, double seconds) {
 }
 
 // Ten files load, four at a time in flight, while 32 voices sound in the
-// server's callback: every load arrives and plays, and the engine's
-// callback uses less than half of the period on average (so no xrun is the
-// engine's). Under RealtimeSanitizer, nothing in the callback allocates,
-// frees or locks meanwhile: the loader's work is all on its own threads.
+// server's callback: every load arrives and plays. Under RealtimeSanitizer
+// (tools/rtsan.sh runs this test), nothing in the callback allocates, frees,
+// locks or waits meanwhile: the loader's work is all on its own threads.
+// That is the proof that loading never stalls the callback; the DSP load
+// it used is recorded in the test's log, not asserted (it is the machine's
+// speed as much as the engine's: tests never assert on wall-clock time).
 TEST_P(ServerTest, LoadsTenFilesWhile32VoicesPlay) {
   std::string skip;
   if (!testing_servers::answers(GetParam().server, skip))
@@ -457,12 +459,12 @@ TEST_P(ServerTest, LoadsTenFilesWhile32VoicesPlay) {
   EXPECT_EQ(s.unhandled, 0u) << "every play found its buffer";
   EXPECT_EQ(s.buffers_live, 10u);
   // The engine's share of the period, averaged over the last second of
-  // blocks (a single long block is the machine's: this thread has no
-  // real-time priority here, and the loader threads share two cores).
+  // blocks, for the log.
   const EngineLoad load = engine.load();
-  EXPECT_LT(load.average, 0.5) << "the engine used half of every period while files loaded; "
-                               << "longest callback " << s.max_callback_ns << " ns, "
-                               << s.xruns << " xruns reported";
+  EXPECT_GT(load.callbacks, 0u) << "the load was measured";
+  RecordProperty("dsp_load_average", std::to_string(load.average));
+  RecordProperty("longest_callback_ns", std::to_string(s.max_callback_ns));
+  RecordProperty("xruns", std::to_string(s.xruns));
 }
 #endif
 
@@ -535,13 +537,13 @@ INSTANTIATE_TEST_SUITE_P(
 
 // ---- RealtimeSanitizer can fail ----
 
+#ifdef RINGENGINE_TEST_HOOKS
 #ifdef RINGENGINE_RTSAN
 constexpr bool kRtsan = true;
 #else
 constexpr bool kRtsan = false;
 #endif
 
-#ifdef RINGENGINE_TEST_HOOKS
 TEST(RtsanTest, CatchesAnAllocationInTheNullBackendsCallback) {
   if (!kRtsan)
     GTEST_SKIP() << "not a RealtimeSanitizer build (tools/rtsan.sh)";
