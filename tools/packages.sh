@@ -33,6 +33,7 @@ PACKAGES=(
   # the side-by-side benchmark: scsynth renders the same voices offline
   supercollider-server
   # recording's references: sndfile-jackplay plays a known buffer into the
-  # engine's JACK input ports
-  sndfile-tools
+  # engine's JACK input ports; alsa-plugins' pulse plugin is ALSA's default
+  # device when PulseAudio runs, the RtAudio ALSA duplex test's device
+  sndfile-tools libasound2-plugins
 )
