@@ -8,6 +8,7 @@ and parecord, and for RtAudio's duplex streams (on ALSA through its pulse
 plugin, and on RtAudio's Pulse code). (PipeWire's Pulse layer is not here:
 its record stream overflows the input FIFO in some runs, see
 docs/testing.md.)"""
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import system_env
+from conftest import run_python, system_env
 from test_recorded import NOISE, best_alignment, play_buffer, read_wav, recorded_back
 from ringengine import AudioEngine
 
@@ -93,6 +94,23 @@ def test_the_master_recorded_on_jack_is_what_jack_rec_took(jack_server, tmp_path
     recorded_back(attempt)
 
 
+def record_input_while_paplay_plays(engine, played, wav):
+    """Records `engine`'s input to `wav` while paplay plays the file
+    `played` into the null sink (whose monitor is the server's default
+    source); the xruns the backend reported meanwhile."""
+    xruns = engine.stats.xruns
+    rec = engine.record(wav, source="input")
+    time.sleep(0.3)
+    player = subprocess.run(["paplay", "--device=null", str(played)],
+                            env=system_env(), capture_output=True, timeout=30)
+    assert player.returncode == 0, player.stderr
+    frames_after(engine, 48000)  # the server plays what the player left it
+    rec.stop()
+    rec.wait(timeout=10)
+    assert rec.overruns == 0
+    return engine.stats.xruns - xruns
+
+
 def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path):
     if shutil.which("paplay") is None:
         pytest.skip("paplay is not installed")
@@ -104,19 +122,9 @@ def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path)
         with AudioEngine(backend="pulse", inputs=1) as engine:
             # The record stream's fragment: a block (256 frames) or what the server granted.
             assert 0 < engine.input_latency <= 0.5
-            xruns = engine.stats.xruns
             # The record stream takes the default source: the null sink's
             # monitor, where paplay plays.
-            rec = engine.record(wav, source="input")
-            time.sleep(0.3)
-            player = subprocess.run(["paplay", "--device=null", str(played)],
-                                    env=system_env(), capture_output=True, timeout=30)
-            assert player.returncode == 0, player.stderr
-            frames_after(engine, 48000)  # the server plays what the player left it
-            rec.stop()
-            rec.wait(timeout=10)
-            assert rec.overruns == 0
-            xruns = engine.stats.xruns - xruns
+            xruns = record_input_while_paplay_plays(engine, played, wav)
         samples, _ = read_wav(wav)
         return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
     recorded_back(attempt)
@@ -161,6 +169,20 @@ def test_the_master_recorded_on_pulse_is_what_parecord_took(pulse_server, tmp_pa
 ALSA_PULSE_PLUGIN = "/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so"
 
 
+# In a child process: ALSA reads its configuration, and with it whether
+# PulseAudio runs (the pulse plugin's hook), once per process, at its first
+# use; this process used ALSA before this test's server started.
+RECORD_IN_A_CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from test_record_servers import record_input_while_paplay_plays
+from ringengine import AudioEngine
+with AudioEngine(backend="rtaudio", api=sys.argv[2], inputs=1) as engine:
+    xruns = record_input_while_paplay_plays(engine, sys.argv[3], sys.argv[4])
+    print(json.dumps({"device": engine.device, "inputs": engine.inputs, "xruns": xruns}))
+"""
+
+
 @pytest.mark.parametrize("api", ["alsa", "pulse"])
 def test_a_buffer_played_by_paplay_is_in_the_rtaudio_duplex_input(api, pulse_server, tmp_path):
     """RtAudio's duplex stream: on ALSA, the "default" device, which
@@ -182,20 +204,11 @@ def test_a_buffer_played_by_paplay_is_in_the_rtaudio_duplex_input(api, pulse_ser
 
     def attempt(i):
         wav = tmp_path / ("input%d.wav" % i)
-        with AudioEngine(backend="rtaudio", api=api, inputs=1) as engine:
-            assert engine.inputs == 1
-            assert engine.device.startswith("ALSA" if api == "alsa" else "Pulse"), engine.device
-            xruns = engine.stats.xruns
-            rec = engine.record(wav, source="input")
-            time.sleep(0.3)
-            player = subprocess.run(["paplay", "--device=null", str(played)],
-                                    env=system_env(), capture_output=True, timeout=30)
-            assert player.returncode == 0, player.stderr
-            frames_after(engine, 48000)
-            rec.stop()
-            rec.wait(timeout=10)
-            assert rec.overruns == 0
-            xruns = engine.stats.xruns - xruns
+        child = run_python(RECORD_IN_A_CHILD, api, str(played), str(wav))
+        assert child.returncode == 0, child.stderr
+        report = json.loads(child.stdout)
+        assert report["inputs"] == 1
+        assert report["device"].startswith("ALSA" if api == "alsa" else "Pulse"), report
         samples, _ = read_wav(wav)
-        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
+        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], report["xruns"]
     recorded_back(attempt)
