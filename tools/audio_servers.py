@@ -63,8 +63,8 @@ class AudioServer:
     def start(self, timeout=15, attempts=2):
         """Starts the server and waits until its probe answers. One still
         going away (the previous test's, stopped a moment ago) is waited for,
-        10 s at most; a start that fails (the server exits or never answers,
-        as a loaded machine has seen) is tried once more, and said on stderr."""
+        10 s at most; a start that fails (the server exits before it answers,
+        or never answers) is tried once more, and said on stderr."""
         gone = time.monotonic() + 10
         while self.answers():
             if time.monotonic() > gone:
@@ -80,7 +80,13 @@ class AudioServer:
         raise AssertionError("unreachable")
 
     def _spawn(self, timeout):
-        self.process = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
+        # setpriv (util-linux): the server gets SIGTERM if the process that
+        # started it dies first, so a test run that crashed (a sanitizer's
+        # halt) leaves no server behind for the next suite to trip on.
+        cmd = self.cmd
+        if shutil.which("setpriv") is not None:
+            cmd = ["setpriv", "--pdeathsig", "TERM", "--"] + cmd
+        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, env=self.env,
                                         start_new_session=True)
         deadline = time.monotonic() + timeout

@@ -996,14 +996,18 @@ void Engine::retire_recorders() noexcept {
     // here too, when its frames have passed or it was stopped.
     if (r->state.load(std::memory_order_relaxed) != Recorder::finished)
       r->capture(nullptr, audio_.position, 0);
-    if (r->state.load(std::memory_order_relaxed) == Recorder::finished &&
-        retired_.first.try_push(r)) { // never full: it holds as many as are lent
-      if (r->source < config_.buses)
-        --audio_.bus_taps[r->source];
-      emit(Message::record_ended(r->id, static_cast<std::uint16_t>(r->end.load(
-                                            std::memory_order_relaxed)),
-                                 audio_.position, r->head.load(std::memory_order_relaxed)));
-      continue;
+    if (r->state.load(std::memory_order_relaxed) == Recorder::finished) {
+      // Everything the event needs is read first: once pushed, the control
+      // thread may free the recorder at any moment.
+      const std::uint32_t source = r->source, id = r->id;
+      const auto end = static_cast<std::uint16_t>(r->end.load(std::memory_order_relaxed));
+      const std::uint64_t head = r->head.load(std::memory_order_relaxed);
+      if (retired_.first.try_push(r)) { // never full: it holds as many as are lent
+        if (source < config_.buses)
+          --audio_.bus_taps[source];
+        emit(Message::record_ended(id, end, audio_.position, head));
+        continue;
+      }
     }
     master |= r->source == kRecordMaster;
     input |= r->source == kRecordInput;
