@@ -32,6 +32,17 @@ def frames_after(engine, frames, timeout=10):
         time.sleep(0.01)
 
 
+def both_hold_the_buffer(mine, server):
+    """[(offset, correlation)] of NOISE in our recording, in the server's
+    recorder's, and of the two recordings aligned on it with each other."""
+    at_mine, c_mine = best_alignment(mine, NOISE.astype(np.float64))
+    at_server, c_server = best_alignment(server, NOISE.astype(np.float64))
+    n = len(NOISE)
+    both = float(np.corrcoef(mine[at_mine:at_mine + n], server[at_server:at_server + n])[0, 1]) \
+        if at_mine + n <= len(mine) and at_server + n <= len(server) else 0.0
+    return [(at_mine, c_mine), (at_server, c_server), (0, both)]
+
+
 def test_a_buffer_played_into_the_jack_inputs_is_in_the_recording(jack_server, tmp_path):
     if shutil.which("sndfile-jackplay") is None:
         pytest.skip("sndfile-jackplay (sndfile-tools) is not installed")
@@ -84,13 +95,7 @@ def test_the_master_recorded_on_jack_is_what_jack_rec_took(jack_server, tmp_path
         mine, _ = read_wav(ours)
         server, _ = read_wav(theirs)
         # Both hold the buffer; and aligned, each other.
-        at_mine, c_mine = best_alignment(mine[:, 0], NOISE.astype(np.float64))
-        at_server, c_server = best_alignment(server[:, 0], NOISE.astype(np.float64))
-        n = len(NOISE)
-        both = float(np.corrcoef(mine[at_mine:at_mine + n, 0],
-                                 server[at_server:at_server + n, 0])[0, 1]) \
-            if at_mine + n <= len(mine) and at_server + n <= len(server) else 0.0
-        return [(at_mine, c_mine), (at_server, c_server), (0, both)], xruns
+        return both_hold_the_buffer(mine[:, 0], server[:, 0]), xruns
     recorded_back(attempt)
 
 
@@ -154,13 +159,7 @@ def test_the_master_recorded_on_pulse_is_what_parecord_took(pulse_server, tmp_pa
             recorder.wait(timeout=10)
         mine, _ = read_wav(ours)
         server = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)[0::2]
-        at_mine, c_mine = best_alignment(mine[:, 0], NOISE.astype(np.float64))
-        at_server, c_server = best_alignment(server, NOISE.astype(np.float64))
-        n = len(NOISE)
-        both = float(np.corrcoef(mine[at_mine:at_mine + n, 0],
-                                 server[at_server:at_server + n])[0, 1]) \
-            if at_mine + n <= len(mine) and at_server + n <= len(server) else 0.0
-        return [(at_mine, c_mine), (at_server, c_server), (0, both)], xruns
+        return both_hold_the_buffer(mine[:, 0], server), xruns
     recorded_back(attempt)
 
 
