@@ -16,6 +16,7 @@
 // opens and teardowns of clients take turns (libjack_lock()), as libjack
 // deadlocks when one overlaps another.
 #include <jack/jack.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
@@ -306,10 +307,26 @@ private:
     return mine;
   }
 
-  // Thread: JACK's real-time process thread.
+  // Thread: JACK's real-time process thread. libjack (JACK2) stops a
+  // client's thread with an asynchronous pthread_cancel() when the client
+  // deactivates: a thread still inside the callback, one that is late or
+  // overloaded, was unwound from wherever it was, and the unwind reaching a
+  // noexcept frame of the engine's called std::terminate (seen closing an
+  // engine whose key-locked voices took more than a period). So the
+  // callback runs with cancellation off, and a cancel that came meanwhile
+  // acts when it is turned back on, after the engine and the gate are left:
+  // no destructor or noexcept frame lies between here and libjack. The
+  // calls set a flag of the thread's; no system call.
   static int process(jack_nframes_t frames, void* user) {
+    int cancel_state = PTHREAD_CANCEL_ENABLE;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
+    run_block(frames, *static_cast<CallbackGate*>(user));
+    pthread_setcancelstate(cancel_state, nullptr);
+    return 0;
+  }
+
+  static void run_block(jack_nframes_t frames, CallbackGate& gate) noexcept {
     RealtimeScope realtime;
-    auto& gate = *static_cast<CallbackGate*>(user);
     for (std::size_t i = 0; i < gate.ports.size(); ++i)
       gate.buffers[i] = static_cast<float*>(jack_port_get_buffer(gate.ports[i], frames));
     for (std::size_t i = 0; i < gate.inputs.size(); ++i)
@@ -318,13 +335,12 @@ private:
     if (!gate.enter()) {
       for (float* buffer : gate.buffers)
         std::fill_n(buffer, frames, 0.0f);
-      return 0;
+      return;
     }
     gate.backend->engine_.process(
         AudioOut{nullptr, gate.buffers.data()}, frames,
         AudioIn{nullptr, gate.inputs.empty() ? nullptr : gate.input_buffers.data()});
     gate.leave();
-    return 0;
   }
 
   // Thread: JACK's notification thread (the only writer of the xrun count).

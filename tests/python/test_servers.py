@@ -8,8 +8,8 @@ import pytest
 
 from conftest import audio_servers, run_python
 from conftest import run_ringengine as cli
-from ringengine import (AudioEngine, BackendError, DeviceNotFoundError, EngineClosedError,
-                        EngineTimeoutError, query_devices)
+from ringengine import (FEATURES, AudioEngine, BackendError, DeviceNotFoundError,
+                        EngineClosedError, EngineTimeoutError, query_devices)
 
 
 def no_reply_will_come(engine):
@@ -358,3 +358,31 @@ def test_a_jack_server_without_playback_ports_runs_the_engine_unconnected_and_sa
             AudioEngine(backend="jack", device="system")
     finally:
         server.kill()
+
+
+OVERLOADED_ON_JACK = """
+import array, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from ringengine import AudioEngine
+with AudioEngine(backend="jack", keylock_voices=16) as engine:
+    noise = array.array("f", (((i * 7919) % 2001 - 1000) / 4000.0 for i in range(48000)))
+    buffer = engine.load_buffer(noise)
+    for v in range(16):
+        engine.play(v, buffer, loop=True, keylock=True)
+    time.sleep(1)
+    period_ns = engine.block_frames * 1e9 / engine.sample_rate
+    print(json.dumps({"periods": engine.stats.max_callback_ns / period_ns}))
+"""
+
+
+@pytest.mark.skipif("keylock" not in FEATURES, reason="a build without key lock")
+def test_closing_a_jack_engine_whose_callbacks_outlast_the_period_is_safe(jack_server):
+    """libjack stops a client's thread with an asynchronous cancel when the
+    client deactivates. A thread still inside the engine's callback (here
+    16 key-locked voices, more work than a period holds) was unwound into
+    a noexcept frame of the engine's: std::terminate, an abort at close."""
+    child = run_python(OVERLOADED_ON_JACK)
+    assert child.returncode == 0, (child.returncode, child.stderr)
+    periods = json.loads(child.stdout)["periods"]
+    if periods < 1:
+        pytest.skip("this machine kept up with 16 key-locked voices (%.2f periods)" % periods)
