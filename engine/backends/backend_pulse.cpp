@@ -1,5 +1,6 @@
 // Backend 'pulse': a playback stream through libpulse's asynchronous API, on
-// PulseAudio or PipeWire's Pulse layer, at block latency.
+// PulseAudio or PipeWire's Pulse layer, at block latency; with inputs, a
+// record stream beside it, on a connection of its own.
 //
 // Why not RtAudio's PulseAudio code (5.2): it writes through pa_simple and
 // leaves the buffer length to the server, which picks seconds: a ping took
@@ -30,9 +31,10 @@ BackendError unavailable(const std::string& why) {
   return BackendError(BackendError::Code::unavailable, why);
 }
 
-// A libpulse context on a threaded main loop of its own: connects in the
-// constructor (throws when no server answers), disconnects and stops the
-// loop in the destructor. Callers hold the loop's lock (Lock) around every
+// libpulse's contexts on a threaded main loop of their own: the first
+// connects in the constructor (throws when no server answers), a second
+// when the input asks for it (connect_input()); the destructor disconnects
+// both and stops the loop. Callers hold the loop's lock (Lock) around every
 // call into libpulse.
 class Connection {
 public:
@@ -41,31 +43,17 @@ public:
     if (loop_ == nullptr)
       throw std::bad_alloc();
     pa_threaded_mainloop_set_name(loop_, "ringengine-pulse");
-    context_ = pa_context_new(pa_threaded_mainloop_get_api(loop_), "ringengine");
-    if (context_ == nullptr) {
-      pa_threaded_mainloop_free(loop_);
-      throw std::bad_alloc();
-    }
-    pa_context_set_state_callback(context_, &Connection::on_state, this);
     if (pa_threaded_mainloop_start(loop_) < 0) {
-      pa_context_unref(context_);
       pa_threaded_mainloop_free(loop_);
       throw unavailable("cannot start libpulse's main loop");
     }
     Lock lock(*this);
-    if (pa_context_connect(context_, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) < 0) {
+    try {
+      context_ = connect("ringengine");
+    } catch (...) {
       lock.release();
       close();
-      throw unavailable("no server running");
-    }
-    const bool ready = wait([this] {
-      const pa_context_state_t s = pa_context_get_state(context_);
-      return s == PA_CONTEXT_READY || !PA_CONTEXT_IS_GOOD(s);
-    });
-    if (!ready || pa_context_get_state(context_) != PA_CONTEXT_READY) {
-      lock.release();
-      close();
-      throw unavailable(ready ? "no server running" : "the server did not answer in 3 s");
+      throw;
     }
   }
   ~Connection() { close(); }
@@ -86,11 +74,13 @@ public:
     pa_threaded_mainloop* loop_;
   };
 
-  // With the lock held: waits until done() or 3 s have passed; false then.
-  template <typename Done> bool wait(Done done) {
+  // With the lock held: waits until done() or 3 s have passed (on a timer
+  // of `timing`'s, the first context's by default); false then.
+  template <typename Done> bool wait(Done done, pa_context* timing = nullptr) {
     timed_out_ = false;
-    pa_time_event* timer = pa_context_rttime_new(context_, pa_rtclock_now() + kConnectTimeoutUs,
-                                                 &Connection::on_timeout, this);
+    pa_time_event* timer =
+        pa_context_rttime_new(timing != nullptr ? timing : context_,
+                              pa_rtclock_now() + kConnectTimeoutUs, &Connection::on_timeout, this);
     while (!done() && !timed_out_)
       pa_threaded_mainloop_wait(loop_);
     if (timer != nullptr)
@@ -107,16 +97,59 @@ public:
   }
   void signal() { pa_threaded_mainloop_signal(loop_, 0); }
 
+  // With the lock held: a second context, for the record stream. On
+  // PipeWire's Pulse layer (0.3.65) a connection that carries a playback
+  // stream gets its record stream's data in bursts of up to half a second,
+  // each just after one of the playback's writes; on a connection of its
+  // own, a fragment comes every block, as parec gets it.
+  void connect_input() {
+    if (input_context_ == nullptr)
+      input_context_ = connect("ringengine input");
+  }
+
   pa_context* context() const noexcept { return context_; }
-  const char* error() const noexcept { return pa_strerror(pa_context_errno(context_)); }
+  pa_context* input_context() const noexcept { return input_context_; }
+  static const char* error(pa_context* context) noexcept {
+    return pa_strerror(pa_context_errno(context));
+  }
+  const char* error() const noexcept { return error(context_); }
 
 private:
+  // With the lock held: a new context, connected (throws when it is not).
+  pa_context* connect(const char* name) {
+    pa_context* context = pa_context_new(pa_threaded_mainloop_get_api(loop_), name);
+    if (context == nullptr)
+      throw std::bad_alloc();
+    pa_context_set_state_callback(context, &Connection::on_state, this);
+    const bool started =
+        pa_context_connect(context, nullptr, PA_CONTEXT_NOAUTOSPAWN, nullptr) >= 0;
+    const bool ready = started && wait(
+                                      [context] {
+                                        const pa_context_state_t s = pa_context_get_state(context);
+                                        return s == PA_CONTEXT_READY || !PA_CONTEXT_IS_GOOD(s);
+                                      },
+                                      context);
+    if (!started || !ready || pa_context_get_state(context) != PA_CONTEXT_READY) {
+      pa_context_set_state_callback(context, nullptr, nullptr);
+      pa_context_disconnect(context);
+      pa_context_unref(context);
+      throw unavailable(started && !ready ? "the server did not answer in 3 s"
+                                          : "no server running");
+    }
+    return context;
+  }
   void close() {
     if (loop_ == nullptr)
       return;
     pa_threaded_mainloop_lock(loop_);
-    pa_context_disconnect(context_);
-    pa_context_unref(context_);
+    for (pa_context* context : {input_context_, context_}) {
+      if (context == nullptr)
+        continue;
+      pa_context_set_state_callback(context, nullptr, nullptr);
+      pa_context_disconnect(context);
+      pa_context_unref(context);
+    }
+    input_context_ = context_ = nullptr;
     pa_threaded_mainloop_unlock(loop_);
     pa_threaded_mainloop_stop(loop_); // after this no callback runs
     pa_threaded_mainloop_free(loop_);
@@ -130,8 +163,9 @@ private:
   }
 
   pa_threaded_mainloop* loop_ = nullptr;
-  pa_context* context_ = nullptr;
-  bool timed_out_ = false; // guarded by the loop's lock
+  pa_context* context_ = nullptr;       // the playback's, and the queries'
+  pa_context* input_context_ = nullptr; // the record stream's
+  bool timed_out_ = false;              // guarded by the loop's lock
 };
 
 struct Sink {
@@ -167,8 +201,11 @@ std::vector<Sink> sinks(Connection& c) {
         q.c->signal();
       },
       &q));
-  std::stable_partition(q.sinks.begin(), q.sinks.end(),
-                        [&](const Sink& s) { return s.name == q.default_sink; });
+  // The default sink to the front, the others in the server's order.
+  const auto default_sink = std::find_if(q.sinks.begin(), q.sinks.end(),
+                                         [&](const Sink& s) { return s.name == q.default_sink; });
+  if (default_sink != q.sinks.end())
+    std::rotate(q.sinks.begin(), default_sink, default_sink + 1);
   return q.sinks;
 }
 
@@ -271,9 +308,12 @@ private:
     if (!pa_sample_spec_valid(&spec))
       throw unavailable("PulseAudio cannot record " + std::to_string(c.inputs) +
                         " channels at " + std::to_string(c.sample_rate) + " Hz");
-    record_ = pa_stream_new(connection_.context(), "ringengine input", &spec, nullptr);
+    connection_.connect_input();
+    pa_context* context = connection_.input_context();
+    record_ = pa_stream_new(context, "ringengine input", &spec, nullptr);
     if (record_ == nullptr)
-      throw unavailable(std::string("cannot create a record stream: ") + connection_.error());
+      throw unavailable(std::string("cannot create a record stream: ") +
+                        Connection::error(context));
     pa_stream_set_state_callback(record_, &PulseBackend::on_state, this);
     pa_stream_set_read_callback(record_, &PulseBackend::on_read, this);
     pa_buffer_attr attr;
@@ -289,14 +329,15 @@ private:
     if (source != nullptr && *source == '\0')
       source = nullptr;
     if (pa_stream_connect_record(record_, source, &attr, flags) < 0)
-      throw unavailable(std::string("cannot connect the record stream: ") + connection_.error());
+      throw unavailable(std::string("cannot connect the record stream: ") +
+                        Connection::error(context));
     const bool ready = connection_.wait([this] {
       const pa_stream_state_t st = pa_stream_get_state(record_);
       return st == PA_STREAM_READY || !PA_STREAM_IS_GOOD(st);
     });
     if (!ready || pa_stream_get_state(record_) != PA_STREAM_READY)
       throw unavailable("cannot open a record stream: " +
-                        std::string(ready ? connection_.error() : "no answer in 3 s"));
+                        std::string(ready ? Connection::error(context) : "no answer in 3 s"));
     const pa_buffer_attr* granted = pa_stream_get_buffer_attr(record_);
     info_.input_latency_frames =
         granted != nullptr
