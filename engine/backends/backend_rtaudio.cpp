@@ -177,6 +177,12 @@ public:
     } catch (const RtAudioError&) {
       // An API that cannot say: 0, as documented.
     }
+    // RtAudio gives only the sum of both directions, and only once
+    // callbacks have run. What the callback reads was captured over the
+    // period before it: a period is the input's latency here (the server's
+    // or the converter's part, which RtAudio does not tell, not counted).
+    if (c.inputs > 0)
+      info_.input_latency_frames = frames;
   }
   ~RtAudioBackend() override { stop(); }
 
