@@ -1,6 +1,8 @@
 // The engine inside real audio callbacks: the null backend's thread, the
-// offline caller, and RtAudio on real JACK and PulseAudio servers (started
-// here, stopped by PID), each answering thousands of pings.
+// offline caller, and the callbacks of JACK, Pulse and RtAudio (its Pulse
+// code, and ALSA through the pulse plugin) on real JACK and PulseAudio
+// servers (started by tools/audio_servers.py), each answering thousands of
+// pings, mixing, loading and recording.
 //
 // In a RealtimeSanitizer build (tools/rtsan.sh) every callback body runs in a
 // RealtimeScope, so these tests pass only if nothing in them allocates,
@@ -14,6 +16,8 @@
 #include <set>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #ifdef RINGENGINE_HAVE_FILES
 #include <sndfile.h>
@@ -309,6 +313,24 @@ struct OnServer {
 
 class ServerTest : public ::testing::TestWithParam<OnServer> {};
 
+// RtAudio's ALSA reaches the PulseAudio server through alsa-plugins' pulse
+// plugin, ALSA's `default` device while a server runs (there is no sound
+// card here).
+constexpr const char* kAlsaPulsePlugin =
+    "/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so";
+
+// True when `on`'s server answers and, for ALSA, the pulse plugin is there;
+// false with `skip` saying why otherwise.
+bool usable(const OnServer& on, std::string& skip) {
+  if (!testing_servers::answers(on.server, skip))
+    return false;
+  if (std::string(on.api) == "alsa" && access(kAlsaPulsePlugin, R_OK) != 0) {
+    skip = "ALSA's pulse plugin (libasound2-plugins) is not installed";
+    return false;
+  }
+  return true;
+}
+
 // The engine's backend on the server `on` names.
 std::unique_ptr<Backend> start_on(const OnServer& on, Engine& engine) {
   BackendRequest request;
@@ -321,15 +343,17 @@ std::unique_ptr<Backend> start_on(const OnServer& on, Engine& engine) {
 // server period (JACK's is 256 frames here; PulseAudio's is the block asked).
 TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
   std::string skip;
-  if (!testing_servers::answers(GetParam().server, skip))
+  if (!usable(GetParam(), skip))
     GTEST_SKIP() << skip;
   Engine engine{EngineConfig{}};
   auto backend = start_on(GetParam(), engine);
   const BackendInfo& info = backend->info();
   EXPECT_EQ(info.kind, GetParam().kind);
-  EXPECT_NE(info.device.find(GetParam().server == Server::jack ? "Jack" : "Pulse"),
-            std::string::npos)
-      << info.device;
+  // ALSA's device is the server, reached through its pulse plugin.
+  const char* api = std::string(GetParam().api) == "alsa"    ? "ALSA"
+                    : GetParam().server == Server::jack ? "Jack"
+                                                        : "Pulse";
+  EXPECT_NE(info.device.find(api), std::string::npos) << info.device;
   EXPECT_EQ(info.block_frames, 256u);
 
   const std::vector<std::uint32_t> got = ping_through(engine);
@@ -345,7 +369,7 @@ TEST_P(ServerTest, AnswersThousandsOfPingsFromTheServersCallback) {
 // parameters changing while other threads read the meters and the DSP load.
 TEST_P(ServerTest, MixesThirtyTwoVoicesIntoEightBusesWhileMetersAreRead) {
   std::string skip;
-  if (!testing_servers::answers(GetParam().server, skip))
+  if (!usable(GetParam(), skip))
     GTEST_SKIP() << skip;
   Engine engine{mixer_config()};
   start_32_voices(engine);
@@ -419,7 +443,7 @@ std::string write_wav(const std::string& path, double seconds) {
 // speed as much as the engine's: tests never assert on wall-clock time).
 TEST_P(ServerTest, LoadsTenFilesWhile32VoicesPlay) {
   std::string skip;
-  if (!testing_servers::answers(GetParam().server, skip))
+  if (!usable(GetParam(), skip))
     GTEST_SKIP() << skip;
   Engine engine{EngineConfig{}};
   auto backend = start_on(GetParam(), engine);
@@ -520,7 +544,7 @@ TEST(RealtimeTest, NullBackendRecordsWhileThirtyTwoVoicesPlay) {
 
 TEST_P(ServerTest, DuplexCallbacksRecordWhileThirtyTwoVoicesPlay) {
   std::string skip;
-  if (!testing_servers::answers(GetParam().server, skip))
+  if (!usable(GetParam(), skip))
     GTEST_SKIP() << skip;
   Engine engine{duplex_config()};
   start_32_voices(engine);
@@ -532,7 +556,8 @@ INSTANTIATE_TEST_SUITE_P(
     Servers, ServerTest,
     ::testing::Values(OnServer{Server::jack, BackendKind::jack, "", "Jack"},
                       OnServer{Server::pulse, BackendKind::pulse, "", "Pulse"},
-                      OnServer{Server::pulse, BackendKind::rtaudio, "pulse", "RtAudioPulse"}),
+                      OnServer{Server::pulse, BackendKind::rtaudio, "pulse", "RtAudioPulse"},
+                      OnServer{Server::pulse, BackendKind::rtaudio, "alsa", "RtAudioAlsa"}),
     [](const ::testing::TestParamInfo<OnServer>& p) { return std::string(p.param.name); });
 
 // ---- RealtimeSanitizer can fail ----
