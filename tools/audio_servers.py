@@ -1,6 +1,7 @@
 """Real audio servers for the tests and the benchmarks, in one place.
 
     jack      jackd with its dummy driver, 48 kHz, 256 frames
+    jack-rt   the same with real-time scheduling (SCHED_FIFO), for soaks
     pulse     PulseAudio with a null sink
     pipewire  PipeWire, WirePlumber and pipewire-pulse, with a private
               XDG_RUNTIME_DIR and a private session bus (WirePlumber leaves
@@ -124,9 +125,14 @@ class AudioServer:
             time.sleep(0.1)
 
 
-def jack():
-    return AudioServer("jack", ["jackd", "--no-realtime", "-d", "dummy", "-r", "48000",
-                                "-p", "256"], ["jack_lsp"], ["jackd", "jack_lsp"])
+def jack(realtime=False):
+    """JACK's dummy driver; with `realtime`, jackd and its clients' process
+    threads run SCHED_FIFO (which needs the right to: root, or rtprio in
+    limits.conf)."""
+    priority = ["--realtime"] if realtime else ["--no-realtime"]
+    return AudioServer("jack", ["jackd"] + priority + ["-d", "dummy", "-r", "48000",
+                                                       "-p", "256"],
+                       ["jack_lsp"], ["jackd", "jack_lsp"])
 
 
 def pulse():
@@ -146,7 +152,8 @@ def pipewire(runtime_dir=None):
                        runtime_dir=runtime_dir or tempfile.mkdtemp(prefix="ringengine-pw-"))
 
 
-SERVERS = {"jack": jack, "pulse": pulse, "pipewire": pipewire}
+SERVERS = {"jack": jack, "jack-rt": lambda: jack(realtime=True), "pulse": pulse,
+           "pipewire": pipewire}
 
 
 def run(names, command):
