@@ -2,6 +2,7 @@
 in tmux and read off its screen (capture-pane) as a user sees them: bars
 that move while the null backend plays in real time, the DSP load, a clip
 mark; and the same snapshots as JSON lines with --json."""
+import itertools
 import json
 import math
 import os
@@ -20,17 +21,23 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 class Tmux:
-    """A tmux server of its own (its own socket), one 100x40 window."""
+    """A tmux server of its own (its own socket), one 100x40 window. Each
+    on a socket of its own: kill-server returns before the server is gone,
+    and a new session on the same socket could reach the dying server and
+    fail (seen once in the ASan suite)."""
+
+    started = itertools.count()
 
     def __init__(self, command):
-        self.socket = "ringengine-test-%d" % os.getpid()
+        self.socket = "ringengine-test-%d-%d" % (os.getpid(), next(Tmux.started))
         env = python_env()
         line = " ".join("%s=%s" % (k, shlex.quote(env[k]))
                         for k in ("PYTHONPATH", "RINGENGINE_LIBRARY", "LD_PRELOAD")
                         if env.get(k)) + " " + " ".join(map(shlex.quote, command))
-        subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d",
-                        "-x", "100", "-y", "40", "env " + line + "; sleep 30"],
-                       check=True, env=env)
+        run = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d",
+                              "-x", "100", "-y", "40", "env " + line + "; sleep 30"],
+                             env=env, capture_output=True, text=True)
+        assert run.returncode == 0, ("tmux did not start", run.returncode, run.stderr)
 
     def screen(self):
         return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p"],
