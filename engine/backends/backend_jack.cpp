@@ -260,8 +260,16 @@ private:
     info_.kind = BackendKind::jack;
     info_.device = "Jack: " + (device_.empty() ? std::string("(unconnected)") : device_);
     info_.block_frames = jack_get_buffer_size(client_);
+    // Our port adds nothing to the latency of the port it plays to, so that
+    // port's is read: the server sets our own port's only after it has
+    // recomputed the graph for the new connection, which may come after
+    // jack_connect() returns (0 was read now and then under ASan).
+    jack_port_t* heard = playback.empty() || !jack_port_connected(ports.front())
+                             ? ports.front()
+                             : jack_port_by_name(client_, playback.front().c_str());
     jack_latency_range_t range{0, 0};
-    jack_port_get_latency_range(ports.front(), JackPlaybackLatency, &range);
+    jack_port_get_latency_range(heard != nullptr ? heard : ports.front(), JackPlaybackLatency,
+                                &range);
     info_.latency_frames = range.max;
   }
 

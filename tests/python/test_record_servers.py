@@ -119,7 +119,10 @@ def record_input_while_playing(engine, played, wav, player=PAPLAY):
     return engine.stats.xruns - xruns
 
 
-def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path):
+def paplay_is_in_the_pulse_input(tmp_path, sink):
+    """The buffer paplay plays into `sink` is in the pulse backend's
+    recorded input: its record stream takes the server's default source,
+    the sink's monitor."""
     if shutil.which("paplay") is None:
         pytest.skip("paplay is not installed")
     played = tmp_path / "noise.wav"
@@ -130,33 +133,22 @@ def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path)
         with AudioEngine(backend="pulse", inputs=1) as engine:
             # The record stream's fragment: a block (256 frames) or what the server granted.
             assert 0 < engine.input_latency <= 0.5
-            # The record stream takes the default source: the null sink's
-            # monitor, where paplay plays.
-            xruns = record_input_while_playing(engine, played, wav)
+            xruns = record_input_while_playing(engine, played, wav,
+                                               ["paplay", "--device=" + sink])
         samples, _ = read_wav(wav)
         return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
     recorded_back(attempt)
+
+
+def test_a_buffer_played_by_paplay_is_in_the_pulse_input(pulse_server, tmp_path):
+    paplay_is_in_the_pulse_input(tmp_path, "null")
 
 
 def test_a_buffer_played_by_paplay_is_in_the_pipewire_input(pipewire_server, tmp_path):
-    """PipeWire's Pulse layer: the record stream, on a connection of its
-    own, takes the default source, auto_null's monitor, where paplay plays.
-    (Not pw-play: on this VM its stream underran now and then, a gap in
-    what was played that no xrun of ours can report.)"""
-    if shutil.which("paplay") is None:
-        pytest.skip("paplay is not installed")
-    played = tmp_path / "noise.wav"
-    sf.write(str(played), NOISE, 48000, subtype="FLOAT")
-
-    def attempt(i):
-        wav = tmp_path / ("input%d.wav" % i)
-        with AudioEngine(backend="pulse", inputs=1) as engine:
-            assert 0 < engine.input_latency <= 0.5
-            xruns = record_input_while_playing(engine, played, wav,
-                                               ["paplay", "--device=auto_null"])
-        samples, _ = read_wav(wav)
-        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
-    recorded_back(attempt)
+    """PipeWire's Pulse layer, where the record stream needs a connection
+    of its own. (Not pw-play: on this VM its stream underran now and then,
+    a gap in what was played that no xrun of ours can report.)"""
+    paplay_is_in_the_pulse_input(tmp_path, "auto_null")
 
 
 def test_the_master_recorded_on_pipewire_is_what_parecord_took(pipewire_server, tmp_path):
