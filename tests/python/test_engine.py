@@ -311,6 +311,12 @@ def test_close_stops_the_audio_thread():
     engine = AudioEngine(backend="null")
     assert len(audio_threads()) == before + 1
     engine.close()
+    # close() has joined the thread; /proc lists a thread until the kernel
+    # has released it, which may come a moment after the join returned
+    # (seen once, on a loaded machine). A second is far more than that.
+    deadline = time.monotonic() + 1.0
+    while len(audio_threads()) != before and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(audio_threads()) == before
     with pytest.raises(EngineClosedError):
         engine.stats
