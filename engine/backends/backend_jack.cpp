@@ -265,7 +265,7 @@ private:
     // recomputed the graph for the new connection, which may come after
     // jack_connect() returns (0 was read now and then under ASan).
     jack_port_t* heard = playback.empty() || !jack_port_connected(ports.front())
-                             ? ports.front()
+                             ? nullptr
                              : jack_port_by_name(client_, playback.front().c_str());
     jack_latency_range_t range{0, 0};
     jack_port_get_latency_range(heard != nullptr ? heard : ports.front(), JackPlaybackLatency,
