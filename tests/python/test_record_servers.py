@@ -122,21 +122,27 @@ def record_input_while_playing(engine, played, wav, player=PAPLAY):
 def paplay_is_in_the_pulse_input(tmp_path, sink):
     """The buffer paplay plays into `sink` is in the pulse backend's
     recorded input: its record stream takes the server's default source,
-    the sink's monitor."""
-    if shutil.which("paplay") is None:
-        pytest.skip("paplay is not installed")
+    the sink's monitor. parecord takes the same monitor meanwhile, the
+    witness of what was played (see recorded_back)."""
+    if shutil.which("paplay") is None or shutil.which("parecord") is None:
+        pytest.skip("paplay and parecord are not installed")
     played = tmp_path / "noise.wav"
     sf.write(str(played), NOISE, 48000, subtype="FLOAT")
 
     def attempt(i):
-        wav = tmp_path / ("input%d.wav" % i)
+        wav, raw = tmp_path / ("input%d.wav" % i), tmp_path / ("witness%d.raw" % i)
         with AudioEngine(backend="pulse", inputs=1) as engine:
             # The record stream's fragment: a block (256 frames) or what the server granted.
             assert 0 < engine.input_latency <= 0.5
-            xruns = record_input_while_playing(engine, played, wav,
-                                               ["paplay", "--device=" + sink])
+            with recording(["parecord", "--device=%s.monitor" % sink, "--format=float32le",
+                            "--rate=48000", "--channels=1", "--raw", "--latency-msec=20",
+                            str(raw)], system_env()):
+                xruns = record_input_while_playing(engine, played, wav,
+                                                   ["paplay", "--device=" + sink])
         samples, _ = read_wav(wav)
-        return [best_alignment(samples[:, 0], NOISE.astype(np.float64))], xruns
+        witness = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+        return [best_alignment(samples[:, 0], NOISE.astype(np.float64)),
+                best_alignment(witness, NOISE.astype(np.float64)) + ("witness",)], xruns
     recorded_back(attempt)
 
 

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from conftest import system_env
+from record_soak import stolen_ticks
 from ringengine import AudioEngine
 
 np = pytest.importorskip("numpy", reason="the analysis needs numpy")
@@ -158,29 +159,57 @@ def play_buffer(engine, x):
 NOISE = np.random.default_rng(7).uniform(-0.5, 0.5, 48000).astype(np.float32)
 
 
+def quiet_machine(timeout=20.0, window=1.0):
+    """Waits until a `window` of seconds passes with no time stolen by the
+    hypervisor (/proc/stat's steal), `timeout` s at most; how long it
+    waited. On this VM steal comes in episodes of seconds to minutes, and in
+    one no server here keeps its deadlines; an attempt made in one only
+    says so again."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        before = stolen_ticks()
+        time.sleep(window)
+        if stolen_ticks() == before:
+            break
+    return time.monotonic() - start
+
+
 def recorded_back(attempt, tries=5):
     """Runs attempt(i) -> ([(offset, correlation) per channel], xruns) until
     every channel holds the buffer (correlation > 0.99). A recording with a
     dropout that the backend reported as an xrun (a missed deadline, on a
     loaded machine with a server that is not real-time) is made again, up to
-    `tries` times; a dropout with no xrun reported fails at once, unless it
-    is only in entries marked (offset, correlation, "recorder"): what a
-    server's own recorder took beside a recording of ours that holds the
-    buffer, the recorder's own dropout, which is made again too. Five tries:
-    on this VM, when its hypervisor steals time in bursts of 10 to 50 ms
-    (seen in /proc/stat), three attempts in a row each had xruns in about
-    one run of four, with the engine of before this count as with today's."""
+    `tries` times; a dropout with no xrun reported fails at once, unless
+    - it is only in entries marked (offset, correlation, "recorder"): what a
+      server's own recorder took beside a recording of ours that holds the
+      buffer, the recorder's own dropout; or
+    - an entry marked (offset, correlation, "witness") lacks the buffer too:
+      a server's recorder taking what a player played to the engine, whose
+      dropout is then the player's or the server's, upstream of us.
+    Those are made again too, once the hypervisor has stopped stealing time
+    (see quiet_machine). A witness need not hold the buffer for the attempt
+    to pass; every other entry must. Five tries: on this VM, when its
+    hypervisor steals time in bursts of 10 to 50 ms (seen in /proc/stat),
+    three attempts in a row each had xruns in about one run of four, with
+    the engine of before this count as with today's."""
+    def kind(entry):
+        return entry[2] if len(entry) > 2 else "ours"
+
     attempts = []
     for i in range(tries):
+        waited = quiet_machine() if i > 0 else 0.0
+        steal = stolen_ticks()
         channels, xruns = attempt(i)
-        attempts.append((channels, "xruns", xruns))
-        if all(entry[1] > 0.99 for entry in channels):
+        attempts.append((channels, "xruns", xruns, "waited %.1f s, then %d ticks stolen"
+                         % (waited, stolen_ticks() - steal)))
+        if all(entry[1] > 0.99 for entry in channels if kind(entry) != "witness"):
             return
-        ours_hold = all(entry[1] > 0.99 for entry in channels if entry[2:] != ("recorder",))
-        assert xruns > 0 or ours_hold, (
+        ours_hold = all(entry[1] > 0.99 for entry in channels if kind(entry) == "ours")
+        upstream = any(entry[1] <= 0.99 for entry in channels if kind(entry) == "witness")
+        assert xruns > 0 or ours_hold or upstream, (
             "the recording does not hold the buffer, and no xrun was reported", attempts)
-    pytest.fail("a dropout in every attempt, each with xruns or in the server's recorder: %r"
-                % (attempts,))
+    pytest.fail("a dropout in every attempt, each with xruns, in the server's recorder or "
+                "upstream: %r" % (attempts,))
 
 
 def test_a_buffer_through_jack_is_recorded_back_by_jack_rec(jack_server, tmp_path):
