@@ -1,9 +1,9 @@
 """Input and recording on real servers, proven by tools no one here wrote:
 a known buffer played into the engine's JACK input ports by sndfile-jackplay
 (Debian's sndfile-tools) is found in the engine's recording of its input
-(correlation above 0.99 at one offset), and the master the engine records
-on JACK holds what jack_rec, the server's own recorder, took at the same
-time; on PulseAudio the same with paplay into the source the engine records
+(correlation above test_recorded.HOLDS at one offset), and the master the
+engine records on JACK holds what jack_rec, the server's own recorder, took
+at the same time; on PulseAudio the same with paplay into the source the engine records
 and parecord, on PipeWire's Pulse layer the same, and for
 RtAudio's duplex streams (on ALSA through its pulse plugin, and on RtAudio's
 Pulse code)."""
@@ -16,19 +16,12 @@ import time
 import pytest
 
 from conftest import run_python, system_env
-from test_recorded import NOISE, best_alignment, play_buffer, read_wav, recorded_back, recording
+from test_recorded import (NOISE, best_alignment, frames_after, play_buffer, read_wav,
+                           recorded_back, recording)
 from ringengine import AudioEngine
 
 np = pytest.importorskip("numpy", reason="the analysis needs numpy")
 sf = pytest.importorskip("soundfile", reason="python-soundfile writes the buffer's file")
-
-
-def frames_after(engine, frames, timeout=10):
-    """Waits until the engine has run `frames` more frames (its clock, not
-    the wall's: a server may run behind the wall clock)."""
-    start, deadline = engine.frame, time.monotonic() + timeout
-    while engine.frame - start < frames and time.monotonic() < deadline:
-        time.sleep(0.01)
 
 
 def both_hold_the_buffer(mine, server):
@@ -173,7 +166,6 @@ def test_the_master_recorded_on_pipewire_is_what_parecord_took(pipewire_server, 
                             "--rate=48000", "--channels=2", "--raw", "--latency-msec=20",
                             str(raw)], system_env()):
                 xruns = play_buffer(engine, NOISE)
-                frames_after(engine, 4800)  # the server plays what the engine gave it
             rec.stop()
             rec.wait(timeout=10)
             assert rec.overruns == 0
