@@ -623,7 +623,9 @@ int engine_create(const engine_config *config, engine **out);
 
 /* Stops the audio and marks the engine closed: every later call on it but
 ** engine_close() and engine_destroy() returns ENGINE_ERR_CLOSED. The handle
-** stays valid until engine_destroy(). Closing twice is harmless.
+** stays valid until engine_destroy(). Closing twice is harmless. The
+** stream stops at once: what the server has not yet played (up to the
+** latency engine_get_info() gives) is dropped.
 ** Thread: any, also while other threads are inside calls on this engine.
 ** Blocks until the audio thread has left its current block, and at most
 ** about 2 s for a JACK server that does not answer.
