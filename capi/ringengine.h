@@ -478,7 +478,10 @@ typedef struct engine_info {
     uint32_t inputs;             /* as engine_config */
     uint32_t input_latency_frames; /* the input latency the backend reports:
                              ** jack, the capture port's latency; pulse, the
-                             ** record stream's fragment; 0 otherwise */
+                             ** depth of the FIFO between the record and
+                             ** the playback stream; rtaudio, a period; 0
+                             ** otherwise. With latency_frames, the round
+                             ** trip a looper shifts its takes by */
 } engine_info;
 
 /* One kind of message, as the library's table describes it. */

@@ -12,10 +12,12 @@
 #include <pulse/pulseaudio.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backends/backend_impl.hpp"
@@ -86,6 +88,20 @@ public:
     if (timer != nullptr)
       pa_threaded_mainloop_get_api(loop_)->time_free(timer);
     return !timed_out_ || done();
+  }
+  // With the lock held: until done() or `ms` milliseconds have passed,
+  // looks every 5 ms, the lock released between looks; false then. For a
+  // state the loop's callbacks change without signalling (a signal is a
+  // system call, which the audio callbacks do not make).
+  template <typename Done> bool poll(Done done, int ms) {
+    for (int waited = 0; !done(); waited += 5) {
+      if (waited >= ms)
+        return false;
+      pa_threaded_mainloop_unlock(loop_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      pa_threaded_mainloop_lock(loop_);
+    }
+    return true;
   }
   // With the lock held: runs `op` to completion (false: timed out).
   bool complete(pa_operation* op) {
@@ -338,11 +354,15 @@ private:
     if (!ready || pa_stream_get_state(record_) != PA_STREAM_READY)
       throw unavailable("cannot open a record stream: " +
                         std::string(ready ? Connection::error(context) : "no answer in 3 s"));
-    const pa_buffer_attr* granted = pa_stream_get_buffer_attr(record_);
+    // The input's latency: the FIFO's depth, which the first priming sets
+    // (see take_input) once both streams run, within a few blocks. (Its
+    // sum with the output's latency was the round trip measured through
+    // PipeWire's null sink to the frame, and within a block through
+    // PulseAudio's: test_record_servers.py.) A source that gives nothing
+    // yet (a suspended sink's monitor) leaves the least depth, two blocks.
+    const bool primed = connection_.poll([this] { return depth_ != 0; }, 1000);
     info_.input_latency_frames =
-        granted != nullptr
-            ? static_cast<std::uint32_t>(granted->fragsize / (c.inputs * sizeof(float)))
-            : c.block_frames;
+        static_cast<std::uint32_t>(primed ? depth_ : 2 * std::size_t{c.block_frames});
   }
 
   // Thread: the loop's. The record stream's fragments into the FIFO; what
@@ -377,13 +397,28 @@ private:
   // The FIFO first fills to two blocks, or to the largest fragment the
   // server has sent plus the largest write it asked for (PipeWire sends and
   // asks for its quantum, 1024 frames, whatever fragment was asked): a
-  // cushion for the two streams' jitter.
-  // One that runs dry after is an xrun, and fills again.
+  // cushion for the two streams' jitter. What it holds then is its depth,
+  // the input's delay behind the output (both streams run on the server's
+  // clock, so it stays).
+  // One that runs dry after is an xrun, and fills again to the same depth,
+  // the oldest frames above it dropped, so that the input keeps its
+  // latency: a looper's takes stay aligned across a dropout. (Deeper only
+  // when the server's fragments or writes have grown past it.)
   void take_input(std::uint32_t frames) noexcept {
     const std::size_t inputs = engine_.config().inputs;
     const std::size_t cap = fifo_.size() / inputs;
-    if (!primed_ && fifo_frames_ >= std::max(2 * std::size_t{frames}, largest_ + largest_write_))
-      primed_ = true;
+    if (!primed_) {
+      const std::size_t cushion = std::max(2 * std::size_t{frames}, largest_ + largest_write_);
+      if (depth_ == 0 && fifo_frames_ >= cushion)
+        depth_ = fifo_frames_;
+      depth_ = depth_ == 0 ? 0 : std::max(depth_, cushion);
+      if (depth_ != 0 && fifo_frames_ >= depth_) {
+        const std::size_t above = fifo_frames_ - depth_;
+        fifo_start_ = (fifo_start_ + above) % cap;
+        fifo_frames_ = depth_;
+        primed_ = true;
+      }
+    }
     if (!primed_) {
       std::fill(in_block_.begin(), in_block_.end(), 0.0f);
       return;
@@ -509,6 +544,7 @@ private:
   std::vector<float> in_block_, fifo_; // the loop's thread's
   std::size_t fifo_start_ = 0, fifo_frames_ = 0;
   bool primed_ = false;
+  std::size_t depth_ = 0;         // the FIFO's at priming, in frames; 0 until the first
   std::size_t largest_ = 0;       // the largest fragment read, in frames
   std::size_t largest_write_ = 0; // the largest write asked, in frames
 };

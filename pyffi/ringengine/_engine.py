@@ -326,8 +326,10 @@ class AudioEngine:
         #: 'null' and 'offline'.
         self.latency: float = info.latency_frames / info.sample_rate
         #: The input latency the backend reports, in seconds (inputs > 0):
-        #: JACK's capture port latency, the Pulse record stream's fragment;
-        #: 0 for the others.
+        #: JACK's capture port latency; on Pulse the depth of the FIFO
+        #: between the record and the playback stream; a period on
+        #: RtAudio; 0 for the others. `latency + input_latency` is the
+        #: round trip, what a looper shifts its takes by.
         self.input_latency: float = info.input_latency_frames / info.sample_rate
 
     # -- commands ---------------------------------------------------------
