@@ -32,8 +32,12 @@ def main() -> None:
         # Monitor the input quietly on bus 1 (off by default: no feedback).
         engine.set_input(bus=1, gain_db=-12.0)
         # The take: four beats of input from beat 2; the master from beat 0.
+        # What the player plays on a beat reaches the input a round trip
+        # later (the output's latency and the input's; 0 offline): the
+        # take starts that much later, so the loop lies on the beat.
         start = (engine.frame // beat + 2) * beat
-        take = engine.record_buffer(4 * beat, source="input", at=start)
+        round_trip = round((engine.latency + engine.input_latency) * rate)
+        take = engine.record_buffer(4 * beat, source="input", at=start + round_trip)
         # (Offline renders faster than a disk writes: a ring for all of it.)
         master = engine.record(out, source="master", at=start - 2 * beat,
                                frames=12 * beat, ring_frames=12 * beat if offline else 0)
