@@ -16,8 +16,8 @@ import time
 import pytest
 
 from conftest import run_python, system_env
-from test_recorded import (NOISE, best_alignment, frames_after, play_buffer, read_wav,
-                           recorded_back, recording)
+from test_recorded import (NOISE, best_alignment, frames_after, parecord, play_buffer, read_raw,
+                           read_wav, recorded_back, recording)
 from ringengine import AudioEngine
 
 np = pytest.importorskip("numpy", reason="the analysis needs numpy")
@@ -127,13 +127,11 @@ def paplay_is_in_the_pulse_input(tmp_path, sink):
         with AudioEngine(backend="pulse", inputs=1) as engine:
             # The record stream's fragment: a block (256 frames) or what the server granted.
             assert 0 < engine.input_latency <= 0.5
-            with recording(["parecord", "--device=%s.monitor" % sink, "--format=float32le",
-                            "--rate=48000", "--channels=1", "--raw", "--latency-msec=20",
-                            str(raw)], system_env()):
+            with recording(parecord(sink + ".monitor", raw, channels=1), system_env()):
                 xruns = record_input_while_playing(engine, played, wav,
                                                    ["paplay", "--device=" + sink])
         samples, _ = read_wav(wav)
-        witness = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+        witness = read_raw(raw)
         return [best_alignment(samples[:, 0], NOISE.astype(np.float64)),
                 best_alignment(witness, NOISE.astype(np.float64)) + ("witness",)], xruns
     recorded_back(attempt)
@@ -207,15 +205,13 @@ def test_the_master_recorded_on_pipewire_is_what_parecord_took(pipewire_server, 
         ours, raw = tmp_path / ("ours%d.wav" % i), tmp_path / ("theirs%d.raw" % i)
         with AudioEngine(backend="pulse") as engine:
             rec = engine.record(ours)
-            with recording(["parecord", "--device=auto_null.monitor", "--format=float32le",
-                            "--rate=48000", "--channels=2", "--raw", "--latency-msec=20",
-                            str(raw)], system_env()):
+            with recording(parecord("auto_null.monitor", raw), system_env()):
                 xruns = play_buffer(engine, NOISE)
             rec.stop()
             rec.wait(timeout=10)
             assert rec.overruns == 0
         mine, _ = read_wav(ours)
-        server = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)[0::2]
+        server = read_raw(raw)[0::2]
         return both_hold_the_buffer(mine[:, 0], server), xruns
     recorded_back(attempt)
 
@@ -226,24 +222,15 @@ def test_the_master_recorded_on_pulse_is_what_parecord_took(pulse_server, tmp_pa
 
     def attempt(i):
         ours, raw = tmp_path / ("ours%d.wav" % i), tmp_path / ("theirs%d.raw" % i)
-        recorder = subprocess.Popen(
-            ["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
-             "--channels=2", "--raw", "--latency-msec=20", str(raw)], env=system_env(),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            time.sleep(0.5)
+        with recording(parecord("null.monitor", raw), system_env()):
             with AudioEngine(backend="pulse") as engine:
                 rec = engine.record(ours)
                 xruns = play_buffer(engine, NOISE)
                 rec.stop()
                 rec.wait(timeout=10)
                 assert rec.overruns == 0
-            time.sleep(0.3)
-        finally:
-            recorder.terminate()
-            recorder.wait(timeout=10)
         mine, _ = read_wav(ours)
-        server = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)[0::2]
+        server = read_raw(raw)[0::2]
         return both_hold_the_buffer(mine[:, 0], server), xruns
     recorded_back(attempt)
 

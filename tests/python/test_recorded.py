@@ -60,6 +60,18 @@ def check_recording(left, rate, freq, gain):
     assert abs(peak_db - 20 * np.log10(gain)) <= 2.0, peak_db
 
 
+def parecord(device, raw, channels=2):
+    """parecord's command: float32 at 48 kHz from `device` (a sink's
+    monitor) into the raw file `raw`, in fragments of 20 ms."""
+    return ["parecord", "--device=" + device, "--format=float32le", "--rate=48000",
+            "--channels=%d" % channels, "--raw", "--latency-msec=20", str(raw)]
+
+
+def read_raw(raw):
+    """The samples of a raw float32 file (interleaved), as float64."""
+    return np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+
+
 @contextlib.contextmanager
 def recording(cmd, env):
     """The server's own recorder running around the body, given half a
@@ -119,11 +131,10 @@ def test_a_tone_through_pulseaudio_is_recorded_by_parecord(pulse_server, tmp_pat
     if shutil.which("parecord") is None:
         pytest.skip("parecord is not installed")
     raw = tmp_path / "rec.raw"
-    with recording(["parecord", "--device=null.monitor", "--format=float32le", "--rate=48000",
-                    "--channels=2", "--raw", "--latency-msec=20", str(raw)], system_env()):
+    with recording(parecord("null.monitor", raw), system_env()):
         with AudioEngine(backend="pulse") as engine:
             play(engine, 1000.0, 0.5, 3)
-    data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+    data = read_raw(raw)
     check_recording(data[0::2], 48000, 1000.0, 0.5)
 
 
@@ -253,12 +264,10 @@ def test_a_buffer_through_pulseaudio_is_recorded_back_by_parecord(pulse_server, 
 
     def attempt(i):
         raw = tmp_path / ("rec%d.raw" % i)
-        with recording(["parecord", "--device=null.monitor", "--format=float32le",
-                        "--rate=48000", "--channels=2", "--raw", "--latency-msec=20", str(raw)],
-                       system_env()):
+        with recording(parecord("null.monitor", raw), system_env()):
             with AudioEngine(backend="pulse") as engine:
                 xruns = play_buffer(engine, NOISE)
-        data = np.frombuffer(raw.read_bytes(), dtype=np.float32).astype(np.float64)
+        data = read_raw(raw)
         # a mono buffer on both channels
         return [best_alignment(channel, NOISE.astype(np.float64))
                 for channel in (data[0::2], data[1::2])], xruns
