@@ -62,9 +62,11 @@ def check_recording(left, rate, freq, gain):
 
 def parecord(device, raw, channels=2):
     """parecord's command: float32 at 48 kHz from `device` (a sink's
-    monitor) into the raw file `raw`, in fragments of 20 ms."""
+    monitor) into the raw file `raw`, with 100 ms of buffer: at 20 ms its
+    own stream lost a block now and then on this VM, beside our recording
+    that held the buffer."""
     return ["parecord", "--device=" + device, "--format=float32le", "--rate=48000",
-            "--channels=%d" % channels, "--raw", "--latency-msec=20", str(raw)]
+            "--channels=%d" % channels, "--raw", "--latency-msec=100", str(raw)]
 
 
 def read_raw(raw):
