@@ -116,11 +116,15 @@ def paplay_is_in_the_pulse_input(tmp_path, sink):
     """The buffer paplay plays into `sink` is in the pulse backend's
     recorded input: its record stream takes the server's default source,
     the sink's monitor. parecord takes the same monitor meanwhile, the
-    witness of what was played (see recorded_back)."""
+    witness of what was played (see recorded_back). The buffer comes after
+    a quarter of a second of silence: the first 10 to 25 frames paplay
+    plays reach the null sink's monitor as zeros (in both recordings alike,
+    a correlation of 0.9998), and then fall on the silence."""
     if shutil.which("paplay") is None or shutil.which("parecord") is None:
         pytest.skip("paplay and parecord are not installed")
     played = tmp_path / "noise.wav"
-    sf.write(str(played), NOISE, 48000, subtype="FLOAT")
+    sf.write(str(played), np.concatenate([np.zeros(12000, np.float32), NOISE]), 48000,
+             subtype="FLOAT")
 
     def attempt(i):
         wav, raw = tmp_path / ("input%d.wav" % i), tmp_path / ("witness%d.raw" % i)
