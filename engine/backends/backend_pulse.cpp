@@ -357,9 +357,10 @@ private:
     // The input's latency: the FIFO's depth, which the first priming sets
     // (see take_input) once both streams run, within a few blocks. (Its
     // sum with the output's latency was the round trip measured through
-    // PipeWire's null sink to the frame, and within 240 frames through
-    // PulseAudio's: test_record_servers.py.) A source that gives nothing
-    // yet (a suspended sink's monitor) leaves the least depth, two blocks.
+    // PipeWire's null sink to the frame or a block long, and within 48
+    // frames through PulseAudio's: test_record_servers.py.) A source that
+    // gives nothing yet (a suspended sink's monitor) leaves the least
+    // depth, two blocks.
     const bool primed = connection_.poll([this] { return depth_ != 0; }, 1000);
     info_.input_latency_frames =
         static_cast<std::uint32_t>(primed ? depth_ : 2 * std::size_t{c.block_frames});
