@@ -8,8 +8,10 @@ crash before any case ran) counts as one failure, so nothing is ever counted
 as passed that did not pass.
 
 Usage: summarize.py BUILD_DIR [BUILD_DIR ...]
-Each failed case is named under its build's line, so the last lines of a
-run say what broke. Exits 1 when anything failed or nothing ran.
+Each failed case is named under its build's line, with the first lines of
+its error for a pytest case (the TAP diagnostics in testlog.txt), so the
+last lines of a run say what broke and why. Exits 1 when anything failed or
+nothing ran.
 """
 import json
 import os
@@ -45,6 +47,25 @@ def meson_failures(build):
     return [t["name"] for t in tests if t["result"] not in ("OK", "SKIP", "EXPECTEDFAIL")]
 
 
+def pytest_errors(build, lines=4, width=1500):
+    """{case name: its first `lines` error lines ("E ..."), each cut to
+    `width` characters}, from the TAP diagnostics in the build's text log."""
+    log = os.path.join(build, "meson-logs", "testlog.txt")
+    errors, case = {}, None
+    if not os.path.exists(log):
+        return errors
+    with open(log, errors="replace") as f:
+        for line in f:
+            if line.startswith("not ok "):
+                case = line[len("not ok "):].strip()
+                errors[case] = []
+            elif line.startswith("ok ") or not line.startswith("#"):
+                case = None
+            elif case is not None and line.startswith("# E ") and len(errors[case]) < lines:
+                errors[case].append(line[2:].rstrip()[:width])
+    return errors
+
+
 def main(builds):
     totals = [0, 0, 0]
     for build in builds:
@@ -58,8 +79,11 @@ def main(builds):
         if counts[1] == 0:
             counts[1] = len(broken)
         print("%-22s %d passed, %d failed, %d skipped" % (build + ":", *counts))
+        errors = pytest_errors(build)
         for name in names:
             print("    failed: %s" % name)
+            for line in errors.get(name, []):
+                print("        %s" % line)
         for name in broken:  # a crash or a timeout shows here, with no case of its own
             print("    meson test not OK: %s" % name)
         totals = [a + b for a, b in zip(totals, counts)]
