@@ -357,8 +357,9 @@ private:
     // The input's latency: the FIFO's depth, which the first priming sets
     // (see take_input) once both streams run, within a few blocks. (Its
     // sum with the output's latency was the round trip measured through
-    // PipeWire's null sink to the frame or a block long, and within 48
-    // frames through PulseAudio's: test_record_servers.py.) A source that
+    // PipeWire's null sink to the frame or a block long, and 24 to 48
+    // frames short through PulseAudio's, 264 once on a loaded machine:
+    // test_record_servers.py.) A source that
     // gives nothing yet (a suspended sink's monitor) leaves the least
     // depth, two blocks.
     const bool primed = connection_.poll([this] { return depth_ != 0; }, 1000);
