@@ -87,6 +87,45 @@ static_assert(ENGINE_CONFIG_SIZE_1_2 == ENGINE_CONFIG_SIZE_1_1 + 16);
 static_assert(ENGINE_CONFIG_SIZE_1_2 == offsetof(engine_config, keylock_voices));
 static_assert(offsetof(engine_config, inputs) == ENGINE_CONFIG_SIZE_1_2 + 4);
 static_assert(sizeof(engine_config) == ENGINE_CONFIG_SIZE_1_2 + 8);
+// Every engine field of config.def is engine_config's of the same name and
+// size, inside the struct of the version that added it and past the one
+// before, in the table's order; with `size`, `backend`, `device` and `api`
+// and the 4 bytes of padding before max_load_bytes they are the whole
+// struct, so no field is missing.
+namespace config_layout {
+constexpr std::size_t kStart_1_0 = 0, kEnd_1_0 = offsetof(engine_config, messages_per_block);
+constexpr std::size_t kStart_1_1 = kEnd_1_0, kEnd_1_1 = ENGINE_CONFIG_SIZE_1_1;
+constexpr std::size_t kStart_1_2 = kEnd_1_1, kEnd_1_2 = ENGINE_CONFIG_SIZE_1_2;
+constexpr std::size_t kStart_1_3 = kEnd_1_2, kEnd_1_3 = sizeof(engine_config);
+constexpr std::size_t kOffsets[] = {
+#define CONFIG(name, type, default_value, least, most, since, meaning) offsetof(engine_config, name),
+#include "core/config.def"
+};
+constexpr std::size_t kFieldBytes = 0
+#define CONFIG(name, type, default_value, least, most, since, meaning) +sizeof(type)
+#include "core/config.def"
+    ;
+constexpr bool increasing() {
+  for (std::size_t i = 1; i < std::size(kOffsets); ++i)
+    if (kOffsets[i] <= kOffsets[i - 1])
+      return false;
+  return true;
+}
+} // namespace config_layout
+#define CONFIG(name, type, default_value, least, most, since, meaning)                          \
+  static_assert(sizeof(engine_config::name) == sizeof(type), "config." #name ": size");       \
+  static_assert(offsetof(engine_config, name) >= config_layout::kStart_##since &&              \
+                    offsetof(engine_config, name) + sizeof(type) <= config_layout::kEnd_##since, \
+                "config." #name ": inside the size of the version that added it");
+#include "core/config.def"
+static_assert(offsetof(engine_config, max_load_bytes) ==
+              offsetof(engine_config, reply_capacity) + 8); // the padding
+static_assert(config_layout::increasing(), "config.def lists engine_config's fields in order");
+static_assert(sizeof(engine_config) ==
+                  2 * sizeof(std::uint32_t) + 2 * sizeof(const char*) +
+                      config_layout::kFieldBytes + 4,
+              "every engine field of engine_config is in config.def");
+
 static_assert(ENGINE_RECORD_MASTER == ringengine::kRecordMaster);
 static_assert(ENGINE_RECORD_INPUT == ringengine::kRecordInput);
 static_assert(Engine::kMaxInputs == 64);

@@ -22,72 +22,29 @@ engine_config defaults() noexcept {
   engine_config c{};
   c.size = sizeof(engine_config);
   c.backend = ENGINE_BACKEND_AUTO;
-  c.capacity = static_cast<std::uint32_t>(d.capacity);
-  c.sample_rate = d.sample_rate;
-  c.block_frames = d.block_frames;
-  c.channels = d.channels;
   c.device = nullptr;
   c.api = nullptr;
-  c.voices = d.voices;
-  c.schedule = static_cast<std::uint32_t>(d.schedule);
-  c.buffers = d.buffers;
-  c.messages_per_block = d.messages_per_block;
-  c.reply_capacity = 0;
-  c.max_load_bytes = d.max_load_bytes;
-  c.buses = d.buses;
-  c.meter_ms = d.meter_ms;
-  c.meter_events_hz = d.meter_events_hz;
-  c.pan_law = static_cast<std::uint32_t>(d.pan_law);
-  c.inputs = d.inputs;
+#define CONFIG(name, type, default_value, least, most, since, meaning) \
+  c.name = static_cast<decltype(c.name)>(d.name);
+#include "core/config.def"
   return c;
+}
+
+// The engine's fields of a C config, by name (config.def).
+ringengine::EngineConfig engine_fields(const engine_config& c) noexcept {
+  ringengine::EngineConfig e;
+#define CONFIG(name, type, default_value, least, most, since, meaning) \
+  e.name = static_cast<type>(c.name);
+#include "core/config.def"
+  return e;
 }
 
 int validate(const engine_config& c) noexcept {
   if (c.backend >= ringengine::kBackendKinds)
     return capi::fail(ENGINE_ERR_INVALID, "config.backend is not an engine_backend");
-  if (c.capacity < 1 || c.capacity > ENGINE_MAX_CAPACITY)
-    return capi::fail(ENGINE_ERR_INVALID, "config.capacity must be 1..1048576");
-  if (c.sample_rate < 1000 || c.sample_rate > 768000)
-    return capi::fail(ENGINE_ERR_INVALID, "config.sample_rate must be 1000..768000");
-  if (c.block_frames < 1 || c.block_frames > capi::kMaxFrames)
-    return capi::fail(ENGINE_ERR_INVALID, "config.block_frames must be 1..65536");
-  if (c.channels < 1 || c.channels > 64)
-    return capi::fail(ENGINE_ERR_INVALID, "config.channels must be 1..64");
-  if (c.voices > ENGINE_MAX_VOICES)
-    return capi::fail(ENGINE_ERR_INVALID, "config.voices must be 0..4096");
-  if (c.schedule < 1 || c.schedule > ENGINE_MAX_CAPACITY)
-    return capi::fail(ENGINE_ERR_INVALID, "config.schedule must be 1..1048576");
-  if (c.buffers < 1 || c.buffers > ringengine::Engine::kMaxBuffers)
-    return capi::fail(ENGINE_ERR_INVALID, "config.buffers must be 1..65536");
-  if (c.messages_per_block < 1)
-    return capi::fail(ENGINE_ERR_INVALID, "config.messages_per_block must be at least 1");
-  if (c.reply_capacity > ENGINE_MAX_CAPACITY)
-    return capi::fail(ENGINE_ERR_INVALID, "config.reply_capacity must be 0..1048576");
-  if (c.buses < 1 || c.buses > Engine::kMaxBuses)
-    return capi::fail(ENGINE_ERR_INVALID,
-                      "config.buses must be 1..64, not " + std::to_string(c.buses));
-  if (c.meter_ms > Engine::kMaxMeterMs)
-    return capi::fail(ENGINE_ERR_INVALID, "config.meter_ms must be 0..10000 (0: no meters), not " +
-                                              std::to_string(c.meter_ms));
-  if (c.meter_events_hz > Engine::kMaxMeterEventsHz)
-    return capi::fail(ENGINE_ERR_INVALID, "config.meter_events_hz must be 0..1000, not " +
-                                              std::to_string(c.meter_events_hz));
-  if (c.meter_events_hz != 0 && c.meter_ms == 0)
-    return capi::fail(ENGINE_ERR_INVALID,
-                      "config.meter_events_hz needs meters: meter_ms is 0");
-  if (c.pan_law != ENGINE_PAN_BALANCE && c.pan_law != ENGINE_PAN_EQUAL_POWER)
-    return capi::fail(ENGINE_ERR_INVALID,
-                      "config.pan_law must be ENGINE_PAN_BALANCE or ENGINE_PAN_EQUAL_POWER");
-  if (c.keylock_voices > c.voices)
-    return capi::fail(ENGINE_ERR_INVALID, "config.keylock_voices must be 0 .. voices (" +
-                                              std::to_string(c.voices) + "), not " +
-                                              std::to_string(c.keylock_voices));
-  if (c.keylock_voices != 0 && !ringengine::Keylock::available())
-    return capi::fail(ENGINE_ERR_INVALID, "config.keylock_voices must be 0: this build has no "
-                                          "key lock (built without Rubber Band)");
-  if (c.inputs > Engine::kMaxInputs)
-    return capi::fail(ENGINE_ERR_INVALID,
-                      "config.inputs must be 0..64, not " + std::to_string(c.inputs));
+  // The engine's fields: config.def's ranges and the checks between them.
+  if (const ringengine::Refusal refused = ringengine::validate(engine_fields(c)))
+    return capi::fail(ENGINE_ERR_INVALID, ringengine::describe(refused));
   // An option the backend has no use for is refused, never ignored: a named
   // device is never silently replaced.
   if (c.device != nullptr &&
@@ -149,11 +106,7 @@ ENGINE_EXPORT int engine_create(const engine_config* config, engine** out) {
 
   try {
     auto e = std::make_unique<engine>();
-    e->core = std::make_unique<Engine>(ringengine::EngineConfig{
-        c.capacity, c.sample_rate, c.block_frames, c.channels, c.voices, c.schedule, c.buffers,
-        c.messages_per_block, c.reply_capacity, c.max_load_bytes, c.buses, c.meter_ms,
-        c.meter_events_hz, static_cast<ringengine::PanLaw>(c.pan_law), c.keylock_voices,
-        c.inputs});
+    e->core = std::make_unique<Engine>(engine_fields(c));
     ringengine::BackendRequest request;
     request.kind = static_cast<BackendKind>(c.backend);
     request.device = c.device != nullptr ? c.device : "";

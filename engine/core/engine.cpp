@@ -43,40 +43,8 @@ std::uint32_t voice_of(const Message& c) noexcept {
 } // namespace
 
 Engine::Rings Engine::make_rings(const EngineConfig& c) {
-  if (c.capacity == 0 || c.capacity > kMaxCapacity)
-    throw std::invalid_argument("capacity must be between 1 and 1048576");
-  if (c.schedule == 0 || c.schedule > kMaxCapacity)
-    throw std::invalid_argument("schedule must be between 1 and 1048576");
-  if (c.voices > kMaxVoices)
-    throw std::invalid_argument("voices must be between 0 and 4096");
-  if (c.channels == 0 || c.sample_rate == 0)
-    throw std::invalid_argument("channels and sample_rate must be at least 1");
-  if (c.buffers == 0 || c.buffers > kMaxBuffers)
-    throw std::invalid_argument("buffers must be between 1 and 65536");
-  if (c.messages_per_block == 0)
-    throw std::invalid_argument("messages_per_block must be at least 1");
-  if (c.reply_capacity > kMaxCapacity)
-    throw std::invalid_argument("reply_capacity must be between 0 and 1048576");
-  if (c.channels > kMaxChannels)
-    throw std::invalid_argument("channels must be between 1 and 64");
-  if (c.buses == 0 || c.buses > kMaxBuses)
-    throw std::invalid_argument("buses must be between 1 and 64");
-  if (c.meter_ms > kMaxMeterMs)
-    throw std::invalid_argument("meter_ms must be between 0 (no meters) and 10000");
-  if (c.meter_events_hz > kMaxMeterEventsHz || (c.meter_events_hz != 0 && c.meter_ms == 0))
-    throw std::invalid_argument(
-        "meter_events_hz must be between 0 and 1000, and 0 when meter_ms is 0 (no meters)");
-  if (c.pan_law != PanLaw::balance && c.pan_law != PanLaw::equal_power)
-    throw std::invalid_argument("pan_law must be balance (0) or equal_power (1)");
-  if (c.keylock_voices > c.voices)
-    throw std::invalid_argument("keylock_voices must be 0 .. voices");
-  if (c.keylock_voices != 0 && !Keylock::available())
-    throw std::invalid_argument(
-        "keylock_voices must be 0: this build has no key lock (built without Rubber Band)");
-  if (c.keylock_voices != 0 && c.channels > Keylock::kMaxChannels)
-    throw std::invalid_argument("key lock takes at most 8 output channels");
-  if (c.inputs > kMaxInputs)
-    throw std::invalid_argument("inputs must be between 0 and 64");
+  if (const Refusal refused = validate(c))
+    throw ConfigError(refused);
   return {make_ring<Message>(c.capacity),
           make_ring<Message>(c.reply_capacity != 0 ? c.reply_capacity : c.capacity)};
 }

@@ -21,6 +21,7 @@
 
 #include "channels/param_path.hpp"
 #include "channels/snapshot.hpp"
+#include "core/config.hpp"
 #include "core/schedule.hpp"
 #include "messages/message.hpp"
 #include "resources/file_loader.hpp"
@@ -33,35 +34,6 @@
 #include "voices/voice.hpp"
 
 namespace ringengine {
-
-// The defaults: engine_config_init() hands these to C and, through it, to
-// Python (ringengine.DEFAULTS), so there is one copy of them.
-struct EngineConfig {
-  std::size_t capacity = 1024; // messages per ring, exactly
-  std::uint32_t sample_rate = 48000;
-  std::uint32_t block_frames = 256;
-  std::uint32_t channels = 2;
-  std::uint32_t voices = 32;     // voices in the pool
-  std::size_t schedule = 1024;   // commands held for future frames
-  std::uint32_t buffers = 256;   // sample buffers loaded at once
-  // Messages handled per block on each path (the command ring, the
-  // parameter path); the rest wait for the next block.
-  std::uint32_t messages_per_block = 1024;
-  std::size_t reply_capacity = 0; // replies the reply ring holds; 0: `capacity`
-  // The largest buffer load_file() makes, in bytes of decoded float samples.
-  std::uint64_t max_load_bytes = std::uint64_t{2} << 30; // 2 GiB
-  // Since 1.2: the mixer.
-  std::uint32_t buses = 8;           // buses between the voices and the master
-  std::uint32_t meter_ms = 50;       // the meters' window; 0: no meters
-  std::uint32_t meter_events_hz = 0; // meter events a second; 0: none
-  PanLaw pan_law = PanLaw::balance;
-  // Since 1.3: voices 0 .. keylock_voices - 1 may key-lock (a stretcher
-  // each, made and primed now: about 0.2 s apiece); needs Rubber Band.
-  std::uint32_t keylock_voices = 0;
-  // Since 1.3: input channels (0: none). Not heard unless a bus takes
-  // them (BusParam::input_db).
-  std::uint32_t inputs = 0;
-};
 
 // A snapshot of the counters. Each field is read atomically; the set is not
 // one instant (a block may finish between two reads). The C ABI's
@@ -166,9 +138,10 @@ struct RecordStatus {
 class Engine {
 public:
   // Largest capacity (and schedule) accepted: 2^20 messages.
-  static constexpr std::size_t kMaxCapacity = std::size_t{1} << 20;
-  static constexpr std::uint32_t kMaxVoices = 4096;
-  static constexpr std::uint32_t kMaxBuffers = 1u << 16;
+  // The limits of config.def's ranges (core/config.hpp), also by these names.
+  static constexpr std::size_t kMaxCapacity = ringengine::kMaxCapacity;
+  static constexpr std::uint32_t kMaxVoices = ringengine::kMaxVoices;
+  static constexpr std::uint32_t kMaxBuffers = ringengine::kMaxBuffers;
   // The hand-off has a slot for each buffer open and one more for each
   // being let go of, so a slot closed is free to load again at once.
   static_assert(2 * kMaxBuffers <= Handoff<SampleBuffer>::kMaxSlots);
@@ -177,12 +150,12 @@ public:
   static constexpr std::uint64_t kMaxBufferSamples = std::uint64_t{1} << 38;
   // The longest stretch rendered at once; longer blocks are cut up.
   static constexpr std::uint32_t kChunk = 256;
-  static constexpr std::uint32_t kMaxBuses = 64;
+  static constexpr std::uint32_t kMaxBuses = ringengine::kMaxBuses;
   static constexpr std::uint32_t kMaxFade = 1u << 24; // frames of a fade or crossfade
-  static constexpr std::uint32_t kMaxChannels = 64;
-  static constexpr std::uint32_t kMaxMeterMs = 10000;
-  static constexpr std::uint32_t kMaxMeterEventsHz = 1000;
-  static constexpr std::uint32_t kMaxInputs = 64;
+  static constexpr std::uint32_t kMaxChannels = ringengine::kMaxChannels;
+  static constexpr std::uint32_t kMaxMeterMs = ringengine::kMaxMeterMs;
+  static constexpr std::uint32_t kMaxMeterEventsHz = ringengine::kMaxMeterEventsHz;
+  static constexpr std::uint32_t kMaxInputs = ringengine::kMaxInputs;
   // Recordings held at once (running, or ended and not yet closed).
   static constexpr std::uint32_t kMaxRecordings = 32;
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 namespace ringengine {
 
@@ -41,10 +43,25 @@ struct Refusal {
   static constexpr Refusal unavailable(const char* argument, const char* detail) noexcept {
     return {Kind::unavailable, argument, 0, 0, 0, detail};
   }
-  static constexpr Refusal conflict(const char* argument, double value,
-                                    const char* detail) noexcept {
-    return {Kind::conflict, argument, value, 0, 0, detail};
+  static constexpr Refusal conflict(const char* argument, double value, const char* detail,
+                                    double min = 0, double max = 0) noexcept {
+    return {Kind::conflict, argument, value, min, max, detail};
   }
+};
+
+// The refusal in words: "<argument> must be <least>..<most> (<detail>), not
+// <value>", and the like for the other kinds. Thread: any; allocates.
+std::string describe(const Refusal& refusal);
+
+// What the Engine's constructor throws for a config validate() refuses.
+class ConfigError : public std::invalid_argument {
+public:
+  explicit ConfigError(const Refusal& refusal)
+      : std::invalid_argument(describe(refusal)), refusal_(refusal) {}
+  const Refusal& refusal() const noexcept { return refusal_; }
+
+private:
+  Refusal refusal_;
 };
 
 } // namespace ringengine
