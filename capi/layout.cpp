@@ -58,12 +58,11 @@ static_assert(ENGINE_DIRECTION_REPLY == static_cast<int>(ringengine::Direction::
 static_assert(ENGINE_DIRECTION_RESERVED == static_cast<int>(ringengine::Direction::reserved));
 
 static_assert(static_cast<std::uint64_t>(std::int64_t{ENGINE_AT_NEXT}) == ringengine::kFrameNext);
-static_assert(ENGINE_BACKEND_AUTO == static_cast<int>(BackendKind::automatic));
-static_assert(ENGINE_BACKEND_RTAUDIO == static_cast<int>(BackendKind::rtaudio));
-static_assert(ENGINE_BACKEND_NULL == static_cast<int>(BackendKind::null));
-static_assert(ENGINE_BACKEND_OFFLINE == static_cast<int>(BackendKind::offline));
-static_assert(ENGINE_BACKEND_JACK == static_cast<int>(BackendKind::jack));
-static_assert(ENGINE_BACKEND_PULSE == static_cast<int>(BackendKind::pulse));
+// Every backend of backends.def is in the C enum, with its number.
+#define BACKEND(kind, NAME, number, name, devices, api)                         \
+  static_assert(ENGINE_BACKEND_##NAME == number &&                              \
+                ENGINE_BACKEND_##NAME == static_cast<int>(BackendKind::kind));
+#include "backends/backends.def"
 static_assert(ENGINE_BACKEND_PULSE + 1 == ringengine::kBackendKinds);
 static_assert(ENGINE_DEFAULT_CAPACITY == ringengine::EngineConfig{}.capacity);
 static_assert(ENGINE_MAX_VOICES == Engine::kMaxVoices);

@@ -39,6 +39,20 @@ ringengine::EngineConfig engine_fields(const engine_config& c) noexcept {
   return e;
 }
 
+// "auto and rtaudio": the backends of backends.def that take an api.
+std::string backends_taking_api() {
+  std::string names;
+  const char* last = nullptr;
+#define BACKEND(kind, NAME, number, name, devices, api)       \
+  if (api) {                                                   \
+    if (last != nullptr)                                       \
+      names += (names.empty() ? "" : ", ") + std::string(last); \
+    last = name;                                               \
+  }
+#include "backends/backends.def"
+  return names.empty() ? std::string(last) : names + " and " + last;
+}
+
 int validate(const engine_config& c) noexcept {
   if (c.backend >= ringengine::kBackendKinds)
     return capi::fail(ENGINE_ERR_INVALID, "config.backend is not an engine_backend");
@@ -47,14 +61,14 @@ int validate(const engine_config& c) noexcept {
     return capi::fail(ENGINE_ERR_INVALID, ringengine::describe(refused));
   // An option the backend has no use for is refused, never ignored: a named
   // device is never silently replaced.
-  if (c.device != nullptr &&
-      (c.backend == ENGINE_BACKEND_NULL || c.backend == ENGINE_BACKEND_OFFLINE))
+  const auto kind = static_cast<BackendKind>(c.backend);
+  if (c.device != nullptr && !ringengine::backend_has_devices(kind))
     return capi::fail(ENGINE_ERR_INVALID, std::string("config.device: backend ") +
                                               engine_backend_name(static_cast<int>(c.backend)) +
                                               " has no devices");
-  if (c.api != nullptr && c.backend != ENGINE_BACKEND_AUTO && c.backend != ENGINE_BACKEND_RTAUDIO)
-    return capi::fail(ENGINE_ERR_INVALID, std::string("config.api: only backends auto and "
-                                                      "rtaudio take an api, not ") +
+  if (c.api != nullptr && !ringengine::backend_takes_api(kind))
+    return capi::fail(ENGINE_ERR_INVALID, "config.api: only backends " + backends_taking_api() +
+                                              " take an api, not " +
                                               engine_backend_name(static_cast<int>(c.backend)));
   if (c.device != nullptr && std::strlen(c.device) >= ENGINE_DEVICE_NAME_MAX)
     return capi::fail(ENGINE_ERR_INVALID, "config.device is longer than 127 bytes");

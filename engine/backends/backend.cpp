@@ -11,14 +11,32 @@ namespace ringengine {
 
 const char* backend_name(BackendKind kind) noexcept {
   switch (kind) {
-  case BackendKind::automatic: return "auto";
-  case BackendKind::rtaudio: return "rtaudio";
-  case BackendKind::null: return "null";
-  case BackendKind::offline: return "offline";
-  case BackendKind::jack: return "jack";
-  case BackendKind::pulse: return "pulse";
+#define BACKEND(kind, NAME, number, name, devices, api) \
+  case BackendKind::kind:                               \
+    return name;
+#include "backends/backends.def"
   }
   return "unknown";
+}
+
+bool backend_has_devices(BackendKind kind) noexcept {
+  switch (kind) {
+#define BACKEND(kind, NAME, number, name, devices, api) \
+  case BackendKind::kind:                               \
+    return devices;
+#include "backends/backends.def"
+  }
+  return false;
+}
+
+bool backend_takes_api(BackendKind kind) noexcept {
+  switch (kind) {
+#define BACKEND(kind, NAME, number, name, devices, api) \
+  case BackendKind::kind:                               \
+    return api;
+#include "backends/backends.def"
+  }
+  return false;
 }
 
 namespace {
@@ -41,26 +59,27 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return list;
 }
 
-std::unique_ptr<Backend> start_alsa(Engine& engine, const std::string& device) {
-  return start_rtaudio_backend(engine, "alsa", device);
-}
-std::vector<DeviceInfo> list_alsa() { return list_rtaudio_devices("alsa"); }
-
-// The server APIs, in the order `auto` tries them. JACK first: when a JACK
-// server runs, it is what the user wants for low latency. Then PulseAudio
-// (also PipeWire's Pulse layer), which shares the device with the desktop.
-// ALSA last: it opens the hardware directly and fails when a server holds it.
+// The server APIs of backends.def, in the order `auto` tries them.
 struct ServerApi {
   const char* name;    // as `api` names it
   const char* display; // in messages
-  std::unique_ptr<Backend> (*start)(Engine&, const std::string& device);
-  std::vector<DeviceInfo> (*list)();
+  std::unique_ptr<Backend> (*start)(Engine&, const BackendRequest&);
+  std::vector<DeviceInfo> (*list)(const std::string& api);
+  BackendKind kind;
 };
 const ServerApi kServerApis[] = {
-    {"jack", "Jack", start_jack_backend, list_jack_devices},
-    {"pulse", "Pulse", start_pulse_backend, list_pulse_devices},
-    {"alsa", "ALSA", start_alsa, list_alsa},
+#define SERVER_API(name, display, kind) \
+  {name, display, start_##kind##_backend, list_##kind##_devices, BackendKind::kind},
+#include "backends/backends.def"
 };
+
+// "jack, pulse, alsa"
+std::string server_api_names() {
+  std::string names;
+  for (const ServerApi& a : kServerApis)
+    names += (names.empty() ? "" : ", ") + std::string(a.name);
+  return names;
+}
 
 // The APIs `api` names: one, or every one when empty. Throws on an unknown name.
 std::vector<const ServerApi*> server_apis(const std::string& api) {
@@ -70,7 +89,7 @@ std::vector<const ServerApi*> server_apis(const std::string& api) {
       apis.push_back(&a);
   if (apis.empty())
     throw BackendError(BackendError::Code::unavailable,
-                       "unknown audio API '" + api + "'; there are: jack, pulse, alsa");
+                       "unknown audio API '" + api + "'; there are: " + server_api_names());
   return apis;
 }
 
@@ -132,29 +151,18 @@ bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) n
   return true;
 }
 
-std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request) {
-  switch (request.kind) {
-  case BackendKind::offline:
-    return std::make_unique<OfflineBackend>(engine);
-  case BackendKind::null:
-    return start_null_backend(engine);
-  case BackendKind::jack:
-    return start_jack_backend(engine, request.device);
-  case BackendKind::pulse:
-    return start_pulse_backend(engine, request.device);
-  case BackendKind::rtaudio:
-    return start_rtaudio_backend(engine, request.api.empty() ? "alsa" : request.api,
-                                 request.device);
-  case BackendKind::automatic:
-    break;
-  }
+std::unique_ptr<Backend> start_offline_backend(Engine& engine, const BackendRequest&) {
+  return std::make_unique<OfflineBackend>(engine);
+}
+
+std::unique_ptr<Backend> start_automatic_backend(Engine& engine, const BackendRequest& request) {
   // Every API is tried; the error says what each one answered. When one that
   // answered has no such device, the device is what is missing.
   std::string reasons;
   bool no_device = false;
   for (const ServerApi* api : server_apis(request.api)) {
     try {
-      return api->start(engine, request.device);
+      return api->start(engine, BackendRequest{api->kind, api->name, request.device});
     } catch (const BackendError& e) {
       no_device = no_device || e.code == BackendError::Code::no_device;
       reasons += (reasons.empty() ? "" : "; ") + std::string(api->display) + ": " + e.what();
@@ -165,9 +173,19 @@ std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& req
     throw BackendError(no_device ? BackendError::Code::no_device
                                  : BackendError::Code::unavailable,
                        reasons);
-  auto backend = start_null_backend(engine);
+  auto backend = start_null_backend(engine, BackendRequest{BackendKind::null, "", ""});
   backend->set_note("no audio server answered (" + reasons + "); using the null backend");
   return backend;
+}
+
+std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request) {
+  switch (request.kind) {
+#define BACKEND(kind, NAME, number, name, devices, api) \
+  case BackendKind::kind:                               \
+    return start_##kind##_backend(engine, request);
+#include "backends/backends.def"
+  }
+  throw BackendError(BackendError::Code::unavailable, "no such backend");
 }
 
 std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string& notes) {
@@ -175,7 +193,7 @@ std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string&
   notes.clear();
   for (const ServerApi* a : server_apis(api)) {
     try {
-      std::vector<DeviceInfo> found = a->list();
+      std::vector<DeviceInfo> found = a->list(a->name);
       list.insert(list.end(), found.begin(), found.end());
     } catch (const BackendError& e) {
       notes += (notes.empty() ? "" : "; ") + std::string(a->display) + ": " + e.what();
@@ -183,23 +201,5 @@ std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string&
   }
   return list;
 }
-
-// The server backends this build lacks.
-#ifndef RINGENGINE_HAVE_JACK
-std::unique_ptr<Backend> start_jack_backend(Engine&, const std::string&) {
-  throw BackendError(BackendError::Code::unavailable, "built without libjack");
-}
-std::vector<DeviceInfo> list_jack_devices() {
-  throw BackendError(BackendError::Code::unavailable, "built without libjack");
-}
-#endif
-#ifndef RINGENGINE_HAVE_PULSE
-std::unique_ptr<Backend> start_pulse_backend(Engine&, const std::string&) {
-  throw BackendError(BackendError::Code::unavailable, "built without libpulse");
-}
-std::vector<DeviceInfo> list_pulse_devices() {
-  throw BackendError(BackendError::Code::unavailable, "built without libpulse");
-}
-#endif
 
 } // namespace ringengine

@@ -31,19 +31,22 @@
 
 namespace ringengine {
 
-// The values are the C ABI's engine_backend (capi/ asserts each).
+// The backends of backends.def; the values are the C ABI's engine_backend
+// (capi/ asserts each).
 enum class BackendKind : std::uint32_t {
-  automatic = 0,
-  rtaudio = 1,
-  null = 2,
-  offline = 3,
-  jack = 4,
-  pulse = 5,
+#define BACKEND(kind, NAME, number, name, devices, api) kind = number,
+#include "backends/backends.def"
 };
-inline constexpr std::uint32_t kBackendKinds = 6;
+inline constexpr std::uint32_t kBackendKinds = 0
+#define BACKEND(kind, NAME, number, name, devices, api) +1
+#include "backends/backends.def"
+    ;
 
-// "auto", "rtaudio", "null", "offline", "jack", "pulse"; "unknown" otherwise.
+// Its name in backends.def ("auto", "jack", ...); "unknown" otherwise.
 const char* backend_name(BackendKind kind) noexcept;
+// Whether a config may name a device of it, or an api (backends.def).
+bool backend_has_devices(BackendKind kind) noexcept;
+bool backend_takes_api(BackendKind kind) noexcept;
 
 class BackendError : public std::runtime_error {
 public:

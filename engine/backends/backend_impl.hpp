@@ -11,21 +11,18 @@
 
 namespace ringengine {
 
-std::unique_ptr<Backend> start_null_backend(Engine& engine);
+// One start function per line of backends.def, in backend_<kind>.cpp
+// (automatic and offline in backend.cpp): opens `request.device` (empty:
+// the default) and starts it. Throws BackendError.
+#define BACKEND(kind, NAME, number, name, devices, api) \
+  std::unique_ptr<Backend> start_##kind##_backend(Engine& engine, const BackendRequest& request);
+#include "backends/backends.def"
 
-// JACK through libjack (backend_jack.cpp).
-std::unique_ptr<Backend> start_jack_backend(Engine& engine, const std::string& device);
-std::vector<DeviceInfo> list_jack_devices();
-
-// PulseAudio and PipeWire-Pulse through libpulse (backend_pulse.cpp).
-std::unique_ptr<Backend> start_pulse_backend(Engine& engine, const std::string& device);
-std::vector<DeviceInfo> list_pulse_devices();
-
-// RtAudio (backend_rtaudio.cpp); `api` an RtAudio API name ("alsa",
-// "pulse"), never empty.
-std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& api,
-                                               const std::string& device);
-std::vector<DeviceInfo> list_rtaudio_devices(const std::string& api);
+// The output devices of each server API's backend (SERVER_API lines):
+// `api` is the line's name. Throws BackendError when its server does not
+// answer or the build lacks its library.
+#define SERVER_API(name, display, kind) std::vector<DeviceInfo> list_##kind##_devices(const std::string& api);
+#include "backends/backends.def"
 
 // Of `names`, the one equal to `wanted`, else the only one containing it
 // (case-insensitive), else the first when `wanted` is empty. Throws

@@ -15,6 +15,7 @@
 // time; past that, the callbacks find their gate shut (CallbackGate). Our
 // opens and teardowns of clients take turns (libjack_lock()), as libjack
 // deadlocks when one overlaps another.
+#ifdef RINGENGINE_HAVE_JACK
 #include <jack/jack.h>
 #include <pthread.h>
 
@@ -382,11 +383,11 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_jack_backend(Engine& engine, const std::string& device) {
-  return std::make_unique<JackBackend>(engine, device);
+std::unique_ptr<Backend> start_jack_backend(Engine& engine, const BackendRequest& request) {
+  return std::make_unique<JackBackend>(engine, request.device);
 }
 
-std::vector<DeviceInfo> list_jack_devices() {
+std::vector<DeviceInfo> list_jack_devices(const std::string&) {
   std::vector<std::string> ports;
   {
     const auto libjack = lock_libjack();
@@ -409,3 +410,20 @@ std::vector<DeviceInfo> list_jack_devices() {
 }
 
 } // namespace ringengine
+
+#else // built without libjack: the backend says so
+
+#include "backends/backend_impl.hpp"
+
+namespace ringengine {
+
+std::unique_ptr<Backend> start_jack_backend(Engine&, const BackendRequest&) {
+  throw BackendError(BackendError::Code::unavailable, "built without libjack");
+}
+std::vector<DeviceInfo> list_jack_devices(const std::string&) {
+  throw BackendError(BackendError::Code::unavailable, "built without libjack");
+}
+
+} // namespace ringengine
+
+#endif

@@ -85,7 +85,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_null_backend(Engine& engine) {
+std::unique_ptr<Backend> start_null_backend(Engine& engine, const BackendRequest&) {
   try {
     return std::make_unique<NullBackend>(engine);
   } catch (const std::system_error& e) {

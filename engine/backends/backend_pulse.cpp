@@ -9,6 +9,7 @@
 // the write callback, on libpulse's main-loop thread, runs Engine::process()
 // one block at a time. Nothing process-global is touched: no environment
 // variable, no signal handler.
+#ifdef RINGENGINE_HAVE_PULSE
 #include <pulse/pulseaudio.h>
 
 #include <algorithm>
@@ -553,11 +554,12 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_pulse_backend(Engine& engine, const std::string& device) {
+std::unique_ptr<Backend> start_pulse_backend(Engine& engine, const BackendRequest& request) {
+  const std::string& device = request.device;
   return std::make_unique<PulseBackend>(engine, device);
 }
 
-std::vector<DeviceInfo> list_pulse_devices() {
+std::vector<DeviceInfo> list_pulse_devices(const std::string&) {
   Connection connection;
   Connection::Lock lock(connection);
   std::vector<DeviceInfo> list;
@@ -569,3 +571,20 @@ std::vector<DeviceInfo> list_pulse_devices() {
 }
 
 } // namespace ringengine
+
+#else // built without libpulse: the backend says so
+
+#include "backends/backend_impl.hpp"
+
+namespace ringengine {
+
+std::unique_ptr<Backend> start_pulse_backend(Engine&, const BackendRequest&) {
+  throw BackendError(BackendError::Code::unavailable, "built without libpulse");
+}
+std::vector<DeviceInfo> list_pulse_devices(const std::string&) {
+  throw BackendError(BackendError::Code::unavailable, "built without libpulse");
+}
+
+} // namespace ringengine
+
+#endif

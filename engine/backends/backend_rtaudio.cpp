@@ -266,9 +266,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& api,
-                                               const std::string& device) {
-  const RtAudio::Api a = api_by_name(api);
+std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const BackendRequest& request) {
+  const RtAudio::Api a = api_by_name(request.api.empty() ? "alsa" : request.api);
+  const std::string& device = request.device;
   QuietAlsa quiet;
   return std::make_unique<RtAudioBackend>(engine, a, device);
 }
@@ -291,7 +291,7 @@ std::vector<DeviceInfo> list_rtaudio_devices(const std::string&) {
   throw BackendError(BackendError::Code::unavailable, "built without RtAudio");
 }
 
-std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const std::string&, const std::string&) {
+std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const BackendRequest&) {
   throw BackendError(BackendError::Code::unavailable, "built without RtAudio");
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
+#include <string>
 #include <stdexcept>
 #include <thread>
 
@@ -70,6 +72,67 @@ TEST(AutoBackendTest, NamedDeviceThatDoesNotExistIsAnErrorNotAFallback) {
     // No server here may mean no API can even list devices; either way the
     // request is refused rather than silently replaced by null.
     EXPECT_NE(std::string(e.what()).find("Jack: "), std::string::npos) << e.what();
+  }
+}
+
+} // namespace
+} // namespace ringengine
+
+namespace ringengine {
+namespace {
+
+// Every line of backends.def in every layer the engine has: its enum value,
+// its name, its start switch (each kind opens as itself or refuses with a
+// BackendError, never "no such backend"), and the server APIs auto tries.
+TEST(BackendTableTest, EveryBackendIsNamedNumberedAndStartable) {
+  std::set<std::string> names;
+  std::set<std::uint32_t> numbers;
+  std::uint32_t count = 0;
+#define BACKEND(kind, NAME, number, name, devices, api)                                \
+  {                                                                                    \
+    ++count;                                                                           \
+    EXPECT_EQ(static_cast<std::uint32_t>(BackendKind::kind), number##u);               \
+    EXPECT_STREQ(backend_name(BackendKind::kind), name);                               \
+    EXPECT_EQ(backend_has_devices(BackendKind::kind), devices);                        \
+    EXPECT_EQ(backend_takes_api(BackendKind::kind), api);                              \
+    EXPECT_TRUE(names.insert(name).second) << name << " twice";                        \
+    EXPECT_TRUE(numbers.insert(number).second) << number << " twice";                  \
+  }
+#include "backends/backends.def"
+  EXPECT_EQ(count, kBackendKinds);
+  EXPECT_STREQ(backend_name(static_cast<BackendKind>(kBackendKinds)), "unknown");
+  // The numbers are 0 .. kBackendKinds - 1, as the C enum's.
+  EXPECT_EQ(*numbers.rbegin(), kBackendKinds - 1);
+
+  for (std::uint32_t k = 0; k < kBackendKinds; ++k) {
+    const auto kind = static_cast<BackendKind>(k);
+    if (kind == BackendKind::automatic)
+      continue; // opens whatever answers: AutoBackendTest
+    Engine engine{EngineConfig{}};
+    try {
+      auto backend = start_backend(engine, request(kind));
+      EXPECT_EQ(backend->info().kind, kind) << backend_name(kind);
+      backend->stop();
+    } catch (const BackendError& e) {
+      // A server backend with no server here, or a build without its library.
+      EXPECT_TRUE(backend_has_devices(kind)) << backend_name(kind) << ": " << e.what();
+      EXPECT_EQ(std::string(e.what()).find("no such backend"), std::string::npos);
+    }
+  }
+}
+
+TEST(BackendTableTest, AnUnknownApiIsRefusedNamingEveryServerApi) {
+  Engine engine{EngineConfig{}};
+  BackendRequest r = request(BackendKind::automatic);
+  r.api = "nope";
+  try {
+    start_backend(engine, r);
+    FAIL() << "an unknown api opened";
+  } catch (const BackendError& e) {
+    std::string expected;
+#define SERVER_API(name, display, kind) expected += (expected.empty() ? "" : ", ") + std::string(name);
+#include "backends/backends.def"
+    EXPECT_NE(std::string(e.what()).find("there are: " + expected), std::string::npos) << e.what();
   }
 }
 
