@@ -123,7 +123,7 @@ class Event(NamedTuple):
     fields: Tuple[Tuple[str, Union[int, float]], ...]
 
 
-Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, MeterEvent, Event]
+Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, MeterEvent, RecordEnded, Event]
 
 #: The classes of the reply kinds this package knows, by the library's names.
 REPLY_CLASSES: Dict[str, Any] = {
