@@ -82,8 +82,23 @@ _try_recv: Any = lib.engine_try_recv
 _Value = Union[int, str, None]
 _E = TypeVar("_E", bound="AudioEngine")
 
-# The methods only an OfflineEngine has, which another engine explains.
-_OFFLINE_ONLY = frozenset({"process", "render", "render_into"})
+
+
+class _OfflineOnly:
+    """What AudioEngine has in place of the methods only an OfflineEngine
+    has: reading it raises OfflineOnlyError (an AttributeError too, so
+    hasattr() says False), naming backend='offline'. A descriptor rather
+    than __getattr__, which would slow every attribute read of the engine
+    (CPython specializes reads only for classes without it)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, engine: Any, owner: Optional[type] = None) -> Any:
+        backend = "" if engine is None else "; this one's backend is %r" % engine.backend
+        raise OfflineOnlyError(
+            lib.ENGINE_ERR_UNSUPPORTED, "%s: only an engine made with backend='offline' (an "
+            "OfflineEngine) runs blocks on demand%s" % (self.name, backend))
 
 
 class AudioEngine:
@@ -992,16 +1007,7 @@ class AudioEngine:
             state, self.backend, self.device, self.sample_rate, self.block_frames)
 
     if not TYPE_CHECKING:  # for a type checker, such an engine has no such method
-        def __getattr__(self, name: str) -> Any:
-            # Only looked up when the class has no such attribute: the
-            # offline-only methods on an engine that is not offline say so.
-            if name in _OFFLINE_ONLY:
-                raise OfflineOnlyError(
-                    lib.ENGINE_ERR_UNSUPPORTED,
-                    "%s: only an engine made with backend='offline' (an OfflineEngine) runs "
-                    "blocks on demand; this one's backend is %r" % (name, self.backend))
-            raise AttributeError("%r object has no attribute %r"
-                                 % (type(self).__name__, name))
+        process, render, render_into = _OfflineOnly(), _OfflineOnly(), _OfflineOnly()
 
 
 class OfflineEngine(AudioEngine):
