@@ -41,7 +41,7 @@ def main() -> None:
         # (Offline renders faster than a disk writes: a ring for all of it.)
         master = engine.record(out, source="master", at=start - 2 * beat,
                                frames=12 * beat, ring_frames=12 * beat if offline else 0)
-        if offline:
+        if isinstance(engine, ringengine.OfflineEngine):  # backend="offline"
             # A click on each beat as the input, louder on the take's first
             # beat, up to the take's end.
             import array
@@ -58,7 +58,7 @@ def main() -> None:
         # the monitor off.
         engine.set_input(bus=1, gain_db=float("-inf"), at=start + 4 * beat)
         engine.play(0, loop, at=start + 4 * beat, loop=True)
-        if offline:
+        if isinstance(engine, ringengine.OfflineEngine):
             engine.render(6 * beat)
         master.wait(timeout=60)
         print("wrote %s: %d frames, %d overruns" % (out, master.frames, master.overruns))

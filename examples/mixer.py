@@ -44,7 +44,7 @@ def main() -> None:
             m = engine.meters()
             cells = ["peak %s rms %s" % (db(max(x.peak)), db(max(x.rms)))
                      for x in (m.buses[0], m.buses[1], m.master)]
-            load = engine.dsp_load
+            load = engine.read_dsp_load()
             print("%8d   %s   %.1f %% (peak %.1f %%)"
                   % (engine.frame, "   ".join(cells), 100 * load.average, 100 * load.peak))
         engine.set_bus("master", "gain", 0.0, ramp=rate // 50)

@@ -14,8 +14,8 @@ def main(backend: str = "null") -> None:
               % (ringengine.__version__, engine.backend, engine.device))
         for _ in range(10):
             seq = engine.send_ping()
-            if engine.backend == "offline":
-                engine.process()
+            if isinstance(engine, ringengine.OfflineEngine):  # backend="offline"
+                engine.process()  # runs a block here: no thread runs them
             pong = engine.recv(timeout=2.0)
             assert isinstance(pong, ringengine.Pong)  # no voice plays here: no other reply
             print("ping %d -> pong %d at frame %d" % (seq, pong.seq, pong.frame))

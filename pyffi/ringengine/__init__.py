@@ -4,7 +4,7 @@ Python sends messages to the audio thread through a wait-free ring, and the
 audio thread answers through a second ring; neither ever waits for the other.
 
 >>> import ringengine
->>> with ringengine.AudioEngine(backend="offline") as engine:
+>>> with ringengine.AudioEngine(backend="offline") as engine:  # an OfflineEngine
 ...     seq = engine.send_ping()
 ...     engine.process()          # the offline backend runs a block on demand
 ...     engine.try_recv()
@@ -12,7 +12,7 @@ Pong(seq=0, frame=0)
 """
 from ._buffers import Buffer
 from ._devices import Device, DeviceList, query_devices
-from ._engine import AudioEngine
+from ._engine import AudioEngine, OfflineEngine
 from ._errors import (BackendError, BufferTableFullError, DecodeError, DeviceNotFoundError,
                       EngineBusyError, EngineClosedError, EngineError, EngineTimeoutError,
                       FileMissingError, InvalidArgumentError, LoadCancelledError,
@@ -30,7 +30,8 @@ from ._lib import path as library_path
 __version__: str = ffi.string(lib.engine_version_string()).decode()
 
 __all__ = [
-    "AudioEngine", "Buffer", "Pong", "VoiceEnded", "BufferReleased", "EventsLost", "Event",
+    "AudioEngine", "OfflineEngine", "Buffer", "Pong", "VoiceEnded", "BufferReleased",
+    "EventsLost", "Event",
     "Reply", "Stats", "Load", "VoiceState", "KindInfo", "describe_kind",
     "BACKENDS", "DEFAULTS", "PARAMS", "BUS_PARAMS", "PAN_LAWS", "FEATURES", "Device",
     "DeviceList",

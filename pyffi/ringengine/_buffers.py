@@ -1,13 +1,9 @@
 """Sample buffers: what Python hands the engine to play."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Tuple
-
 from ._errors import InvalidArgumentError, error
-from ._lib import lib
-
-if TYPE_CHECKING:
-    from ._engine import AudioEngine
+from ._handle import Handle
+from ._lib import ffi
 
 
 class Buffer:
@@ -28,9 +24,9 @@ class Buffer:
         The file it was loaded from, or ''.
     """
 
-    def __init__(self, engine: AudioEngine, id_: int, frames: int, channels: int,
+    def __init__(self, handle: Handle, id_: int, frames: int, channels: int,
                  source_rate: int = 0, path: str = "") -> None:
-        self._engine = engine
+        self._handle = handle
         self.id = id_
         self.frames = frames
         self.channels = channels
@@ -51,8 +47,9 @@ class Buffer:
         if self._closed:
             return
         self._closed = True
-        rc = lib.engine_buffer_close(self._engine._h, self.id)
-        if rc not in (lib.ENGINE_OK, lib.ENGINE_ERR_CLOSED):
+        h = self._handle
+        rc = h.lib.engine_buffer_close(h.ptr, self.id)
+        if rc not in (h.lib.ENGINE_OK, h.lib.ENGINE_ERR_CLOSED):
             raise error(rc, "Buffer.close")
 
     def __enter__(self) -> Buffer:
@@ -67,44 +64,21 @@ class Buffer:
             ", closed" if self._closed else "")
 
 
-def _numpy_as_float32(samples: Any) -> Any:
-    """A numpy array of samples as C-contiguous float32 in [-1, 1): floats
-    as they are, integer PCM scaled as python-soundfile reads it (int16 by
-    2**15, int32 by 2**31, int8 by 2**7; unsigned 8-bit offset by 128)."""
-    import numpy
-
-    samples = numpy.asarray(samples)
-    kind = samples.dtype.kind
-    if kind == "f":
-        return numpy.ascontiguousarray(samples, dtype=numpy.float32)
-    if kind in "iu" and samples.dtype.itemsize <= 4:
-        bits = 8 * samples.dtype.itemsize
-        offset = 2.0 ** (bits - 1) if kind == "u" else 0.0
-        scaled = (samples.astype(numpy.float64) - offset) / 2.0 ** (bits - 1)
-        return numpy.ascontiguousarray(scaled, dtype=numpy.float32)
-    raise InvalidArgumentError(
-        lib.ENGINE_ERR_INVALID, "samples must be float, or integer PCM of 8 to 32 bits, not "
-        "%s" % samples.dtype)
+def buffer_id(handle: Handle, buf: object) -> int:
+    """The id of `buf` for a play on the engine of `handle`: refused unless
+    it is an open Buffer of that engine."""
+    if not isinstance(buf, Buffer) or buf._handle is not handle:
+        raise InvalidArgumentError(handle.lib.ENGINE_ERR_INVALID,
+                                   "buf must be a Buffer of this engine, not %r" % (buf,))
+    if buf._closed:
+        raise InvalidArgumentError(handle.lib.ENGINE_ERR_INVALID, "play: the buffer is closed")
+    return buf.id
 
 
-def _as_float32(samples: Any) -> Tuple[Any, int, int]:
-    """(a C-contiguous float32 view, frames, channels) of `samples`: a numpy
-    array of floats or integer PCM (see _numpy_as_float32), or any
-    buffer-protocol object of float32, of shape (frames,) or (frames,
-    channels)."""
-    if type(samples).__module__ == "numpy":
-        samples = _numpy_as_float32(samples)
-    try:
-        view = memoryview(samples)
-    except TypeError:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                   "samples must be a numpy array or a float32 buffer, not %r"
-                                   % type(samples).__name__) from None
-    if view.format not in ("f", "<f", "=f") or not view.c_contiguous or view.ndim not in (1, 2):
-        raise InvalidArgumentError(
-            lib.ENGINE_ERR_INVALID, "samples must be C-contiguous float32 of shape (frames,) or "
-            "(frames, channels)")
-    shape = view.shape or (0,)
-    frames = shape[0]
-    channels = shape[1] if view.ndim == 2 else 1
-    return view, frames, channels
+def described(handle: Handle, id_: int, what: str, path: str = "") -> Buffer:
+    """The Buffer for id `id_`, as the library describes it
+    (engine_get_buffer_info); the error of the call `what` when it cannot."""
+    info = ffi.new("engine_buffer_info *")
+    handle.check(handle.lib.engine_get_buffer_info(handle.ptr, id_, info, ffi.sizeof(info[0])),
+                 what)
+    return Buffer(handle, id_, info.frames, info.channels, info.source_rate, path)

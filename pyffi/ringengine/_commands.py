@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ._engine import AudioEngine
     from ._replies import Reply
 
+from ._engine import OfflineEngine
 from ._replies import Pong
 from ._errors import EngineTimeoutError, RingFullError
 from ._lib import lib
@@ -61,7 +62,7 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
     conditions (and the ping sent untimed after it), as the floor."""
     overhead = clock_overhead_ns()
     period_ns = int(1e9 / rate)
-    offline = engine.backend == "offline"
+    offline = engine if isinstance(engine, OfflineEngine) else None
     nop = lib.engine_nop
     # seq -> (clock() before the send, engine.frame after it)
     sent_at: Dict[int, Tuple[int, int]] = {}
@@ -111,8 +112,8 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
         if not floor_turn:
             costs.append(max(0, t1 - t0 - overhead))
         sent_at[seq] = (t0, engine.frame)
-        if offline:
-            engine.process()
+        if offline is not None:
+            offline.process()
         waiting = engine.try_recv()
         while waiting is not None:
             take(waiting, clock())
@@ -172,7 +173,7 @@ def run_ping(engine: AudioEngine, count: int, rate: float, keep_samples: bool = 
 Tick = Optional[Callable[..., None]]
 
 
-def _render_offline(engine: AudioEngine, frames: int, tick: Tick) -> float:
+def _render_offline(engine: OfflineEngine, frames: int, tick: Tick) -> float:
     """Renders `frames` on the offline backend, in slices of a twelfth of a
     second of audio when `tick` is given, shown after each (rendering runs
     faster than time); returns the peak of what was rendered."""
@@ -212,7 +213,7 @@ def run_tone(engine: AudioEngine, freq: float, gain: float, seconds: float,
     engine.set_param(0, "gain", gain, ramp=fade)
     frames = int(round(seconds * engine.sample_rate))
     peak = None
-    if engine.backend == "offline":
+    if isinstance(engine, OfflineEngine):
         peak = _render_offline(engine, frames, tick)
     else:
         start = engine.frame
@@ -258,7 +259,7 @@ def run_play(engine: AudioEngine, path: str, loop: bool, gain: float,
     engine.set_param(0, "gain", gain)
     engine.play(0, buf, loop=loop)
     peak = None
-    if engine.backend == "offline":
+    if isinstance(engine, OfflineEngine):
         peak = _render_offline(engine, frames, tick)
     else:
         start = engine.frame

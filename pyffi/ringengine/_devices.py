@@ -1,7 +1,7 @@
 """The output devices each audio API lists."""
 from typing import List, NamedTuple, Optional
 
-from ._errors import error
+from ._errors import error, last_error
 from ._lib import ffi, lib
 
 
@@ -35,10 +35,10 @@ def query_devices(api: Optional[str] = None) -> DeviceList:
         Device(ffi.string(d.api).decode(), ffi.string(d.name).decode(errors="replace"),
                d.output_channels, bool(d.is_default))
         for d in ffi.unpack(buf, min(count[0], len(buf))))
-    found.notes = ffi.string(lib.engine_last_error()).decode(errors="replace")
+    found.notes = last_error()
     return found
 
 
 def _check_query(rc: int) -> None:
     if rc != lib.ENGINE_OK:
-        raise error(rc, "query_devices", ffi.string(lib.engine_last_error()).decode())
+        raise error(rc, "query_devices", last_error())

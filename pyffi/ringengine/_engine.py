@@ -1,22 +1,34 @@
-"""AudioEngine: the Python face of one engine."""
+"""AudioEngine, the Python face of one engine, and OfflineEngine, the one
+whose blocks the caller runs. The top of the package but for the command
+line: it imports every module below it and none imports it (see
+tests/python/test_layering.py)."""
 from __future__ import annotations
 
-import numbers
-import operator
 import platform
 import struct
 import threading
 import time
-from typing import Any, AsyncIterator, FrozenSet, List, Optional, Tuple
+from typing import (TYPE_CHECKING, Any, AsyncIterator, Dict, FrozenSet, List, Literal,
+                    Optional, Tuple, Type, TypeVar, Union, overload)
 
-from . import _files, _record
-from ._buffers import Buffer, _as_float32
-from ._errors import EngineClosedError, EngineError, InvalidArgumentError, _check, error
+from . import _config
+from ._args import as_float32, path_bytes
+from ._args import at as _at
+from ._args import index as _index
+from ._args import number as _number
+from ._args import param as _param
+from ._args import uint32 as _uint32
+from ._buffers import Buffer, buffer_id
+from ._errors import (EngineClosedError, InvalidArgumentError, OfflineOnlyError,
+                      check, check_command, error, fail)
+from ._files import FileLoad
+from ._files import start as _start_load
+from ._handle import Handle
 from ._lib import ffi, lib
+from ._record import FORMATS, BufferRecording, Recording, source_code
 from ._replies import (DspLoad, KindInfo, Load, Meter, Meters, Pong, Reply, Stats, VoiceState,
-                       _new, decode, describe_kind)
-from ._tables import (BACKENDS, BUS_PARAMS, CONFIG_FIELDS, FEATURES, PAN_LAWS, PARAMS, STATES,
-                      new_config)
+                       decode, describe_kind, new_tuple)
+from ._tables import BACKENDS, BUS_PARAMS, FEATURES, STATES
 
 # engine_recv() is called in slices this long, so that Ctrl-C (and any other
 # signal handler) runs within this time even during a long recv().
@@ -50,90 +62,6 @@ _MESSAGE_SIZE = _MESSAGE.size
 _PYPY = platform.python_implementation() == "PyPy"
 
 
-# The statuses whose failing call says why in engine_last_error(); for the
-# others (a full ring, an empty one, a timeout) the status says it all.
-_EXPLAINED = {lib.ENGINE_ERR_INVALID, lib.ENGINE_ERR_CLOSED, lib.ENGINE_ERR_TABLE_FULL,
-              lib.ENGINE_ERR_UNSUPPORTED, lib.ENGINE_ERR_NOMEM, lib.ENGINE_ERR_NO_DEVICE,
-              lib.ENGINE_ERR_BACKEND}
-
-
-def _fail(rc: int, what: str) -> EngineError:
-    """The exception for a failed call of `what`, with the library's reason
-    when it gave one for this very call."""
-    return error(rc, what, ffi.string(lib.engine_last_error()).decode(errors="replace")
-                 if rc in _EXPLAINED else "")
-
-
-def _check_command(rc: int, what: str) -> None:
-    """Raises for a command's failed status (see _fail)."""
-    if rc:
-        raise _fail(rc, what)
-
-
-def _index(value: object) -> Optional[int]:
-    """`value` as an int when it is a Python or numpy integer (what
-    operator.index takes), never a bool; else None."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return None
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
-def _integer(name: str, value: object) -> int:
-    """`value` as an int (see _index); otherwise InvalidArgumentError naming
-    `name`."""
-    number = _index(value)
-    if number is None:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                   "%s must be an integer, not %r" % (name, value))
-    return number
-
-
-def _number(name: str, value: object) -> float:
-    """`value` as a float: a Python or numpy real number, never a bool, a
-    complex or a string; otherwise InvalidArgumentError naming `name`. (NaN
-    and the range are the library's to refuse.)"""
-    if isinstance(value, bool) or type(value).__name__ == "bool_" or \
-            not isinstance(value, numbers.Real):
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                   "%s must be a number, not %r" % (name, value))
-    return float(value)
-
-
-def _param(name: object) -> int:
-    """The engine_param called `name` (PARAMS, the library's names)."""
-    param = PARAMS.get(name) if isinstance(name, str) else None
-    if param is None:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "name must be one of %s, not %r"
-                                   % (", ".join(PARAMS), name))
-    return param
-
-
-def _at(at: Optional[int]) -> int:
-    """The C functions' `at`: ENGINE_AT_NEXT for None, else a frame >= 0."""
-    if at is None:
-        next_block: int = lib.ENGINE_AT_NEXT
-        return next_block
-    frame = None if isinstance(at, bool) else _index(at)
-    if frame is None or not 0 <= frame < 2**63:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "at must be None or a frame (an "
-                                   "integer 0 .. 2**63-1), not %r" % (at,))
-    return frame
-
-
-def _uint32(name: str, value: object, least: int, most: int = 2**32 - 1) -> int:
-    """`value` as an int in [least, most] (by default the range of the C
-    arguments), a Python or numpy integer; otherwise InvalidArgumentError
-    naming `name`, the value and the range."""
-    number = _integer(name, value)
-    if not least <= number <= most:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "%s must be %d .. %d, not %r"
-                                   % (name, least, most, value))
-    return number
-
-
 class _Scratch(threading.local):
     """Per-thread output buffers, so concurrent calls never share one."""
 
@@ -148,6 +76,29 @@ class _Scratch(threading.local):
 # The hot calls, bound once: a module global is found faster than lib.X.
 _send_ping: Any = lib.engine_send_ping
 _try_recv: Any = lib.engine_try_recv
+
+# What the constructor's arguments may be: a number (Python or numpy
+# integer), a name or a text, or None (the library's default).
+_Value = Union[int, str, None]
+_E = TypeVar("_E", bound="AudioEngine")
+
+
+
+class _OfflineOnly:
+    """What AudioEngine has in place of the methods only an OfflineEngine
+    has: reading it raises OfflineOnlyError (an AttributeError too, so
+    hasattr() says False), naming backend='offline'. A descriptor rather
+    than __getattr__, which would slow every attribute read of the engine
+    (CPython specializes reads only for classes without it)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, engine: Any, owner: Optional[type] = None) -> Any:
+        backend = "" if engine is None else "; this one's backend is %r" % engine.backend
+        raise OfflineOnlyError(
+            lib.ENGINE_ERR_UNSUPPORTED, "%s: only an engine made with backend='offline' (an "
+            "OfflineEngine) runs blocks on demand%s" % (self.name, backend))
 
 
 class AudioEngine:
@@ -165,8 +116,8 @@ class AudioEngine:
         PipeWire-JACK); 'pulse' a PulseAudio stream at block latency;
         'rtaudio' an RtAudio stream on ALSA (or, with api='pulse', RtAudio's
         own PulseAudio code). 'null' runs a thread paced by the clock, no
-        device needed. 'offline' runs nothing by itself: call `process()` or
-        `render()` to run blocks.
+        device needed. 'offline' runs nothing by itself: it makes an
+        `OfflineEngine`, whose `process()` and `render()` run blocks.
     device : str, optional
         Output device name, or a substring matching exactly one device.
         Default: the default output device.
@@ -220,8 +171,11 @@ class AudioEngine:
         the other falls linearly to nothing. 'equal_power': cos and sin of
         (pan + 1) pi / 4, -3 dB each side at the centre.
 
-    Defaults are the library's own (engine_config_init_size), listed in
-    `ringengine.DEFAULTS`.
+    The parameters are engine_config's fields, read from the C header's
+    declaration (a field a newer library adds is taken as it is), in this
+    order after backend and device; defaults and ranges are the library's own
+    (engine_config_init_size, listed in `ringengine.DEFAULTS`; engine_create
+    checks the ranges). An argument that is no field raises TypeError.
 
     Raises
     ------
@@ -238,62 +192,58 @@ class AudioEngine:
     engine raise EngineClosedError.
     """
 
-    def __init__(self, backend: str = "auto", device: Optional[str] = None,
-                 capacity: Optional[int] = None, sample_rate: Optional[int] = None,
-                 block_frames: Optional[int] = None, channels: Optional[int] = None,
-                 api: Optional[str] = None, voices: Optional[int] = None,
-                 schedule: Optional[int] = None, buffers: Optional[int] = None,
-                 messages_per_block: Optional[int] = None,
-                 reply_capacity: Optional[int] = None,
-                 max_load_bytes: Optional[int] = None, buses: Optional[int] = None,
-                 meter_ms: Optional[int] = None, meter_events_hz: Optional[int] = None,
-                 pan_law: Optional[str] = None, keylock_voices: Optional[int] = None,
-                 inputs: Optional[int] = None) -> None:
-        if backend not in BACKENDS:
+    # The constructor's arguments are engine_config's fields, read from the
+    # header (_tables.CONFIG_FIELDS): a field the library adds is taken with
+    # no change here. The work is done in __new__, which chooses the class
+    # (OfflineEngine for backend='offline'), so that a type checker sees, as
+    # the program gets, an OfflineEngine from AudioEngine(backend="offline").
+    # (With an __init__ beside it, mypy would take __init__'s type.)
+    @overload
+    def __new__(cls, backend: Literal["offline"],  # type: ignore[misc]
+                *args: _Value, **config: _Value) -> OfflineEngine: ...
+
+    @overload
+    def __new__(cls: Type[_E], backend: str = ..., *args: _Value, **config: _Value) -> _E: ...
+
+    def __new__(cls, *args: _Value, **config: _Value) -> Any:
+        values = _config.bind(cls._signature, args, config, cls.__name__)
+        backend = values["backend"]
+        if not isinstance(backend, str) or backend not in BACKENDS:
             raise InvalidArgumentError(
                 lib.ENGINE_ERR_INVALID,
                 "backend must be one of %s, not %r" % (", ".join(BACKENDS), backend))
-        config = new_config()
-        config.backend = BACKENDS[backend]
-        given = {"capacity": capacity, "sample_rate": sample_rate,
-                 "block_frames": block_frames, "channels": channels, "voices": voices,
-                 "schedule": schedule, "buffers": buffers,
-                 "messages_per_block": messages_per_block, "reply_capacity": reply_capacity,
-                 "max_load_bytes": max_load_bytes, "buses": buses, "meter_ms": meter_ms,
-                 "meter_events_hz": meter_events_hz, "keylock_voices": keylock_voices,
-                 "inputs": inputs}
-        for name, value in given.items():
-            least = CONFIG_FIELDS[name]
-            if value is None:
-                continue
-            most = 2**64 - 1 if name == "max_load_bytes" else 2**32 - 1
-            setattr(config, name, _uint32(name, value, least, most))
-        if pan_law is not None:
-            if not isinstance(pan_law, str) or pan_law not in PAN_LAWS:
-                raise InvalidArgumentError(
-                    lib.ENGINE_ERR_INVALID, "pan_law must be one of %s, not %r"
-                    % (", ".join(PAN_LAWS), pan_law))
-            config.pan_law = PAN_LAWS[pan_law]
-        # Kept referenced until engine_create has copied them.
-        keep: List[Any] = []
-        for field, text in (("device", device), ("api", api)):
-            if text is not None:
-                keep.append(ffi.new("char[]", str(text).encode()))
-                setattr(config, field, keep[-1])
+        chosen: Type[AudioEngine] = cls
+        if backend == "offline" and not issubclass(cls, OfflineEngine):
+            chosen = OfflineEngine
+        elif backend != "offline" and issubclass(cls, OfflineEngine):
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "an OfflineEngine's backend is "
+                                       "'offline', not %r: use AudioEngine" % (backend,))
+        engine: AudioEngine = object.__new__(chosen)
+        engine._open(values)
+        return engine
 
+    #: The constructor's signature, from the struct (help() shows it).
+    _signature = _config.signature("auto")
+    __signature__ = _signature
+
+    def _open(self, values: Dict[str, Any]) -> None:
+        """Makes the engine of the constructor's arguments `values`."""
+        config, keep = _config.make(values)
         out = ffi.new("engine **")
         rc = lib.engine_create(config, out)
+        del keep  # engine_create has copied the texts
         if rc != lib.ENGINE_OK:
-            raise _fail(rc, "engine_create")
+            raise fail(rc, "engine_create")
         # Freed by the garbage collector once no thread can still be using it:
         # close() only stops the engine, so a call racing with close() gets
-        # EngineClosedError instead of touching freed memory.
-        self._h: Any = ffi.gc(out[0], lib.engine_destroy)
-        self._closed = False
+        # EngineClosedError instead of touching freed memory. The Handle is
+        # what the engine's buffers, loads and recordings hold of it.
+        self._handle = Handle(ffi.gc(out[0], lib.engine_destroy))
+        self._h: Any = self._handle.ptr  # the hot calls' argument, looked up once
         self._scratch = _Scratch()
 
         info = ffi.new("engine_info *")
-        _check(lib.engine_get_info(self._h, info, ffi.sizeof(info[0])), "engine_get_info")
+        check(lib.engine_get_info(self._h, info, ffi.sizeof(info[0])), "engine_get_info")
         #: Backend in use: 'jack', 'pulse', 'rtaudio', 'null' or 'offline'
         #: (never 'auto').
         self.backend: str = ffi.string(lib.engine_backend_name(info.backend)).decode()
@@ -410,7 +360,7 @@ class AudioEngine:
         param = _param(name)
         at = _at(at)
         value = _number("value", value)
-        _check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
+        check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
                                             at, _uint32("ramp", ramp, 0)), "set_param")
 
     def set_param_latest(self, voice: int, name: str, value: float, ramp: int = 0) -> None:
@@ -431,7 +381,7 @@ class AudioEngine:
         """
         param = _param(name)
         value = _number("value", value)
-        _check_command(lib.engine_set_param_latest(self._h, _uint32("voice", voice, 0), param,
+        check_command(lib.engine_set_param_latest(self._h, _uint32("voice", voice, 0), param,
                                                    value, _uint32("ramp", ramp, 0)),
                        "set_param_latest")
 
@@ -461,7 +411,7 @@ class AudioEngine:
             A buffer closed does not count, also before the audio thread
             has let go of it.
         """
-        view, frames, channels = _as_float32(samples)
+        view, frames, channels = as_float32(samples)
         if frames < 1 or not 1 <= channels <= 64:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "a buffer needs at least one frame and 1 to 64 channels")
@@ -469,8 +419,8 @@ class AudioEngine:
         rc = lib.engine_load_buffer(self._h, ffi.from_buffer("float[]", view), frames, channels,
                                     out)
         if rc:
-            raise _fail(rc, "load_buffer")
-        return Buffer(self, out[0], frames, channels)
+            raise fail(rc, "load_buffer")
+        return Buffer(self._handle, out[0], frames, channels)
 
     def load_file(self, path: Any, *, quality: str = "high") -> Buffer:
         """Decodes an audio file into a buffer the engine owns, at the
@@ -495,13 +445,13 @@ class AudioEngine:
             No slot; larger than `max_load_bytes` (an EngineError for
             ENGINE_ERR_NOMEM).
         """
-        return _files.start(self, path, quality).result()
+        return _start_load(self._handle, path, quality).result()
 
-    def load_file_async(self, path: Any, *, quality: str = "high") -> _files.FileLoad:
+    def load_file_async(self, path: Any, *, quality: str = "high") -> FileLoad:
         """As `load_file()`, without waiting: returns a `FileLoad` at once,
         whose `result()` (or ``await``) gives the Buffer. Several loads may
         run at once, on the engine's loader threads."""
-        return _files.start(self, path, quality)
+        return _start_load(self._handle, path, quality)
 
     def play(self, voice: Optional[int], buf: Buffer, at: Optional[int] = None,
              loop: bool = False, bus: Optional[int] = None, start: int = 0,
@@ -557,16 +507,12 @@ class AudioEngine:
             The command ring is full: nothing of the play was sent, and it
             was counted.
         """
-        if not isinstance(buf, Buffer) or buf._engine is not self:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "buf must be a Buffer of this engine, not %r" % (buf,))
-        if buf.closed:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "play: the buffer is closed")
+        id_ = buffer_id(self._handle, buf)
         o = self._scratch.play_options
         lib.engine_play_options_init(o)
         o.voice = lib.ENGINE_ANY_VOICE if voice is None else _uint32("voice", voice, 0,
                                                                        2**32 - 2)
-        o.buffer = buf.id
+        o.buffer = id_
         o.loop = 1 if loop else 0
         o.at = _at(at)
         o.start = _uint32("start", start, 0)
@@ -579,7 +525,7 @@ class AudioEngine:
         if bus is not None:
             o.bus = _uint32("bus", bus, 0, 2**32 - 3)
         chosen = self._scratch.voice_out
-        _check_command(lib.engine_play_with(self._h, o, chosen), "play")
+        check_command(lib.engine_play_with(self._h, o, chosen), "play")
         played: int = chosen[0]
         return played
 
@@ -589,7 +535,7 @@ class AudioEngine:
         [loop_start, loop_end) (None: the buffer's end) at engine frame `at`
         (None: the next block), to the sample, with `crossfade` frames
         crossfaded at the seam. A play past the new end goes around at once."""
-        _check_command(lib.engine_set_loop(
+        check_command(lib.engine_set_loop(
             self._h, _uint32("voice", voice, 0), _uint32("loop_start", loop_start, 0),
             0 if loop_end is None else _uint32("loop_end", loop_end, 1), _uint32(
                 "crossfade", crossfade, 0), _at(at)), "set_loop")
@@ -598,7 +544,7 @@ class AudioEngine:
         """Sets the engine's speed, which multiplies every voice's rate
         (-16 .. 16; default 1), at engine frame `at`, moving there over
         `ramp` frames."""
-        _check_command(lib.engine_set_speed(self._h, _number("speed", speed), _at(at),
+        check_command(lib.engine_set_speed(self._h, _number("speed", speed), _at(at),
                                             _uint32("ramp", ramp, 0)), "set_speed")
 
     def set_bus(self, bus: Any, param: str, value: float, at: Optional[int] = None,
@@ -641,7 +587,7 @@ class AudioEngine:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "param must be one of %s, not %r"
                                        % (", ".join(BUS_PARAMS), param))
         value = _number("value", value)
-        _check_command(lib.engine_set_bus(self._h, target, code, value, _at(at),
+        check_command(lib.engine_set_bus(self._h, target, code, value, _at(at),
                                           _uint32("ramp", ramp, 0)), "set_bus")
 
     def stop(self, voice: int, at: Optional[int] = None, fade: Optional[int] = None) -> None:
@@ -652,7 +598,7 @@ class AudioEngine:
         Commands for the voice still waiting for later frames stay and are
         carried out at their frames: `cancel(voice)` takes them back."""
         frames = lib.ENGINE_FADE_DEFAULT if fade is None else _uint32("fade", fade, 0, 2**24)
-        _check_command(lib.engine_stop_fade(self._h, _uint32("voice", voice, 0), _at(at),
+        check_command(lib.engine_stop_fade(self._h, _uint32("voice", voice, 0), _at(at),
                                             frames), "stop")
 
     def cancel(self, voice: Optional[int] = None, at: Optional[int] = None) -> None:
@@ -672,14 +618,14 @@ class AudioEngine:
             The command ring is full: the cancel was dropped and counted.
         """
         target = lib.ENGINE_ALL_VOICES if voice is None else _uint32("voice", voice, 0)
-        _check_command(lib.engine_cancel(self._h, target, _at(at)), "cancel")
+        check_command(lib.engine_cancel(self._h, target, _at(at)), "cancel")
 
     @property
     def frame(self) -> int:
         """The engine's position: the frames processed so far. A command
         `at` this frame or earlier is late."""
         out = ffi.new("uint64_t *")
-        _check(lib.engine_get_frame(self._h, out), "frame")
+        check(lib.engine_get_frame(self._h, out), "frame")
         frame: int = out[0]
         return frame
 
@@ -696,7 +642,7 @@ class AudioEngine:
                 return None
             raise error(rc, "try_recv")
         if m.kind == _PONG and _PONG_SHORTCUT:  # the common reply, without the table
-            pong: Pong = _new(Pong, (m.id, m.frame))
+            pong: Pong = new_tuple(Pong, (m.id, m.frame))
             return pong
         return decode((m.kind, m.param, m.id, m.frame, m.value, m.arg))
 
@@ -749,7 +695,7 @@ class AudioEngine:
         scratch = self._scratch
         if len(scratch.bulk) < max_count:
             scratch.bulk = ffi.new("engine_message[]", max_count)
-        _check(lib.engine_recv_many(self._h, scratch.bulk, max_count, scratch.count),
+        check(lib.engine_recv_many(self._h, scratch.bulk, max_count, scratch.count),
                "recv_many")
         return scratch.bulk, scratch.count[0]
 
@@ -867,16 +813,222 @@ class AudioEngine:
         keep = [i for i, kind in enumerate(kinds) if kind == _PONG]
         return [seqs[i] for i in keep], [frames[i] for i in keep]
 
-    # -- offline backend --------------------------------------------------
+    # -- input and recording ----------------------------------------------
 
-    def process(self, frames: Optional[int] = None) -> None:
-        """Runs one block of `frames` frames (default: block_frames) on the
-        calling thread, as the audio thread would. Only for backend='offline'.
+    def set_input(self, bus: Any = 0, gain_db: float = 0.0, at: Optional[int] = None,
+                  ramp: int = 0) -> None:
+        """Lets the engine's input be heard through `bus` (a number, or
+        'master') at `gain_db` (-inf: not heard, the default of every bus,
+        so there is no feedback unless asked). Input channel c % inputs
+        feeds the bus's channel c. The same as set_bus(bus, 'input_db', ...).
+        """
+        self.set_bus(bus, "input_db", gain_db, at=at, ramp=ramp)
+
+    def record(self, path: Any, source: Any = "master", at: Optional[int] = None,
+               frames: Optional[int] = None, format: Optional[str] = None,
+               ring_frames: int = 0) -> Recording:
+        """Records `source` ('master': what the output gets; 'input'; or a
+        bus number: its output before the master) to the file `path`, from
+        engine frame `at` (None: the next block), for `frames` frames (None:
+        until Recording.stop()). `format`: 'wav' (32-bit float, the samples
+        bit for bit) or 'flac' (24-bit); None: by the suffix.
+
+        The file is opened here; the audio thread copies each block into a
+        ring of `ring_frames` frames (0: two seconds) and a writer thread
+        writes it. A disk that falls behind or fills up never holds the
+        audio thread: the recording ends, its `overruns` counted and its
+        `error` naming the cause, and the engine plays on.
+        """
+        raw = path_bytes(path)
+        if format is not None and format not in FORMATS:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "format must be None or one of "
+                                       "%s, not %r" % (", ".join(FORMATS), format))
+        code = FORMATS[format] if format is not None else lib.ENGINE_FORMAT_AUTO
+        count = 0 if frames is None else _uint32("frames", frames, 1, 2**63 - 1)
+        ring = _uint32("ring_frames", ring_frames, 0, 2**32)
+        out = ffi.new("uint32_t *")
+        rc = lib.engine_record_file(self._h, raw, source_code(self.buses, source), _at(at),
+                                    count, code, ring, out)
+        if rc:
+            raise fail(rc, "record")
+        return Recording(self._handle, out[0], str(path))
+
+    def record_buffer(self, frames: int, source: Any = "input",
+                      at: Optional[int] = None) -> BufferRecording:
+        """Records `frames` frames of `source` (as record()) from engine
+        frame `at` (None: the next block) into memory prepared now; the
+        handle's result() is then a Buffer, played as any other."""
+        count = _uint32("frames", frames, 1, 2**63 - 1)
+        out = ffi.new("uint32_t *")
+        rc = lib.engine_record_buffer(self._h, source_code(self.buses, source), _at(at),
+                                      count, out)
+        if rc:
+            raise fail(rc, "record_buffer")
+        return BufferRecording(self._handle, out[0])
+
+    # -- inspection -------------------------------------------------------
+
+    @property
+    def stats(self) -> Stats:
+        """The counters now, as a Stats tuple."""
+        s = ffi.new("engine_stats *")
+        check(lib.engine_get_stats(self._h, s, ffi.sizeof(s[0])), "stats")
+        return Stats(*(getattr(s, field) for field in Stats._fields))
+
+    @property
+    def cpu_load(self) -> Load:
+        """How much of its blocks the audio thread uses (the processor's
+        time, not a loading of anything), from the snapshot it writes at the
+        end of every block: no message, and it never waits for the audio
+        thread. Reading it changes nothing."""
+        out = ffi.new("engine_load *")
+        check(lib.engine_get_load(self._h, out, ffi.sizeof(out[0])), "load")
+        return Load(out.frame, out.callbacks, out.last, out.average, out.active_voices)
+
+    @property
+    def load(self) -> Load:
+        """`cpu_load`, by its first name (kept: an alias)."""
+        return self.cpu_load
+
+    def read_dsp_load(self) -> DspLoad:
+        """The share of the block period the audio callback spent in the
+        engine since the last read (the first: since the start), average and
+        peak, as jack_cpu_load() reports it; measured with a clock the audio
+        thread reads without a system call. Each read starts the next
+        interval: two readers share the intervals. DspLoad(0, 0) when no
+        block ran."""
+        out = ffi.new("engine_dsp_load *")
+        check(lib.engine_get_dsp_load(self._h, out, ffi.sizeof(out[0])), "dsp_load")
+        return DspLoad(out.average, out.peak)
+
+    @property
+    def dsp_load(self) -> DspLoad:
+        """`read_dsp_load()`, as a property by its first name (kept: an
+        alias). Each read starts the next interval, as the method's does."""
+        return self.read_dsp_load()
+
+    def meters(self) -> Meters:
+        """Every meter's last window: `.master`, `.buses[i]`, `.voices[i]`,
+        each a Meter with `peak` and `rms` (one value per output channel,
+        linear) and `clips`. Read from snapshots: no message, and it never
+        waits for the audio thread.
 
         Raises
         ------
         UnsupportedError
-            The backend is not 'offline'.
+            The engine was made with meter_ms=0 (no meters).
+        """
+        if self.meter_ms == 0:
+            raise error(lib.ENGINE_ERR_UNSUPPORTED, "meters",
+                        "the engine has no meters: it was made with meter_ms=0")
+        out = ffi.new("engine_meter *")
+        size = ffi.sizeof(out[0])
+        get = lib.engine_get_meter
+
+        def read(source: int, index: int) -> Meter:
+            check(get(self._h, source, index, out, size), "meters")
+            n = out.channels
+            return Meter(tuple(out.peak[0:n]), tuple(out.rms[0:n]), out.clips, out.frame)
+
+        return Meters(read(lib.ENGINE_METER_MASTER, 0),
+                      tuple(read(lib.ENGINE_METER_BUS, b) for b in range(self.buses)),
+                      tuple(read(lib.ENGINE_METER_VOICE, v) for v in range(self.voices)))
+
+    def voice_state(self, voice: int) -> VoiceState:
+        """Voice `voice` as it was at the end of the last block it sounded
+        in (or when it came to rest), from its snapshot: no message, and it
+        never waits for the audio thread."""
+        out = ffi.new("engine_voice_state *")
+        rc = lib.engine_get_voice_state(self._h, _uint32("voice", voice, 0), out,
+                                        ffi.sizeof(out[0]))
+        if rc == lib.ENGINE_ERR_INVALID:
+            raise InvalidArgumentError(rc, "voice_state: no such voice %d (0 .. %d)"
+                                       % (voice, self.voices - 1))
+        check(rc, "voice_state")
+        return VoiceState(out.frame, out.position, out.buffer, out.flags, out.freq, out.gain,
+                          out.pan)
+
+    @property
+    def state(self) -> str:
+        """'running', 'stopped' (the backend stopped by itself, for example
+        because the audio server went away: see `stop_reason`) or 'closed'."""
+        return STATES[lib.engine_get_state(self._h, ffi.NULL, 0)]
+
+    @property
+    def stop_reason(self) -> str:
+        """Why the backend stopped by itself, or ''."""
+        buf = ffi.new("char[]", 256)
+        lib.engine_get_state(self._h, buf, len(buf))
+        reason: str = ffi.string(buf).decode(errors="replace")
+        return reason
+
+    def pop_warnings(self) -> List[str]:
+        """The warnings the audio library reported about this engine's stream
+        since the last call, oldest first, as a list of str; they are
+        forgotten once returned. RtAudio's, such as "RtApiPulse::callbackEvent:
+        audio write error, Connection terminated."; the library itself never
+        prints them. Up to 16 are kept between calls; `stats.warnings_dropped`
+        counts the rest. Also works on a closed engine.
+        """
+        buf = ffi.new("char[]", lib.ENGINE_WARNING_MAX)
+        found: List[str] = []
+        while True:
+            rc = lib.engine_next_warning(self._h, buf, len(buf))
+            if rc == lib.ENGINE_EMPTY:
+                return found
+            check(rc, "pop_warnings")
+            found.append(ffi.string(buf).decode(errors="replace"))
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._handle.closed
+
+    # -- life cycle -------------------------------------------------------
+
+    def close(self) -> None:
+        """Stops the audio. Calls after this raise EngineClosedError; calling
+        close() again does nothing. Blocks until the audio thread has left its
+        current block."""
+        self._handle.closed = True
+        check(lib.engine_close(self._h), "close")
+
+    def __enter__(self: _E) -> _E:
+        if self._handle.closed:
+            raise EngineClosedError(lib.ENGINE_ERR_CLOSED, "engine is closed")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._handle.closed else "open"
+        return "<AudioEngine %s backend=%r device=%r sample_rate=%d block_frames=%d>" % (
+            state, self.backend, self.device, self.sample_rate, self.block_frames)
+
+    if not TYPE_CHECKING:  # for a type checker, such an engine has no such method
+        process, render, render_into = _OfflineOnly(), _OfflineOnly(), _OfflineOnly()
+
+
+class OfflineEngine(AudioEngine):
+    """An engine on the offline backend, what `AudioEngine(backend="offline")`
+    makes (and `OfflineEngine(...)` too, whose backend is 'offline' by
+    default): no thread runs its blocks, the caller does, with the methods
+    only it has, `process()`, `render()` and `render_into()`. The same
+    commands give the same samples, bit for bit, faster than real time.
+
+    Parameters: as AudioEngine's.
+    """
+
+    _signature = _config.signature("offline")
+    __signature__ = _signature
+
+    def process(self, frames: Optional[int] = None) -> None:
+        """Runs one block of `frames` frames (default: block_frames) on the
+        calling thread, as the audio thread would.
+
+        Raises
+        ------
         EngineBusyError
             Another thread is inside process() on this engine.
         """
@@ -884,12 +1036,12 @@ class AudioEngine:
             frames = self.block_frames
         rc = lib.engine_process(self._h, _uint32("frames", frames, 1, 65536))
         if rc:
-            raise _fail(rc, "process")
+            raise fail(rc, "process")
 
     def render(self, frames: int, input: Any = None) -> Any:
         """Runs `frames` frames in blocks of `block_frames` (the last may be
         shorter) on the calling thread and returns what the engine played.
-        Only for backend='offline'. Needs numpy (`render_into()` does not).
+        Needs numpy (`render_into()` does not).
 
         Returns
         -------
@@ -940,11 +1092,11 @@ class AudioEngine:
             inbuf = self._input_buffer(input, frames)
             rc = lib.engine_render_input(self._h, buf, inbuf, frames)
             if rc:
-                raise _fail(rc, "render")
+                raise fail(rc, "render")
             return frames
         rc = lib.engine_render(self._h, buf, frames)
         if rc:
-            raise _fail(rc, "render")
+            raise fail(rc, "render")
         return frames
 
     def _input_buffer(self, input: Any, frames: int) -> Any:
@@ -952,7 +1104,7 @@ class AudioEngine:
         if self.inputs == 0:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "input given, but the engine "
                                        "has no inputs (AudioEngine(inputs=N))")
-        view, count, channels = _as_float32(input)
+        view, count, channels = as_float32(input)
         if channels == 1 and self.inputs != 1 and count == frames * self.inputs:
             count, channels = frames, self.inputs  # flat and interleaved
         if count != frames or channels != self.inputs:
@@ -961,184 +1113,3 @@ class AudioEngine:
                 "%d frames and the engine has %d inputs" % (count, channels, frames,
                                                             self.inputs))
         return ffi.from_buffer("float[]", view) if frames else ffi.NULL
-
-    # -- input and recording ----------------------------------------------
-
-    def set_input(self, bus: Any = 0, gain_db: float = 0.0, at: Optional[int] = None,
-                  ramp: int = 0) -> None:
-        """Lets the engine's input be heard through `bus` (a number, or
-        'master') at `gain_db` (-inf: not heard, the default of every bus,
-        so there is no feedback unless asked). Input channel c % inputs
-        feeds the bus's channel c. The same as set_bus(bus, 'input_db', ...).
-        """
-        self.set_bus(bus, "input_db", gain_db, at=at, ramp=ramp)
-
-    def record(self, path: Any, source: Any = "master", at: Optional[int] = None,
-               frames: Optional[int] = None, format: Optional[str] = None,
-               ring_frames: int = 0) -> _record.Recording:
-        """Records `source` ('master': what the output gets; 'input'; or a
-        bus number: its output before the master) to the file `path`, from
-        engine frame `at` (None: the next block), for `frames` frames (None:
-        until Recording.stop()). `format`: 'wav' (32-bit float, the samples
-        bit for bit) or 'flac' (24-bit); None: by the suffix.
-
-        The file is opened here; the audio thread copies each block into a
-        ring of `ring_frames` frames (0: two seconds) and a writer thread
-        writes it. A disk that falls behind or fills up never holds the
-        audio thread: the recording ends, its `overruns` counted and its
-        `error` naming the cause, and the engine plays on.
-        """
-        raw = _files._path_bytes(path)
-        if format is not None and format not in _record.FORMATS:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "format must be None or one of "
-                                       "%s, not %r" % (", ".join(_record.FORMATS), format))
-        code = _record.FORMATS[format] if format is not None else lib.ENGINE_FORMAT_AUTO
-        count = 0 if frames is None else _uint32("frames", frames, 1, 2**63 - 1)
-        ring = _uint32("ring_frames", ring_frames, 0, 2**32)
-        out = ffi.new("uint32_t *")
-        rc = lib.engine_record_file(self._h, raw, _record.source_code(self, source), _at(at),
-                                    count, code, ring, out)
-        if rc:
-            raise _fail(rc, "record")
-        return _record.Recording(self, out[0], str(path))
-
-    def record_buffer(self, frames: int, source: Any = "input",
-                      at: Optional[int] = None) -> _record.BufferRecording:
-        """Records `frames` frames of `source` (as record()) from engine
-        frame `at` (None: the next block) into memory prepared now; the
-        handle's result() is then a Buffer, played as any other."""
-        count = _uint32("frames", frames, 1, 2**63 - 1)
-        out = ffi.new("uint32_t *")
-        rc = lib.engine_record_buffer(self._h, _record.source_code(self, source), _at(at),
-                                      count, out)
-        if rc:
-            raise _fail(rc, "record_buffer")
-        return _record.BufferRecording(self, out[0])
-
-    # -- inspection -------------------------------------------------------
-
-    @property
-    def stats(self) -> Stats:
-        """The counters now, as a Stats tuple."""
-        s = ffi.new("engine_stats *")
-        _check(lib.engine_get_stats(self._h, s, ffi.sizeof(s[0])), "stats")
-        return Stats(*(getattr(s, field) for field in Stats._fields))
-
-    @property
-    def load(self) -> Load:
-        """How much of its blocks the audio thread uses, from the snapshot
-        it writes at the end of every block: no message, and it never waits
-        for the audio thread."""
-        out = ffi.new("engine_load *")
-        _check(lib.engine_get_load(self._h, out, ffi.sizeof(out[0])), "load")
-        return Load(out.frame, out.callbacks, out.last, out.average, out.active_voices)
-
-    @property
-    def dsp_load(self) -> DspLoad:
-        """The share of the block period the audio callback spent in the
-        engine since the last read of `dsp_load` (the first: since the
-        start), average and peak, as jack_cpu_load() reports it; measured
-        with a clock the audio thread reads without a system call. Each
-        read starts the next interval. DspLoad(0, 0) when no block ran."""
-        out = ffi.new("engine_dsp_load *")
-        _check(lib.engine_get_dsp_load(self._h, out, ffi.sizeof(out[0])), "dsp_load")
-        return DspLoad(out.average, out.peak)
-
-    def meters(self) -> Meters:
-        """Every meter's last window: `.master`, `.buses[i]`, `.voices[i]`,
-        each a Meter with `peak` and `rms` (one value per output channel,
-        linear) and `clips`. Read from snapshots: no message, and it never
-        waits for the audio thread.
-
-        Raises
-        ------
-        UnsupportedError
-            The engine was made with meter_ms=0 (no meters).
-        """
-        if self.meter_ms == 0:
-            raise error(lib.ENGINE_ERR_UNSUPPORTED, "meters",
-                        "the engine has no meters: it was made with meter_ms=0")
-        out = ffi.new("engine_meter *")
-        size = ffi.sizeof(out[0])
-        get = lib.engine_get_meter
-
-        def read(source: int, index: int) -> Meter:
-            _check(get(self._h, source, index, out, size), "meters")
-            n = out.channels
-            return Meter(tuple(out.peak[0:n]), tuple(out.rms[0:n]), out.clips, out.frame)
-
-        return Meters(read(lib.ENGINE_METER_MASTER, 0),
-                      tuple(read(lib.ENGINE_METER_BUS, b) for b in range(self.buses)),
-                      tuple(read(lib.ENGINE_METER_VOICE, v) for v in range(self.voices)))
-
-    def voice_state(self, voice: int) -> VoiceState:
-        """Voice `voice` as it was at the end of the last block it sounded
-        in (or when it came to rest), from its snapshot: no message, and it
-        never waits for the audio thread."""
-        out = ffi.new("engine_voice_state *")
-        rc = lib.engine_get_voice_state(self._h, _uint32("voice", voice, 0), out,
-                                        ffi.sizeof(out[0]))
-        if rc == lib.ENGINE_ERR_INVALID:
-            raise InvalidArgumentError(rc, "voice_state: no such voice %d (0 .. %d)"
-                                       % (voice, self.voices - 1))
-        _check(rc, "voice_state")
-        return VoiceState(out.frame, out.position, out.buffer, out.flags, out.freq, out.gain,
-                          out.pan)
-
-    @property
-    def state(self) -> str:
-        """'running', 'stopped' (the backend stopped by itself, for example
-        because the audio server went away: see `stop_reason`) or 'closed'."""
-        return STATES[lib.engine_get_state(self._h, ffi.NULL, 0)]
-
-    @property
-    def stop_reason(self) -> str:
-        """Why the backend stopped by itself, or ''."""
-        buf = ffi.new("char[]", 256)
-        lib.engine_get_state(self._h, buf, len(buf))
-        reason: str = ffi.string(buf).decode(errors="replace")
-        return reason
-
-    def pop_warnings(self) -> List[str]:
-        """The warnings the audio library reported about this engine's stream
-        since the last call, oldest first, as a list of str; they are
-        forgotten once returned. RtAudio's, such as "RtApiPulse::callbackEvent:
-        audio write error, Connection terminated."; the library itself never
-        prints them. Up to 16 are kept between calls; `stats.warnings_dropped`
-        counts the rest. Also works on a closed engine.
-        """
-        buf = ffi.new("char[]", lib.ENGINE_WARNING_MAX)
-        found: List[str] = []
-        while True:
-            rc = lib.engine_next_warning(self._h, buf, len(buf))
-            if rc == lib.ENGINE_EMPTY:
-                return found
-            _check(rc, "pop_warnings")
-            found.append(ffi.string(buf).decode(errors="replace"))
-
-    @property
-    def closed(self) -> bool:
-        """True once close() was called."""
-        return self._closed
-
-    # -- life cycle -------------------------------------------------------
-
-    def close(self) -> None:
-        """Stops the audio. Calls after this raise EngineClosedError; calling
-        close() again does nothing. Blocks until the audio thread has left its
-        current block."""
-        self._closed = True
-        _check(lib.engine_close(self._h), "close")
-
-    def __enter__(self) -> AudioEngine:
-        if self._closed:
-            raise EngineClosedError(lib.ENGINE_ERR_CLOSED, "engine is closed")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
-        return "<AudioEngine %s backend=%r device=%r sample_rate=%d block_frames=%d>" % (
-            state, self.backend, self.device, self.sample_rate, self.block_frames)

@@ -1,4 +1,6 @@
-"""Exceptions, and _check(), the one place status codes become them."""
+"""Exceptions, and the one place a status code becomes one: error() and
+fail(), which adds the library's reason (engine_last_error()) when the
+failing call gave one. The bottom of the package: it imports only _lib."""
 from typing import Dict, Type
 
 from ._lib import ffi, lib
@@ -43,6 +45,12 @@ class EngineBusyError(EngineError):
 
 class UnsupportedError(EngineError):
     """Not possible with this engine's backend (process() needs offline)."""
+
+
+class OfflineOnlyError(UnsupportedError, AttributeError):
+    """process(), render() or render_into() asked of an engine that is not
+    an OfflineEngine: an UnsupportedError (as before OfflineEngine) that is
+    also an AttributeError, for such an engine has no such method."""
 
 
 class EngineTimeoutError(EngineError, TimeoutError):
@@ -91,8 +99,35 @@ def error(code: int, what: str, detail: str = "") -> EngineError:
     return _BY_CODE.get(code, EngineError)(code, message)
 
 
-def _check(code: int, what: str) -> int:
+def check(code: int, what: str) -> int:
     """Raises the matching EngineError for a negative status code."""
     if code < 0:
         raise error(code, what)
     return code
+
+
+# The statuses whose failing call says why in engine_last_error(); for the
+# others (a full ring, an empty one, a timeout, a busy engine) the status
+# says it all, and the thread's text may be an earlier call's.
+_EXPLAINED = {lib.ENGINE_ERR_INVALID, lib.ENGINE_ERR_CLOSED, lib.ENGINE_ERR_TABLE_FULL,
+              lib.ENGINE_ERR_UNSUPPORTED, lib.ENGINE_ERR_NOMEM, lib.ENGINE_ERR_NO_DEVICE,
+              lib.ENGINE_ERR_BACKEND, lib.ENGINE_ERR_NOT_FOUND, lib.ENGINE_ERR_DECODE,
+              lib.ENGINE_ERR_CANCELLED}
+
+
+def last_error() -> str:
+    """engine_last_error(): why this thread's last failed call failed."""
+    text: str = ffi.string(lib.engine_last_error()).decode(errors="replace")
+    return text
+
+
+def fail(rc: int, what: str) -> EngineError:
+    """The exception for a failed call of `what`, with the library's reason
+    when it gave one for this very call."""
+    return error(rc, what, last_error() if rc in _EXPLAINED else "")
+
+
+def check_command(rc: int, what: str) -> None:
+    """Raises fail()'s exception for a failed status (a nonzero one)."""
+    if rc:
+        raise fail(rc, what)

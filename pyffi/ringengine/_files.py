@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING, Any, Dict, Generator, Optional
+from typing import Any, Dict, Generator, Optional
 
-from ._buffers import Buffer
+from ._args import path_bytes
+from ._buffers import Buffer, described
 from ._errors import EngineError, InvalidArgumentError, error
+from ._handle import Handle
 from ._lib import ffi, lib
-
-if TYPE_CHECKING:
-    from ._engine import AudioEngine
 
 #: libsoxr's recipes, by name: engine_quality.
 QUALITIES: Dict[str, int] = {
@@ -23,14 +22,6 @@ QUALITIES: Dict[str, int] = {
 _WAIT_SLICE_US = 50_000
 
 
-def _path_bytes(path: Any) -> bytes:
-    try:
-        return os.fsencode(path)
-    except TypeError:
-        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "path must be a str, bytes or "
-                                   "os.PathLike, not %r" % type(path).__name__) from None
-
-
 def _quality(quality: object) -> int:
     value = QUALITIES.get(quality) if isinstance(quality, str) else None
     if value is None:
@@ -39,27 +30,13 @@ def _quality(quality: object) -> int:
     return value
 
 
-def _last_error() -> str:
-    text: str = ffi.string(lib.engine_last_error()).decode(errors="replace")
-    return text
-
-
-def _buffer(engine: AudioEngine, id_: int, path: str) -> Buffer:
-    info = ffi.new("engine_buffer_info *")
-    rc = lib.engine_get_buffer_info(engine._h, id_, info, ffi.sizeof(info[0]))
-    if rc:
-        raise error(rc, "load_file", _last_error())
-    return Buffer(engine, id_, info.frames, info.channels, info.source_rate, path)
-
-
-def start(engine: AudioEngine, path: Any, quality: object) -> FileLoad:
+def start(handle: Handle, path: Any, quality: object) -> FileLoad:
     """Starts a load (AudioEngine.load_file_async)."""
-    raw = _path_bytes(path)
+    raw = path_bytes(path)
     job = ffi.new("uint64_t *")
-    rc = lib.engine_load_file_async(engine._h, raw, _quality(quality), job)
-    if rc:
-        raise error(rc, "load_file", _last_error())
-    return FileLoad(engine, job[0], os.fsdecode(raw))
+    handle.check(lib.engine_load_file_async(handle.ptr, raw, _quality(quality), job),
+                 "load_file")
+    return FileLoad(handle, job[0], os.fsdecode(raw))
 
 
 class FileLoad:
@@ -72,8 +49,8 @@ class FileLoad:
     decoded. Awaitable: ``buf = await engine.load_file_async(path)``.
     """
 
-    def __init__(self, engine: AudioEngine, job: int, path: str) -> None:
-        self._engine = engine
+    def __init__(self, handle: Handle, job: int, path: str) -> None:
+        self._handle = handle
         self._job = job
         self.path = path
         self._progress = 0.0
@@ -86,14 +63,14 @@ class FileLoad:
             return False
         if rc == lib.ENGINE_OK:
             try:
-                self._buffer = _buffer(self._engine, id_, self.path)
+                self._buffer = described(self._handle, id_, "load_file", self.path)
             except EngineError as e:  # taken, yet not described: let it go
-                lib.engine_buffer_close(self._engine._h, id_)
+                lib.engine_buffer_close(self._handle.ptr, id_)
                 self._error = e
                 return True
             self._progress = 1.0
         else:
-            self._error = error(rc, "load_file", _last_error())
+            self._error = self._handle.fail(rc, "load_file")
         return True
 
     def _finished(self) -> bool:
@@ -104,7 +81,7 @@ class FileLoad:
             return True
         progress = ffi.new("float *")
         id_ = ffi.new("uint32_t *")
-        rc = lib.engine_load_poll(self._engine._h, self._job, progress, id_)
+        rc = lib.engine_load_poll(self._handle.ptr, self._job, progress, id_)
         self._progress = max(self._progress, float(progress[0]))
         return self._settle(rc, id_[0])
 
@@ -130,7 +107,7 @@ class FileLoad:
         while not self._finished():
             left = _WAIT_SLICE_US if deadline is None else \
                 max(0, min(_WAIT_SLICE_US, int((deadline - time.monotonic()) * 1e6)))
-            rc = lib.engine_load_wait(self._engine._h, self._job, left, id_)
+            rc = lib.engine_load_wait(self._handle.ptr, self._job, left, id_)
             if not self._settle(rc, id_[0]) and deadline is not None and \
                     time.monotonic() >= deadline:
                 raise error(lib.ENGINE_ERR_TIMEOUT, "load_file",
@@ -145,14 +122,14 @@ class FileLoad:
         finished already."""
         if self._finished():
             return False
-        cancelled: bool = lib.engine_load_cancel(self._engine._h, self._job) == lib.ENGINE_OK
+        cancelled: bool = lib.engine_load_cancel(self._handle.ptr, self._job) == lib.ENGINE_OK
         return cancelled
 
     def __del__(self) -> None:
         # Nobody will ask any more: the library cancels it, or closes the
         # buffer it finished with, rather than keep it to the engine's end.
-        if not self._finished() and not self._engine.closed:
-            lib.engine_load_forget(self._engine._h, self._job)
+        if not self._finished() and not self._handle.closed:
+            lib.engine_load_forget(self._handle.ptr, self._job)
 
     def __await__(self) -> Generator[Any, None, Buffer]:
         import asyncio

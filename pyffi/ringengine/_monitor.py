@@ -60,7 +60,7 @@ class MeterView:
         the master, and the buses and voices heard in their last window."""
         e = self.engine
         meters = e.meters()
-        load = e.dsp_load
+        load = e.read_dsp_load()
 
         def one(m: Meter) -> Dict[str, Any]:
             return {"peak": list(m.peak), "rms": list(m.rms), "clips": m.clips}

@@ -3,14 +3,13 @@ writes it with libsndfile) or into a buffer."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, Dict, Optional
+from typing import Any, Dict, Optional
 
-from ._buffers import Buffer
-from ._errors import EngineTimeoutError, InvalidArgumentError, RecordingError, error
+from ._args import at as _at
+from ._buffers import Buffer, described
+from ._errors import EngineTimeoutError, InvalidArgumentError, RecordingError
+from ._handle import Handle
 from ._lib import ffi, lib
-
-if TYPE_CHECKING:
-    from ._engine import AudioEngine
 
 #: The file formats, by name: engine_record_format. None: by the suffix.
 FORMATS: Dict[str, int] = {"wav": lib.ENGINE_FORMAT_WAV, "flac": lib.ENGINE_FORMAT_FLAC}
@@ -22,12 +21,7 @@ _STATES = {lib.ENGINE_RECORD_WAITING: "waiting", lib.ENGINE_RECORD_RUNNING: "rec
 _POLL_S = 0.002
 
 
-def _last_error() -> str:
-    text: str = ffi.string(lib.engine_last_error()).decode(errors="replace")
-    return text
-
-
-def source_code(engine: AudioEngine, source: object) -> int:
+def source_code(buses: int, source: object) -> int:
     """engine_record_file()'s source for "master", "input" or a bus number."""
     if source == "master":
         master: int = lib.ENGINE_RECORD_MASTER
@@ -35,15 +29,15 @@ def source_code(engine: AudioEngine, source: object) -> int:
     if source == "input":
         inputs: int = lib.ENGINE_RECORD_INPUT
         return inputs
-    if isinstance(source, int) and not isinstance(source, bool) and 0 <= source < engine.buses:
+    if isinstance(source, int) and not isinstance(source, bool) and 0 <= source < buses:
         return source
     raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "source must be 'master', 'input' or a "
-                               "bus 0 .. %d, not %r" % (engine.buses - 1, source))
+                               "bus 0 .. %d, not %r" % (buses - 1, source))
 
 
 class _Recording:
-    def __init__(self, engine: AudioEngine, id_: int, what: str) -> None:
-        self._engine = engine
+    def __init__(self, handle: Handle, id_: int, what: str) -> None:
+        self._handle = handle
         self.id = id_
         self._what = what
         self._closed = False
@@ -53,9 +47,8 @@ class _Recording:
         if self._closed:
             return self._last
         s = ffi.new("engine_record_status *")
-        rc = lib.engine_get_record_status(self._engine._h, self.id, s, ffi.sizeof(s[0]))
-        if rc:
-            raise error(rc, self._what, _last_error())
+        self._handle.check(lib.engine_get_record_status(self._handle.ptr, self.id, s,
+                                                        ffi.sizeof(s[0])), self._what)
         self._last = s
         return s
 
@@ -104,10 +97,7 @@ class _Recording:
     def stop(self, at: Optional[int] = None) -> None:
         """Ends the recording just before engine frame `at` (None: at the
         next block). An earlier end asked for stays."""
-        from ._engine import _at
-        rc = lib.engine_record_stop(self._engine._h, self.id, _at(at))
-        if rc:
-            raise error(rc, "stop", _last_error())
+        self._handle.check(lib.engine_record_stop(self._handle.ptr, self.id, _at(at)), "stop")
 
     def wait(self, timeout: Optional[float] = None) -> None:
         """Waits until done() (at most `timeout` s). Raises RecordingError
@@ -128,12 +118,12 @@ class _Recording:
         if not self._closed:
             self._status()
             self._closed = True
-            lib.engine_record_close(self._engine._h, self.id)
+            lib.engine_record_close(self._handle.ptr, self.id)
 
     def __del__(self) -> None:
         try:
-            if not self._closed and not self._engine.closed:
-                lib.engine_record_close(self._engine._h, self.id)
+            if not self._closed and not self._handle.closed:
+                lib.engine_record_close(self._handle.ptr, self.id)
         except Exception:
             pass
 
@@ -141,8 +131,8 @@ class _Recording:
 class Recording(_Recording):
     """A recording to a file (AudioEngine.record)."""
 
-    def __init__(self, engine: AudioEngine, id_: int, path: str) -> None:
-        super().__init__(engine, id_, "record")
+    def __init__(self, handle: Handle, id_: int, path: str) -> None:
+        super().__init__(handle, id_, "record")
         #: The file's path.
         self.path = path
 
@@ -154,8 +144,8 @@ class BufferRecording(_Recording):
     """A recording into memory (AudioEngine.record_buffer); result() makes
     it a Buffer."""
 
-    def __init__(self, engine: AudioEngine, id_: int) -> None:
-        super().__init__(engine, id_, "record_buffer")
+    def __init__(self, handle: Handle, id_: int) -> None:
+        super().__init__(handle, id_, "record_buffer")
         self._buffer: Optional[Buffer] = None
 
     def result(self, timeout: Optional[float] = None) -> Buffer:
@@ -166,15 +156,10 @@ class BufferRecording(_Recording):
         self.wait(timeout)
         self._status()  # kept: the status once taken
         out = ffi.new("uint32_t *")
-        rc = lib.engine_record_take_buffer(self._engine._h, self.id, out)
-        if rc:
-            raise error(rc, "record_buffer", _last_error())
+        self._handle.check(lib.engine_record_take_buffer(self._handle.ptr, self.id, out),
+                           "record_buffer")
         self._closed = True  # taking it closed it
-        info = ffi.new("engine_buffer_info *")
-        rc = lib.engine_get_buffer_info(self._engine._h, out[0], info, ffi.sizeof(info[0]))
-        if rc:
-            raise error(rc, "record_buffer", _last_error())
-        self._buffer = Buffer(self._engine, out[0], info.frames, info.channels, 0, "")
+        self._buffer = described(self._handle, out[0], "record_buffer")
         return self._buffer
 
     def __repr__(self) -> str:

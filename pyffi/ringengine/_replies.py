@@ -123,7 +123,7 @@ class Event(NamedTuple):
     fields: Tuple[Tuple[str, Union[int, float]], ...]
 
 
-Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, MeterEvent, Event]
+Reply = Union[Pong, VoiceEnded, BufferReleased, EventsLost, MeterEvent, RecordEnded, Event]
 
 #: The classes of the reply kinds this package knows, by the library's names.
 REPLY_CLASSES: Dict[str, Any] = {
@@ -159,7 +159,7 @@ def describe_kind(kind: int) -> Optional[KindInfo]:
                     _DIRECTIONS.get(info.direction, "reserved"), fields)
 
 
-_new: Any = tuple.__new__  # a NamedTuple without the Python-level __new__
+new_tuple: Any = tuple.__new__  # a NamedTuple without the Python-level __new__
 Decoder = Callable[[Tuple[Any, ...]], Any]
 
 
@@ -169,19 +169,19 @@ def _decoder(kind: int) -> Decoder:
     if info is None or any(member not in MEMBERS for _, member in info.fields):
         # Unknown, or carried in a way this package cannot read: the raw members.
         name = "" if info is None else info.name
-        return lambda m: _new(Event, (m[0], name, tuple(zip(MEMBERS[1:], m[1:]))))
+        return lambda m: new_tuple(Event, (m[0], name, tuple(zip(MEMBERS[1:], m[1:]))))
     index = [MEMBERS.index(member) for _, member in info.fields]
     names = tuple(name for name, _ in info.fields)
     cls = REPLY_CLASSES.get(info.name)
     if cls is not None and cls._fields == names and index:
         pick = operator.itemgetter(*index)
         if len(index) == 1:
-            return lambda m: _new(cls, (pick(m),))
-        return lambda m: _new(cls, pick(m))
+            return lambda m: new_tuple(cls, (pick(m),))
+        return lambda m: new_tuple(cls, pick(m))
     # A kind without a class here, or whose fields the library names
     # otherwise than the class does: the generic Event, as the library has it.
     name = info.name
-    return lambda m: _new(Event, (m[0], name, tuple(zip(names, (m[i] for i in index)))))
+    return lambda m: new_tuple(Event, (m[0], name, tuple(zip(names, (m[i] for i in index)))))
 
 
 class _Decoders(Dict[int, Decoder]):

@@ -1,6 +1,6 @@
 """What the library names: its backends, voice parameters, defaults and
 states. Read from the library itself, so no table is kept here by hand."""
-from typing import Any, Dict, FrozenSet
+from typing import Any, Dict, FrozenSet, Tuple
 
 from ._lib import ffi, lib
 
@@ -50,16 +50,39 @@ def new_config() -> Any:
     return config
 
 
-#: The config fields AudioEngine takes as keywords, with the least value each.
-CONFIG_FIELDS: Dict[str, int] = {
-    "capacity": 1, "sample_rate": 1, "block_frames": 1, "channels": 1, "voices": 0,
-    "schedule": 1, "buffers": 1, "messages_per_block": 1, "reply_capacity": 0,
-    "max_load_bytes": 0, "buses": 1, "meter_ms": 0, "meter_events_hz": 0,
-    "keylock_voices": 0, "inputs": 0,
-}
+# engine_config's fields, as cffi reads them from the header's declaration.
+_STRUCT_FIELDS = ffi.typeof("engine_config").fields
+
+#: The fields of engine_config the constructor takes, in its order: backend
+#: and device first (the two a program names most, and the first two
+#: positions since 1.0), then every other in the struct's order. Read from
+#: the header's declaration, so a field the library adds is taken at once;
+#: `size` is the struct's own.
+CONFIG_FIELDS: Tuple[str, ...] = ("backend", "device") + tuple(
+    name for name, _ in _STRUCT_FIELDS if name not in ("size", "backend", "device"))
+
+#: The fields given by name rather than number: {field: {name: value}}.
+NAMED_FIELDS: Dict[str, Dict[str, int]] = {"backend": BACKENDS, "pan_law": PAN_LAWS}
+
+#: The fields given as text (a char *): the device's and the API's names.
+TEXT_FIELDS: FrozenSet[str] = frozenset(
+    name for name, field in _STRUCT_FIELDS if field.type.kind == "pointer")
+
+#: The fields given as numbers, with the range of their C type (what the
+#: struct can hold; the library checks the range it takes).
+NUMBER_FIELDS: Dict[str, Tuple[int, int]] = {
+    name: ((0, 2 ** (8 * ffi.sizeof(field.type)) - 1) if field.type.cname.startswith("uint")
+           else (-2 ** (8 * ffi.sizeof(field.type) - 1), 2 ** (8 * ffi.sizeof(field.type) - 1) - 1))
+    for name, field in _STRUCT_FIELDS
+    if name in CONFIG_FIELDS and name not in NAMED_FIELDS and name not in TEXT_FIELDS}
+
+_DEFAULT = new_config()
 
 #: engine_config_init_size()'s defaults: the library's, not a copy kept here
-#: (pan_law by its name).
-DEFAULTS: Dict[str, Any] = {name: getattr(new_config(), name) for name in CONFIG_FIELDS}
-DEFAULTS["pan_law"] = next(name for name, value in PAN_LAWS.items()
-                           if value == new_config().pan_law)
+#: (pan_law by its name), for every field given as a number or a name but
+#: the backend.
+DEFAULTS: Dict[str, Any] = {
+    name: (getattr(_DEFAULT, name) if name in NUMBER_FIELDS else
+           next(text for text, value in NAMED_FIELDS[name].items()
+                if value == getattr(_DEFAULT, name)))
+    for name in CONFIG_FIELDS if name in NUMBER_FIELDS or name == "pan_law"}

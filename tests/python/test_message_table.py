@@ -1,6 +1,8 @@
 """Every message kind is known to every layer: the library's table
 (engine_describe_kind), the C header's enum (through cffi), and Python's
 reply types; a kind Python has no class for still arrives, as an Event."""
+import typing
+
 import ringengine
 from ringengine import Event, EventsLost, describe_kind
 from ringengine._lib import ffi, lib
@@ -22,6 +24,18 @@ def test_every_reply_kind_has_a_class_with_the_librarys_field_names():
     for k in replies:
         assert REPLY_CLASSES[k.name]._fields == tuple(name for name, _ in k.fields), k.name
         assert all(member in MEMBERS for _, member in k.fields)
+
+
+def test_the_reply_type_is_every_reply_class_and_event():
+    """`Reply`, what a receive returns, names every reply kind's class (it
+    once lacked RecordEnded), each exported by the package, and Event."""
+    members = set(typing.get_args(ringengine.Reply))
+    for k in known_kinds():
+        if k.direction == "reply":
+            cls = REPLY_CLASSES[k.name]
+            assert cls in members, "%s's class %s is not in Reply" % (k.name, cls.__name__)
+            assert getattr(ringengine, cls.__name__) is cls and cls.__name__ in ringengine.__all__
+    assert members == set(REPLY_CLASSES.values()) | {Event}
 
 
 def test_a_reply_kind_python_does_not_know_arrives_as_an_event():

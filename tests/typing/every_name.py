@@ -8,6 +8,7 @@ from typing import Dict, List, Optional, Tuple
 
 import ringengine
 from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARAMS, AudioEngine,
+                        OfflineEngine,
                         BackendError, Buffer, DspLoad, Meter, MeterEvent, Meters,
                         BufferReleased, BufferTableFullError, DecodeError, Device, DeviceList,
                         DeviceNotFoundError, EngineBusyError, EngineClosedError, EngineError,
@@ -49,7 +50,7 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     return voice
 
 
-def mix(engine: AudioEngine) -> Tuple[float, float]:
+def mix(engine: OfflineEngine) -> Tuple[float, float]:
     engine.set_bus(1, "gain_db", -6.0, at=engine.frame, ramp=480)
     engine.set_bus("master", "eq_low", float("-inf"))
     engine.set_param(0, "bus", 1)
@@ -60,11 +61,12 @@ def mix(engine: AudioEngine) -> Tuple[float, float]:
     voice: Meter = meters.voices[0]
     peak: float = max(master.peak + bus.peak + voice.peak)
     print(master.rms, master.clips, master.frame, BUS_PARAMS, PAN_LAWS, FEATURES)
-    load: DspLoad = engine.dsp_load
-    return peak, load.average + load.peak
+    load: DspLoad = engine.read_dsp_load()
+    alias: DspLoad = engine.dsp_load  # its first name: the same read
+    return peak, load.average + load.peak + alias.average
 
 
-def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
+def control(engine: OfflineEngine) -> Tuple[int, Optional[Reply], Stats]:
     seq: int = engine.send_ping()
     first, sent = engine.send_pings(4)
     engine.set_param(0, "freq", 440.0, at=engine.frame + 480, ramp=48)
@@ -83,9 +85,11 @@ def control(engine: AudioEngine) -> Tuple[int, Optional[Reply], Stats]:
     buf.close()
     seqs, frames = engine.recv_many_columns()
     assert seq + first + sent + len(many) + len(seqs) + len(frames) >= 0
-    load: Load = engine.load
+    load: Load = engine.cpu_load
+    same: Load = engine.load  # its first name
     voice: VoiceState = engine.voice_state(1)
-    print(load.last, load.average, voice.playing, voice.looping, voice.sounding, voice.gain)
+    print(load.last, load.average, same.frame, voice.playing, voice.looping, voice.sounding,
+          voice.gain)
     kind: Optional[KindInfo] = describe_kind(1)
     if kind is not None:
         print(kind.name, kind.direction, kind.fields)
@@ -133,6 +137,13 @@ def main() -> None:
             print(code)
     with AudioEngine(backend="null") as live:
         asyncio.run(wait_async(live))
+    with OfflineEngine(voices=2) as direct:
+        direct.process()
+        rendered: int = direct.render_into(array.array("f", bytes(4 * direct.channels)))
+        print(rendered)
+    with AudioEngine(backend="null") as live_engine:
+        if isinstance(live_engine, OfflineEngine):  # never: narrowed for the type checker
+            live_engine.process()
     try:
         engine_for_files = AudioEngine(backend="offline")
         load: FileLoad = engine_for_files.load_file_async("/nonexistent.wav",
