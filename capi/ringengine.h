@@ -299,8 +299,8 @@ void engine_config_init_size(engine_config *config, size_t size);
 ** audio. config may be NULL for the defaults. config->size must be one of
 ** the sizes engine_config has had:
 **   ENGINE_CONFIG_SIZE_1_0 (56), ENGINE_CONFIG_SIZE_1_1 (72),
-**   ENGINE_CONFIG_SIZE_1_2 (88), or this header's sizeof(engine_config)
-**   (96 in 1.3);
+**   ENGINE_CONFIG_SIZE_1_2 (88), or this header's
+**   sizeof(engine_config) (96 in 1.3);
 ** the fields past it get their defaults. On success *out is the new handle,
 ** owned by the caller until engine_destroy(); on failure *out is NULL and
 ** engine_last_error() says why.
