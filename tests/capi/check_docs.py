@@ -267,7 +267,8 @@ def main(header_path, doc_path, def_path, library=None):
     if library is not None:
         lib = load(library)
         if lib.engine_version_number() != number:
-            fail("the library is version %d; the header, %d" % (lib.engine_version_number(), number))
+            fail("the library is version %d; the header, %d"
+                 % (lib.engine_version_number(), number))
         if lib.engine_version_string().decode() != "%d.%d.%d" % (major, minor, patch):
             fail("the library says version %s" % lib.engine_version_string().decode())
         config_size, accepted = accepted_config_sizes(lib, backends["ENGINE_BACKEND_OFFLINE"])
