@@ -44,9 +44,9 @@
 **   (what has no mark is 1.0's).
 **
 ** Special values, one rule for all of them: a special value is all ones in
-** the type of the argument or field that carries it, and a second one of
-** the same argument is all ones less one. Ordinary values (voices, buses,
-** buffers, frames, fades) start at 0 and never reach them.
+** the type of the argument or field that carries it, and where one argument
+** needs a second, that is all ones less one. Ordinary values (voices,
+** buses, buffers, frames, fades) start at 0 and never reach them.
 **   in an int64_t:  -1           ENGINE_AT_NEXT (`at`: the next block; as
 **                                engine_message.frame, UINT64_MAX),
 **                                ENGINE_ALL_VOICES (engine_cancel's voice:

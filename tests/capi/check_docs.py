@@ -10,6 +10,8 @@ What must agree:
   direction (messages.def's, and the library's engine_describe_kind());
   engine_message's member notes in the header name every kind that uses the
   member, and each kind's note names its members;
+- every field of engine_config has its row in the page's configuration
+  table;
 - the config sizes: the sizes engine_create() accepts (tried on the library)
   are the header's ENGINE_CONFIG_SIZE_* and sizeof(engine_config); the
   page's size table lists each with its bytes; wherever the header or the
@@ -70,7 +72,7 @@ def struct_member_notes(text, name):
     m = re.search(r"typedef struct %s \{(.*?)\} %s;" % (name, name), text, re.S)
     notes, current = {}, None
     for line in m.group(1).splitlines():
-        d = re.match(r"\s*\w+\s+(\w+)\s*;", line)
+        d = re.match(r"\s*(?:const\s+)?\w+[\s*]+(\w+)(?:\[\w+\])*\s*;", line)
         if d:
             current = d.group(1)
             notes[current] = ""
@@ -317,6 +319,17 @@ def main(header_path, doc_path, def_path, library=None):
             where = c_doc if not block.startswith("/*") else h_doc
             fail("%s lists the config sizes %s, not all of %s: %s"
                  % (where, sorted(named), sorted(size_macros), " ".join(block.split())[:160]))
+
+    # Every field of engine_config has its row in the page's configuration
+    # table (in the area of engine_create()).
+    config_rows = set()
+    for heading, text in doc_sections(doc):
+        if heading.startswith("2. "):
+            config_rows = set(re.findall(r"^\|\s*`(\w+)`", text, re.M))
+    for field in struct_member_notes(header, "engine_config"):
+        if field not in config_rows:
+            fail("%s: the configuration table (## 2.) has no row for engine_config.%s"
+                 % (c_doc, field))
 
     # Numbers written beside a name: `ENGINE_X` (N), with N the header's.
     for name, said in re.findall(r"`(ENGINE_\w+)`\s+\((-?\d+)[,)]", doc):
