@@ -3,6 +3,8 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 """
 
 CDEF = """
+/* 1. Version and errors */
+
 #define ENGINE_VERSION_MAJOR 1
 #define ENGINE_VERSION_MINOR 3
 #define ENGINE_VERSION_PATCH 0
@@ -41,6 +43,8 @@ const char *engine_last_error(void);
 unsigned int engine_features(void);
 
 int engine_nop(void);
+
+/* 2. Configuration and life cycle */
 
 #define ENGINE_DEFAULT_CAPACITY 1024
 #define ENGINE_MAX_CAPACITY 1048576
@@ -134,6 +138,8 @@ typedef struct engine_info {
 
 int engine_get_info(engine *e, engine_info *out, size_t size);
 
+/* 3. Messages: the generic send and receive */
+
 enum { ENGINE_AT_NEXT = -1 };
 
 typedef enum engine_message_kind {
@@ -192,9 +198,13 @@ int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *cou
 
 int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 
+/* 4. Pings */
+
 int64_t engine_send_ping(engine *e);
 
 int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+/* 5. Voices and their parameters */
 
 typedef enum engine_param {
     ENGINE_PARAM_FREQ = 0,
@@ -213,6 +223,8 @@ int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t
 
 int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
                             uint32_t ramp);
+
+/* 6. Playback */
 
 #define ENGINE_PLAY_LOOP 1
 #define ENGINE_PLAY_FADE_IN 2
@@ -272,6 +284,8 @@ int engine_cancel(engine *e, int64_t voice, int64_t at);
 
 int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
 
+/* 7. Sample buffers */
+
 int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
                        uint32_t *id);
 
@@ -284,6 +298,8 @@ typedef struct engine_buffer_info {
 } engine_buffer_info;
 
 int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
+
+/* 8. Audio files */
 
 typedef enum engine_quality {
     ENGINE_QUALITY_QUICK = 0,
@@ -304,6 +320,8 @@ int engine_load_wait(engine *e, uint64_t job, uint32_t timeout_us, uint32_t *id)
 int engine_load_cancel(engine *e, uint64_t job);
 
 int engine_load_forget(engine *e, uint64_t job);
+
+/* 9. Mixer: buses and meters (since 1.2) */
 
 typedef enum engine_pan_law {
     ENGINE_PAN_BALANCE = 0,
@@ -344,6 +362,8 @@ typedef struct engine_meter {
 } engine_meter;
 
 int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
+
+/* 10. Input and recording (since 1.3) */
 
 #define ENGINE_RECORD_MASTER 0xffffffffu
 #define ENGINE_RECORD_INPUT 0xfffffffeu
@@ -390,6 +410,8 @@ int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, 
 int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
 
 int engine_record_close(engine *e, uint32_t id);
+
+/* 11. Inspection */
 
 int engine_get_frame(engine *e, uint64_t *out);
 
@@ -459,11 +481,15 @@ typedef struct engine_dsp_load {
 
 int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
 
+/* 12. Offline rendering */
+
 int engine_process(engine *e, uint32_t frames);
 
 int engine_render(engine *e, float *out, uint64_t frames);
 
 int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+
+/* 13. Devices */
 
 typedef struct engine_device {
     char api[16];
