@@ -972,9 +972,9 @@ int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, s
 ** (area 12). A recording takes a source (see "Sources" at the top of this
 ** header) from an exact frame into a file or a buffer. Thread: any. */
 
-/* A recording's source besides a bus's number: the master (after its
-** chain, what the output gets), or the input. Special values (see the top
-** of this header). */
+/* What a recording takes: a bus's number (its output, before the master),
+** or one of these special values (see the top of this header): the master
+** (after its chain, what the output gets), or the input. */
 #define ENGINE_RECORD_MASTER 0xffffffffu
 #define ENGINE_RECORD_INPUT 0xfffffffeu
 
