@@ -9,19 +9,71 @@
 ** side ever waits for the other: a full ring drops the message, says so,
 ** and counts it.
 **
+** The header is in areas, as sqlite3.h is; each area has its types and
+** constants beside its functions:
+**    1. Version and errors          8. Audio files
+**    2. Configuration, life cycle   9. Mixer: buses and meters
+**    3. Messages: send and receive 10. Input and recording
+**    4. Pings                      11. Inspection
+**    5. Voices and parameters      12. Offline rendering
+**    6. Playback                   13. Devices
+**    7. Sample buffers
+** docs/c-api.md follows the same areas (tests/capi/check_docs.py keeps the
+** two in agreement).
+**
 ** Conventions, for every function below:
 ** - Functions that can fail return an int status: ENGINE_OK (0), a positive
 **   non-error (ENGINE_EMPTY), or a negative ENGINE_ERR_* code.
 ** - "Thread: any" means any thread, concurrently with the others, on the same
 **   handle, except engine_destroy(), which must be the last call on it.
+** - "Non-blocking": returns without waiting for the audio thread, a server
+**   or a file; it may wait for another control thread inside a call of the
+**   same area for as long as that thread holds the area's lock (a push, a
+**   copy), never for the audio thread. "Blocks" says on what.
+** - Ownership: the engine owns what it allocates and frees it itself; the
+**   caller's arrays and strings are copied before a call returns, and
+**   returned strings are static (never free them) unless said otherwise.
 ** - No function calls back into the caller, prints, or lets a C++ exception
 **   escape.
 ** - The functions called from the audio thread are inside the library; no
 **   function here is meant to be called from an audio callback.
+** - A struct that may grow says its size: engine_config.size and
+**   engine_play_options.size, or a `size` argument (sizeof the struct as the
+**   caller knows it: the library fills that many bytes at most). Fields are
+**   only ever added at the end; "Since 1.x" marks what a version added
+**   (what has no mark is 1.0's).
+**
+** Special values, one rule for all of them: a special value is all ones in
+** the type of the argument or field that carries it, and where one argument
+** needs a second, that is all ones less one. Ordinary values (voices,
+** buses, buffers, frames, fades) start at 0 and never reach them.
+**   in an int64_t:  -1           ENGINE_AT_NEXT (`at`: the next block; as
+**                                engine_message.frame, UINT64_MAX),
+**                                ENGINE_ALL_VOICES (engine_cancel's voice:
+**                                every voice; on the wire the CANCEL flag)
+**   in a uint32_t:  0xffffffff   ENGINE_ANY_VOICE (a voice the library
+**                                chooses), ENGINE_BUS_MASTER (the master as
+**                                a bus), ENGINE_RECORD_MASTER (the master as
+**                                a recording's source), ENGINE_FADE_DEFAULT
+**                                (3 ms of fade);
+**                   0xfffffffe   ENGINE_BUS_UNCHANGED (the voice's bus as it
+**                                is), ENGINE_RECORD_INPUT (the input as a
+**                                recording's source)
+** So -1 and 0xffffffff are the same kind of value: -1 is what an int64_t
+** argument (which also takes 0 .. 2^32 - 1) holds of it, and its low 32
+** bits are 0xffffffff. The names and values above are kept for good.
+**
+** Sources: a meter or a recording takes the sound at a point of the mix,
+** its `source`. engine_get_meter() names the point by a kind
+** (engine_meter_source: a voice, a bus, the master; an int) and an index;
+** engine_record_file() and engine_record_buffer() by one uint32_t: a bus's
+** number, ENGINE_RECORD_MASTER or ENGINE_RECORD_INPUT. Either way the
+** sound is read after that point's own processing (a voice's gain and pan;
+** a bus's EQ, gain, mute and pan; the master's chain).
 **
 ** This header is C99 and also the source of the Python binding's cdef
 ** (pyffi/gen_cdef.py): keep the declarations free of macros other than
-** integer #defines.
+** integer #defines, and declare each type before its first use.
 */
 #ifndef RINGENGINE_H
 #define RINGENGINE_H
@@ -35,6 +87,8 @@ extern "C" {
 
 /* cdef-begin */
 
+/* ==== 1. Version and errors ============================================== */
+
 /* Version of this header. The major version is the ABI version: a library
 ** with another major version is not compatible. ENGINE_VERSION_NUMBER is
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
@@ -43,21 +97,6 @@ extern "C" {
 #define ENGINE_VERSION_MINOR 3
 #define ENGINE_VERSION_PATCH 0
 #define ENGINE_VERSION_NUMBER 10300
-
-/* Ring capacity, in messages: the default, and the largest accepted (also
-** for engine_config.schedule). The other defaults: engine_config_init(). */
-#define ENGINE_DEFAULT_CAPACITY 1024
-#define ENGINE_MAX_CAPACITY 1048576
-#define ENGINE_MAX_VOICES 4096
-
-/* Sizes of the fixed text buffers in engine_info, and the longest warning
-** engine_next_warning() gives, with its NUL. */
-#define ENGINE_DEVICE_NAME_MAX 128
-#define ENGINE_NOTE_MAX 256
-#define ENGINE_WARNING_MAX 256
-
-/* An engine: both rings, the counters and the running backend. Opaque. */
-typedef struct engine engine;
 
 typedef enum engine_status {
     ENGINE_OK = 0,               /* success */
@@ -71,23 +110,75 @@ typedef enum engine_status {
     ENGINE_ERR_CLOSED = -4,      /* the engine was closed */
     ENGINE_ERR_BACKEND = -5,     /* the audio backend could not be opened or
                                  ** started (see engine_last_error()), or it
-                                 ** stopped (see engine_get_state()) */
+                                 ** stopped (see engine_get_state()); also a
+                                 ** recording's file that cannot be opened */
     ENGINE_ERR_NO_DEVICE = -6,   /* no such output device (or the name is
                                  ** ambiguous); see engine_last_error() */
-    ENGINE_ERR_BUSY = -7,        /* another thread is inside engine_process() */
+    ENGINE_ERR_BUSY = -7,        /* another thread is inside engine_process()
+                                 ** or engine_render() */
     ENGINE_ERR_TIMEOUT = -8,     /* nothing arrived in time */
-    ENGINE_ERR_UNSUPPORTED = -9, /* not possible with this engine's backend */
+    ENGINE_ERR_UNSUPPORTED = -9, /* not possible with this engine's backend,
+                                 ** or with this build (engine_features()) */
     ENGINE_ERR_INTERNAL = -10,   /* a bug in ringengine; please report it */
     ENGINE_ERR_TABLE_FULL = -11, /* a table of the engine is full, not a
-                                 ** ring: engine_config.buffers buffers are
-                                 ** loaded (since 1.1; 1.0 said
-                                 ** ENGINE_ERR_FULL) */
+                                 ** ring: the buffer table (since 1.1; 1.0
+                                 ** said ENGINE_ERR_FULL): engine_config.buffers
+                                 ** buffers are open, or as many closed ones
+                                 ** are still being let go of, or after about
+                                 ** 2^32 loads no id is left; or the
+                                 ** recordings' table: 32 recordings are held
+                                 ** (since 1.3) */
     ENGINE_ERR_NOT_FOUND = -12,  /* no file at that path (since 1.1) */
     ENGINE_ERR_DECODE = -13,     /* the file could not be read or decoded:
                                  ** engine_last_error() names the path and
                                  ** the decoder's reason (since 1.1) */
     ENGINE_ERR_CANCELLED = -14   /* the load was cancelled (since 1.1) */
 } engine_status;
+
+/* ENGINE_VERSION_NUMBER of the library actually loaded.
+** Thread: any. Non-blocking. */
+unsigned int engine_version_number(void);
+
+/* "MAJOR.MINOR.PATCH" of the library actually loaded. Static; never free.
+** Thread: any. Non-blocking. */
+const char *engine_version_string(void);
+
+/* A one-line description of a status code. Static; never free. Unknown codes
+** give "unknown status". Thread: any. Non-blocking. */
+const char *engine_strerror(int status);
+
+/* Details of the calling thread's last call that failed: engine_create(),
+** engine_send() and its wrappers (which argument of a command is out of
+** range), a buffer, file or recording call (naming the path), process and
+** render, a bad handle or a closed engine; or what each audio API answered
+** to its last engine_list_devices(). "" if none. engine_create() and
+** engine_list_devices() clear it first; other calls that succeed leave it.
+** Valid until the calling thread's next call of one of those.
+** Thread: any (the text is the calling thread's own). Non-blocking. */
+const char *engine_last_error(void);
+
+/* What this build of the library can do: engine_features()'s bits. */
+#define ENGINE_FEATURE_FILES 1   /* engine_load_file(): libsndfile and libsoxr */
+#define ENGINE_FEATURE_KEYLOCK 2 /* key lock: Rubber Band (GPL-2+) */
+
+/* ENGINE_FEATURE_* bits of what this build can do (since 1.3).
+** Thread: any. Non-blocking. */
+unsigned int engine_features(void);
+
+/* Does nothing and returns ENGINE_OK: the floor cost of any call into the
+** library, for benchmarks of bindings. Thread: any. Non-blocking. */
+int engine_nop(void);
+
+/* ==== 2. Configuration and life cycle ===================================== */
+
+/* Ring capacity, in messages: the default, and the largest accepted (also
+** for engine_config.schedule). The other defaults: engine_config_init(). */
+#define ENGINE_DEFAULT_CAPACITY 1024
+#define ENGINE_MAX_CAPACITY 1048576
+#define ENGINE_MAX_VOICES 4096
+
+/* An engine: both rings, the counters and the running backend. Opaque. */
+typedef struct engine engine;
 
 typedef enum engine_backend {
     ENGINE_BACKEND_AUTO = 0,    /* the first server that opens: JACK,
@@ -102,22 +193,225 @@ typedef enum engine_backend {
                                 ** (PulseAudio, or PipeWire-Pulse) */
 } engine_backend;
 
+/* "auto", "rtaudio", "null", "offline", "jack", "pulse", or "unknown".
+** Static; never free. Thread: any. Non-blocking. */
+const char *engine_backend_name(int backend);
+
+/* How to create an engine. Fill it with engine_config_init_size(&c,
+** sizeof c), then change fields. `size` is how much of the struct the
+** caller has: a library adds fields at the end, and takes a config of any
+** earlier version's size (engine_create() lists them), with defaults for
+** the fields it lacks. */
+typedef struct engine_config {
+    uint32_t size;         /* sizeof(engine_config) as the caller knows it
+                           ** (one of the sizes engine_create() takes); set
+                           ** by engine_config_init_size */
+    uint32_t backend;      /* engine_backend; default ENGINE_BACKEND_AUTO */
+    uint32_t capacity;     /* messages per ring, 1..ENGINE_MAX_CAPACITY;
+                           ** default ENGINE_DEFAULT_CAPACITY */
+    uint32_t sample_rate;  /* Hz, 1000..768000; default 48000 */
+    uint32_t block_frames; /* frames per block asked of the backend,
+                           ** 1..65536; default 256 */
+    uint32_t channels;     /* output channels, 1..64; default 2 */
+    const char *device;    /* output device name or unique substring, or NULL
+                           ** for the default; copied by engine_create.
+                           ** Refused with the null and offline backends,
+                           ** which have no devices */
+    const char *api;       /* ENGINE_BACKEND_AUTO: "jack", "pulse" or
+                           ** "alsa", the one server API to try;
+                           ** ENGINE_BACKEND_RTAUDIO: "alsa" (the default)
+                           ** or "pulse". NULL: the environment variable
+                           ** RINGENGINE_API, and when that is unset, each
+                           ** in that order (auto). Refused with the other
+                           ** backends */
+    /* Since 1.0: */
+    uint32_t voices;       /* voices in the pool, 0..ENGINE_MAX_VOICES;
+                           ** default 32 */
+    uint32_t schedule;     /* commands for later frames the audio thread
+                           ** can hold, 1..ENGINE_MAX_CAPACITY; default 1024;
+                           ** more are dropped and counted in `dropped` */
+    uint32_t buffers;      /* sample buffers loaded at once, 1..65536;
+                           ** default 256 */
+    /* Since 1.1 (a caller built against 1.0 passes ENGINE_CONFIG_SIZE_1_0
+    ** and gets the defaults of these): */
+    uint32_t messages_per_block; /* messages the audio thread takes per
+                           ** block from each path (the command ring, the
+                           ** parameter path), at least 1; the rest wait for
+                           ** the next block, none is dropped. Default 1024 */
+    uint32_t reply_capacity; /* replies the reply ring holds,
+                           ** 0..ENGINE_MAX_CAPACITY; 0 (the default): as
+                           ** many as `capacity` */
+    uint64_t max_load_bytes; /* the largest buffer engine_load_file() makes,
+                           ** in bytes of decoded float samples; a larger
+                           ** file is refused (ENGINE_ERR_NOMEM). Default
+                           ** 2 GiB; 0: no limit */
+    /* Since 1.2 (a caller built against 1.1 passes ENGINE_CONFIG_SIZE_1_1): */
+    uint32_t buses;        /* buses between the voices and the master,
+                           ** 1..64; default 8. Voices play into bus 0 until
+                           ** told otherwise (ENGINE_PARAM_BUS) */
+    uint32_t meter_ms;     /* the meters' window in ms, 0..10000; default
+                           ** 50; 0: no meters (and nothing they cost) */
+    uint32_t meter_events_hz; /* ENGINE_MSG_METER events a second, 0..1000;
+                           ** default 0 (none); needs meter_ms */
+    uint32_t pan_law;      /* engine_pan_law (area 9); default
+                           ** ENGINE_PAN_BALANCE */
+    /* Since 1.3 (a caller built against 1.2 passes ENGINE_CONFIG_SIZE_1_2): */
+    uint32_t keylock_voices; /* voices 0 .. keylock_voices - 1 may key-lock:
+                           ** a stretcher each, made when the engine is
+                           ** created (about 0.2 s apiece); 0 .. voices,
+                           ** default 0; ENGINE_ERR_INVALID when the build
+                           ** has no key lock (engine_features()) */
+    uint32_t inputs;       /* input channels, 0..64; default 0 (none). JACK:
+                           ** input ports; PulseAudio: a record stream; RtAudio:
+                           ** a duplex stream; null: silence; offline: the
+                           ** caller's (engine_render_input). Not heard unless
+                           ** a bus takes it (ENGINE_BUS_PARAM_INPUT_DB) */
+} engine_config;
+
+/* engine_config's size in 1.0 (56 bytes). Its last 4 bytes were padding,
+** where 1.1 has messages_per_block: of a config of this size,
+** engine_create() reads the fields up to `buffers` and takes the defaults
+** of the rest. */
+#define ENGINE_CONFIG_SIZE_1_0 56
+/* engine_config's size in 1.1 (72 bytes): the fields up to max_load_bytes. */
+#define ENGINE_CONFIG_SIZE_1_1 72
+/* engine_config's size in 1.2 (88 bytes): the fields up to pan_law. This
+** header's sizeof(engine_config), 1.3's, is 96 bytes: up to inputs. */
+#define ENGINE_CONFIG_SIZE_1_2 88
+
+/* Fills the 1.0 fields of *config (up to `buffers`, within
+** ENGINE_CONFIG_SIZE_1_0 bytes) with the defaults and sets config->size to
+** ENGINE_CONFIG_SIZE_1_0. NULL is a no-op. Thread: any. Non-blocking. */
+void engine_config_init(engine_config *config);
+
+/* Fills the first `size` bytes of *config (size: sizeof(engine_config) as
+** the caller knows it, at least ENGINE_CONFIG_SIZE_1_0) with the defaults,
+** and sets config->size to the size filled: at most this library's
+** sizeof(engine_config). engine_config_init() is the 1.0 form: it fills
+** ENGINE_CONFIG_SIZE_1_0 bytes, so a program built against 1.0 keeps
+** working, and a config it fills leaves the fields since 1.1 at their
+** defaults whatever they hold. A size between two of the sizes
+** engine_create() takes makes a config it refuses. Since 1.1. NULL, or a
+** smaller size, is a no-op. Thread: any. Non-blocking. */
+void engine_config_init_size(engine_config *config, size_t size);
+
+/* Creates an engine: allocates both rings, opens the backend and starts the
+** audio. config may be NULL for the defaults. config->size must be one of
+** the sizes engine_config has had:
+**   ENGINE_CONFIG_SIZE_1_0 (56), ENGINE_CONFIG_SIZE_1_1 (72),
+**   ENGINE_CONFIG_SIZE_1_2 (88), or this header's
+**   sizeof(engine_config) (96 in 1.3);
+** the fields past it get their defaults. On success *out is the new handle,
+** owned by the caller until engine_destroy(); on failure *out is NULL and
+** engine_last_error() says why.
+** Thread: any. Blocks while the audio backend opens (up to seconds).
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (out NULL, config->size not one of
+** those, a field out of range, `device` for null or offline, `api` for a
+** backend other than auto and rtaudio), ENGINE_ERR_NOMEM,
+** ENGINE_ERR_NO_DEVICE, ENGINE_ERR_BACKEND, ENGINE_ERR_INTERNAL. */
+int engine_create(const engine_config *config, engine **out);
+
+/* Stops the audio and marks the engine closed: every later call on it but
+** engine_close() and engine_destroy() returns ENGINE_ERR_CLOSED. The handle
+** stays valid until engine_destroy(). Closing twice is harmless. The
+** stream stops at once: what the server has not yet played (up to the
+** latency engine_get_info() gives) is dropped.
+** Thread: any, also while other threads are inside calls on this engine.
+** Blocks until the audio thread has left its current block, and at most
+** about 2 s for a JACK server that does not answer.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID. */
+int engine_close(engine *e);
+
+/* Closes the engine if open, then frees it and whatever it still holds
+** (buffers, recordings, loads nobody took). NULL is a no-op. No other call
+** on this engine may be running or follow.
+** Thread: any. Blocks like engine_close(). */
+void engine_destroy(engine *e);
+
+typedef enum engine_state {
+    ENGINE_STATE_RUNNING = 0, /* the backend calls the engine each block */
+    ENGINE_STATE_STOPPED = 1, /* the backend stopped by itself, e.g. the audio
+                              ** server went away; create a new engine */
+    ENGINE_STATE_CLOSED = 2   /* engine_close() was called */
+} engine_state;
+
+/* The engine's state, an engine_state; when `reason` is not NULL, why it
+** stopped (or "") is copied there, truncated to reason_size bytes with the
+** NUL. Also valid on a closed engine.
+** Thread: any. Non-blocking. Returns an engine_state, or ENGINE_ERR_INVALID. */
+int engine_get_state(engine *e, char *reason, size_t reason_size);
+
+/* Sizes of the fixed text buffers in engine_info (the device's name also
+** in engine_device). */
+#define ENGINE_DEVICE_NAME_MAX 128
+#define ENGINE_NOTE_MAX 256
+
+/* What engine_create opened. */
+typedef struct engine_info {
+    uint32_t backend;      /* engine_backend in use; never ENGINE_BACKEND_AUTO */
+    uint32_t capacity;     /* messages per ring */
+    uint32_t sample_rate;  /* Hz */
+    uint32_t block_frames; /* frames per block granted by the backend */
+    uint32_t channels;
+    char device[128];      /* ENGINE_DEVICE_NAME_MAX: device in use,
+                           ** NUL-terminated, truncated if longer */
+    char note[256];        /* ENGINE_NOTE_MAX: why `auto` chose this backend,
+                           ** or "" */
+    uint32_t voices;
+    uint32_t latency_frames; /* the output latency the backend reports, in
+                             ** frames: jack, the playback port's latency;
+                             ** pulse, the server's buffer length for the
+                             ** stream; rtaudio, RtAudio's stream latency;
+                             ** null and offline, 0 */
+    /* Since 1.1: */
+    uint32_t reply_capacity;     /* replies the reply ring holds */
+    uint32_t messages_per_block; /* as engine_config */
+    uint32_t buffers;            /* as engine_config */
+    /* Since 1.3: */
+    uint32_t inputs;             /* as engine_config */
+    uint32_t input_latency_frames; /* the input latency the backend reports:
+                             ** jack, the capture port's latency; pulse, the
+                             ** depth of the FIFO between the record and
+                             ** the playback stream; rtaudio, a period; 0
+                             ** otherwise. With latency_frames, the round
+                             ** trip a looper shifts its takes by */
+} engine_info;
+
+/* What engine_create opened, `size` bytes at most.
+** Thread: any. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_info(engine *e, engine_info *out, size_t size);
+
+/* ==== 3. Messages: the generic send and receive =========================== */
+
+/* A command's `at`: the start of the next block, not a frame (a special
+** value: see the top of this header). As engine_message.frame it is the
+** same bits: UINT64_MAX. */
+enum { ENGINE_AT_NEXT = -1 };
+
 /* The kinds of engine_message. Commands go to the audio thread; replies
 ** come back. The library describes each, with the names of its fields and
 ** the members that carry them: engine_describe_kind(). A reply of a kind a
 ** caller does not know is still a whole engine_message: skip it, or show
-** it by its description. */
+** it by its description. engine/messages/messages.def is the one table
+** these numbers and fields come from; engine_message's member notes say
+** the same by member. */
 typedef enum engine_message_kind {
     ENGINE_MSG_NONE = 0,
     ENGINE_MSG_PING = 1,      /* command: id = sequence number (set by the
                               ** library), frame = when to answer */
     ENGINE_MSG_PONG = 2,      /* reply: id = the ping's sequence number,
                               ** frame = the engine position it was answered */
-    ENGINE_MSG_SET_PARAM = 3, /* command: id = voice, param, value, frame =
-                              ** when, arg = frames to move there linearly */
-    ENGINE_MSG_PLAY = 4,      /* command: id = voice, arg = buffer, param = 1
-                              ** to loop, frame = when */
-    ENGINE_MSG_STOP = 5,      /* command: id = voice, frame = when */
+    ENGINE_MSG_SET_PARAM = 3, /* command: id = voice, param = engine_param,
+                              ** value, frame = when, arg = frames to move
+                              ** there linearly */
+    ENGINE_MSG_PLAY = 4,      /* command: id = voice, arg = buffer, param =
+                              ** ENGINE_PLAY_* flags, frame = when, value =
+                              ** frames a play under way fades out over
+                              ** (since 1.3; 0 cuts) */
+    ENGINE_MSG_STOP = 5,      /* command: id = voice, frame = when, arg =
+                              ** frames to fade out over (since 1.3; 0 cuts,
+                              ** at most 2^24) */
     ENGINE_MSG_BUFFER_CLOSE = 6, /* reserved: engine_send() refuses it; a
                               ** close goes by the engine's hand-off
                               ** (engine_buffer_close()) */
@@ -160,6 +454,201 @@ typedef enum engine_message_kind {
                               ** when it is done, and the error's text */
 } engine_message_kind;
 
+/* One message, 24 bytes, the very bytes that cross the rings (a ring slot
+** with its stamp is 32 bytes). Each member's note names every kind that
+** uses it; a kind not named leaves the member 0. */
+typedef struct engine_message {
+    uint16_t kind;  /* engine_message_kind */
+    uint16_t param; /* SET_PARAM: engine_param; PLAY: ENGINE_PLAY_* flags;
+                    ** CANCEL: ENGINE_CANCEL_ALL_VOICES or 0; SET_BUS:
+                    ** engine_bus_param; METER: engine_meter_source;
+                    ** SET_VOICE: engine_voice_setting; RECORD_ENDED:
+                    ** engine_record_end */
+    uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
+                    ** SET_PARAM, PLAY, STOP, CANCEL, SET_VOICE,
+                    ** VOICE_ENDED: the voice, 0 .. voices - 1 (CANCEL with
+                    ** ENGINE_CANCEL_ALL_VOICES: 0); SET_BUS: the bus, or
+                    ** ENGINE_BUS_MASTER; METER: the voice's or the bus's
+                    ** number (0 for the master); EVENTS_LOST: how many
+                    ** replies were dropped; RECORD_ENDED: the recording */
+    uint64_t frame; /* commands (PING, SET_PARAM, PLAY, STOP, CANCEL,
+                    ** SET_BUS, SET_VOICE, SET_SPEED): the engine frame they
+                    ** take effect at, or (uint64_t)ENGINE_AT_NEXT; replies
+                    ** (PONG, VOICE_ENDED, BUFFER_RELEASED, EVENTS_LOST,
+                    ** METER, RECORD_ENDED): an engine frame */
+    float value;    /* SET_PARAM, SET_BUS: the new value; SET_SPEED: the
+                    ** speed; PLAY: the frames a play under way fades out
+                    ** over, a whole number 0 .. 2^24 (0: cut); METER: the
+                    ** loudest peak, linear */
+    uint32_t arg;   /* SET_PARAM, SET_BUS, SET_SPEED: frames over which the
+                    ** value moves linearly from where it is to `value`
+                    ** (0: at once); PLAY, BUFFER_RELEASED: the buffer's id;
+                    ** STOP: fade frames, 0 .. 2^24 (0: cut); SET_VOICE: the
+                    ** setting's frames (or 0/1); METER: clips so far;
+                    ** RECORD_ENDED: frames taken (METER and RECORD_ENDED
+                    ** saturate at 2^32 - 1) */
+} engine_message;
+
+/* What an engine_message_kind is, as engine_describe_kind() tells it. */
+typedef enum engine_direction {
+    ENGINE_DIRECTION_COMMAND = 0,  /* caller -> audio thread: engine_send() */
+    ENGINE_DIRECTION_REPLY = 1,    /* audio thread -> caller */
+    ENGINE_DIRECTION_RESERVED = 2  /* a kind engine_send() refuses */
+} engine_direction;
+
+/* The most fields a kind has: each member of engine_message at most once. */
+#define ENGINE_MAX_FIELDS 5
+
+/* One kind of message, as the library's table describes it. */
+typedef struct engine_kind_info {
+    uint32_t kind;        /* engine_message_kind */
+    uint32_t direction;   /* engine_direction */
+    const char *name;     /* "set_param"; static */
+    uint32_t field_count; /* fields the kind has, 0..ENGINE_MAX_FIELDS */
+    /* Field i is called field_names[i] and carried by the member of
+    ** engine_message called field_members[i] ("param", "id", "frame",
+    ** "value" or "arg"); members a kind does not name are 0. Static. */
+    const char *field_names[ENGINE_MAX_FIELDS];
+    const char *field_members[ENGINE_MAX_FIELDS];
+} engine_kind_info;
+
+/* Describes message kind `kind` (0..65535) from the library's table into
+** *out, `size` bytes at most (sizeof(engine_kind_info)); a binding builds
+** its reply types from this rather than from a copy of its own.
+** Thread: any. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such kind, ENGINE_MSG_NONE
+** included; out NULL, size 0). */
+int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
+
+/* Pushes one command of any kind, *m copied. It takes every command kind;
+** the functions of areas 4 to 9 that send commands fill an engine_message
+** and send it through here (engine_send_ping() and engine_send_pings() push
+** pings onto the same ring with fewer steps), while
+** engine_set_param_latest() writes the parameter path, beside the ring.
+** A command whose frame has passed when the audio thread takes it is
+** applied at the start of that block and counted in `late`; one for a later
+** frame waits in the audio thread's schedule, or is dropped and counted in
+** `dropped` when that is full.
+** Thread: any; concurrent senders are serialized by a lock that the audio
+** thread never takes, so they may wait for one another for the length of a
+** push, and never for the audio thread. Non-blocking otherwise (a PLAY also
+** waits for a buffer call, for its check).
+** Returns, for ENGINE_MSG_PING, its sequence number (0 to 2^32 - 1; pings
+** are numbered by the library, m->id is ignored; numbers start at 0 and
+** count accepted pings only); for other kinds 0; or a negative status:
+** ENGINE_ERR_FULL (the command was dropped and counted in
+** commands_rejected), ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (m NULL, not a
+** command kind or a reserved one, a voice, parameter or value out of range,
+** NaN, a play of a buffer not loaded or closed; engine_last_error() says
+** which). */
+int64_t engine_send(engine *e, const engine_message *m);
+
+/* The receiving side. Thread: any; concurrent receivers are serialized like
+** senders, and each reply is delivered to exactly one caller, in ring
+** order. A receive also frees the buffers the audio thread let go of, when
+** no other buffer call is under way. */
+
+/* Takes one reply into *out, if one is waiting. Non-blocking.
+** Returns ENGINE_OK, ENGINE_EMPTY (*out untouched), ENGINE_ERR_CLOSED,
+** ENGINE_ERR_INVALID. */
+int engine_try_recv(engine *e, engine_message *out);
+
+/* Takes up to `max` waiting replies into out[0..max); *count says how many.
+** Non-blocking.
+** Returns ENGINE_OK (also when none was waiting: *count is 0),
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *count);
+
+/* Waits up to timeout_us microseconds for a reply and takes it into *out.
+** Blocks: sleeps between polls of the ring (50 us at first, growing to
+** 500 us), so a long wait uses a few percent of a core, and it returns
+** within about 0.6 ms of a reply's arrival.
+** Returns ENGINE_OK, ENGINE_ERR_TIMEOUT, ENGINE_ERR_CLOSED (also when the
+** engine is closed while waiting), ENGINE_ERR_BACKEND (the backend stopped
+** by itself: no reply will come; see engine_get_state), ENGINE_ERR_INVALID. */
+int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
+
+/* ==== 4. Pings ============================================================ */
+/* A ping is answered with a pong (ENGINE_MSG_PONG) at the start of the next
+** block: the round trip through both rings. Thread: any; as engine_send(). */
+
+/* Sends a ping to be answered at the start of the next block (its frame is
+** ENGINE_AT_NEXT, so it is never `late`); returns as engine_send(): its
+** sequence number, or ENGINE_ERR_FULL, ENGINE_ERR_CLOSED,
+** ENGINE_ERR_INVALID. */
+int64_t engine_send_ping(engine *e);
+
+/* Pushes up to `count` pings with consecutive sequence numbers from
+** *first_seq; *sent says how many went in (both may be NULL). The rest are
+** dropped and counted.
+** Returns ENGINE_OK when all went in, ENGINE_ERR_FULL when some did not,
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+/* ==== 5. Voices and their parameters ====================================== */
+/* Each engine has a pool of engine_config.voices voices, allocated at
+** create. A voice is a chain: its source (a sine, or a buffer while one
+** plays: area 6), its gain, its pan, into its bus (area 9). */
+
+/* The parameters of a voice. engine_param_name() gives their names. */
+typedef enum engine_param {
+    ENGINE_PARAM_FREQ = 0,  /* Hz, 0 .. sample_rate / 2; default 0 (silent) */
+    ENGINE_PARAM_GAIN = 1,  /* linear, 0 .. 16; default 1 */
+    ENGINE_PARAM_PAN = 2,   /* -1 (left) .. +1 (right); default 0 */
+    ENGINE_PARAM_GAIN_DB = 3, /* since 1.2: the gain in dB, -inf .. +24.08
+                            ** (16); sets GAIN, ramped in linear gain */
+    ENGINE_PARAM_BUS = 4,   /* since 1.2: the bus the voice plays into,
+                            ** 0 .. buses - 1, a whole number; default 0;
+                            ** no ramp (a voice moves at one frame) */
+    ENGINE_PARAM_RATE = 5,  /* since 1.3: a buffer's playback rate, -16 ..
+                            ** 16: 1 its own speed (bit for bit), 2 an
+                            ** octave up, negative backwards, 0 holds; read
+                            ** with cubic interpolation; times the engine's
+                            ** speed; default 1. A key-locked play takes it
+                            ** as its tempo, 0.25 .. 4, at each chunk */
+    ENGINE_PARAM_PITCH = 6  /* since 1.3: a key-locked play's pitch shift,
+                            ** semitones -12 .. 12; default 0 */
+} engine_param;
+
+/* The name of engine_param `param`: "freq", "gain", "pan", "gain_db",
+** "bus", "rate" or "pitch", or "unknown" (since 1.1). Static; never free.
+** Thread: any. Non-blocking. */
+const char *engine_param_name(int param);
+
+/* Sets a voice's parameter at engine frame `at` (exactly that output
+** sample, also in the middle of a block), or with ENGINE_AT_NEXT (any
+** negative `at`) at the start of the next block. The value moves there
+** linearly over `ramp` frames from `at` (0: at once). Sends
+** ENGINE_MSG_SET_PARAM. Thread: any; as engine_send().
+** Returns ENGINE_OK or a status as engine_send(). */
+int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
+                     uint32_t ramp);
+
+/* Sets a voice's parameter through the parameter path (since 1.1), beside
+** the command ring: for a knob that turns. Each (voice, parameter) has one
+** slot, where the latest value written wins; at the start of the next
+** block, after that block's commands, the audio thread takes what changed
+** (at most engine_config.messages_per_block slots a block) and the value
+** moves there over `ramp` frames. It never fills the command ring, so
+** triggers sent meanwhile keep their room and their order; for an exact
+** frame, use engine_set_param(). A value the audio thread never took is
+** replaced by the next.
+** A value written as the audio thread takes its slot is applied once, not
+** twice. `ramp` is at most 16777215 frames here.
+** Thread: any; concurrent writers are serialized by the path's own lock,
+** which the audio thread never takes. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (as
+** engine_set_param(), or a longer ramp; engine_last_error() says which).
+** Never ENGINE_ERR_FULL. */
+int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
+                            uint32_t ramp);
+
+/* ==== 6. Playback ========================================================= */
+/* A voice plays a buffer (area 7) instead of its sine, with its gain, pan
+** and rate, from an exact frame. Every function here sends commands
+** (ENGINE_MSG_PLAY, STOP, SET_VOICE, CANCEL, SET_SPEED, and SET_PARAM for a
+** play's bus) through engine_send(). Thread: any; as engine_send(). */
+
 /* ENGINE_MSG_PLAY's param: its flags. Its value (since 1.3): the frames,
 ** a whole number 0 .. 2^24, over which a play under way on the voice fades
 ** out (0: it is cut, as before 1.3). */
@@ -167,6 +656,15 @@ typedef enum engine_message_kind {
 #define ENGINE_PLAY_FADE_IN 2 /* since 1.3: the play fades in over the fade */
 #define ENGINE_PLAY_KEYLOCK 4 /* since 1.3: the play keeps its pitch while its
                               ** rate changes (voices below keylock_voices) */
+
+/* A fade's frames meaning "the default": 3 ms at the engine's rate. A
+** special value (see the top of this header). */
+#define ENGINE_FADE_DEFAULT 0xffffffffu
+/* engine_play_options.voice: the library chooses one (a free voice, else
+** the one whose play began longest ago, faded out). A special value. */
+#define ENGINE_ANY_VOICE 0xffffffffu
+/* engine_play_options.bus: the voice's bus as it is. A special value. */
+#define ENGINE_BUS_UNCHANGED 0xfffffffeu
 
 /* What ENGINE_MSG_SET_VOICE sets (since 1.3), in frames of the buffer. The
 ** PLAY_ settings are for the voice's next play, sent just before it at its
@@ -181,12 +679,6 @@ typedef enum engine_voice_setting {
     ENGINE_VOICE_LOOP_END = 5,
     ENGINE_VOICE_CROSSFADE = 6
 } engine_voice_setting;
-
-/* A fade's frames meaning "the default": 3 ms at the engine's rate. */
-#define ENGINE_FADE_DEFAULT 0xffffffffu
-/* engine_play_options.voice: the library chooses one (a free voice, else
-** the one whose play began longest ago, faded out). */
-#define ENGINE_ANY_VOICE 0xffffffffu
 
 /* What engine_play_with() plays (since 1.3); engine_play_options_init()
 ** fills the defaults. */
@@ -212,539 +704,8 @@ typedef struct engine_play_options {
     uint32_t reserved;
 } engine_play_options;
 
-/* What this build of the library can do: engine_features()'s bits. */
-#define ENGINE_FEATURE_FILES 1   /* engine_load_file(): libsndfile and libsoxr */
-#define ENGINE_FEATURE_KEYLOCK 2 /* key lock: Rubber Band (GPL-2+) */
-
-/* engine_play_options.bus: the voice's bus as it is. */
-#define ENGINE_BUS_UNCHANGED 0xfffffffeu
-
-/* ENGINE_MSG_CANCEL's param: its flags. */
-#define ENGINE_CANCEL_ALL_VOICES 1
-
-/* engine_cancel()'s `voice` for every voice. */
-enum { ENGINE_ALL_VOICES = -1 };
-
-/* What an engine_message_kind is, as engine_describe_kind() tells it. */
-typedef enum engine_direction {
-    ENGINE_DIRECTION_COMMAND = 0,  /* caller -> audio thread: engine_send() */
-    ENGINE_DIRECTION_REPLY = 1,    /* audio thread -> caller */
-    ENGINE_DIRECTION_RESERVED = 2  /* a kind engine_send() refuses */
-} engine_direction;
-
-/* The most fields a kind has: each member of engine_message at most once. */
-#define ENGINE_MAX_FIELDS 5
-
-/* The parameters of a voice. engine_param_name() gives their names. */
-typedef enum engine_param {
-    ENGINE_PARAM_FREQ = 0,  /* Hz, 0 .. sample_rate / 2; default 0 (silent) */
-    ENGINE_PARAM_GAIN = 1,  /* linear, 0 .. 16; default 1 */
-    ENGINE_PARAM_PAN = 2,   /* -1 (left) .. +1 (right); default 0 */
-    ENGINE_PARAM_GAIN_DB = 3, /* since 1.2: the gain in dB, -inf .. +24.08
-                            ** (16); sets GAIN, ramped in linear gain */
-    ENGINE_PARAM_BUS = 4,   /* since 1.2: the bus the voice plays into,
-                            ** 0 .. buses - 1, a whole number; default 0;
-                            ** no ramp (a voice moves at one frame) */
-    ENGINE_PARAM_RATE = 5,  /* since 1.3: a buffer's playback rate, -16 ..
-                            ** 16: 1 its own speed (bit for bit), 2 an
-                            ** octave up, negative backwards, 0 holds; read
-                            ** with cubic interpolation; times the engine's
-                            ** speed; default 1. A key-locked play takes it
-                            ** as its tempo, 0.25 .. 4, at each chunk */
-    ENGINE_PARAM_PITCH = 6  /* since 1.3: a key-locked play's pitch shift,
-                            ** semitones -12 .. 12; default 0 */
-} engine_param;
-
-/* The parameters of a bus and of the master (since 1.2), for
-** engine_set_bus(). engine_bus_param_name() gives their names. */
-typedef enum engine_bus_param {
-    ENGINE_BUS_PARAM_GAIN = 0,    /* linear, 0 .. 16; default 1 */
-    ENGINE_BUS_PARAM_GAIN_DB = 1, /* dB, -inf .. +24.08; sets GAIN */
-    ENGINE_BUS_PARAM_PAN = 2,     /* -1 .. +1, by the engine's pan law; default 0 */
-    ENGINE_BUS_PARAM_MUTE = 3,    /* 1 muted, 0 heard (a gain of 0 or 1, ramped);
-                                  ** default 0 */
-    ENGINE_BUS_PARAM_EQ_LOW = 4,  /* the three-band kill EQ's bands, in dB,
-                                  ** -inf .. +12; at or below -60 (or -inf) */
-    ENGINE_BUS_PARAM_EQ_MID = 5,  /* the band is killed. Crossovers at 250 and */
-    ENGINE_BUS_PARAM_EQ_HIGH = 6, /* 2500 Hz; default 0 dB (out of the path) */
-    ENGINE_BUS_PARAM_INPUT_DB = 7 /* since 1.3: the engine's input into the bus,
-                                  ** in dB, -inf .. +24.08; default -inf (not
-                                  ** heard: no feedback unless asked). Input
-                                  ** channel c % inputs feeds bus channel c.
-                                  ** Refused when config.inputs is 0 */
-} engine_bus_param;
-
-/* engine_set_bus()'s `bus` for the master. */
-#define ENGINE_BUS_MASTER 0xffffffffu
-
-/* ENGINE_MSG_METER's param, and engine_get_meter()'s `source`. */
-typedef enum engine_meter_source {
-    ENGINE_METER_VOICE = 0,
-    ENGINE_METER_BUS = 1,
-    ENGINE_METER_MASTER = 2
-} engine_meter_source;
-
-/* engine_config.pan_law. */
-typedef enum engine_pan_law {
-    ENGINE_PAN_BALANCE = 0,     /* at 0 both sides in full; towards one side
-                                ** the other falls linearly to nothing */
-    ENGINE_PAN_EQUAL_POWER = 1  /* cos and sin of (pan + 1) pi / 4: -3 dB
-                                ** each side at the centre */
-} engine_pan_law;
-
-/* A command's `at`: the start of the next block, not a frame. As
-** engine_message.frame it is the same bits: UINT64_MAX. */
-enum { ENGINE_AT_NEXT = -1 };
-
-/* One message, 24 bytes, the very bytes that cross the rings (a ring slot
-** with its stamp is 32 bytes). Which fields a kind uses is said at its
-** engine_message_kind; unused fields are 0. */
-typedef struct engine_message {
-    uint16_t kind;  /* engine_message_kind */
-    uint16_t param; /* SET_PARAM: engine_param; PLAY: ENGINE_PLAY_LOOP;
-                    ** CANCEL: ENGINE_CANCEL_ALL_VOICES */
-    uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
-                    ** SET_PARAM, PLAY, STOP, CANCEL, VOICE_ENDED: the
-                    ** voice, 0 .. voices - 1; EVENTS_LOST: how many
-                    ** replies were dropped */
-    uint64_t frame; /* commands: the engine frame they take effect at, or
-                    ** (uint64_t)ENGINE_AT_NEXT; replies: an engine frame */
-    float value;    /* SET_PARAM: the new value */
-    uint32_t arg;   /* SET_PARAM: frames over which the value moves linearly
-                    ** from where it is to `value` (0: at once); buffer
-                    ** kinds: the buffer's id */
-} engine_message;
-
-/* How to create an engine. Fill it with engine_config_init_size(&c,
-** sizeof c), then change fields. `size` is how much of the struct the
-** caller has: a library adds fields at the end, and takes a config of any
-** earlier version's size, with defaults for the fields it lacks. */
-typedef struct engine_config {
-    uint32_t size;         /* sizeof(engine_config) as the caller knows it
-                           ** (ENGINE_CONFIG_SIZE_1_0, or this header's);
-                           ** set by engine_config_init_size */
-    uint32_t backend;      /* engine_backend; default ENGINE_BACKEND_AUTO */
-    uint32_t capacity;     /* messages per ring, 1..ENGINE_MAX_CAPACITY;
-                           ** default ENGINE_DEFAULT_CAPACITY */
-    uint32_t sample_rate;  /* Hz, 1000..768000; default 48000 */
-    uint32_t block_frames; /* frames per block asked of the backend,
-                           ** 1..65536; default 256 */
-    uint32_t channels;     /* output channels, 1..64; default 2 */
-    const char *device;    /* output device name or unique substring, or NULL
-                           ** for the default; copied by engine_create.
-                           ** Refused with the null and offline backends,
-                           ** which have no devices */
-    const char *api;       /* ENGINE_BACKEND_AUTO: "jack", "pulse" or
-                           ** "alsa", the one server API to try;
-                           ** ENGINE_BACKEND_RTAUDIO: "alsa" (the default)
-                           ** or "pulse". NULL: the environment variable
-                           ** RINGENGINE_API, and when that is unset, each
-                           ** in that order (auto). Refused with the other
-                           ** backends */
-    /* Since 1.0: */
-    uint32_t voices;       /* voices in the pool, 0..ENGINE_MAX_VOICES;
-                           ** default 32 */
-    uint32_t schedule;     /* commands for later frames the audio thread
-                           ** can hold, 1..ENGINE_MAX_CAPACITY; default 1024;
-                           ** more are dropped and counted in `dropped` */
-    uint32_t buffers;      /* sample buffers loaded at once, 1..65536;
-                           ** default 256 */
-    /* Since 1.1 (a caller built against 1.0 passes the smaller size and
-    ** gets the defaults of these): */
-    uint32_t messages_per_block; /* messages the audio thread takes per
-                           ** block from each path (the command ring, the
-                           ** parameter path), at least 1; the rest wait for
-                           ** the next block, none is dropped. Default 1024 */
-    uint32_t reply_capacity; /* replies the reply ring holds,
-                           ** 0..ENGINE_MAX_CAPACITY; 0 (the default): as
-                           ** many as `capacity` */
-    uint64_t max_load_bytes; /* the largest buffer engine_load_file() makes,
-                           ** in bytes of decoded float samples; a larger
-                           ** file is refused (ENGINE_ERR_NOMEM). Default
-                           ** 2 GiB; 0: no limit */
-    /* Since 1.2 (a caller built against 1.1 passes ENGINE_CONFIG_SIZE_1_1): */
-    uint32_t buses;        /* buses between the voices and the master,
-                           ** 1..64; default 8. Voices play into bus 0 until
-                           ** told otherwise (ENGINE_PARAM_BUS) */
-    uint32_t meter_ms;     /* the meters' window in ms, 0..10000; default
-                           ** 50; 0: no meters (and nothing they cost) */
-    uint32_t meter_events_hz; /* ENGINE_MSG_METER events a second, 0..1000;
-                           ** default 0 (none); needs meter_ms */
-    uint32_t pan_law;      /* engine_pan_law; default ENGINE_PAN_BALANCE */
-    /* Since 1.3 (a caller built against 1.2 passes ENGINE_CONFIG_SIZE_1_2): */
-    uint32_t keylock_voices; /* voices 0 .. keylock_voices - 1 may key-lock:
-                           ** a stretcher each, made when the engine is
-                           ** created (about 0.2 s apiece); 0 .. voices,
-                           ** default 0; ENGINE_ERR_INVALID when the build
-                           ** has no key lock (engine_features()) */
-    uint32_t inputs;       /* input channels, 0..64; default 0 (none). JACK:
-                           ** input ports; PulseAudio: a record stream; RtAudio:
-                           ** a duplex stream; null: silence; offline: the
-                           ** caller's (engine_render_input). Not heard unless
-                           ** a bus takes it (ENGINE_BUS_PARAM_INPUT_DB) */
-} engine_config;
-
-/* engine_config's size in 1.0. Its last 4 bytes were padding, where 1.1
-** has messages_per_block: of a config of this size, engine_create() reads
-** the fields up to `buffers` and takes the defaults of the rest. */
-#define ENGINE_CONFIG_SIZE_1_0 56
-/* engine_config's size in 1.1: the fields up to max_load_bytes. */
-#define ENGINE_CONFIG_SIZE_1_1 72
-/* engine_config's size in 1.2: the fields up to pan_law. */
-#define ENGINE_CONFIG_SIZE_1_2 88
-
-/* Counters since engine_create. Each field is read atomically, but a
-** snapshot is not one instant: a block may finish between two fields. */
-typedef struct engine_stats {
-    uint64_t callbacks;       /* blocks processed */
-    uint64_t frames;          /* frames processed */
-    uint64_t pings_sent;      /* pings accepted into the command ring */
-    uint64_t pings_rejected;  /* pings dropped: command ring full */
-    uint64_t pings_handled;   /* pings taken by the audio thread */
-    uint64_t pongs_sent;      /* pongs pushed into the reply ring */
-    uint64_t pongs_dropped;   /* pongs dropped: reply ring full */
-    uint64_t pongs_received;  /* pongs taken by the caller */
-    uint64_t xruns;           /* under/overruns reported by the backend */
-    uint64_t max_callback_ns; /* longest audio callback so far, in ns */
-    uint64_t commands_sent;     /* commands of every kind (pings too)
-                                ** accepted into the command ring */
-    uint64_t commands_rejected; /* commands dropped: command ring full */
-    uint64_t late;            /* commands whose frame had passed when the
-                              ** audio thread took them: applied at the
-                              ** start of that block */
-    uint64_t dropped;         /* commands for a later frame dropped: the
-                              ** schedule (engine_config.schedule) was full */
-    uint64_t unhandled;       /* commands the audio thread could not carry
-                              ** out: an unknown kind, a play of a buffer
-                              ** closed after the play was sent */
-    uint64_t events_dropped;  /* VOICE_ENDED and BUFFER_RELEASED events
-                              ** dropped: reply ring full */
-    uint64_t buffers_live;    /* buffers loaded and not yet freed */
-    uint64_t warnings;        /* warnings the audio library reported */
-    uint64_t warnings_dropped;/* of those, not kept: 16 were waiting to be
-                              ** taken, or two threads reported at once */
-    /* Since 1.1: */
-    uint64_t params_set;      /* values written with engine_set_param_latest() */
-    uint64_t params_applied;  /* values the audio thread took from the
-                              ** parameter path: the latest per parameter,
-                              ** so at most params_set */
-    uint64_t commands_handled;/* commands the audio thread took from the
-                              ** command ring */
-    uint64_t cancelled;       /* scheduled commands taken back by
-                              ** engine_cancel() */
-    /* Since 1.2: */
-    uint64_t meter_events_dropped; /* ENGINE_MSG_METER events not sent: the
-                              ** reply ring was half full (they never crowd
-                              ** out the events that matter) */
-} engine_stats;
-
-/* One output device, as engine_list_devices() reports it. */
-typedef struct engine_device {
-    char api[16];             /* "jack", "pulse" or "alsa" */
-    char name[128];           /* what engine_config.device matches */
-    uint32_t output_channels;
-    uint32_t is_default;      /* 1 for the API's default output device */
-} engine_device;
-
-typedef enum engine_state {
-    ENGINE_STATE_RUNNING = 0, /* the backend calls the engine each block */
-    ENGINE_STATE_STOPPED = 1, /* the backend stopped by itself, e.g. the audio
-                              ** server went away; create a new engine */
-    ENGINE_STATE_CLOSED = 2   /* engine_close() was called */
-} engine_state;
-
-/* What engine_create opened. */
-typedef struct engine_info {
-    uint32_t backend;      /* engine_backend in use; never ENGINE_BACKEND_AUTO */
-    uint32_t capacity;     /* messages per ring */
-    uint32_t sample_rate;  /* Hz */
-    uint32_t block_frames; /* frames per block granted by the backend */
-    uint32_t channels;
-    char device[128];      /* ENGINE_DEVICE_NAME_MAX: device in use,
-                           ** NUL-terminated, truncated if longer */
-    char note[256];        /* ENGINE_NOTE_MAX: why `auto` chose this backend,
-                           ** or "" */
-    uint32_t voices;
-    uint32_t latency_frames; /* the output latency the backend reports, in
-                             ** frames: jack, the playback port's latency;
-                             ** pulse, the server's buffer length for the
-                             ** stream; rtaudio, RtAudio's stream latency;
-                             ** null and offline, 0 */
-    /* Since 1.1: */
-    uint32_t reply_capacity;     /* replies the reply ring holds */
-    uint32_t messages_per_block; /* as engine_config */
-    uint32_t buffers;            /* as engine_config */
-    /* Since 1.3: */
-    uint32_t inputs;             /* as engine_config */
-    uint32_t input_latency_frames; /* the input latency the backend reports:
-                             ** jack, the capture port's latency; pulse, the
-                             ** depth of the FIFO between the record and
-                             ** the playback stream; rtaudio, a period; 0
-                             ** otherwise. With latency_frames, the round
-                             ** trip a looper shifts its takes by */
-} engine_info;
-
-/* One kind of message, as the library's table describes it. */
-typedef struct engine_kind_info {
-    uint32_t kind;        /* engine_message_kind */
-    uint32_t direction;   /* engine_direction */
-    const char *name;     /* "set_param"; static */
-    uint32_t field_count; /* fields the kind has, 0..ENGINE_MAX_FIELDS */
-    /* Field i is called field_names[i] and carried by the member of
-    ** engine_message called field_members[i] ("param", "id", "frame",
-    ** "value" or "arg"); members a kind does not name are 0. Static. */
-    const char *field_names[ENGINE_MAX_FIELDS];
-    const char *field_members[ENGINE_MAX_FIELDS];
-} engine_kind_info;
-
-/* The engine's load, read from a snapshot the audio thread writes at the
-** end of every block. */
-typedef struct engine_load {
-    uint64_t frame;         /* the position after that block */
-    uint64_t callbacks;     /* blocks processed */
-    double last;            /* that block's time in the engine over the
-                            ** block's duration: 1.0 is all of it */
-    double average;         /* the same, smoothed over about a second */
-    uint32_t active_voices; /* voices still sounding (or moving) at the
-                            ** end of that block */
-    uint32_t reserved;
-} engine_load;
-
-/* One voice, read from a snapshot the audio thread writes at the end of
-** every block the voice sounds in, and when it comes to rest. */
-typedef struct engine_voice_state {
-    uint64_t frame;    /* the engine position it describes */
-    uint64_t position; /* the buffer's next frame, while one plays */
-    uint32_t buffer;   /* the id of the buffer playing, or 0 */
-    uint32_t flags;    /* ENGINE_VOICE_* */
-    double freq;       /* the parameters' values then */
-    double gain;
-    double pan;
-} engine_voice_state;
-
-/* A meter's last window (since 1.2), read from a snapshot the audio thread
-** writes when each window closes. What it measures is what that stage adds
-** into the next, per output channel: a voice into its bus (after its gain
-** and pan), a bus into the master (after its EQ, gain, mute and pan), the
-** master into the output. A window is meter_ms rounded up to whole blocks;
-** blocks in which a voice or bus was silent count as silence. */
-typedef struct engine_meter {
-    uint64_t frame;     /* the engine position at the window's end (0:
-                        ** no window closed yet) */
-    uint64_t clips;     /* samples past +-1.0 on any channel since the start */
-    uint32_t frames;    /* the window's length in frames */
-    uint32_t channels;  /* the output's channels: peak[0 .. channels) */
-    float peak[64];     /* the largest |sample| of each channel, linear */
-    float rms[64];      /* the root mean square of each channel, linear */
-} engine_meter;
-
-/* The DSP load (since 1.2): the share of the block period the audio
-** callback spent in the engine, over the blocks since the last
-** engine_get_dsp_load() on this engine, as jack_cpu_load() reports it. */
-typedef struct engine_dsp_load {
-    double average;     /* the time over the blocks' duration: 1.0 is all of it */
-    double peak;        /* the most of any one of those blocks */
-    uint64_t frames;    /* the frames those blocks held; 0: none ran */
-} engine_dsp_load;
-
-#define ENGINE_VOICE_PLAYING 1  /* a buffer plays */
-#define ENGINE_VOICE_LOOPING 2  /* ... looped */
-#define ENGINE_VOICE_SOUNDING 4 /* the sine sounds */
-
-/* ---- Library ------------------------------------------------------------
-** Thread: any. Non-blocking. */
-
-/* ENGINE_VERSION_NUMBER of the library actually loaded. */
-unsigned int engine_version_number(void);
-
-/* "MAJOR.MINOR.PATCH" of the library actually loaded. Static; never free. */
-const char *engine_version_string(void);
-
-/* A one-line description of a status code. Static; never free. Unknown codes
-** give "unknown status". */
-const char *engine_strerror(int status);
-
-/* "auto", "rtaudio", "null", "offline", "jack", "pulse", or "unknown".
-** Static; never free. */
-const char *engine_backend_name(int backend);
-
-/* Details of the calling thread's last engine_create() or engine_send()
-** (and its wrappers) that failed (such as which devices exist when a name
-** matched none, or which argument of a command is out of range), or of its
-** last engine_list_devices() (what each audio API answered); "" if none.
-** Valid until the calling thread's next call of one of those. */
-const char *engine_last_error(void);
-
-/* ENGINE_FEATURE_* bits of what this build can do (since 1.3). */
-unsigned int engine_features(void);
-
-/* Does nothing and returns ENGINE_OK: the floor cost of any call into the
-** library, for benchmarks of bindings. */
-int engine_nop(void);
-
-/* Describes message kind `kind` (0..65535) from the library's table into
-** *out, `size` bytes at most (sizeof(engine_kind_info)); a binding builds
-** its reply types from this rather than from a copy of its own.
-** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such kind, out NULL, size 0). */
-int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
-
-/* The name of engine_param `param` ("freq", "gain", "pan", ...), or
-** "unknown". Static; never free. */
-const char *engine_param_name(int param);
-
-/* The name of engine_bus_param `param` ("gain", "gain_db", "pan", "mute",
-** "eq_low", "eq_mid", "eq_high"), or "unknown" (since 1.2). Static. */
-const char *engine_bus_param_name(int param);
-
-/* ---- Life cycle --------------------------------------------------------- */
-
-/* Fills the 1.0 fields of *config (up to `buffers`, within
-** ENGINE_CONFIG_SIZE_1_0 bytes) with the defaults and sets config->size to
-** ENGINE_CONFIG_SIZE_1_0. NULL is a no-op. Thread: any. Non-blocking. */
-void engine_config_init(engine_config *config);
-
-/* Fills the first `size` bytes of *config (size: sizeof(engine_config) as
-** the caller knows it, at least ENGINE_CONFIG_SIZE_1_0) with the defaults,
-** and sets config->size to the size filled: at most this library's
-** sizeof(engine_config). engine_config_init() is the 1.0 form: it fills
-** ENGINE_CONFIG_SIZE_1_0 bytes, so a program built against 1.0 keeps
-** working, and a config it fills leaves the fields since 1.1 at their
-** defaults whatever they hold. Since 1.1. NULL, or a smaller size, is a
-** no-op. Thread: any. Non-blocking. */
-void engine_config_init_size(engine_config *config, size_t size);
-
-/* Creates an engine: allocates both rings, opens the backend and starts the
-** audio. config may be NULL for the defaults. On success *out is the new
-** handle, owned by the caller until engine_destroy(); on failure *out is
-** NULL and engine_last_error() says why.
-** Thread: any. Blocks while the audio backend opens (up to seconds).
-** Returns ENGINE_OK, ENGINE_ERR_INVALID (out NULL, config->size neither
-** ENGINE_CONFIG_SIZE_1_0 nor this header's sizeof(engine_config), a field
-** out of range), ENGINE_ERR_NOMEM, ENGINE_ERR_NO_DEVICE,
-** ENGINE_ERR_BACKEND, ENGINE_ERR_INTERNAL. */
-int engine_create(const engine_config *config, engine **out);
-
-/* Stops the audio and marks the engine closed: every later call on it but
-** engine_close() and engine_destroy() returns ENGINE_ERR_CLOSED. The handle
-** stays valid until engine_destroy(). Closing twice is harmless. The
-** stream stops at once: what the server has not yet played (up to the
-** latency engine_get_info() gives) is dropped.
-** Thread: any, also while other threads are inside calls on this engine.
-** Blocks until the audio thread has left its current block, and at most
-** about 2 s for a JACK server that does not answer.
-** Returns ENGINE_OK, ENGINE_ERR_INVALID. */
-int engine_close(engine *e);
-
-/* Closes the engine if open, then frees it. NULL is a no-op. No other call
-** on this engine may be running or follow.
-** Thread: any. Blocks like engine_close(). */
-void engine_destroy(engine *e);
-
-/* ---- Commands ------------------------------------------------------------
-** Thread: any; concurrent senders are serialized by a lock that the audio
-** thread never takes, so they may wait for one another for the length of a
-** push, and never for the audio thread. */
-
-/* Pushes one command of any kind, *m copied. It takes every command kind;
-** engine_set_param(), engine_play() and engine_stop() fill an
-** engine_message and send it through here. engine_send_ping() and
-** engine_send_pings() push pings onto the same ring with fewer steps, and
-** engine_set_param_latest() writes the parameter path, beside the ring.
-** Returns, for ENGINE_MSG_PING, its sequence number (0 to 2^32 - 1; pings
-** are numbered by the library, m->id is ignored); for other kinds 0; or a
-** negative status: ENGINE_ERR_FULL (the command was dropped and counted in
-** commands_rejected), ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (m NULL, not a
-** command kind, a voice, parameter or value out of range, NaN;
-** engine_last_error() says which). Sequence numbers start at 0 and count
-** accepted pings only. */
-int64_t engine_send(engine *e, const engine_message *m);
-
-/* Sends a ping to be answered at the start of the next block; returns as
-** engine_send(). */
-int64_t engine_send_ping(engine *e);
-
-/* Pushes up to `count` pings with consecutive sequence numbers from
-** *first_seq; *sent says how many went in (both may be NULL). The rest are
-** dropped and counted.
-** Returns ENGINE_OK when all went in, ENGINE_ERR_FULL when some did not,
-** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
-
-/* Sets a voice's parameter at engine frame `at` (exactly that output
-** sample, also in the middle of a block), or with ENGINE_AT_NEXT (any
-** negative `at`) at the start of the next block. The value moves there
-** linearly over `ramp` frames from `at` (0: at once). A command whose frame
-** has passed when the audio thread takes it is applied at the start of that
-** block and counted in `late`; one for a later frame waits in the audio
-** thread's schedule, or is dropped and counted in `dropped` when that is
-** full. Returns ENGINE_OK or a status as engine_send(). */
-int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
-                     uint32_t ramp);
-
-/* Sets a voice's parameter through the parameter path (since 1.1), beside
-** the command ring: for a knob that turns. Each (voice, parameter) has one
-** slot, where the latest value written wins; at the start of the next
-** block, after that block's commands, the audio thread takes what changed
-** (at most engine_config.messages_per_block slots a block) and the value
-** moves there over `ramp` frames. It never fills the command ring, so
-** triggers sent meanwhile keep their room and their order; for an exact
-** frame, use engine_set_param(). A value the audio thread never took is
-** replaced by the next.
-** A value written as the audio thread takes its slot is applied once, not
-** twice. `ramp` is at most 16777215 frames here.
-** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (as
-** engine_set_param(), or a longer ramp; engine_last_error() says which).
-** Never ENGINE_ERR_FULL. */
-int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
-                            uint32_t ramp);
-
-/* Sets a parameter of bus `bus` (0 .. buses - 1, or ENGINE_BUS_MASTER) at
-** engine frame `at`, moving there linearly over `ramp` frames, as
-** engine_set_param() does for a voice (since 1.2). Gains in dB and EQ
-** bands are turned into linear gains when the command is applied, and
-** ramp in linear gain. An EQ leaving 0 dB on every band fades into the
-** path over 256 frames, and out again when every band is back at 0 dB.
-** Returns ENGINE_OK or a status as engine_send() (INVALID: no such bus or
-** parameter, a value out of range, NaN). */
-int engine_set_bus(engine *e, uint32_t bus, int param, double value, int64_t at,
-                   uint32_t ramp);
-
-/* ---- Sample buffers ------------------------------------------------------
-** Who owns what: engine_load_buffer() copies the samples into memory the
-** engine allocates on the calling thread; the caller's array is free to go
-** at once. The buffer is lent to the audio thread by the engine's hand-off
-** (docs/architecture.md): the audio thread reads it while voices play it
-** and never frees it. engine_buffer_close() returns at once; at the start
-** of the next block, after the commands sent before the close, the voices
-** playing the buffer stop, the audio thread lets go and says so
-** (ENGINE_MSG_BUFFER_RELEASED), and the memory is freed by a later call on
-** a control thread (any receive, load or close; the event may be dropped,
-** the freeing is not). engine_destroy() frees what is left. A buffer's id
-** names no other buffer for the life of the engine.
-** Thread: any; serialized among themselves by a lock the audio thread never
-** takes. */
-
-/* Copies frames * channels interleaved samples (frames >= 1, channels
-** 1..64) into a new buffer and gives its id (never 0) in *id.
-** Returns ENGINE_OK, ENGINE_ERR_TABLE_FULL (engine_config.buffers are
-** loaded, or after about 2^32 loads no id is left), ENGINE_ERR_NOMEM,
-** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
-                       uint32_t *id);
-
-/* The voice plays the buffer from engine frame `at` (ENGINE_AT_NEXT: the
-** next block), with its gain and pan, instead of its sine; looped when
-** `loop` is not 0, else up to the buffer's end (ENGINE_MSG_VOICE_ENDED).
-** Channel c of the buffer plays on output channel c, a mono buffer on every
-** output channel; buffer channels past the output's are not played, and on
-** a mono output a buffer of several channels plays as their average (since
-** 1.2; before, its first channel). With gain 1, pan 0 and the bus and
-** master at their defaults the samples come out unchanged.
-** Returns ENGINE_OK, or as engine_send() (INVALID also for a closed buffer). */
-int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
-
 /* The defaults of engine_play_with() into *options (since 1.3); NULL is a
-** no-op. */
+** no-op. Thread: any. Non-blocking. */
 void engine_play_options_init(engine_play_options *options);
 
 /* Plays options->buffer on options->voice (ENGINE_ANY_VOICE: a free one,
@@ -758,6 +719,19 @@ void engine_play_options_init(engine_play_options *options);
 ** buffer, a region or fade out of range, options->size wrong). */
 int engine_play_with(engine *e, const engine_play_options *options, uint32_t *voice);
 
+/* The voice plays the buffer from engine frame `at` (ENGINE_AT_NEXT: the
+** next block), with its gain and pan, instead of its sine; looped when
+** `loop` is not 0 (ENGINE_PLAY_LOOP), else up to the buffer's end
+** (ENGINE_MSG_VOICE_ENDED). A play under way on the voice is cut.
+** Channel c of the buffer plays on output channel c, a mono buffer on every
+** output channel; buffer channels past the output's are not played, and on
+** a mono output a buffer of several channels plays as their average (since
+** 1.2; before, its first channel). With gain 1, pan 0 and the bus and
+** master at their defaults the samples come out unchanged. A play makes the
+** voice's sine silent (its freq 0; since 1.1).
+** Returns ENGINE_OK, or as engine_send() (INVALID also for a closed buffer). */
+int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+
 /* Moves the loop's region of the voice's play under way to [loop_start,
 ** loop_end) (0: the buffer's end), with `crossfade` frames crossfaded at
 ** the seam, at engine frame `at`, to the sample (since 1.3).
@@ -765,45 +739,93 @@ int engine_play_with(engine *e, const engine_play_options *options, uint32_t *vo
 int engine_set_loop(engine *e, uint32_t voice, uint64_t loop_start, uint64_t loop_end,
                     uint32_t crossfade, int64_t at);
 
+/* Silences the voice from engine frame `at`: a buffer playing ends
+** (ENGINE_MSG_VOICE_ENDED), a sine's freq becomes 0; a cut, no fade.
+** Commands for the voice still waiting in the schedule for later frames
+** stay there and are carried out at their frames: engine_cancel() takes
+** them back.
+** Returns ENGINE_OK, or as engine_send(). */
+int engine_stop(engine *e, uint32_t voice, int64_t at);
+
 /* Stops the voice at `at`, fading out over `fade` frames (0: a cut, as
 ** engine_stop(); ENGINE_FADE_DEFAULT: 3 ms): a buffer playing ends where
 ** the fade reaches 0 (ENGINE_MSG_VOICE_ENDED says where), a sine falls
 ** silent there (since 1.3). Returns as engine_stop(). */
 int engine_stop_fade(engine *e, uint32_t voice, int64_t at, uint32_t fade);
 
+/* ENGINE_MSG_CANCEL's param: its flags. */
+#define ENGINE_CANCEL_ALL_VOICES 1
+
+/* engine_cancel()'s `voice` for every voice: -1, a special value (see the
+** top of this header); engine_cancel() sends it as ENGINE_MSG_CANCEL with
+** ENGINE_CANCEL_ALL_VOICES. */
+enum { ENGINE_ALL_VOICES = -1 };
+
+/* Takes back the commands for `voice` (0 .. voices - 1, or
+** ENGINE_ALL_VOICES for every voice) that wait in the audio thread's
+** schedule, at engine frame `at` (ENGINE_AT_NEXT: the next block): those
+** due from then on are dropped and counted in `cancelled`; what was carried
+** out before stays done. Commands sent after the cancel (for now) are not
+** affected; a cancel for a later frame takes back, at that frame, every
+** command for the voice then waiting, those sent after it too. Since 1.1.
+** Returns ENGINE_OK, or as engine_send() (INVALID for no such voice). */
+int engine_cancel(engine *e, int64_t voice, int64_t at);
+
 /* Sets the engine's speed, which multiplies every voice's rate, at `at`,
-** moving there over `ramp` frames: -16 .. 16, default 1 (since 1.3).
+** moving there over `ramp` frames: -16 .. 16, default 1 (since 1.3). Sends
+** ENGINE_MSG_SET_SPEED.
 ** Returns ENGINE_OK, or as engine_send(). */
 int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
 
-/* Silences the voice from engine frame `at`: a buffer playing ends
-** (ENGINE_MSG_VOICE_ENDED), a sine's freq becomes 0. Commands for the voice
-** still waiting in the schedule for later frames stay there and are
-** carried out at their frames: engine_cancel() takes them back.
-** Returns as engine_play(). */
-int engine_stop(engine *e, uint32_t voice, int64_t at);
+/* ==== 7. Sample buffers ==================================================== */
+/* Who owns what: engine_load_buffer() copies the samples into memory the
+** engine allocates on the calling thread; the caller's array is free to go
+** at once. The buffer is lent to the audio thread by the engine's hand-off
+** (docs/architecture.md): the audio thread reads it while voices play it
+** and never frees it. engine_buffer_close() returns at once; at the start
+** of the next block, after the commands sent before the close, the voices
+** playing the buffer stop, the audio thread lets go and says so
+** (ENGINE_MSG_BUFFER_RELEASED), and the memory is freed by a later call on
+** a control thread (any receive, load or close; the event may be dropped,
+** the freeing is not). engine_destroy() frees what is left. A buffer's id
+** names no other buffer for the life of the engine.
+** Thread: any; serialized among themselves by a lock the audio thread never
+** takes (a play's check and a receive that frees buffers take it too). */
 
-/* Takes back the commands for `voice` (ENGINE_ALL_VOICES: for every voice)
-** that wait in the audio thread's schedule, at engine frame `at`
-** (ENGINE_AT_NEXT: the next block): those due from then on are dropped and
-** counted in `cancelled`; what was carried out before stays done. Commands
-** sent after the cancel (for now) are not affected; a cancel for a later
-** frame takes back, at that frame, every command for the voice then
-** waiting, those sent after it too. Since 1.1.
-** Returns ENGINE_OK, or as engine_send() (INVALID for no such voice). */
-int engine_cancel(engine *e, int64_t voice, int64_t at);
+/* Copies frames * channels interleaved samples (frames >= 1, channels
+** 1..64) into a new buffer and gives its id (never 0) in *id.
+** Non-blocking but for the copy.
+** Returns ENGINE_OK, ENGINE_ERR_TABLE_FULL (engine_config.buffers are
+** loaded, or after about 2^32 loads no id is left), ENGINE_ERR_NOMEM (also
+** past 2^38 samples), ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (also a NaN or
+** an infinity among the samples, naming its frame and channel). */
+int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
+                       uint32_t *id);
 
 /* Closes the buffer (see above). Returns at once: ENGINE_OK, ENGINE_ERR_CLOSED,
 ** ENGINE_ERR_INVALID (not a loaded, open buffer). */
 int engine_buffer_close(engine *e, uint32_t buffer);
 
-/* ---- Audio files --------------------------------------------------------
-** Since 1.1. A file is decoded by libsndfile (WAV, AIFF, FLAC, Ogg Vorbis,
-** Opus, MP3 and what else it reads), integer formats read as float in
-** [-1, 1), and resampled by libsoxr to the engine's rate when its own
-** differs. The decoding runs on the engine's loader threads (two, started
-** at the first load), never on the audio thread; the buffer is then lent
-** to it as engine_load_buffer()'s are, and plays and closes as they do.
+/* What a buffer is (engine_get_buffer_info). */
+typedef struct engine_buffer_info {
+    uint64_t frames;      /* at the engine's rate */
+    uint32_t channels;
+    uint32_t source_rate; /* the file's rate; 0 for engine_load_buffer()'s */
+} engine_buffer_info;
+
+/* What buffer `id` is, `size` bytes at most (since 1.1). Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (not a live buffer, out NULL,
+** size 0), ENGINE_ERR_NOMEM, ENGINE_ERR_CLOSED. */
+int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
+
+/* ==== 8. Audio files ======================================================= */
+/* Since 1.1 (ENGINE_FEATURE_FILES). A file is decoded by libsndfile (WAV,
+** AIFF, FLAC, Ogg Vorbis, Opus, MP3 and what else it reads), integer
+** formats read as float in [-1, 1), and resampled by libsoxr to the
+** engine's rate when its own differs. The decoding runs on the engine's
+** loader threads (two, started at the first load), never on the audio
+** thread; the buffer is then lent to it as engine_load_buffer()'s are, and
+** plays and closes as they do (area 7).
 ** Thread: any. */
 
 /* libsoxr's recipes, for `quality`. */
@@ -815,24 +837,19 @@ typedef enum engine_quality {
     ENGINE_QUALITY_VERY_HIGH = 4  /* 28-bit (SOXR_VHQ) */
 } engine_quality;
 
-/* What a buffer is (engine_get_buffer_info). */
-typedef struct engine_buffer_info {
-    uint64_t frames;      /* at the engine's rate */
-    uint32_t channels;
-    uint32_t source_rate; /* the file's rate; 0 for engine_load_buffer()'s */
-} engine_buffer_info;
-
 /* Decodes the file at `path` into a new buffer and gives its id in *id.
 ** Blocks the caller (never the audio thread) until it is loaded.
 ** Returns ENGINE_OK, ENGINE_ERR_NOT_FOUND, ENGINE_ERR_DECODE,
 ** ENGINE_ERR_NOMEM (also: larger than engine_config.max_load_bytes),
-** ENGINE_ERR_TABLE_FULL, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID,
-** ENGINE_ERR_UNSUPPORTED (built without libsndfile or libsoxr); every
-** failure says why, naming the path, in engine_last_error(). */
+** ENGINE_ERR_TABLE_FULL, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (NULL,
+** `quality` not 0 .. 4), ENGINE_ERR_UNSUPPORTED (built without libsndfile
+** or libsoxr); every failure says why, naming the path, in
+** engine_last_error(). */
 int engine_load_file(engine *e, const char *path, int quality, uint32_t *id);
 
 /* Starts loading the file at `path` on a loader thread and returns at once
 ** with the job's number (never 0) in *job. Several may be in flight.
+** Non-blocking.
 ** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID,
 ** ENGINE_ERR_UNSUPPORTED, ENGINE_ERR_NOMEM. */
 int engine_load_file_async(engine *e, const char *path, int quality, uint64_t *job);
@@ -853,8 +870,9 @@ int engine_load_poll(engine *e, uint64_t job, float *progress, uint32_t *id);
 int engine_load_wait(engine *e, uint64_t job, uint32_t timeout_us, uint32_t *id);
 
 /* Cancels job `job`: it stops, and what it decoded is freed; its poll then
-** gives ENGINE_ERR_CANCELLED. Returns ENGINE_OK, ENGINE_ERR_INVALID (no
-** such job, or it has finished), ENGINE_ERR_CLOSED. Non-blocking. */
+** gives ENGINE_ERR_CANCELLED. A cancel that returns ENGINE_OK always wins.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such job, or it has finished),
+** ENGINE_ERR_CLOSED. Non-blocking. */
 int engine_load_cancel(engine *e, uint64_t job);
 
 /* Gives up job `job`: a job still loading is cancelled, and a finished one
@@ -864,135 +882,99 @@ int engine_load_cancel(engine *e, uint64_t job);
 ** ENGINE_ERR_CLOSED. Non-blocking. */
 int engine_load_forget(engine *e, uint64_t job);
 
-/* What buffer `id` is. Returns ENGINE_OK, ENGINE_ERR_INVALID (not a live
-** buffer, out NULL), ENGINE_ERR_CLOSED. Non-blocking. */
-int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
+/* ==== 9. Mixer: buses and meters (since 1.2) =============================== */
+/* Voices play into buses (engine_config.buses, default 8; ENGINE_PARAM_BUS
+** says which), the buses into the master, the master into the output. */
 
-/* ---- Replies -------------------------------------------------------------
-** Thread: any; concurrent receivers are serialized like senders. Each reply
-** is delivered to exactly one caller. */
+/* engine_config.pan_law. */
+typedef enum engine_pan_law {
+    ENGINE_PAN_BALANCE = 0,     /* at 0 both sides in full; towards one side
+                                ** the other falls linearly to nothing */
+    ENGINE_PAN_EQUAL_POWER = 1  /* cos and sin of (pan + 1) pi / 4: -3 dB
+                                ** each side at the centre */
+} engine_pan_law;
 
-/* Takes one reply into *out, if one is waiting.
-** Returns ENGINE_OK, ENGINE_EMPTY (*out untouched), ENGINE_ERR_CLOSED,
-** ENGINE_ERR_INVALID. Non-blocking. */
-int engine_try_recv(engine *e, engine_message *out);
+/* The parameters of a bus and of the master, for engine_set_bus().
+** engine_bus_param_name() gives their names. */
+typedef enum engine_bus_param {
+    ENGINE_BUS_PARAM_GAIN = 0,    /* linear, 0 .. 16; default 1 */
+    ENGINE_BUS_PARAM_GAIN_DB = 1, /* dB, -inf .. +24.08; sets GAIN */
+    ENGINE_BUS_PARAM_PAN = 2,     /* -1 .. +1, by the engine's pan law; default 0 */
+    ENGINE_BUS_PARAM_MUTE = 3,    /* 1 muted, 0 heard (a gain of 0 or 1, ramped);
+                                  ** default 0 */
+    ENGINE_BUS_PARAM_EQ_LOW = 4,  /* the three-band kill EQ's bands, in dB,
+                                  ** -inf .. +12; at or below -60 (or -inf) */
+    ENGINE_BUS_PARAM_EQ_MID = 5,  /* the band is killed. Crossovers at 250 and */
+    ENGINE_BUS_PARAM_EQ_HIGH = 6, /* 2500 Hz; default 0 dB (out of the path) */
+    ENGINE_BUS_PARAM_INPUT_DB = 7 /* since 1.3: the engine's input into the bus,
+                                  ** in dB, -inf .. +24.08; default -inf (not
+                                  ** heard: no feedback unless asked). Input
+                                  ** channel c % inputs feeds bus channel c.
+                                  ** Refused when config.inputs is 0 */
+} engine_bus_param;
 
-/* Takes up to `max` waiting replies into out[0..max); *count says how many.
-** Returns ENGINE_OK (also when none was waiting: *count is 0),
-** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. Non-blocking. */
-int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *count);
+/* engine_set_bus()'s `bus` for the master. A special value (see the top of
+** this header). */
+#define ENGINE_BUS_MASTER 0xffffffffu
 
-/* Waits up to timeout_us microseconds for a reply and takes it into *out.
-** Sleeps between polls of the ring (50 us at first, growing to 500 us), so
-** a long wait uses a few percent of a core, and it returns within about
-** 0.6 ms of a reply's arrival.
-** Returns ENGINE_OK, ENGINE_ERR_TIMEOUT, ENGINE_ERR_CLOSED (also when the
-** engine is closed while waiting), ENGINE_ERR_BACKEND (the backend stopped
-** by itself: no reply will come; see engine_get_state), ENGINE_ERR_INVALID.
-** Blocks. */
-int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
+/* The name of engine_bus_param `param`: "gain", "gain_db", "pan", "mute",
+** "eq_low", "eq_mid", "eq_high" or "input_db", or "unknown". Static; never
+** free. Thread: any. Non-blocking. */
+const char *engine_bus_param_name(int param);
 
-/* ---- Offline backend ----------------------------------------------------- */
+/* Sets a parameter of bus `bus` (0 .. buses - 1, or ENGINE_BUS_MASTER) at
+** engine frame `at`, moving there linearly over `ramp` frames, as
+** engine_set_param() does for a voice. Gains in dB and EQ bands are turned
+** into linear gains when the command is applied, and ramp in linear gain.
+** An EQ leaving 0 dB on every band fades into the path over 256 frames, and
+** out again when every band is back at 0 dB. Sends ENGINE_MSG_SET_BUS.
+** Thread: any; as engine_send().
+** Returns ENGINE_OK or a status as engine_send() (INVALID: no such bus or
+** parameter, a value out of range, NaN). */
+int engine_set_bus(engine *e, uint32_t bus, int param, double value, int64_t at,
+                   uint32_t ramp);
 
-/* Runs one block of `frames` frames (1..65536) on the calling thread, as the
-** audio thread would: handles waiting commands, renders (and discards) the
-** sound, answers.
-** Thread: any, one at a time: a concurrent call of this or engine_render()
-** returns ENGINE_ERR_BUSY. Non-blocking. Returns ENGINE_OK,
-** ENGINE_ERR_UNSUPPORTED (the backend is not offline), ENGINE_ERR_BUSY,
-** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_process(engine *e, uint32_t frames);
+/* A meter's kind of source: ENGINE_MSG_METER's param, and engine_get_meter()'s
+** `source` (see "Sources" at the top of this header). */
+typedef enum engine_meter_source {
+    ENGINE_METER_VOICE = 0,
+    ENGINE_METER_BUS = 1,
+    ENGINE_METER_MASTER = 2
+} engine_meter_source;
 
-/* Runs `frames` frames in blocks of block_frames (the last may be shorter)
-** on the calling thread, writing what the engine plays to
-** out[0 .. frames * channels), interleaved (frame i, channel c at
-** out[i * channels + c]), float32, unclipped. The same commands give the
-** same samples, bit for bit.
-** Thread and returns: as engine_process() (frames 0 is ENGINE_OK, out NULL
-** with frames > 0 ENGINE_ERR_INVALID). Non-blocking. */
-int engine_render(engine *e, float *out, uint64_t frames);
+/* A meter's last window, read from a snapshot the audio thread writes when
+** each window closes. What it measures is what that stage adds into the
+** next, per output channel: a voice into its bus (after its gain and pan),
+** a bus into the master (after its EQ, gain, mute and pan), the master into
+** the output. A window is meter_ms rounded up to whole blocks; blocks in
+** which a voice or bus was silent count as silence. */
+typedef struct engine_meter {
+    uint64_t frame;     /* the engine position at the window's end (0:
+                        ** no window closed yet) */
+    uint64_t clips;     /* samples past +-1.0 on any channel since the start */
+    uint32_t frames;    /* the window's length in frames */
+    uint32_t channels;  /* the output's channels: peak[0 .. channels) */
+    float peak[64];     /* the largest |sample| of each channel, linear */
+    float rms[64];      /* the root mean square of each channel, linear */
+} engine_meter;
 
-/* As engine_render(), with the engine's input taken from
-** in[0 .. frames * inputs), interleaved (since 1.3). in NULL: silence.
-** Returns as engine_render(); ENGINE_ERR_INVALID also when the engine has
-** no inputs and `in` is not NULL. */
-int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
-
-/* The engine's position: the frames processed so far. A command for this
-** frame or earlier is late. Thread: any. Non-blocking.
-** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (out NULL). */
-int engine_get_frame(engine *e, uint64_t *out);
-
-/* ---- Devices ------------------------------------------------------------- */
-
-/* Lists the output devices of `api` ("jack", "pulse", "alsa"), or of every
-** API in the order ENGINE_BACKEND_AUTO tries them when api is NULL. JACK's
-** are clients with playback ports; PulseAudio's are sinks, by description. Writes up
-** to `max` of them to out[0..max) and the number found to *count (which may
-** be more than max: call again with a larger array). Finding none is not an
-** error: *count is 0 and engine_last_error() says what each API answered,
-** such as "Jack: no server running".
-** Thread: any. Blocks while the audio servers are asked (up to a second).
-** Returns ENGINE_OK, ENGINE_ERR_INVALID (count NULL, out NULL with max > 0),
-** ENGINE_ERR_BACKEND (unknown api), ENGINE_ERR_INTERNAL. */
-int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
-
-/* The engine's state, an engine_state; when `reason` is not NULL, why it
-** stopped (or "") is copied there, truncated to reason_size bytes with the
-** NUL. Also valid on a closed engine.
-** Thread: any. Non-blocking. Returns an engine_state, or ENGINE_ERR_INVALID. */
-int engine_get_state(engine *e, char *reason, size_t reason_size);
-
-/* Takes the oldest warning the audio library reported about this engine's
-** stream (RtAudio's, such as "RtApiPulse::callbackEvent: audio write error,
-** Connection terminated."), copying it to buf, truncated to size bytes with
-** the NUL (at most ENGINE_WARNING_MAX). Up to 16 are kept until taken; later
-** ones are dropped and counted in engine_stats.warnings_dropped. Also valid
-** on a closed engine: what was said while it stopped can still be read.
-** RtAudio's warnings while it probes devices, before a stream is open, have
-** no channel in RtAudio 5.2 and are not seen; what the probe found is in
-** engine_last_error().
-** Thread: any. Non-blocking (waits at most for another thread's copy of one
-** warning). Returns ENGINE_OK, ENGINE_EMPTY (none waiting; buf untouched),
-** ENGINE_ERR_INVALID (e not a live engine, buf NULL, size 0). */
-int engine_next_warning(engine *e, char *buf, size_t size);
-
-/* ---- Inspection ----------------------------------------------------------
-** Thread: any. Non-blocking. `size` is sizeof the struct as the caller
-** knows it; the library fills that many bytes at most (later versions may
-** add fields at the end). */
-
-/* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_get_stats(engine *e, engine_stats *out, size_t size);
-
-/* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_get_info(engine *e, engine_info *out, size_t size);
-
-/* The load snapshot (since 1.1). Never waits for the audio thread.
-** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_get_load(engine *e, engine_load *out, size_t size);
-
-/* The snapshot of voice `voice` (since 1.1). Never waits for the audio
-** thread. Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (also
-** no such voice). */
-int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
-
-/* The last window of a meter (since 1.2): `source` ENGINE_METER_VOICE
-** (index: the voice), ENGINE_METER_BUS (index: the bus) or
-** ENGINE_METER_MASTER (index 0). Never waits for the audio thread.
+/* The last window of a meter: `source` ENGINE_METER_VOICE (index: the
+** voice), ENGINE_METER_BUS (index: the bus) or ENGINE_METER_MASTER (index
+** 0), `size` bytes at most. Thread: any. Non-blocking: never waits for the
+** audio thread.
 ** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (no such meter,
-** or meter_ms is 0). */
+** meter_ms is 0, out NULL, size 0). */
 int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
 
-/* The DSP load since the last call (the first: since engine_create), and
-** starts the next interval (since 1.2). Never waits for the audio thread.
-** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
-int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+/* ==== 10. Input and recording (since 1.3) ================================== */
+/* The input: engine_config.inputs channels, heard through a bus that asks
+** (ENGINE_BUS_PARAM_INPUT_DB), offline given by engine_render_input()
+** (area 12). A recording takes a source (see "Sources" at the top of this
+** header) from an exact frame into a file or a buffer. Thread: any. */
 
-/* ---- Recording (since 1.3) --------------------------------------------- */
-
-/* What a recording takes: the master (after its chain, what the output
-** gets), the input, or a bus number (its output, before the master). */
+/* What a recording takes: a bus's number (its output, before the master),
+** or one of these special values (see the top of this header): the master
+** (after its chain, what the output gets), or the input. */
 #define ENGINE_RECORD_MASTER 0xffffffffu
 #define ENGINE_RECORD_INPUT 0xfffffffeu
 
@@ -1057,20 +1039,208 @@ int engine_record_buffer(engine *e, uint32_t source, int64_t at, uint64_t frames
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID (no such recording), ENGINE_ERR_CLOSED. */
 int engine_record_stop(engine *e, uint32_t id, int64_t at);
 
-/* What recording `id` is doing. Thread: any. Non-blocking.
-** Returns ENGINE_OK, ENGINE_ERR_INVALID, ENGINE_ERR_CLOSED. */
+/* What recording `id` is doing, `size` bytes at most. Thread: any.
+** Non-blocking. Returns ENGINE_OK, ENGINE_ERR_INVALID, ENGINE_ERR_CLOSED. */
 int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, size_t size);
 
 /* A DONE buffer recording becomes a buffer (its frames as taken), played as
 ** any other; the recording is closed. Writes the buffer's id to *buffer.
+** Thread: any. Non-blocking.
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID (not a DONE buffer recording, or it
-** took no frames), ENGINE_ERR_TABLE_FULL, ENGINE_ERR_CLOSED. */
+** took no frames), ENGINE_ERR_TABLE_FULL (the buffer table),
+** ENGINE_ERR_CLOSED. */
 int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
 
 /* The caller is done with recording `id`: one still running ends at the
 ** next block, and its memory is freed once no thread uses it.
+** Thread: any. Non-blocking.
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID, ENGINE_ERR_CLOSED. */
 int engine_record_close(engine *e, uint32_t id);
+
+/* ==== 11. Inspection ======================================================= */
+/* Counters and snapshots any thread reads without a message. Thread: any.
+** Non-blocking: none waits for the audio thread (a snapshot read that
+** overlaps the audio thread's write reads again). `size` is sizeof the
+** struct as the caller knows it; the library fills that many bytes at most
+** (later versions may add fields at the end). */
+
+/* The engine's position: the frames processed so far. A command for this
+** frame or earlier is late.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (out NULL). */
+int engine_get_frame(engine *e, uint64_t *out);
+
+/* Counters since engine_create. Each field is read atomically, but a
+** snapshot is not one instant: a block may finish between two fields. */
+typedef struct engine_stats {
+    uint64_t callbacks;       /* blocks processed */
+    uint64_t frames;          /* frames processed */
+    uint64_t pings_sent;      /* pings accepted into the command ring */
+    uint64_t pings_rejected;  /* pings dropped: command ring full */
+    uint64_t pings_handled;   /* pings taken by the audio thread */
+    uint64_t pongs_sent;      /* pongs pushed into the reply ring */
+    uint64_t pongs_dropped;   /* pongs dropped: reply ring full */
+    uint64_t pongs_received;  /* pongs taken by the caller */
+    uint64_t xruns;           /* under/overruns reported by the backend */
+    uint64_t max_callback_ns; /* longest audio callback so far, in ns */
+    uint64_t commands_sent;     /* commands of every kind (pings too)
+                                ** accepted into the command ring */
+    uint64_t commands_rejected; /* commands dropped: command ring full */
+    uint64_t late;            /* commands whose frame had passed when the
+                              ** audio thread took them: applied at the
+                              ** start of that block */
+    uint64_t dropped;         /* commands for a later frame dropped: the
+                              ** schedule (engine_config.schedule) was full */
+    uint64_t unhandled;       /* commands the audio thread could not carry
+                              ** out: an unknown kind, a play of a buffer
+                              ** closed after the play was sent */
+    uint64_t events_dropped;  /* VOICE_ENDED and BUFFER_RELEASED events
+                              ** dropped: reply ring full */
+    uint64_t buffers_live;    /* buffers loaded and not yet freed */
+    uint64_t warnings;        /* warnings the audio library reported */
+    uint64_t warnings_dropped;/* of those, not kept: 16 were waiting to be
+                              ** taken, or two threads reported at once */
+    /* Since 1.1: */
+    uint64_t params_set;      /* values written with engine_set_param_latest() */
+    uint64_t params_applied;  /* values the audio thread took from the
+                              ** parameter path: the latest per parameter,
+                              ** so at most params_set */
+    uint64_t commands_handled;/* commands the audio thread took from the
+                              ** command ring */
+    uint64_t cancelled;       /* scheduled commands taken back by
+                              ** engine_cancel() */
+    /* Since 1.2: */
+    uint64_t meter_events_dropped; /* ENGINE_MSG_METER events not sent: the
+                              ** reply ring was half full (they never crowd
+                              ** out the events that matter) */
+} engine_stats;
+
+/* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_stats(engine *e, engine_stats *out, size_t size);
+
+/* The engine's load, read from a snapshot the audio thread writes at the
+** end of every block (since 1.1). */
+typedef struct engine_load {
+    uint64_t frame;         /* the position after that block */
+    uint64_t callbacks;     /* blocks processed */
+    double last;            /* that block's time in the engine over the
+                            ** block's duration: 1.0 is all of it */
+    double average;         /* the same, smoothed over about a second */
+    uint32_t active_voices; /* voices still sounding (or moving) at the
+                            ** end of that block */
+    uint32_t reserved;
+} engine_load;
+
+/* The load snapshot (since 1.1).
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (out NULL,
+** size 0). */
+int engine_get_load(engine *e, engine_load *out, size_t size);
+
+/* engine_voice_state.flags. */
+#define ENGINE_VOICE_PLAYING 1  /* a buffer plays */
+#define ENGINE_VOICE_LOOPING 2  /* ... looped */
+#define ENGINE_VOICE_SOUNDING 4 /* the sine sounds */
+
+/* One voice, read from a snapshot the audio thread writes at the end of
+** every block the voice sounds in, and when it comes to rest (since 1.1).
+** A voice the audio thread has not yet written reads as all zeros but
+** gain 1. */
+typedef struct engine_voice_state {
+    uint64_t frame;    /* the engine position it describes */
+    uint64_t position; /* the buffer's next frame, while one plays */
+    uint32_t buffer;   /* the id of the buffer playing, or 0 */
+    uint32_t flags;    /* ENGINE_VOICE_* */
+    double freq;       /* the parameters' values then */
+    double gain;
+    double pan;
+} engine_voice_state;
+
+/* The snapshot of voice `voice` (since 1.1).
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (also no such
+** voice, out NULL, size 0). */
+int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
+
+/* The DSP load (since 1.2): the share of the block period the audio
+** callback spent in the engine, over the blocks since the last
+** engine_get_dsp_load() on this engine, as jack_cpu_load() reports it. */
+typedef struct engine_dsp_load {
+    double average;     /* the time over the blocks' duration: 1.0 is all of it */
+    double peak;        /* the most of any one of those blocks */
+    uint64_t frames;    /* the frames those blocks held; 0: none ran */
+} engine_dsp_load;
+
+/* The DSP load since the last call (the first: since engine_create), and
+** starts the next interval (since 1.2). Waits only for another caller of
+** it, never for the audio thread.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+
+/* ==== 12. Offline rendering ================================================ */
+/* With ENGINE_BACKEND_OFFLINE there is no audio thread: the caller runs the
+** blocks, on its own thread, and they are bit for bit repeatable. */
+
+/* Runs one block of `frames` frames (1..65536) on the calling thread, as the
+** audio thread would: handles waiting commands, renders (and discards) the
+** sound, answers.
+** Thread: any, one at a time: a concurrent call of this or engine_render()
+** returns ENGINE_ERR_BUSY. Non-blocking. Returns ENGINE_OK,
+** ENGINE_ERR_UNSUPPORTED (the backend is not offline), ENGINE_ERR_BUSY,
+** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_process(engine *e, uint32_t frames);
+
+/* Runs `frames` frames in blocks of block_frames (the last may be shorter)
+** on the calling thread, writing what the engine plays to
+** out[0 .. frames * channels), interleaved (frame i, channel c at
+** out[i * channels + c]), float32, unclipped. The same commands give the
+** same samples, bit for bit.
+** Thread and returns: as engine_process() (frames 0 is ENGINE_OK, out NULL
+** with frames > 0 ENGINE_ERR_INVALID). Non-blocking. */
+int engine_render(engine *e, float *out, uint64_t frames);
+
+/* As engine_render(), with the engine's input taken from
+** in[0 .. frames * inputs), interleaved (since 1.3). in NULL: silence.
+** Returns as engine_render(); ENGINE_ERR_INVALID also when the engine has
+** no inputs and `in` is not NULL. */
+int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+
+/* ==== 13. Devices ========================================================== */
+
+/* One output device, as engine_list_devices() reports it. */
+typedef struct engine_device {
+    char api[16];             /* "jack", "pulse" or "alsa" */
+    char name[128];           /* ENGINE_DEVICE_NAME_MAX: what
+                              ** engine_config.device matches */
+    uint32_t output_channels;
+    uint32_t is_default;      /* 1 for the API's default output device */
+} engine_device;
+
+/* Lists the output devices of `api` ("jack", "pulse", "alsa"), or of every
+** API in the order ENGINE_BACKEND_AUTO tries them when api is NULL. JACK's
+** are clients with playback ports; PulseAudio's are sinks, by description.
+** Writes up to `max` of them to out[0..max) and the number found to *count
+** (which may be more than max: call again with a larger array). Finding
+** none is not an error: *count is 0 and engine_last_error() says what each
+** API answered, such as "Jack: no server running".
+** Thread: any. Blocks while the audio servers are asked (up to a second).
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (count NULL, out NULL with max > 0),
+** ENGINE_ERR_BACKEND (unknown api), ENGINE_ERR_INTERNAL. */
+int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
+
+/* The longest warning engine_next_warning() gives, with its NUL. */
+#define ENGINE_WARNING_MAX 256
+
+/* Takes the oldest warning the audio library reported about this engine's
+** stream (RtAudio's, such as "RtApiPulse::callbackEvent: audio write error,
+** Connection terminated."), copying it to buf, truncated to size bytes with
+** the NUL (at most ENGINE_WARNING_MAX). Up to 16 are kept until taken; later
+** ones are dropped and counted in engine_stats.warnings_dropped. Also valid
+** on a closed engine: what was said while it stopped can still be read.
+** RtAudio's warnings while it probes devices, before a stream is open, have
+** no channel in RtAudio 5.2 and are not seen; what the probe found is in
+** engine_last_error().
+** Thread: any. Non-blocking (waits at most for another thread's copy of one
+** warning). Returns ENGINE_OK, ENGINE_EMPTY (none waiting; buf untouched),
+** ENGINE_ERR_INVALID (e not a live engine, buf NULL, size 0). */
+int engine_next_warning(engine *e, char *buf, size_t size);
 
 /* cdef-end */
 

@@ -2,8 +2,10 @@
 the ABI has a single hand-written source: capi/ringengine.h.
 
 Takes what stands between the header's `cdef-begin` and `cdef-end` markers,
-drops the comments, and keeps the rest (declarations and integer #defines,
-which cffi parses as they are).
+drops the comments but the header's area banners (`/* ==== N. Area ==== */`,
+kept as `/* N. Area */` so the cdef reads in the header's areas; cffi skips
+comments), and keeps the rest (declarations and integer #defines, which cffi
+parses as they are).
 
 Usage: gen_cdef.py [HEADER [OUTPUT]]   (default: the repository's files)
 A test regenerates the file and fails if the committed copy differs.
@@ -20,7 +22,9 @@ DEFAULT_OUTPUT = os.path.join(HERE, "ringengine", "_cdef.py")
 def cdef_from_header(text):
     begin = text.index("/* cdef-begin */") + len("/* cdef-begin */")
     end = text.index("/* cdef-end */")
-    body = re.sub(r"/\*.*?\*/", "", text[begin:end], flags=re.S)
+    body = re.sub(r"/\* ==== (.*?) =+ \*/", "\0\\1\0", text[begin:end])
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    body = re.sub(r"\0(.*?)\0", "/* \\1 */", body)
     lines = [line.rstrip() for line in body.splitlines()]
     out, blank = [], True
     for line in lines:

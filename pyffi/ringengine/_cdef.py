@@ -3,20 +3,12 @@ pyffi/gen_cdef.py. Do not edit: change the header and regenerate.
 """
 
 CDEF = """
+/* 1. Version and errors */
+
 #define ENGINE_VERSION_MAJOR 1
 #define ENGINE_VERSION_MINOR 3
 #define ENGINE_VERSION_PATCH 0
 #define ENGINE_VERSION_NUMBER 10300
-
-#define ENGINE_DEFAULT_CAPACITY 1024
-#define ENGINE_MAX_CAPACITY 1048576
-#define ENGINE_MAX_VOICES 4096
-
-#define ENGINE_DEVICE_NAME_MAX 128
-#define ENGINE_NOTE_MAX 256
-#define ENGINE_WARNING_MAX 256
-
-typedef struct engine engine;
 
 typedef enum engine_status {
     ENGINE_OK = 0,
@@ -37,6 +29,29 @@ typedef enum engine_status {
     ENGINE_ERR_CANCELLED = -14
 } engine_status;
 
+unsigned int engine_version_number(void);
+
+const char *engine_version_string(void);
+
+const char *engine_strerror(int status);
+
+const char *engine_last_error(void);
+
+#define ENGINE_FEATURE_FILES 1
+#define ENGINE_FEATURE_KEYLOCK 2
+
+unsigned int engine_features(void);
+
+int engine_nop(void);
+
+/* 2. Configuration and life cycle */
+
+#define ENGINE_DEFAULT_CAPACITY 1024
+#define ENGINE_MAX_CAPACITY 1048576
+#define ENGINE_MAX_VOICES 4096
+
+typedef struct engine engine;
+
 typedef enum engine_backend {
     ENGINE_BACKEND_AUTO = 0,
     ENGINE_BACKEND_RTAUDIO = 1,
@@ -46,121 +61,7 @@ typedef enum engine_backend {
     ENGINE_BACKEND_PULSE = 5
 } engine_backend;
 
-typedef enum engine_message_kind {
-    ENGINE_MSG_NONE = 0,
-    ENGINE_MSG_PING = 1,
-    ENGINE_MSG_PONG = 2,
-    ENGINE_MSG_SET_PARAM = 3,
-    ENGINE_MSG_PLAY = 4,
-    ENGINE_MSG_STOP = 5,
-    ENGINE_MSG_BUFFER_CLOSE = 6,
-    ENGINE_MSG_VOICE_ENDED = 7,
-    ENGINE_MSG_BUFFER_RELEASED = 8,
-    ENGINE_MSG_EVENTS_LOST = 9,
-    ENGINE_MSG_CANCEL = 10,
-    ENGINE_MSG_SET_BUS = 11,
-    ENGINE_MSG_METER = 12,
-    ENGINE_MSG_SET_VOICE = 13,
-    ENGINE_MSG_SET_SPEED = 14,
-    ENGINE_MSG_RECORD_ENDED = 15
-} engine_message_kind;
-
-#define ENGINE_PLAY_LOOP 1
-#define ENGINE_PLAY_FADE_IN 2
-#define ENGINE_PLAY_KEYLOCK 4
-
-typedef enum engine_voice_setting {
-    ENGINE_VOICE_PLAY_START = 0,
-    ENGINE_VOICE_PLAY_LOOP_START = 1,
-    ENGINE_VOICE_PLAY_LOOP_END = 2,
-    ENGINE_VOICE_PLAY_CROSSFADE = 3,
-    ENGINE_VOICE_LOOP_START = 4,
-    ENGINE_VOICE_LOOP_END = 5,
-    ENGINE_VOICE_CROSSFADE = 6
-} engine_voice_setting;
-
-#define ENGINE_FADE_DEFAULT 0xffffffffu
-
-#define ENGINE_ANY_VOICE 0xffffffffu
-
-typedef struct engine_play_options {
-    uint32_t size;
-    uint32_t voice;
-    uint32_t buffer;
-    uint32_t loop;
-    int64_t at;
-    uint64_t start;
-    uint64_t loop_start;
-    uint64_t loop_end;
-    uint32_t crossfade;
-    uint32_t fade;
-    uint32_t fade_in;
-    uint32_t bus;
-    uint32_t keylock;
-    uint32_t reserved;
-} engine_play_options;
-
-#define ENGINE_FEATURE_FILES 1
-#define ENGINE_FEATURE_KEYLOCK 2
-
-#define ENGINE_BUS_UNCHANGED 0xfffffffeu
-
-#define ENGINE_CANCEL_ALL_VOICES 1
-
-enum { ENGINE_ALL_VOICES = -1 };
-
-typedef enum engine_direction {
-    ENGINE_DIRECTION_COMMAND = 0,
-    ENGINE_DIRECTION_REPLY = 1,
-    ENGINE_DIRECTION_RESERVED = 2
-} engine_direction;
-
-#define ENGINE_MAX_FIELDS 5
-
-typedef enum engine_param {
-    ENGINE_PARAM_FREQ = 0,
-    ENGINE_PARAM_GAIN = 1,
-    ENGINE_PARAM_PAN = 2,
-    ENGINE_PARAM_GAIN_DB = 3,
-    ENGINE_PARAM_BUS = 4,
-    ENGINE_PARAM_RATE = 5,
-    ENGINE_PARAM_PITCH = 6
-} engine_param;
-
-typedef enum engine_bus_param {
-    ENGINE_BUS_PARAM_GAIN = 0,
-    ENGINE_BUS_PARAM_GAIN_DB = 1,
-    ENGINE_BUS_PARAM_PAN = 2,
-    ENGINE_BUS_PARAM_MUTE = 3,
-    ENGINE_BUS_PARAM_EQ_LOW = 4,
-    ENGINE_BUS_PARAM_EQ_MID = 5,
-    ENGINE_BUS_PARAM_EQ_HIGH = 6,
-    ENGINE_BUS_PARAM_INPUT_DB = 7
-} engine_bus_param;
-
-#define ENGINE_BUS_MASTER 0xffffffffu
-
-typedef enum engine_meter_source {
-    ENGINE_METER_VOICE = 0,
-    ENGINE_METER_BUS = 1,
-    ENGINE_METER_MASTER = 2
-} engine_meter_source;
-
-typedef enum engine_pan_law {
-    ENGINE_PAN_BALANCE = 0,
-    ENGINE_PAN_EQUAL_POWER = 1
-} engine_pan_law;
-
-enum { ENGINE_AT_NEXT = -1 };
-
-typedef struct engine_message {
-    uint16_t kind;
-    uint16_t param;
-    uint32_t id;
-    uint64_t frame;
-    float value;
-    uint32_t arg;
-} engine_message;
+const char *engine_backend_name(int backend);
 
 typedef struct engine_config {
     uint32_t size;
@@ -195,47 +96,26 @@ typedef struct engine_config {
 
 #define ENGINE_CONFIG_SIZE_1_2 88
 
-typedef struct engine_stats {
-    uint64_t callbacks;
-    uint64_t frames;
-    uint64_t pings_sent;
-    uint64_t pings_rejected;
-    uint64_t pings_handled;
-    uint64_t pongs_sent;
-    uint64_t pongs_dropped;
-    uint64_t pongs_received;
-    uint64_t xruns;
-    uint64_t max_callback_ns;
-    uint64_t commands_sent;
-    uint64_t commands_rejected;
-    uint64_t late;
-    uint64_t dropped;
-    uint64_t unhandled;
-    uint64_t events_dropped;
-    uint64_t buffers_live;
-    uint64_t warnings;
-    uint64_t warnings_dropped;
+void engine_config_init(engine_config *config);
 
-    uint64_t params_set;
-    uint64_t params_applied;
-    uint64_t commands_handled;
-    uint64_t cancelled;
+void engine_config_init_size(engine_config *config, size_t size);
 
-    uint64_t meter_events_dropped;
-} engine_stats;
+int engine_create(const engine_config *config, engine **out);
 
-typedef struct engine_device {
-    char api[16];
-    char name[128];
-    uint32_t output_channels;
-    uint32_t is_default;
-} engine_device;
+int engine_close(engine *e);
+
+void engine_destroy(engine *e);
 
 typedef enum engine_state {
     ENGINE_STATE_RUNNING = 0,
     ENGINE_STATE_STOPPED = 1,
     ENGINE_STATE_CLOSED = 2
 } engine_state;
+
+int engine_get_state(engine *e, char *reason, size_t reason_size);
+
+#define ENGINE_DEVICE_NAME_MAX 128
+#define ENGINE_NOTE_MAX 256
 
 typedef struct engine_info {
     uint32_t backend;
@@ -256,6 +136,48 @@ typedef struct engine_info {
     uint32_t input_latency_frames;
 } engine_info;
 
+int engine_get_info(engine *e, engine_info *out, size_t size);
+
+/* 3. Messages: the generic send and receive */
+
+enum { ENGINE_AT_NEXT = -1 };
+
+typedef enum engine_message_kind {
+    ENGINE_MSG_NONE = 0,
+    ENGINE_MSG_PING = 1,
+    ENGINE_MSG_PONG = 2,
+    ENGINE_MSG_SET_PARAM = 3,
+    ENGINE_MSG_PLAY = 4,
+    ENGINE_MSG_STOP = 5,
+    ENGINE_MSG_BUFFER_CLOSE = 6,
+    ENGINE_MSG_VOICE_ENDED = 7,
+    ENGINE_MSG_BUFFER_RELEASED = 8,
+    ENGINE_MSG_EVENTS_LOST = 9,
+    ENGINE_MSG_CANCEL = 10,
+    ENGINE_MSG_SET_BUS = 11,
+    ENGINE_MSG_METER = 12,
+    ENGINE_MSG_SET_VOICE = 13,
+    ENGINE_MSG_SET_SPEED = 14,
+    ENGINE_MSG_RECORD_ENDED = 15
+} engine_message_kind;
+
+typedef struct engine_message {
+    uint16_t kind;
+    uint16_t param;
+    uint32_t id;
+    uint64_t frame;
+    float value;
+    uint32_t arg;
+} engine_message;
+
+typedef enum engine_direction {
+    ENGINE_DIRECTION_COMMAND = 0,
+    ENGINE_DIRECTION_REPLY = 1,
+    ENGINE_DIRECTION_RESERVED = 2
+} engine_direction;
+
+#define ENGINE_MAX_FIELDS 5
+
 typedef struct engine_kind_info {
     uint32_t kind;
     uint32_t direction;
@@ -266,79 +188,35 @@ typedef struct engine_kind_info {
     const char *field_members[ENGINE_MAX_FIELDS];
 } engine_kind_info;
 
-typedef struct engine_load {
-    uint64_t frame;
-    uint64_t callbacks;
-    double last;
-    double average;
-    uint32_t active_voices;
-    uint32_t reserved;
-} engine_load;
-
-typedef struct engine_voice_state {
-    uint64_t frame;
-    uint64_t position;
-    uint32_t buffer;
-    uint32_t flags;
-    double freq;
-    double gain;
-    double pan;
-} engine_voice_state;
-
-typedef struct engine_meter {
-    uint64_t frame;
-    uint64_t clips;
-    uint32_t frames;
-    uint32_t channels;
-    float peak[64];
-    float rms[64];
-} engine_meter;
-
-typedef struct engine_dsp_load {
-    double average;
-    double peak;
-    uint64_t frames;
-} engine_dsp_load;
-
-#define ENGINE_VOICE_PLAYING 1
-#define ENGINE_VOICE_LOOPING 2
-#define ENGINE_VOICE_SOUNDING 4
-
-unsigned int engine_version_number(void);
-
-const char *engine_version_string(void);
-
-const char *engine_strerror(int status);
-
-const char *engine_backend_name(int backend);
-
-const char *engine_last_error(void);
-
-unsigned int engine_features(void);
-
-int engine_nop(void);
-
 int engine_describe_kind(int kind, engine_kind_info *out, size_t size);
 
-const char *engine_param_name(int param);
-
-const char *engine_bus_param_name(int param);
-
-void engine_config_init(engine_config *config);
-
-void engine_config_init_size(engine_config *config, size_t size);
-
-int engine_create(const engine_config *config, engine **out);
-
-int engine_close(engine *e);
-
-void engine_destroy(engine *e);
-
 int64_t engine_send(engine *e, const engine_message *m);
+
+int engine_try_recv(engine *e, engine_message *out);
+
+int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *count);
+
+int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
+
+/* 4. Pings */
 
 int64_t engine_send_ping(engine *e);
 
 int engine_send_pings(engine *e, uint32_t count, uint32_t *first_seq, uint32_t *sent);
+
+/* 5. Voices and their parameters */
+
+typedef enum engine_param {
+    ENGINE_PARAM_FREQ = 0,
+    ENGINE_PARAM_GAIN = 1,
+    ENGINE_PARAM_PAN = 2,
+    ENGINE_PARAM_GAIN_DB = 3,
+    ENGINE_PARAM_BUS = 4,
+    ENGINE_PARAM_RATE = 5,
+    ENGINE_PARAM_PITCH = 6
+} engine_param;
+
+const char *engine_param_name(int param);
 
 int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t at,
                      uint32_t ramp);
@@ -346,30 +224,82 @@ int engine_set_param(engine *e, uint32_t voice, int param, double value, int64_t
 int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
                             uint32_t ramp);
 
-int engine_set_bus(engine *e, uint32_t bus, int param, double value, int64_t at,
-                   uint32_t ramp);
+/* 6. Playback */
 
-int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
-                       uint32_t *id);
+#define ENGINE_PLAY_LOOP 1
+#define ENGINE_PLAY_FADE_IN 2
+#define ENGINE_PLAY_KEYLOCK 4
 
-int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+#define ENGINE_FADE_DEFAULT 0xffffffffu
+
+#define ENGINE_ANY_VOICE 0xffffffffu
+
+#define ENGINE_BUS_UNCHANGED 0xfffffffeu
+
+typedef enum engine_voice_setting {
+    ENGINE_VOICE_PLAY_START = 0,
+    ENGINE_VOICE_PLAY_LOOP_START = 1,
+    ENGINE_VOICE_PLAY_LOOP_END = 2,
+    ENGINE_VOICE_PLAY_CROSSFADE = 3,
+    ENGINE_VOICE_LOOP_START = 4,
+    ENGINE_VOICE_LOOP_END = 5,
+    ENGINE_VOICE_CROSSFADE = 6
+} engine_voice_setting;
+
+typedef struct engine_play_options {
+    uint32_t size;
+    uint32_t voice;
+    uint32_t buffer;
+    uint32_t loop;
+    int64_t at;
+    uint64_t start;
+    uint64_t loop_start;
+    uint64_t loop_end;
+    uint32_t crossfade;
+    uint32_t fade;
+    uint32_t fade_in;
+    uint32_t bus;
+    uint32_t keylock;
+    uint32_t reserved;
+} engine_play_options;
 
 void engine_play_options_init(engine_play_options *options);
 
 int engine_play_with(engine *e, const engine_play_options *options, uint32_t *voice);
 
+int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop);
+
 int engine_set_loop(engine *e, uint32_t voice, uint64_t loop_start, uint64_t loop_end,
                     uint32_t crossfade, int64_t at);
 
+int engine_stop(engine *e, uint32_t voice, int64_t at);
+
 int engine_stop_fade(engine *e, uint32_t voice, int64_t at, uint32_t fade);
 
-int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
+#define ENGINE_CANCEL_ALL_VOICES 1
 
-int engine_stop(engine *e, uint32_t voice, int64_t at);
+enum { ENGINE_ALL_VOICES = -1 };
 
 int engine_cancel(engine *e, int64_t voice, int64_t at);
 
+int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
+
+/* 7. Sample buffers */
+
+int engine_load_buffer(engine *e, const float *samples, uint64_t frames, uint32_t channels,
+                       uint32_t *id);
+
 int engine_buffer_close(engine *e, uint32_t buffer);
+
+typedef struct engine_buffer_info {
+    uint64_t frames;
+    uint32_t channels;
+    uint32_t source_rate;
+} engine_buffer_info;
+
+int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
+
+/* 8. Audio files */
 
 typedef enum engine_quality {
     ENGINE_QUALITY_QUICK = 0,
@@ -378,12 +308,6 @@ typedef enum engine_quality {
     ENGINE_QUALITY_HIGH = 3,
     ENGINE_QUALITY_VERY_HIGH = 4
 } engine_quality;
-
-typedef struct engine_buffer_info {
-    uint64_t frames;
-    uint32_t channels;
-    uint32_t source_rate;
-} engine_buffer_info;
 
 int engine_load_file(engine *e, const char *path, int quality, uint32_t *id);
 
@@ -397,39 +321,49 @@ int engine_load_cancel(engine *e, uint64_t job);
 
 int engine_load_forget(engine *e, uint64_t job);
 
-int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
+/* 9. Mixer: buses and meters (since 1.2) */
 
-int engine_try_recv(engine *e, engine_message *out);
+typedef enum engine_pan_law {
+    ENGINE_PAN_BALANCE = 0,
+    ENGINE_PAN_EQUAL_POWER = 1
+} engine_pan_law;
 
-int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *count);
+typedef enum engine_bus_param {
+    ENGINE_BUS_PARAM_GAIN = 0,
+    ENGINE_BUS_PARAM_GAIN_DB = 1,
+    ENGINE_BUS_PARAM_PAN = 2,
+    ENGINE_BUS_PARAM_MUTE = 3,
+    ENGINE_BUS_PARAM_EQ_LOW = 4,
+    ENGINE_BUS_PARAM_EQ_MID = 5,
+    ENGINE_BUS_PARAM_EQ_HIGH = 6,
+    ENGINE_BUS_PARAM_INPUT_DB = 7
+} engine_bus_param;
 
-int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
+#define ENGINE_BUS_MASTER 0xffffffffu
 
-int engine_process(engine *e, uint32_t frames);
+const char *engine_bus_param_name(int param);
 
-int engine_render(engine *e, float *out, uint64_t frames);
+int engine_set_bus(engine *e, uint32_t bus, int param, double value, int64_t at,
+                   uint32_t ramp);
 
-int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+typedef enum engine_meter_source {
+    ENGINE_METER_VOICE = 0,
+    ENGINE_METER_BUS = 1,
+    ENGINE_METER_MASTER = 2
+} engine_meter_source;
 
-int engine_get_frame(engine *e, uint64_t *out);
-
-int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
-
-int engine_get_state(engine *e, char *reason, size_t reason_size);
-
-int engine_next_warning(engine *e, char *buf, size_t size);
-
-int engine_get_stats(engine *e, engine_stats *out, size_t size);
-
-int engine_get_info(engine *e, engine_info *out, size_t size);
-
-int engine_get_load(engine *e, engine_load *out, size_t size);
-
-int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
+typedef struct engine_meter {
+    uint64_t frame;
+    uint64_t clips;
+    uint32_t frames;
+    uint32_t channels;
+    float peak[64];
+    float rms[64];
+} engine_meter;
 
 int engine_get_meter(engine *e, int source, uint32_t index, engine_meter *out, size_t size);
 
-int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+/* 10. Input and recording (since 1.3) */
 
 #define ENGINE_RECORD_MASTER 0xffffffffu
 #define ENGINE_RECORD_INPUT 0xfffffffeu
@@ -476,4 +410,97 @@ int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, 
 int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
 
 int engine_record_close(engine *e, uint32_t id);
+
+/* 11. Inspection */
+
+int engine_get_frame(engine *e, uint64_t *out);
+
+typedef struct engine_stats {
+    uint64_t callbacks;
+    uint64_t frames;
+    uint64_t pings_sent;
+    uint64_t pings_rejected;
+    uint64_t pings_handled;
+    uint64_t pongs_sent;
+    uint64_t pongs_dropped;
+    uint64_t pongs_received;
+    uint64_t xruns;
+    uint64_t max_callback_ns;
+    uint64_t commands_sent;
+    uint64_t commands_rejected;
+    uint64_t late;
+    uint64_t dropped;
+    uint64_t unhandled;
+    uint64_t events_dropped;
+    uint64_t buffers_live;
+    uint64_t warnings;
+    uint64_t warnings_dropped;
+
+    uint64_t params_set;
+    uint64_t params_applied;
+    uint64_t commands_handled;
+    uint64_t cancelled;
+
+    uint64_t meter_events_dropped;
+} engine_stats;
+
+int engine_get_stats(engine *e, engine_stats *out, size_t size);
+
+typedef struct engine_load {
+    uint64_t frame;
+    uint64_t callbacks;
+    double last;
+    double average;
+    uint32_t active_voices;
+    uint32_t reserved;
+} engine_load;
+
+int engine_get_load(engine *e, engine_load *out, size_t size);
+
+#define ENGINE_VOICE_PLAYING 1
+#define ENGINE_VOICE_LOOPING 2
+#define ENGINE_VOICE_SOUNDING 4
+
+typedef struct engine_voice_state {
+    uint64_t frame;
+    uint64_t position;
+    uint32_t buffer;
+    uint32_t flags;
+    double freq;
+    double gain;
+    double pan;
+} engine_voice_state;
+
+int engine_get_voice_state(engine *e, uint32_t voice, engine_voice_state *out, size_t size);
+
+typedef struct engine_dsp_load {
+    double average;
+    double peak;
+    uint64_t frames;
+} engine_dsp_load;
+
+int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
+
+/* 12. Offline rendering */
+
+int engine_process(engine *e, uint32_t frames);
+
+int engine_render(engine *e, float *out, uint64_t frames);
+
+int engine_render_input(engine *e, float *out, const float *in, uint64_t frames);
+
+/* 13. Devices */
+
+typedef struct engine_device {
+    char api[16];
+    char name[128];
+    uint32_t output_channels;
+    uint32_t is_default;
+} engine_device;
+
+int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint32_t *count);
+
+#define ENGINE_WARNING_MAX 256
+
+int engine_next_warning(engine *e, char *buf, size_t size);
 """
