@@ -1,6 +1,7 @@
 """Every message kind is known to every layer: the library's table
 (engine_describe_kind), the C header's enum (through cffi), and Python's
 reply types; a kind Python has no class for still arrives, as an Event."""
+import array
 import typing
 
 import ringengine
@@ -73,3 +74,32 @@ def test_describe_kind_names_the_members_that_carry_each_field():
     pong = describe_kind(lib.ENGINE_MSG_PONG)
     assert pong is not None and pong.fields == (("seq", "id"), ("frame", "frame"))
     assert describe_kind(0) is None and describe_kind(-1) is None and describe_kind(70000) is None
+
+
+# Each command kind, the C function that sends it, and the AudioEngine call
+# that does, with arguments that make it send exactly one such command.
+SENDERS = {
+    "ping": ("engine_send_ping", lambda e, b: e.send_ping()),
+    "set_param": ("engine_set_param", lambda e, b: e.set_param(0, "gain", 0.5)),
+    "play": ("engine_play_with", lambda e, b: e.play(0, b)),
+    "stop": ("engine_stop_fade", lambda e, b: e.stop(0)),
+    "cancel": ("engine_cancel", lambda e, b: e.cancel(0)),
+    "set_bus": ("engine_set_bus", lambda e, b: e.set_bus(0, "gain", 0.5)),
+    "set_voice": ("engine_set_loop", lambda e, b: e.set_loop(0, 0, None)),
+    "set_speed": ("engine_set_speed", lambda e, b: e.set_speed(0.5)),
+}
+
+
+def test_every_command_kind_has_a_c_wrapper_and_a_python_call_that_sends_it():
+    """A command kind added to messages.def fails here until the C layer and
+    Python each have a way to send it (and this table names them)."""
+    commands = {k.name for k in known_kinds() if k.direction == "command"}
+    assert commands == set(SENDERS)
+    with ringengine.AudioEngine(backend="offline") as e:
+        b = e.load_buffer(array.array("f", [0.0] * 8))
+        for name, (c_function, send) in SENDERS.items():
+            assert callable(getattr(lib, c_function)), c_function
+            before = e.stats.commands_sent
+            send(e, b)
+            assert e.stats.commands_sent >= before + 1, name
+            e.process()
