@@ -1,4 +1,4 @@
-// Helpers the DSP stages' tests and benchmark share: planes a stage writes
+// Helpers the DSP stages' tests share: planes a stage writes
 // into, buffers of known samples, and the references the tests compute
 // from the definitions (not from the stages' code).
 #pragma once
