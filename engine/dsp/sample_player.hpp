@@ -207,7 +207,11 @@ private:
     const std::int64_t le = static_cast<std::int64_t>(loop_end_);
     // The neighbours k - 1 .. k + 2 of every frame k read must lie in [lo, hi).
     const std::int64_t lo = loop_ && entered_ ? ls : 0;
-    const std::int64_t hi = loop_ ? le - static_cast<std::int64_t>(crossfade_) : frames;
+    std::int64_t hi = loop_ ? le - static_cast<std::int64_t>(crossfade_) : frames;
+    // Not yet in the region: up to its start, whose neighbour before comes
+    // from across the seam (interpolate() reads the frame that enters it).
+    if (loop_ && !entered_)
+      hi = std::min(hi, ls + 2);
     const double first = static_cast<double>(index_) + frac_;
     if (index_ - 1 < lo || index_ + 2 >= hi)
       return 0;
