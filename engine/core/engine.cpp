@@ -85,6 +85,11 @@ Engine::Engine(const EngineConfig& config) : Engine(config, make_rings(config)) 
 
 Engine::Engine(const EngineConfig& config, Rings rings)
     : config_(config),
+      checks_(config_,
+              [](const void* engine, std::uint32_t id) noexcept {
+                return static_cast<const Engine*>(engine)->buffer_live(id);
+              },
+              this),
       buffers_(2 * config.buffers),
       params_(config.voices, kParamCount),
       sender_{{}, 0, {0}, {0}, std::move(rings.commands.first),
@@ -153,123 +158,6 @@ Engine::Engine(const EngineConfig& config, Rings rings)
   }
   for (std::uint32_t b = 0; b <= config.buses; ++b)
     bus_meters_[b].write(MeterReading{0, 0, 0, channels, {}, {}});
-}
-
-// ---- Checks, one per command kind (control side) ----
-
-const char* Engine::invalid(const Message& m) const noexcept {
-  switch (m.kind) {
-#define COMMAND(kind, NAME, number) \
-  case MessageKind::kind:           \
-    return check_##kind(m);
-#define RESERVED(kind, NAME, number) \
-  case MessageKind::kind:            \
-    return "not sent with engine_send(): " #kind;
-#include "messages/messages.def"
-  default:
-    return "not a command kind";
-  }
-}
-
-const char* Engine::check_ping(const Message&) const noexcept { return nullptr; }
-
-const char* Engine::check_set_param(const Message& m) const noexcept {
-  if (field::set_param::voice(m) >= config_.voices)
-    return "no such voice";
-  const float v = field::set_param::value(m);
-  switch (static_cast<Param>(field::set_param::param(m))) {
-  case Param::freq:
-    return v >= 0 && v <= config_.sample_rate / 2.0f ? nullptr
-                                                     : "freq must be 0 .. sample_rate / 2 Hz";
-  case Param::gain:
-    return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
-  case Param::pan:
-    return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
-  case Param::gain_db:
-    return v <= kMaxGainDb ? nullptr : "gain_db must be -inf .. +24.08 dB";
-  case Param::rate:
-    return v >= -kMaxRate && v <= kMaxRate ? nullptr : "rate must be -16 .. 16";
-  case Param::pitch:
-    return v >= -12 && v <= 12 ? nullptr : "pitch must be -12 .. 12 semitones";
-  case Param::bus:
-    if (field::set_param::ramp(m) != 0)
-      return "bus takes no ramp: a voice changes bus at one frame";
-    return v >= 0 && v < static_cast<float>(config_.buses) && v == std::floor(v)
-               ? nullptr
-               : "bus must be a whole number 0 .. buses - 1";
-  }
-  return "no such parameter";
-}
-
-const char* Engine::check_set_bus(const Message& m) const noexcept {
-  const std::uint32_t bus = field::set_bus::bus(m);
-  if (bus != kMasterBus && bus >= config_.buses)
-    return "no such bus";
-  const float v = field::set_bus::value(m);
-  switch (static_cast<BusParam>(field::set_bus::param(m))) {
-  case BusParam::gain:
-    return v >= 0 && v <= kMaxGain ? nullptr : "gain must be 0 .. 16";
-  case BusParam::gain_db:
-    return v <= kMaxGainDb ? nullptr : "gain_db must be -inf .. +24.08 dB";
-  case BusParam::pan:
-    return v >= -1 && v <= 1 ? nullptr : "pan must be -1 .. 1";
-  case BusParam::mute:
-    return v == 0 || v == 1 ? nullptr : "mute must be 0 or 1";
-  case BusParam::eq_low:
-  case BusParam::eq_mid:
-  case BusParam::eq_high:
-    return v <= Isolator::kMaxDb ? nullptr : "an EQ band must be -inf .. +12 dB";
-  case BusParam::input_db:
-    if (config_.inputs == 0)
-      return "input_db: the engine has no inputs (config.inputs is 0)";
-    return v <= kMaxGainDb ? nullptr : "input_db must be -inf .. +24.08 dB";
-  }
-  return "no such bus parameter";
-}
-
-const char* Engine::check_play(const Message& m) const noexcept {
-  if (field::play::voice(m) >= config_.voices)
-    return "no such voice";
-  const float fade = field::play::fade(m);
-  if (!(fade >= 0 && fade <= static_cast<float>(kMaxFade) && fade == std::floor(fade)))
-    return "fade must be a whole number of frames 0 .. 16777216";
-  if ((field::play::flags(m) & kPlayKeylock) != 0 && field::play::voice(m) >= config_.keylock_voices)
-    return Keylock::available() ? "keylock: only voices 0 .. keylock_voices - 1 can key-lock"
-                                : "keylock: this build has no key lock (built without Rubber Band)";
-  return buffer_live(field::play::buffer(m)) ? nullptr : "no such buffer, or it is closed";
-}
-
-const char* Engine::check_stop(const Message& m) const noexcept {
-  if (field::stop::voice(m) >= config_.voices)
-    return "no such voice";
-  return field::stop::fade(m) <= kMaxFade ? nullptr : "fade must be 0 .. 16777216 frames";
-}
-
-const char* Engine::check_set_voice(const Message& m) const noexcept {
-  if (field::set_voice::voice(m) >= config_.voices)
-    return "no such voice";
-  const std::uint16_t setting = field::set_voice::setting(m);
-  if (setting >= kVoiceSettingCount)
-    return "no such voice setting";
-  const std::uint32_t frames = field::set_voice::frames(m);
-  switch (static_cast<VoiceSetting>(setting)) {
-  case VoiceSetting::play_crossfade:
-  case VoiceSetting::crossfade:
-    return frames <= kMaxFade ? nullptr : "a fade or crossfade must be 0 .. 16777216 frames";
-  default:
-    return nullptr;
-  }
-}
-
-const char* Engine::check_set_speed(const Message& m) const noexcept {
-  const float v = field::set_speed::value(m);
-  return v >= -kMaxRate && v <= kMaxRate ? nullptr : "speed must be -16 .. 16";
-}
-
-const char* Engine::check_cancel(const Message& m) const noexcept {
-  if ((field::cancel::flags(m) & kCancelAllVoices) != 0)
-    return nullptr;
-  return field::cancel::voice(m) < config_.voices ? nullptr : "no such voice";
 }
 
 // ---- Control side ----

@@ -21,6 +21,8 @@
 
 #include "channels/param_path.hpp"
 #include "channels/snapshot.hpp"
+#include "core/checks.hpp"
+#include "core/refusal.hpp"
 #include "core/schedule.hpp"
 #include "messages/message.hpp"
 #include "resources/file_loader.hpp"
@@ -195,9 +197,10 @@ public:
 
   const EngineConfig& config() const noexcept { return config_; }
 
-  // Why `m` is not a command this engine can take (nullptr: it can): an
-  // unknown kind, a voice or parameter out of range, a NaN. Thread: any.
-  const char* invalid(const Message& m) const noexcept;
+  // Why `m` is not a command this engine can take (a Refusal of kind none,
+  // false: it can): an unknown kind, a voice or parameter out of range, a
+  // NaN. Thread: any. The checks are CommandChecks (core/checks.hpp).
+  Refusal invalid(const Message& m) const noexcept { return checks_.check(m); }
 
   // Control side. Thread: any. Blocks only while another thread is inside
   // a send call; never waits on the audio thread.
@@ -335,11 +338,6 @@ private:
   static Rings make_rings(const EngineConfig& config);
   Engine(const EngineConfig& config, Rings rings);
 
-  // The checks of each command kind (messages.def): why it cannot be taken,
-  // or nullptr. Control side.
-#define COMMAND(kind, NAME, number) const char* check_##kind(const Message& m) const noexcept;
-#include "messages/messages.def"
-
   // Control side, under the sender lock: notes a play pushed; chooses a voice.
   void note_play(const Message& m) noexcept;
   std::uint32_t choose_voice(std::uint32_t limit) const noexcept; // among 0 .. limit - 1
@@ -393,6 +391,7 @@ private:
   }
 
   const EngineConfig config_;
+  const CommandChecks checks_; // reads config_ and the buffer table
   const TickClock clock_; // times process() for max_callback_ns and the load
 
   // The ends of both rings and the audio thread's state, grouped by the
