@@ -41,7 +41,7 @@ std::string quoted_list(const std::vector<std::string>& names) {
   return list;
 }
 
-std::unique_ptr<Backend> start_alsa(Engine& engine, const std::string& device) {
+std::unique_ptr<Backend> start_alsa(AudioCallback& engine, const std::string& device) {
   return start_rtaudio_backend(engine, "alsa", device);
 }
 std::vector<DeviceInfo> list_alsa() { return list_rtaudio_devices("alsa"); }
@@ -53,7 +53,7 @@ std::vector<DeviceInfo> list_alsa() { return list_rtaudio_devices("alsa"); }
 struct ServerApi {
   const char* name;    // as `api` names it
   const char* display; // in messages
-  std::unique_ptr<Backend> (*start)(Engine&, const std::string& device);
+  std::unique_ptr<Backend> (*start)(AudioCallback&, const std::string& device);
   std::vector<DeviceInfo> (*list)();
 };
 const ServerApi kServerApis[] = {
@@ -96,10 +96,10 @@ std::string match_device(const std::vector<std::string>& names, const std::strin
                          quoted_list(ambiguous ? hits : names));
 }
 
-OfflineBackend::OfflineBackend(Engine& engine) : engine_(engine) {
+OfflineBackend::OfflineBackend(AudioCallback& engine) : engine_(engine) {
   info_.kind = BackendKind::offline;
   info_.device = "offline";
-  info_.block_frames = engine.config().block_frames;
+  info_.block_frames = engine.stream().block_frames;
 }
 
 bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept {
@@ -118,9 +118,9 @@ bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept
 bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) noexcept {
   if (busy_.exchange(true, std::memory_order_acquire)) // as in process()
     return false;
-  const std::uint32_t block = engine_.config().block_frames;
-  const std::size_t channels = engine_.config().channels;
-  const std::size_t inputs = engine_.config().inputs;
+  const std::uint32_t block = engine_.stream().block_frames;
+  const std::size_t channels = engine_.stream().channels;
+  const std::size_t inputs = engine_.stream().inputs;
   for (std::uint64_t done = 0; done < frames;) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, frames - done));
     RealtimeScope realtime;
@@ -132,7 +132,7 @@ bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) n
   return true;
 }
 
-std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request) {
+std::unique_ptr<Backend> start_backend(AudioCallback& engine, const BackendRequest& request) {
   switch (request.kind) {
   case BackendKind::offline:
     return std::make_unique<OfflineBackend>(engine);
@@ -186,7 +186,7 @@ std::vector<DeviceInfo> list_output_devices(const std::string& api, std::string&
 
 // The server backends this build lacks.
 #ifndef RINGENGINE_HAVE_JACK
-std::unique_ptr<Backend> start_jack_backend(Engine&, const std::string&) {
+std::unique_ptr<Backend> start_jack_backend(AudioCallback&, const std::string&) {
   throw BackendError(BackendError::Code::unavailable, "built without libjack");
 }
 std::vector<DeviceInfo> list_jack_devices() {
@@ -194,7 +194,7 @@ std::vector<DeviceInfo> list_jack_devices() {
 }
 #endif
 #ifndef RINGENGINE_HAVE_PULSE
-std::unique_ptr<Backend> start_pulse_backend(Engine&, const std::string&) {
+std::unique_ptr<Backend> start_pulse_backend(AudioCallback&, const std::string&) {
   throw BackendError(BackendError::Code::unavailable, "built without libpulse");
 }
 std::vector<DeviceInfo> list_pulse_devices() {

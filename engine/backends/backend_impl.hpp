@@ -11,19 +11,19 @@
 
 namespace ringengine {
 
-std::unique_ptr<Backend> start_null_backend(Engine& engine);
+std::unique_ptr<Backend> start_null_backend(AudioCallback& engine);
 
 // JACK through libjack (backend_jack.cpp).
-std::unique_ptr<Backend> start_jack_backend(Engine& engine, const std::string& device);
+std::unique_ptr<Backend> start_jack_backend(AudioCallback& engine, const std::string& device);
 std::vector<DeviceInfo> list_jack_devices();
 
 // PulseAudio and PipeWire-Pulse through libpulse (backend_pulse.cpp).
-std::unique_ptr<Backend> start_pulse_backend(Engine& engine, const std::string& device);
+std::unique_ptr<Backend> start_pulse_backend(AudioCallback& engine, const std::string& device);
 std::vector<DeviceInfo> list_pulse_devices();
 
 // RtAudio (backend_rtaudio.cpp); `api` an RtAudio API name ("alsa",
 // "pulse"), never empty.
-std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const std::string& api,
+std::unique_ptr<Backend> start_rtaudio_backend(AudioCallback& engine, const std::string& api,
                                                const std::string& device);
 std::vector<DeviceInfo> list_rtaudio_devices(const std::string& api);
 

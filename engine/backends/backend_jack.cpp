@@ -151,7 +151,7 @@ jack_client_t* open_client(const char* name) {
 
 class JackBackend final : public Backend {
 public:
-  JackBackend(Engine& engine, const std::string& device)
+  JackBackend(AudioCallback& engine, const std::string& device)
       : engine_(engine), gate_(std::make_shared<CallbackGate>()) {
     gate_->backend = this;
     const auto libjack = lock_libjack();
@@ -201,7 +201,7 @@ private:
   }
 
   void open(const std::string& device) {
-    const EngineConfig& c = engine_.config();
+    const StreamConfig c = engine_.stream();
     const jack_nframes_t rate = jack_get_sample_rate(client_);
     if (rate != c.sample_rate)
       throw unavailable("the server runs at " + std::to_string(rate) + " Hz, not " +
@@ -374,7 +374,7 @@ private:
     gate.leave();
   }
 
-  Engine& engine_;
+  AudioCallback& engine_;
   std::shared_ptr<CallbackGate> gate_; // the callbacks' way in, and the ports
   jack_client_t* client_ = nullptr;
   std::string device_;
@@ -382,7 +382,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_jack_backend(Engine& engine, const std::string& device) {
+std::unique_ptr<Backend> start_jack_backend(AudioCallback& engine, const std::string& device) {
   return std::make_unique<JackBackend>(engine, device);
 }
 

@@ -106,7 +106,7 @@ struct EngineStats {
   std::uint64_t meter_events_dropped; // meter events not sent: the reply ring half full
 };
 
-class Engine {
+class Engine final : public AudioCallback {
 public:
   // Largest capacity (and schedule) accepted: 2^20 messages.
   static constexpr std::size_t kMaxCapacity = std::size_t{1} << 20;
@@ -275,9 +275,14 @@ public:
   // into `out`, answers, writes the snapshots, then advances the position
   // by `frames`.
   // `in`: the block's input (inputs channels), silence when empty.
-  void process(const AudioOut& out, std::uint32_t frames, const AudioIn& in = {}) noexcept;
+  void process(const AudioOut& out, std::uint32_t frames,
+               const AudioIn& in = {}) noexcept override;
   // Audio side. Counts an under/overrun reported by the backend.
-  void note_xrun() noexcept { bump(metrics_.counters().xruns, 1); }
+  void note_xrun() noexcept override { bump(metrics_.counters().xruns, 1); }
+  // What a backend opens (AudioCallback): the config's rate, block and channels.
+  StreamConfig stream() const noexcept override {
+    return {config_.sample_rate, config_.block_frames, config_.channels, config_.inputs};
+  }
 
   // The engine's position: frames processed so far. Thread: any.
   std::uint64_t frame() const noexcept {
