@@ -75,14 +75,9 @@ bool CommandPort::send_all(Message* ms, std::size_t n, bool any_voice,
     if (limit == 0)
       return false;
     voice = choose_voice(limit);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (ms[i].kind == MessageKind::play)
-        field::play::set_voice(ms[i], voice);
-      else if (ms[i].kind == MessageKind::set_voice)
-        field::set_voice::set_voice(ms[i], voice);
-      else if (ms[i].kind == MessageKind::set_param)
-        field::set_param::set_voice(ms[i], voice);
-    }
+    // Each command for a voice (messages.def's TARGET) is for this one.
+    for (std::size_t i = 0; i < n; ++i)
+      (void)set_voice_of(ms[i], voice);
   }
   if (sender_.commands.slots() < n) {
     bump(commands_rejected_, n);

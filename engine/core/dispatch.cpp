@@ -7,21 +7,6 @@
 
 namespace ringengine {
 
-namespace {
-
-// The voice a command is for; Message::kAllVoices for a kind without one.
-std::uint32_t voice_of(const Message& c) noexcept {
-  switch (c.kind) {
-  case MessageKind::set_param: return field::set_param::voice(c);
-  case MessageKind::play: return field::play::voice(c);
-  case MessageKind::stop: return field::stop::voice(c);
-  case MessageKind::set_voice: return field::set_voice::voice(c);
-  default: return Message::kAllVoices;
-  }
-}
-
-} // namespace
-
 Dispatcher::Dispatcher(const Shape& shape, Mixer& mixer, const BufferTable& buffers,
                        CommandPort& port, AudioCounters& counters)
     : shape_(shape), mixer_(mixer), buffers_(buffers), port_(port), counters_(counters),
