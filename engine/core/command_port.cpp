@@ -155,19 +155,4 @@ CommandPort::Counts CommandPort::counts() const noexcept {
           sender_.commands_sent.load(r), commands_rejected_.load(r), params_set_.load(r)};
 }
 
-bool CommandPort::reply(const Message& m) noexcept {
-  if (audio_.lost != 0) {
-    if (!audio_.replies.try_push(Message::events_lost(audio_.lost, m.frame))) {
-      if (audio_.lost != UINT32_MAX)
-        ++audio_.lost;
-      return false;
-    }
-    audio_.lost = 0;
-  }
-  if (audio_.replies.try_push(m))
-    return true;
-  audio_.lost = 1;
-  return false;
-}
-
 } // namespace ringengine

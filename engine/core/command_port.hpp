@@ -74,7 +74,20 @@ public:
   }
   // Pushes a reply, after an events_lost for those dropped before it; a
   // full ring drops it, and the next reply that fits says so.
-  bool reply(const Message& m) noexcept;
+  bool reply(const Message& m) noexcept {
+    if (audio_.lost != 0) {
+      if (!audio_.replies.try_push(Message::events_lost(audio_.lost, m.frame))) {
+        if (audio_.lost != UINT32_MAX)
+          ++audio_.lost;
+        return false;
+      }
+      audio_.lost = 0;
+    }
+    if (audio_.replies.try_push(m))
+      return true;
+    audio_.lost = 1;
+    return false;
+  }
   // An event (a reply that is not a pong), counted when dropped.
   void emit(const Message& m) noexcept {
     if (!reply(m))

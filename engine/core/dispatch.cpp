@@ -12,13 +12,16 @@ Dispatcher::Dispatcher(const Shape& shape, Mixer& mixer, const BufferTable& buff
     : shape_(shape), mixer_(mixer), buffers_(buffers), port_(port), counters_(counters),
       schedule_(shape.schedule) {}
 
-void Dispatcher::admit(const Message& m, std::uint64_t position) noexcept {
-  if (m.frame == kFrameNext || m.frame <= position) {
-    if (m.frame < position)
-      bump(counters_.late, 1);
-    dispatch(m, position);
-  } else if (!schedule_.push(m)) {
-    bump(counters_.dropped, 1);
+void Dispatcher::admit(const Message* ms, std::size_t n, std::uint64_t position) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    const Message& m = ms[i];
+    if (m.frame == kFrameNext || m.frame <= position) {
+      if (m.frame < position)
+        bump(counters_.late, 1);
+      dispatch(m, position);
+    } else if (!schedule_.push(m)) {
+      bump(counters_.dropped, 1);
+    }
   }
 }
 

@@ -28,9 +28,10 @@ public:
   Dispatcher(const Shape& shape, Mixer& mixer, const BufferTable& buffers, CommandPort& port,
              AudioCounters& counters);
 
-  // A command just taken from the ring, the block starting at `position`:
-  // carried out now (also a late one) or held for its frame.
-  void admit(const Message& m, std::uint64_t position) noexcept;
+  // Commands just taken from the ring, ms[0 .. n), the block starting at
+  // `position`: each carried out now (also a late one) or held for its
+  // frame. A batch per call, so the handlers inline into the loop.
+  void admit(const Message* ms, std::size_t n, std::uint64_t position) noexcept;
   // The frame of the first command held (kFrameNext: none).
   std::uint64_t next_frame() const noexcept { return schedule_.next_frame(); }
   // Carries out the commands held for frames up to `now`, at `now`.

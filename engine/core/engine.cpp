@@ -123,8 +123,7 @@ void Engine::take_commands() noexcept {
     // What was lent before these commands were sent, so a play finds the
     // buffer it names (the pops' acquire makes those installs visible).
     buffers_.take();
-    for (std::size_t i = 0; i < n; ++i)
-      dispatch_.admit(batch[i], position_);
+    dispatch_.admit(batch, n, position_);
     taken += n;
     budget -= n;
     if (n < want)

@@ -189,11 +189,6 @@ void Mixer::render(const AudioOut& out, const AudioIn& block_in, std::uint64_t p
   }
 }
 
-void Mixer::end_buffer(std::uint32_t v, std::uint64_t frame) noexcept {
-  if (voices_[v].stop_buffer())
-    port_.emit(Message::voice_ended(v, frame));
-}
-
 void Mixer::publish_voice(std::uint32_t v, std::uint64_t frame) noexcept {
   const Voice& voice = voices_[v];
   const SamplePlayer& player = voice.player();

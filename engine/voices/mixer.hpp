@@ -10,6 +10,7 @@
 
 #include "backends/audio_callback.hpp"
 #include "channels/snapshot.hpp"
+#include "core/command_port.hpp"
 #include "dsp/keylock.hpp"
 #include "dsp/ramp.hpp"
 #include "voices/bus.hpp"
@@ -18,7 +19,6 @@
 
 namespace ringengine {
 
-class CommandPort;
 class Metrics;
 class Recordings;
 
@@ -58,7 +58,10 @@ public:
     }
   }
   // Ends the buffer voice v plays, saying so, at `frame`.
-  void end_buffer(std::uint32_t v, std::uint64_t frame) noexcept;
+  void end_buffer(std::uint32_t v, std::uint64_t frame) noexcept {
+    if (voices_[v].stop_buffer())
+      port_.emit(Message::voice_ended(v, frame));
+  }
   // The voices playing buffer `id` stop at `frame`, and their tails of it.
   void let_go(std::uint32_t id, std::uint64_t frame) noexcept;
   std::uint32_t active_count() const noexcept { return active_count_; }
