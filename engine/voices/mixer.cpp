@@ -217,10 +217,15 @@ void Mixer::advance_meters(std::uint32_t frames, std::uint64_t position) noexcep
   if (shape_.meter_ms == 0)
     return;
   const std::uint64_t now = position;
-  for (std::uint32_t v = 0; v < shape_.voices; ++v)
-    voices_[v].meter().advance(frames, now, metrics_.voice_meters()[v]);
-  for (std::uint32_t b = 0; b <= shape_.buses; ++b)
-    buses_[b].meter().advance(frames, now, metrics_.bus_meters()[b]);
+  // Read once: the meters' writes could alias them, as the compiler sees it.
+  Voice* const voices = voices_.get();
+  Bus* const buses = buses_.get();
+  Snapshot<MeterReading>* const voice_meters = metrics_.voice_meters();
+  Snapshot<MeterReading>* const bus_meters = metrics_.bus_meters();
+  for (std::uint32_t v = 0, n = shape_.voices; v < n; ++v)
+    voices[v].meter().advance(frames, now, voice_meters[v]);
+  for (std::uint32_t b = 0, n = shape_.buses; b <= n; ++b)
+    buses[b].meter().advance(frames, now, bus_meters[b]);
   if (shape_.meter_events_hz == 0)
     return;
   until_meter_events_ -= frames;
