@@ -1,10 +1,10 @@
 // The C ABI, commands: engine_send() and the typed wrappers over it, the
 // pings, and the parameter path. Contracts are in ringengine.h.
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "handle.hpp"
+#include "refusal.hpp"
 
 using ringengine::Message;
 using ringengine::MessageKind;
@@ -12,38 +12,6 @@ using ringengine::BusParam;
 using ringengine::Param;
 
 namespace {
-
-// The engine's reason a command is refused, with the value and the range.
-std::string explain(const char* why, const Message& m, const ringengine::EngineConfig& c) {
-  const std::string reason = why;
-  if (reason == "no such voice")
-    return reason + " " + std::to_string(m.id) +
-           (c.voices == 0 ? " (the engine has no voices)"
-                          : " (voices are 0 .. " + std::to_string(c.voices - 1) + ")");
-  if (reason == "no such parameter")
-    return reason + " " + std::to_string(m.param) + " (0 .. " +
-           std::to_string(ringengine::kParamCount - 1) + ")";
-  if (reason == "no such buffer, or it is closed")
-    return reason + ": " + std::to_string(m.arg);
-  if (reason == "keylock: only voices 0 .. keylock_voices - 1 can key-lock")
-    return "keylock: voice " + std::to_string(m.id) + " cannot key-lock (keylock_voices is " +
-           std::to_string(c.keylock_voices) +
-           (c.keylock_voices == 0 ? ": make the engine with keylock_voices=N)"
-                                  : ": voices 0 .. " + std::to_string(c.keylock_voices - 1) + ")");
-  if (reason == "no such bus")
-    return reason + " " + std::to_string(m.id) + " (buses are 0 .. " +
-           std::to_string(c.buses - 1) + ", and the master)";
-  if (reason == "no such bus parameter")
-    return reason + " " + std::to_string(m.param) + " (0 .. " +
-           std::to_string(ringengine::kBusParamCount - 1) + ")";
-  if ((m.kind == MessageKind::set_param || m.kind == MessageKind::set_bus) &&
-      (reason.find(" must be ") != std::string::npos || reason.find(" takes ") != std::string::npos)) {
-    char value[32];
-    std::snprintf(value, sizeof value, "%.9g", static_cast<double>(m.value));
-    return reason + ", not " + value;
-  }
-  return reason;
-}
 
 int no_such_param(int param) noexcept {
   return capi::fail(ENGINE_ERR_INVALID, "no such parameter " + std::to_string(param) + " (0 .. " +
@@ -68,8 +36,8 @@ ENGINE_EXPORT std::int64_t engine_send(engine* e, const engine_message* m) {
     return capi::fail(ENGINE_ERR_INVALID, "message is NULL");
   Message command;
   std::memcpy(&command, m, sizeof command);
-  if (const char* why = e->core->invalid(command))
-    return capi::fail(ENGINE_ERR_INVALID, explain(why, command, e->core->config()));
+  if (const ringengine::Refusal why = e->core->invalid(command))
+    return capi::fail(ENGINE_ERR_INVALID, capi::word(why));
   if (!e->core->send(command))
     return ENGINE_ERR_FULL;
   return command.kind == MessageKind::ping ? command.id : 0;
@@ -123,8 +91,8 @@ ENGINE_EXPORT int engine_set_param_latest(engine* e, std::uint32_t voice, int pa
   const float v = as_float(value);
   const Message m = Message::set_param(voice, static_cast<Param>(param), v,
                                        ringengine::kFrameNext, ramp);
-  if (const char* why = e->core->invalid(m))
-    return capi::fail(ENGINE_ERR_INVALID, explain(why, m, e->core->config()));
+  if (const ringengine::Refusal why = e->core->invalid(m))
+    return capi::fail(ENGINE_ERR_INVALID, capi::word(why));
   e->core->set_param_latest(voice, static_cast<Param>(param), v, ramp);
   return ENGINE_OK;
 }
@@ -188,8 +156,8 @@ std::uint32_t fade_frames(const engine* e, std::uint32_t fade) noexcept {
 int send_together(engine* e, ringengine::Message* ms, std::size_t n, bool any_voice,
                   std::uint32_t* voice) noexcept {
   for (std::size_t i = 0; i < n; ++i)
-    if (const char* why = e->core->invalid(ms[i]))
-      return capi::fail(ENGINE_ERR_INVALID, explain(why, ms[i], e->core->config()));
+    if (const ringengine::Refusal why = e->core->invalid(ms[i]))
+      return capi::fail(ENGINE_ERR_INVALID, capi::word(why));
   std::uint32_t chosen = ms[n - 1].kind == MessageKind::play
                              ? ringengine::field::play::voice(ms[n - 1])
                              : ringengine::field::set_voice::voice(ms[n - 1]);

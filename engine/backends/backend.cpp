@@ -63,7 +63,7 @@ std::string quoted_list(const std::vector<std::string>& names) {
 struct ServerApi {
   const char* name;    // as `api` names it
   const char* display; // in messages
-  std::unique_ptr<Backend> (*start)(Engine&, const BackendRequest&);
+  std::unique_ptr<Backend> (*start)(AudioCallback&, const BackendRequest&);
   std::vector<DeviceInfo> (*list)(const std::string& api);
   BackendKind kind;
 };
@@ -115,10 +115,10 @@ std::string match_device(const std::vector<std::string>& names, const std::strin
                          quoted_list(ambiguous ? hits : names));
 }
 
-OfflineBackend::OfflineBackend(Engine& engine) : engine_(engine) {
+OfflineBackend::OfflineBackend(AudioCallback& engine) : engine_(engine) {
   info_.kind = BackendKind::offline;
   info_.device = "offline";
-  info_.block_frames = engine.config().block_frames;
+  info_.block_frames = engine.stream().block_frames;
 }
 
 bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept {
@@ -137,9 +137,9 @@ bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept
 bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) noexcept {
   if (busy_.exchange(true, std::memory_order_acquire)) // as in process()
     return false;
-  const std::uint32_t block = engine_.config().block_frames;
-  const std::size_t channels = engine_.config().channels;
-  const std::size_t inputs = engine_.config().inputs;
+  const std::uint32_t block = engine_.stream().block_frames;
+  const std::size_t channels = engine_.stream().channels;
+  const std::size_t inputs = engine_.stream().inputs;
   for (std::uint64_t done = 0; done < frames;) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, frames - done));
     RealtimeScope realtime;
@@ -151,11 +151,11 @@ bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) n
   return true;
 }
 
-std::unique_ptr<Backend> start_offline_backend(Engine& engine, const BackendRequest&) {
+std::unique_ptr<Backend> start_offline_backend(AudioCallback& engine, const BackendRequest&) {
   return std::make_unique<OfflineBackend>(engine);
 }
 
-std::unique_ptr<Backend> start_automatic_backend(Engine& engine, const BackendRequest& request) {
+std::unique_ptr<Backend> start_automatic_backend(AudioCallback& engine, const BackendRequest& request) {
   // Every API is tried; the error says what each one answered. When one that
   // answered has no such device, the device is what is missing.
   std::string reasons;
@@ -178,7 +178,7 @@ std::unique_ptr<Backend> start_automatic_backend(Engine& engine, const BackendRe
   return backend;
 }
 
-std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request) {
+std::unique_ptr<Backend> start_backend(AudioCallback& engine, const BackendRequest& request) {
   switch (request.kind) {
 #define BACKEND(kind, NAME, number, name, devices, api) \
   case BackendKind::kind:                               \

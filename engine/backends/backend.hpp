@@ -1,4 +1,4 @@
-// Audio backends: what calls Engine::process(), and from which thread.
+// Audio backends: what calls AudioCallback::process() (the Engine), and from which thread.
 //
 // - jack:    a JACK client through libjack; process() runs in its callback.
 // - pulse:   a PulseAudio (or PipeWire-Pulse) playback stream through
@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/engine.hpp"
+#include "backends/audio_callback.hpp"
 #include "backends/warning_log.hpp"
 
 namespace ringengine {
@@ -134,7 +134,7 @@ private:
 // No thread: the caller runs each block, as the audio thread would.
 class OfflineBackend final : public Backend {
 public:
-  explicit OfflineBackend(Engine& engine);
+  explicit OfflineBackend(AudioCallback& engine);
   void stop() noexcept override {}
   OfflineBackend* offline() noexcept override { return this; }
 
@@ -150,14 +150,14 @@ public:
                             const float* in = nullptr) noexcept;
 
 private:
-  Engine& engine_;
+  AudioCallback& engine_;
   std::atomic<bool> busy_{false};
 };
 
 // Opens the requested backend on `engine` and starts it. The engine must
 // outlive the backend. Throws BackendError; with `automatic` and no device
 // named, falls back to null instead of throwing.
-std::unique_ptr<Backend> start_backend(Engine& engine, const BackendRequest& request);
+std::unique_ptr<Backend> start_backend(AudioCallback& engine, const BackendRequest& request);
 
 struct DeviceInfo {
   std::string api;  // "jack", "pulse", "alsa"

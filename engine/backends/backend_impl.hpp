@@ -15,7 +15,7 @@ namespace ringengine {
 // (automatic and offline in backend.cpp): opens `request.device` (empty:
 // the default) and starts it. Throws BackendError.
 #define BACKEND(kind, NAME, number, name, devices, api) \
-  std::unique_ptr<Backend> start_##kind##_backend(Engine& engine, const BackendRequest& request);
+  std::unique_ptr<Backend> start_##kind##_backend(AudioCallback& engine, const BackendRequest& request);
 #include "backends/backends.def"
 
 // The output devices of each server API's backend (SERVER_API lines):

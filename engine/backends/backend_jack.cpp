@@ -152,7 +152,7 @@ jack_client_t* open_client(const char* name) {
 
 class JackBackend final : public Backend {
 public:
-  JackBackend(Engine& engine, const std::string& device)
+  JackBackend(AudioCallback& engine, const std::string& device)
       : engine_(engine), gate_(std::make_shared<CallbackGate>()) {
     gate_->backend = this;
     const auto libjack = lock_libjack();
@@ -202,7 +202,7 @@ private:
   }
 
   void open(const std::string& device) {
-    const EngineConfig& c = engine_.config();
+    const StreamConfig c = engine_.stream();
     const jack_nframes_t rate = jack_get_sample_rate(client_);
     if (rate != c.sample_rate)
       throw unavailable("the server runs at " + std::to_string(rate) + " Hz, not " +
@@ -375,7 +375,7 @@ private:
     gate.leave();
   }
 
-  Engine& engine_;
+  AudioCallback& engine_;
   std::shared_ptr<CallbackGate> gate_; // the callbacks' way in, and the ports
   jack_client_t* client_ = nullptr;
   std::string device_;
@@ -383,7 +383,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_jack_backend(Engine& engine, const BackendRequest& request) {
+std::unique_ptr<Backend> start_jack_backend(AudioCallback& engine, const BackendRequest& request) {
   return std::make_unique<JackBackend>(engine, request.device);
 }
 
@@ -417,7 +417,7 @@ std::vector<DeviceInfo> list_jack_devices(const std::string&) {
 
 namespace ringengine {
 
-std::unique_ptr<Backend> start_jack_backend(Engine&, const BackendRequest&) {
+std::unique_ptr<Backend> start_jack_backend(AudioCallback&, const BackendRequest&) {
   throw BackendError(BackendError::Code::unavailable, "built without libjack");
 }
 std::vector<DeviceInfo> list_jack_devices(const std::string&) {

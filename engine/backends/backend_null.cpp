@@ -20,8 +20,8 @@ using Clock = std::chrono::steady_clock;
 
 class NullBackend final : public Backend {
 public:
-  explicit NullBackend(Engine& engine) : engine_(engine) {
-    const EngineConfig& c = engine.config();
+  explicit NullBackend(AudioCallback& engine) : engine_(engine) {
+    const StreamConfig c = engine.stream();
     info_.kind = BackendKind::null;
     info_.device = "null";
     info_.block_frames = c.block_frames;
@@ -45,7 +45,7 @@ public:
 
 private:
   void run() noexcept {
-    const std::uint32_t frames = engine_.config().block_frames;
+    const std::uint32_t frames = engine_.stream().block_frames;
     auto next = Clock::now();
     while (!stopping_.load(std::memory_order_relaxed)) {
       {
@@ -77,7 +77,7 @@ private:
 
   static constexpr int kRealtimePriority = 70; // below JACK's default (the driver's 80+)
 
-  Engine& engine_;
+  AudioCallback& engine_;
   Clock::duration period_{};
   std::atomic<bool> stopping_{false};
   std::thread thread_;
@@ -85,7 +85,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_null_backend(Engine& engine, const BackendRequest&) {
+std::unique_ptr<Backend> start_null_backend(AudioCallback& engine, const BackendRequest&) {
   try {
     return std::make_unique<NullBackend>(engine);
   } catch (const std::system_error& e) {

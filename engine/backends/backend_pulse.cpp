@@ -228,8 +228,8 @@ std::vector<Sink> sinks(Connection& c) {
 
 class PulseBackend final : public Backend {
 public:
-  PulseBackend(Engine& engine, const std::string& device) : engine_(engine) {
-    const EngineConfig& c = engine.config();
+  PulseBackend(AudioCallback& engine, const std::string& device) : engine_(engine) {
+    const StreamConfig c = engine.stream();
     block_bytes_ = std::size_t{c.block_frames} * c.channels * sizeof(float);
     block_.assign(std::size_t{c.block_frames} * c.channels, 0.0f);
     // The input: a block for process(), and a FIFO (16 blocks, at least
@@ -260,7 +260,7 @@ public:
 private:
   // With the lock held.
   void open(const std::string& device) {
-    const EngineConfig& c = engine_.config();
+    const StreamConfig c = engine_.stream();
     const Sink sink = find_sink(device);
     const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, c.sample_rate,
                               static_cast<std::uint8_t>(c.channels)};
@@ -319,7 +319,7 @@ private:
   // A record stream from the default source beside the playback, its
   // fragments a block long: the input's latency about the playback's.
   void open_record() {
-    const EngineConfig& c = engine_.config();
+    const StreamConfig c = engine_.stream();
     const pa_sample_spec spec{PA_SAMPLE_FLOAT32NE, c.sample_rate,
                               static_cast<std::uint8_t>(c.inputs)};
     if (!pa_sample_spec_valid(&spec))
@@ -372,7 +372,7 @@ private:
   // does not fit is dropped (and counted as an xrun).
   static void on_read(pa_stream* stream, std::size_t, void* user) {
     auto& self = *static_cast<PulseBackend*>(user);
-    const std::size_t inputs = self.engine_.config().inputs;
+    const std::size_t inputs = self.engine_.stream().inputs;
     const std::size_t cap = self.fifo_.size() / inputs; // frames
     const void* data = nullptr;
     std::size_t bytes = 0;
@@ -408,7 +408,7 @@ private:
   // latency: a looper's takes stay aligned across a dropout. (Deeper only
   // when the server's fragments or writes have grown past it.)
   void take_input(std::uint32_t frames) noexcept {
-    const std::size_t inputs = engine_.config().inputs;
+    const std::size_t inputs = engine_.stream().inputs;
     const std::size_t cap = fifo_.size() / inputs;
     if (!primed_) {
       const std::size_t cushion = std::max(2 * std::size_t{frames}, largest_ + largest_write_);
@@ -499,11 +499,11 @@ private:
   // of a block would never be asked again.
   static void on_write(pa_stream* stream, std::size_t bytes, void* user) {
     auto& self = *static_cast<PulseBackend*>(user);
-    const std::uint32_t frames = self.engine_.config().block_frames;
+    const std::uint32_t frames = self.engine_.stream().block_frames;
     const std::size_t blocks =
         std::max<std::size_t>(1, (bytes + self.block_bytes_ - 1) / self.block_bytes_);
     self.largest_write_ = std::min(std::max(self.largest_write_, blocks * frames),
-                                   self.fifo_.size() / std::max<std::size_t>(1, self.engine_.config().inputs) / 2);
+                                   self.fifo_.size() / std::max<std::size_t>(1, self.engine_.stream().inputs) / 2);
     for (std::size_t i = 0; i < blocks; ++i) {
       const bool input = self.record_ != nullptr;
       if (input)
@@ -538,7 +538,7 @@ private:
     self.connection_.signal();
   }
 
-  Engine& engine_;
+  AudioCallback& engine_;
   Connection connection_;
   pa_stream* stream_ = nullptr; // guarded by the loop's lock
   std::size_t block_bytes_ = 0;
@@ -554,7 +554,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_pulse_backend(Engine& engine, const BackendRequest& request) {
+std::unique_ptr<Backend> start_pulse_backend(AudioCallback& engine, const BackendRequest& request) {
   const std::string& device = request.device;
   return std::make_unique<PulseBackend>(engine, device);
 }
@@ -578,7 +578,7 @@ std::vector<DeviceInfo> list_pulse_devices(const std::string&) {
 
 namespace ringengine {
 
-std::unique_ptr<Backend> start_pulse_backend(Engine&, const BackendRequest&) {
+std::unique_ptr<Backend> start_pulse_backend(AudioCallback&, const BackendRequest&) {
   throw BackendError(BackendError::Code::unavailable, "built without libpulse");
 }
 std::vector<DeviceInfo> list_pulse_devices(const std::string&) {

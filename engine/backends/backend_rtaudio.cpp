@@ -133,11 +133,11 @@ bool ends_stream(std::string_view text) noexcept {
 
 class RtAudioBackend final : public Backend {
 public:
-  RtAudioBackend(Engine& engine, RtAudio::Api api, const std::string& device)
+  RtAudioBackend(AudioCallback& engine, RtAudio::Api api, const std::string& device)
       : engine_(engine), audio_(api) {
     audio_.showWarnings(false);
     failed_ = RtAudio::getApiDisplayName(api) + ": the stream failed";
-    const EngineConfig& c = engine.config();
+    const StreamConfig c = engine.stream();
     channels_ = c.channels;
 
     RtAudio::StreamParameters out;
@@ -257,7 +257,7 @@ private:
     return 0;
   }
 
-  Engine& engine_;
+  AudioCallback& engine_;
   RtAudio audio_;
   std::string failed_; // "<API>: the stream failed", the start of end_reason()
   unsigned int channels_ = 0;
@@ -266,7 +266,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Backend> start_rtaudio_backend(Engine& engine, const BackendRequest& request) {
+std::unique_ptr<Backend> start_rtaudio_backend(AudioCallback& engine, const BackendRequest& request) {
   const RtAudio::Api a = api_by_name(request.api.empty() ? "alsa" : request.api);
   const std::string& device = request.device;
   QuietAlsa quiet;
@@ -291,7 +291,7 @@ std::vector<DeviceInfo> list_rtaudio_devices(const std::string&) {
   throw BackendError(BackendError::Code::unavailable, "built without RtAudio");
 }
 
-std::unique_ptr<Backend> start_rtaudio_backend(Engine&, const BackendRequest&) {
+std::unique_ptr<Backend> start_rtaudio_backend(AudioCallback&, const BackendRequest&) {
   throw BackendError(BackendError::Code::unavailable, "built without RtAudio");
 }
 

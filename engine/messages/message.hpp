@@ -298,6 +298,31 @@ inline constexpr std::string_view kBusParamNames[] = {
 // The most fields a kind has: every member once.
 inline constexpr std::size_t kMaxFields = 5;
 
+// What a command acts on: messages.def's TARGET, one per COMMAND.
+enum class Target : std::uint8_t {
+  none,       // the engine (a ping)
+  voice,      // one voice, its FIELD voice: send_all() may choose it, cancel takes it back
+  bus,        // one bus or the master, its FIELD bus
+  all_voices, // every voice at once (the speed)
+  schedule,   // the commands held for later (cancel)
+};
+struct TargetRow {
+  MessageKind kind;
+  Target target;
+};
+inline constexpr TargetRow kTargets[] = {
+#define TARGET(kind, target) {MessageKind::kind, Target::target},
+#include "messages/messages.def"
+};
+
+// The target of a command kind; Target::none for any other kind.
+constexpr Target target_of(MessageKind kind) noexcept {
+  for (const TargetRow& row : kTargets)
+    if (row.kind == kind)
+      return row.target;
+  return Target::none;
+}
+
 // The row of kind number `kind`, or nullptr.
 constexpr const KindRow* find_kind(std::uint32_t kind) noexcept {
   for (const KindRow& row : kKinds)
@@ -344,5 +369,73 @@ consteval bool table_is_sound() {
 }
 } // namespace detail
 static_assert(detail::table_is_sound(), "messages.def: a number, field or member twice");
+
+namespace detail {
+constexpr bool has_field(MessageKind kind, std::string_view name) noexcept {
+  for (const FieldRow& f : kFields)
+    if (f.kind == kind && f.name == name)
+      return true;
+  return false;
+}
+// Every COMMAND has one TARGET and only commands have one; a voice target
+// has a FIELD voice, a bus target a FIELD bus.
+consteval bool targets_are_sound() {
+  for (const KindRow& row : kKinds) {
+    std::size_t n = 0;
+    for (const TargetRow& t : kTargets)
+      n += t.kind == row.kind;
+    if (n != (row.direction == Direction::command ? 1u : 0u))
+      return false;
+  }
+  for (const TargetRow& t : kTargets) {
+    if (t.target == Target::voice && !has_field(t.kind, "voice"))
+      return false;
+    if (t.target == Target::bus && !has_field(t.kind, "bus"))
+      return false;
+  }
+  return true;
+}
+} // namespace detail
+static_assert(detail::targets_are_sound(),
+              "messages.def: a COMMAND without its TARGET, or a target without its field");
+
+// The voice a command is for: its FIELD voice when it targets one voice
+// (TARGET(kind, voice)); Message::kAllVoices for any other kind.
+constexpr std::uint32_t voice_of(const Message& m) noexcept {
+  switch (m.kind) {
+#define RINGENGINE_TARGET_voice(kind) \
+  case MessageKind::kind:             \
+    return field::kind::voice(m);
+#define RINGENGINE_TARGET_none(kind)
+#define RINGENGINE_TARGET_bus(kind)
+#define RINGENGINE_TARGET_all_voices(kind)
+#define RINGENGINE_TARGET_schedule(kind)
+#define TARGET(kind, target) RINGENGINE_TARGET_##target(kind)
+#include "messages/messages.def"
+  default:
+    return Message::kAllVoices;
+  }
+}
+
+// Sets the voice of a command that targets one voice; false (and `m` as it
+// was) for any other kind.
+constexpr bool set_voice_of(Message& m, std::uint32_t voice) noexcept {
+  switch (m.kind) {
+#undef RINGENGINE_TARGET_voice
+#define RINGENGINE_TARGET_voice(kind)   \
+  case MessageKind::kind:               \
+    field::kind::set_voice(m, voice);   \
+    return true;
+#define TARGET(kind, target) RINGENGINE_TARGET_##target(kind)
+#include "messages/messages.def"
+  default:
+    return false;
+  }
+}
+#undef RINGENGINE_TARGET_voice
+#undef RINGENGINE_TARGET_none
+#undef RINGENGINE_TARGET_bus
+#undef RINGENGINE_TARGET_all_voices
+#undef RINGENGINE_TARGET_schedule
 
 } // namespace ringengine

@@ -54,7 +54,7 @@ TEST(EngineSoundTest, AKindTheAudioThreadDoesNotKnowIsCountedNotDropped) {
   Message m{};
   m.kind = MessageKind::pong; // a reply kind, never a command
   m.frame = kFrameNext;
-  EXPECT_NE(engine.invalid(m), nullptr);
+  EXPECT_EQ(engine.invalid(m).kind, Refusal::Kind::not_a_kind);
   ASSERT_TRUE(engine.send(m)); // the C API refuses it; the core counts it
   m = Message::set_param(999, Param::gain, 1.0f);
   ASSERT_TRUE(engine.send(m));
@@ -64,14 +64,20 @@ TEST(EngineSoundTest, AKindTheAudioThreadDoesNotKnowIsCountedNotDropped) {
 
 TEST(EngineSoundTest, ValidationNamesWhatIsWrong) {
   Engine engine{EngineConfig{}};
-  EXPECT_EQ(engine.invalid(Message::set_param(0, Param::freq, 440.0f)), nullptr);
-  EXPECT_STREQ(engine.invalid(Message::set_param(32, Param::freq, 440.0f)), "no such voice");
-  EXPECT_NE(engine.invalid(Message::set_param(0, Param::freq, std::nanf(""))), nullptr);
-  EXPECT_NE(engine.invalid(Message::set_param(0, Param::gain, -0.1f)), nullptr);
-  EXPECT_NE(engine.invalid(Message::set_param(0, Param::pan, 1.01f)), nullptr);
+  EXPECT_FALSE(engine.invalid(Message::set_param(0, Param::freq, 440.0f)));
+  const Refusal voice = engine.invalid(Message::set_param(32, Param::freq, 440.0f));
+  EXPECT_EQ(voice.kind, Refusal::Kind::no_such);
+  EXPECT_STREQ(voice.argument, "voice");
+  EXPECT_EQ(voice.value, 32);
+  EXPECT_TRUE(engine.invalid(Message::set_param(0, Param::freq, std::nanf(""))));
+  EXPECT_TRUE(engine.invalid(Message::set_param(0, Param::gain, -0.1f)));
+  EXPECT_TRUE(engine.invalid(Message::set_param(0, Param::pan, 1.01f)));
   Message bad = Message::set_param(0, Param::gain, 1.0f);
   bad.param = 7;
-  EXPECT_STREQ(engine.invalid(bad), "no such parameter");
+  const Refusal param = engine.invalid(bad);
+  EXPECT_EQ(param.kind, Refusal::Kind::no_such);
+  EXPECT_STREQ(param.argument, "parameter");
+  EXPECT_EQ(param.value, 7);
 }
 
 // A voice at a gain so small that every sample is subnormal: flushed to

@@ -69,5 +69,37 @@ TEST(MessageTableTest, ParamNamesComeFromTheTable) {
   EXPECT_EQ(kParamNames[static_cast<int>(Param::pan)], "pan");
 }
 
+// Every command has its target in the table, and voice routing follows it:
+// voice_of() reads the voice of exactly the kinds that target one, and
+// set_voice_of() writes it.
+TEST(MessageTableTest, EveryCommandHasATargetAndVoiceRoutingFollowsIt) {
+  for (const KindRow& row : kKinds) {
+    std::size_t targets = 0;
+    for (const TargetRow& t : kTargets)
+      targets += t.kind == row.kind;
+    EXPECT_EQ(targets, row.direction == Direction::command ? 1u : 0u) << row.name;
+  }
+  EXPECT_EQ(target_of(MessageKind::ping), Target::none);
+  EXPECT_EQ(target_of(MessageKind::set_param), Target::voice);
+  EXPECT_EQ(target_of(MessageKind::play), Target::voice);
+  EXPECT_EQ(target_of(MessageKind::stop), Target::voice);
+  EXPECT_EQ(target_of(MessageKind::set_voice), Target::voice);
+  EXPECT_EQ(target_of(MessageKind::set_bus), Target::bus);
+  EXPECT_EQ(target_of(MessageKind::set_speed), Target::all_voices);
+  EXPECT_EQ(target_of(MessageKind::cancel), Target::schedule);
+
+  for (const TargetRow& t : kTargets) {
+    Message m = blank(t.kind);
+    m.id = 5; // the member a voice travels in
+    const bool for_a_voice = t.target == Target::voice;
+    EXPECT_EQ(voice_of(m), for_a_voice ? 5u : Message::kAllVoices) << static_cast<int>(t.kind);
+    EXPECT_EQ(set_voice_of(m, 9), for_a_voice) << static_cast<int>(t.kind);
+    EXPECT_EQ(m.id, for_a_voice ? 9u : 5u) << static_cast<int>(t.kind);
+  }
+  Message pong = blank(MessageKind::pong);
+  EXPECT_EQ(voice_of(pong), Message::kAllVoices) << "a reply targets nothing";
+  EXPECT_FALSE(set_voice_of(pong, 1));
+}
+
 } // namespace
 } // namespace ringengine

@@ -1,0 +1,164 @@
+#include "core/dispatch.hpp"
+
+#include "core/command_port.hpp"
+#include "resources/buffer_table.hpp"
+#include "telemetry/metrics.hpp"
+#include "voices/mixer.hpp"
+
+namespace ringengine {
+
+Dispatcher::Dispatcher(const Shape& shape, Mixer& mixer, const BufferTable& buffers,
+                       CommandPort& port, AudioCounters& counters)
+    : shape_(shape), mixer_(mixer), buffers_(buffers), port_(port), counters_(counters),
+      schedule_(shape.schedule) {}
+
+void Dispatcher::admit(const Message* ms, std::size_t n, std::uint64_t position) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    const Message& m = ms[i];
+    if (m.frame == kFrameNext || m.frame <= position) {
+      if (m.frame < position)
+        bump(counters_.late, 1);
+      dispatch(m, position);
+    } else if (!schedule_.push(m)) {
+      bump(counters_.dropped, 1);
+    }
+  }
+}
+
+void Dispatcher::dispatch(const Message& m, std::uint64_t now) noexcept {
+  bool done = false;
+  switch (m.kind) {
+#define COMMAND(kind, NAME, number) \
+  case MessageKind::kind:           \
+    done = on_##kind(m, now);       \
+    break;
+#include "messages/messages.def"
+  default:
+    break;
+  }
+  if (!done)
+    bump(counters_.unhandled, 1);
+}
+
+bool Dispatcher::on_ping(const Message& m, std::uint64_t now) noexcept {
+  bump(counters_.pings_handled, 1);
+  if (port_.reply(Message::pong(field::ping::seq(m), now)))
+    bump(counters_.pongs_sent, 1);
+  else
+    bump(counters_.pongs_dropped, 1);
+  return true;
+}
+
+bool Dispatcher::on_set_param(const Message& m, std::uint64_t now) noexcept {
+  // Checked on the control side (invalid()); checked again here because
+  // the ring is the audio thread's boundary and a bad index would write
+  // out of bounds.
+  const std::uint32_t v = field::set_param::voice(m);
+  const std::uint16_t p = field::set_param::param(m);
+  if (v >= shape_.voices || p >= kParamCount)
+    return false;
+  if (static_cast<Param>(p) == Param::bus && !(field::set_param::value(m) >= 0 &&
+                                               field::set_param::value(m) < shape_.buses))
+    return false;
+  // A frequency makes a buffer voice a sine again.
+  if (static_cast<Param>(p) == Param::freq)
+    mixer_.end_buffer(v, now);
+  mixer_.voice(v).set(static_cast<Param>(p), field::set_param::value(m),
+                       field::set_param::ramp(m));
+  mixer_.activate(v);
+  return true;
+}
+
+bool Dispatcher::on_play(const Message& m, std::uint64_t now) noexcept {
+  const std::uint32_t v = field::play::voice(m);
+  // find(): nullptr for a buffer closed since the play was sent.
+  const SampleBuffer* b = buffers_.find(field::play::buffer(m));
+  if (v >= shape_.voices || b == nullptr)
+    return false;
+  Voice& voice = mixer_.voice(v);
+  // The play under way ends here as the voice's play (its tail may fade
+  // on, when the staged fade says so).
+  if (voice.player().playing())
+    port_.emit(Message::voice_ended(v, now));
+  const auto fade = static_cast<std::uint32_t>(field::play::fade(m));
+  if (fade == 0)
+    voice.stop_buffer();
+  voice.play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0, fade,
+             (field::play::flags(m) & kPlayFadeIn) != 0,
+             (field::play::flags(m) & kPlayKeylock) != 0);
+  // The buffer replaces the sine: when a one-shot buffer ends, the voice is
+  // silent, not the sine it sounded before.
+  mixer_.voice(v).set(Param::freq, 0.0f, 0);
+  mixer_.activate(v);
+  return true;
+}
+
+bool Dispatcher::on_stop(const Message& m, std::uint64_t now) noexcept {
+  const std::uint32_t v = field::stop::voice(m);
+  if (v >= shape_.voices)
+    return false;
+  const std::uint32_t fade = field::stop::fade(m);
+  Voice& voice = mixer_.voice(v);
+  if (fade == 0 || (!voice.player().playing() && !voice.sounding())) {
+    mixer_.end_buffer(v, now);
+    voice.set(Param::freq, 0.0f, 0);
+    return true;
+  }
+  // Faded: the buffer ends (and says so) where the fade reaches 0; a sine
+  // falls silent there.
+  voice.fade_out(fade);
+  mixer_.activate(v);
+  return true;
+}
+
+bool Dispatcher::on_set_voice(const Message& m, std::uint64_t) noexcept {
+  const std::uint32_t v = field::set_voice::voice(m);
+  const std::uint16_t setting = field::set_voice::setting(m);
+  if (v >= shape_.voices || setting >= kVoiceSettingCount)
+    return false;
+  Voice& voice = mixer_.voice(v);
+  const std::uint32_t frames = field::set_voice::frames(m);
+  const SamplePlayer& p = voice.player();
+  switch (static_cast<VoiceSetting>(setting)) {
+  case VoiceSetting::play_start: voice.next_region().start = frames; break;
+  case VoiceSetting::play_loop_start: voice.next_region().loop_start = frames; break;
+  case VoiceSetting::play_loop_end: voice.next_region().loop_end = frames; break;
+  case VoiceSetting::play_crossfade: voice.next_region().crossfade = frames; break;
+  case VoiceSetting::loop_start: voice.set_region(frames, p.loop_end(), p.crossfade()); break;
+  case VoiceSetting::loop_end: voice.set_region(p.loop_start(), frames, p.crossfade()); break;
+  case VoiceSetting::crossfade: voice.set_region(p.loop_start(), p.loop_end(), frames); break;
+  }
+  return true;
+}
+
+bool Dispatcher::on_set_speed(const Message& m, std::uint64_t) noexcept {
+  mixer_.speed().set(field::set_speed::value(m), field::set_speed::ramp(m));
+  return true;
+}
+
+bool Dispatcher::on_set_bus(const Message& m, std::uint64_t) noexcept {
+  const std::uint32_t bus = field::set_bus::bus(m);
+  const std::uint16_t p = field::set_bus::param(m);
+  if ((bus != kMasterBus && bus >= shape_.buses) || p >= kBusParamCount)
+    return false;
+  mixer_.bus(bus == kMasterBus ? shape_.buses : bus).set(
+      static_cast<BusParam>(p), field::set_bus::value(m), field::set_bus::ramp(m));
+  return true;
+}
+
+bool Dispatcher::on_cancel(const Message& m, std::uint64_t) noexcept {
+  const bool all = (field::cancel::flags(m) & kCancelAllVoices) != 0;
+  const std::uint32_t v = field::cancel::voice(m);
+  if (!all && v >= shape_.voices)
+    return false;
+  // Only commands for a voice are taken back (a ping waits for its frame).
+  const std::size_t removed = schedule_.remove_if([&](const Message& c) {
+    const std::uint32_t of = voice_of(c);
+    return of != Message::kAllVoices && (all || of == v);
+  });
+  bump(counters_.cancelled, removed);
+  return true;
+}
+
+
+} // namespace ringengine
