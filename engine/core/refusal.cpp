@@ -49,7 +49,12 @@ std::string describe(const Refusal& r) {
            (r.max > r.min ? " (" + number(r.min) + ".." + number(r.max) + "), not " + number(r.value)
                           : std::string());
   case Refusal::Kind::not_a_kind:
-    return arg + " is not a command kind" + with_detail(r.detail);
+    return arg + " " + number(r.value) + " is not a command kind" + with_detail(r.detail);
+  case Refusal::Kind::gone:
+    return "no such " + arg + ", or it is closed: " + number(r.value);
+  case Refusal::Kind::not_enabled:
+    return arg + ": " + number(r.value) + " cannot " + r.detail + " (" + number(r.min) + ".." +
+           number(r.max) + " can)";
   }
   return arg;
 }
