@@ -117,7 +117,7 @@ def test_a_named_pipe_is_loaded_whole(offline, tmp_path):
     os.mkfifo(path)
     data, samples = _wav_bytes(offline.sample_rate)
     outcome = []
-    writer = threading.Thread(target=_writer, args=(path, data, outcome))
+    writer = threading.Thread(target=_writer, args=(path, data, outcome), daemon=True)
     writer.start()
     buf = offline.load_file(path)
     writer.join(timeout=10)
