@@ -1,10 +1,18 @@
 // The C ABI, audio files: decoded on the engine's loader threads, lent to
 // the audio thread as buffers are. Contracts are in ringengine.h.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <new>
 #include <string>
 #include <system_error>
 
 #include "handle.hpp"
+#include "text.hpp"
 #include "resources/file_decoder.hpp"
 #include "resources/file_loader.hpp"
 
@@ -14,18 +22,87 @@ using ringengine::FileLoader;
 namespace {
 
 // The status a failed decode is, with its reason as the last error.
+// A long path is shortened in the text, so the reason after it is kept.
 int status_of(const DecodeError& error) noexcept {
   using Kind = DecodeError::Kind;
+  std::string what;
+  try {
+    what = capi::fit(error.what);
+  } catch (const std::exception&) {
+    what = "out of memory for the error's text";
+  }
   switch (error.kind) {
   case Kind::none: return ENGINE_OK;
-  case Kind::not_found: return capi::fail(ENGINE_ERR_NOT_FOUND, error.what);
-  case Kind::unreadable: return capi::fail(ENGINE_ERR_DECODE, error.what);
+  case Kind::not_found: return capi::fail(ENGINE_ERR_NOT_FOUND, what);
+  case Kind::unreadable: return capi::fail(ENGINE_ERR_DECODE, what);
   case Kind::too_large:
-  case Kind::no_memory: return capi::fail(ENGINE_ERR_NOMEM, error.what);
-  case Kind::cancelled: return capi::fail(ENGINE_ERR_CANCELLED, error.what);
-  case Kind::table_full: return capi::fail(ENGINE_ERR_TABLE_FULL, error.what);
+  case Kind::no_memory: return capi::fail(ENGINE_ERR_NOMEM, what);
+  case Kind::cancelled: return capi::fail(ENGINE_ERR_CANCELLED, what);
+  case Kind::table_full: return capi::fail(ENGINE_ERR_TABLE_FULL, what);
   }
-  return capi::fail(ENGINE_ERR_INTERNAL, error.what);
+  return capi::fail(ENGINE_ERR_INTERNAL, what);
+}
+
+bool is_fifo(const char* path) noexcept {
+  struct stat st;
+  return ::stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+// A named pipe the loader would see as empty (its size is 0): refused, and
+// a writer waiting for a reader is let go (it sees no reader: EPIPE), not
+// left blocked.
+int refuse_fifo(const char* path) noexcept {
+  const int fd = ::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd >= 0)
+    ::close(fd);
+  return capi::fail(ENGINE_ERR_INVALID,
+                    capi::fit(std::string(path) +
+                              ": is a named pipe: engine_load_file_async() reads files; "
+                              "engine_load_file() reads a pipe whole first"));
+}
+
+// engine_load_file() of a named pipe: its bytes, to the writer's end, into
+// an anonymous file (*fd) the loader then reads by /proc/self/fd.
+int copy_fifo(const char* path, int* fd) noexcept {
+  const auto failed = [path](int status) {
+    return capi::fail(status, capi::fit(std::string(path) + ": " + std::strerror(errno)));
+  };
+  const int in = ::open(path, O_RDONLY | O_CLOEXEC); // waits for a writer
+  if (in < 0)
+    return failed(ENGINE_ERR_DECODE);
+  const int out = ::memfd_create("ringengine-pipe", MFD_CLOEXEC);
+  if (out < 0) {
+    const int rc = failed(ENGINE_ERR_NOMEM);
+    ::close(in);
+    return rc;
+  }
+  char chunk[16384];
+  for (;;) {
+    ssize_t n = ::read(in, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      const int rc = n == 0 ? ENGINE_OK : failed(ENGINE_ERR_DECODE);
+      ::close(in);
+      if (rc != ENGINE_OK)
+        ::close(out);
+      else
+        *fd = out;
+      return rc;
+    }
+    for (ssize_t done = 0; done < n;) {
+      const ssize_t w = ::write(out, chunk + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0) {
+        const int rc = failed(ENGINE_ERR_NOMEM);
+        ::close(in);
+        ::close(out);
+        return rc;
+      }
+      done += w;
+    }
+  }
 }
 
 int no_such_load(std::uint64_t job) noexcept {
@@ -65,6 +142,8 @@ int start(engine* e, const char* path, int quality, std::uint64_t* job) noexcept
     return rc;
   if (path == nullptr || job == nullptr)
     return capi::fail(ENGINE_ERR_INVALID, "path or the result is NULL");
+  if (is_fifo(path))
+    return refuse_fifo(path);
   if (quality < ENGINE_QUALITY_QUICK || quality > ENGINE_QUALITY_VERY_HIGH)
     return capi::fail(ENGINE_ERR_INVALID,
                       "quality must be 0 .. 4 (quick .. very_high), not " + std::to_string(quality));
@@ -96,6 +175,29 @@ ENGINE_EXPORT int engine_load_file_async(engine* e, const char* path, int qualit
 ENGINE_EXPORT int engine_load_file(engine* e, const char* path, int quality, std::uint32_t* id) {
   if (id == nullptr)
     return capi::fail(ENGINE_ERR_INVALID, "id is NULL");
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (path != nullptr && is_fifo(path)) {
+    // Read whole here (this call blocks anyway), then decoded as a file.
+    int fd = -1;
+    if (int rc = copy_fifo(path, &fd); rc != ENGINE_OK)
+      return rc;
+    try {
+      const std::string copy = "/proc/self/fd/" + std::to_string(fd);
+      const int rc = engine_load_file(e, copy.c_str(), quality, id);
+      ::close(fd);
+      if (rc != ENGINE_OK) { // the reason names the pipe, not the copy
+        std::string why = capi::last_error();
+        if (why.rfind(copy, 0) == 0)
+          why.replace(0, copy.size(), path);
+        capi::fail(rc, capi::fit(why));
+      }
+      return rc;
+    } catch (const std::exception&) {
+      ::close(fd);
+      return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
+    }
+  }
   std::uint64_t job = 0;
   if (int rc = start(e, path, quality, &job); rc != ENGINE_OK)
     return rc;

@@ -51,6 +51,15 @@ template <std::size_t N> void copy_text(char (&to)[N], std::string_view from) no
 
 } // namespace capi
 
+struct engine;
+
+namespace capi {
+struct Notifier; // engine_fileno()'s watcher (notify.cpp)
+// engine_close() and engine_destroy() end it (notify.cpp).
+void notify_close(engine* e) noexcept;
+void notify_free(engine* e) noexcept;
+} // namespace capi
+
 // Aligned so that what every call reads first (magic, closed, core) is one
 // cache line, whatever the allocator returns.
 struct alignas(ringengine::kCacheLine) engine {
@@ -59,6 +68,7 @@ struct alignas(ringengine::kCacheLine) engine {
   std::unique_ptr<ringengine::Engine> core;
   std::unique_ptr<ringengine::Backend> backend;
   std::mutex close_lock; // makes engine_close idempotent
+  capi::Notifier* notifier = nullptr; // made by engine_fileno(); under close_lock
 };
 
 namespace capi {

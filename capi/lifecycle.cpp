@@ -150,6 +150,7 @@ ENGINE_EXPORT int engine_close(engine* e) {
     // release: callers that see `closed` also see everything before it.
     e->closed.store(true, std::memory_order_release);
     e->backend->stop();
+    capi::notify_close(e);
   }
   return ENGINE_OK;
 }
@@ -158,6 +159,7 @@ ENGINE_EXPORT void engine_destroy(engine* e) {
   if (!capi::live(e))
     return;
   engine_close(e);
+  capi::notify_free(e);
   e->magic = capi::kMagicFreed;
   delete e;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "handle.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -12,20 +13,43 @@ std::uint64_t frame_of(std::int64_t at) noexcept {
   return at == ENGINE_AT_NEXT ? ringengine::Recorder::kNever : static_cast<std::uint64_t>(at);
 }
 
+// The memory a buffer recording of `q` asks for, in words: its frames, the
+// source's channels and the bytes they make.
+std::string asked(const engine* e, const ringengine::RecordRequest& q) {
+  const auto& config = e->core->config();
+  const std::uint64_t channels = q.source == ENGINE_RECORD_INPUT ? config.inputs : config.channels;
+  std::string text = std::to_string(q.frames) + " frames of " + std::to_string(channels) +
+                     " channels";
+  if (channels != 0 && q.frames <= UINT64_MAX / channels / sizeof(float))
+    text += " (" + std::to_string(q.frames * channels * sizeof(float)) + " bytes)";
+  return text;
+}
+
 int start(engine* e, const ringengine::RecordRequest& q, std::uint32_t* id) {
   try {
     *id = e->core->record(q);
     return ENGINE_OK;
   } catch (const std::invalid_argument& err) {
-    return capi::fail(ENGINE_ERR_INVALID, err.what());
-  } catch (const std::length_error& err) {
-    return capi::fail(ENGINE_ERR_TABLE_FULL, err.what());
+    return capi::fail(ENGINE_ERR_INVALID, capi::fit(err.what()));
+  } catch (const std::length_error&) {
+    // A closed recording holds its place until the audio thread lets go of
+    // it, at its next block.
+    return capi::fail(ENGINE_ERR_TABLE_FULL,
+                      "all " + std::to_string(ringengine::Engine::kMaxRecordings) +
+                          " recordings are in use. One closed is let go of at the engine's next "
+                          "block: a running engine frees it within a block; an offline one after "
+                          "its next engine_process()");
   } catch (const std::bad_alloc&) {
-    return capi::fail(ENGINE_ERR_NOMEM, "out of memory for the recording");
+    try {
+      return capi::fail(ENGINE_ERR_NOMEM, "out of memory for the recording: " +
+                                              (q.to_buffer ? asked(e, q) : std::string("its ring")));
+    } catch (const std::exception&) {
+      return capi::fail(ENGINE_ERR_NOMEM, "out of memory for the recording");
+    }
   } catch (const std::system_error& err) {
     return capi::fail(ENGINE_ERR_INTERNAL, std::string("no writer thread: ") + err.what());
   } catch (const std::exception& err) {
-    return capi::fail(ENGINE_ERR_BACKEND, err.what());
+    return capi::fail(ENGINE_ERR_BACKEND, capi::fit(err.what()));
   }
 }
 

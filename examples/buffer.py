@@ -2,8 +2,10 @@
 handed to the engine, played from an exact frame on two voices, then
 closed, with the events the audio thread sends back.
 
-Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/buffer.py
+Run from the checkout after tools/setup.sh:
+    PYTHONPATH=pyffi python3 examples/buffer.py [--backend NAME]
 """
+import argparse
 import array
 import math
 import time
@@ -18,8 +20,19 @@ def pluck(sample_rate: int, seconds: float = 0.5) -> "array.array[float]":
                              * math.sin(2 * math.pi * 220 * i / sample_rate) for i in range(n)))
 
 
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    # Not "offline": nothing would run the blocks this example waits for.
+    parser.add_argument("--backend", default="auto",
+                        choices=[b for b in ringengine.BACKENDS if b != "offline"],
+                        help="the backend to play on (default: auto, the first server that "
+                        "opens, else the null backend)")
+    return parser.parse_args()
+
+
 def main() -> None:
-    with ringengine.AudioEngine(voices=2) as engine:
+    args = parse_args()
+    with ringengine.AudioEngine(voices=2, backend=args.backend) as engine:
         buf = engine.load_buffer(pluck(engine.sample_rate))
         start = engine.frame + engine.sample_rate // 10           # 100 ms from now
         engine.set_param(1, "pan", 0.8)

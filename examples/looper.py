@@ -2,15 +2,15 @@
 them back looped, and records the master to a file meanwhile.
 
 Run from the checkout after tools/setup.sh:
-    PYTHONPATH=pyffi python3 examples/looper.py [--offline] [out.wav]
+    PYTHONPATH=pyffi python3 examples/looper.py [--backend NAME | --offline] [out.wav]
 On JACK, connect something to ringengine:in_1 (or start with
 RINGENGINE_JACK_CONNECT_INPUTS=1 to take the first capture port); on
 PulseAudio the default source is recorded. With no server (or --offline) it runs on the
 offline backend and feeds a synthetic input (a click per beat), so that it
 shows the same steps without a sound card.
 """
+import argparse
 import math
-import sys
 import time
 
 import ringengine
@@ -19,13 +19,21 @@ BPM = 120
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if a != "--offline"]
-    out = args[0] if args else "looper-master.wav"
-    offline = "--offline" in sys.argv
-    if not offline:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", default="looper-master.wav",
+                        help="the master's recording (default: looper-master.wav)")
+    parser.add_argument("--backend", default="auto", choices=list(ringengine.BACKENDS),
+                        help="default: auto, the first server that opens; the offline "
+                        "backend when none does")
+    parser.add_argument("--offline", action="store_true", help="the same as --backend offline")
+    args = parser.parse_args()
+    out = args.out
+    backend = "offline" if args.offline else args.backend
+    if backend == "auto":
         with ringengine.AudioEngine() as probe:
-            offline = probe.backend == "null"
-    backend = "offline" if offline else "auto"
+            if probe.backend == "null":
+                backend = "offline"
+    offline = backend == "offline"
     with ringengine.AudioEngine(backend=backend, inputs=1) as engine:
         rate = engine.sample_rate
         beat = rate * 60 // BPM

@@ -3,9 +3,10 @@ bus 1 with its low band killed by the EQ, the master at -3 dB; prints the
 peak and RMS of each bus and of the master ten times a second, and the DSP
 load, as a level display would.
 
-Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/mixer.py
+Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/mixer.py [--backend NAME]
 (on a sound server if one runs, else on the clock-paced null backend).
 """
+import argparse
 import math
 import time
 
@@ -16,8 +17,20 @@ def db(level: float) -> str:
     return "%6.1f" % (20 * math.log10(level)) if level > 0 else "  -inf"
 
 
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    # Not "offline": nothing would run the blocks this example waits for.
+    parser.add_argument("--backend", default="auto",
+                        choices=[b for b in ringengine.BACKENDS if b != "offline"],
+                        help="the backend to play on (default: auto, the first server that "
+                        "opens, else the null backend)")
+    return parser.parse_args()
+
+
 def main() -> None:
-    with ringengine.AudioEngine(buses=2, meter_ms=100, pan_law="equal_power") as engine:
+    args = parse_args()
+    with ringengine.AudioEngine(buses=2, meter_ms=100, pan_law="equal_power",
+                                backend=args.backend) as engine:
         rate = engine.sample_rate
         # The drone: two detuned sines on bus 0 (the default bus), one each side.
         for voice, (freq, pan) in enumerate(((110.0, -0.6), (110.7, 0.6))):

@@ -1,9 +1,9 @@
 """Pings the engine from Python: ten pings, each answered by the audio thread.
 
-Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/ping.py
+Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/ping.py [--backend NAME]
 or with ringengine installed:               python3 examples/ping.py
 """
-import sys
+import argparse
 
 import ringengine
 
@@ -23,4 +23,10 @@ def main(backend: str = "null") -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", default=None, choices=list(ringengine.BACKENDS),
+                        help="the backend (default: null; 'offline' runs the blocks here)")
+    parser.add_argument("backend_name", nargs="?", default="null", metavar="BACKEND",
+                        help="the same, as a positional argument (as before --backend)")
+    args = parser.parse_args()
+    main(args.backend or args.backend_name)

@@ -1,8 +1,9 @@
 """Pings the engine through ctypes alone: the C ABI needs no cffi, no header
 parsing, nothing compiled. The structs below mirror capi/ringengine.h.
 
-Run: python3 examples/ping_ctypes.py [PATH_TO_libringengine.so]
+Run: python3 examples/ping_ctypes.py [--backend NAME] [PATH_TO_libringengine.so]
 """
+import argparse
 import ctypes
 import ctypes.util
 import sys
@@ -73,5 +74,23 @@ def main(path: "str | None" = None, backend: int = ENGINE_BACKEND_NULL) -> None:
         lib.engine_destroy(handle)
 
 
+def backend_number(lib: ctypes.CDLL, name: str) -> int:
+    """engine_backend for `name`, by the library's own names."""
+    lib.engine_backend_name.restype = ctypes.c_char_p
+    for number in range(64):
+        known = lib.engine_backend_name(number).decode()
+        if known == name:
+            return number
+        if known == "unknown":
+            break
+    sys.exit("no backend %r in this library" % name)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else None)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", help="the library (default: found as ctypes finds it)")
+    parser.add_argument("--backend", default="null",
+                        help="a backend name: null (the default), offline (the blocks run "
+                        "here), auto, jack, pulse, rtaudio")
+    args = parser.parse_args()
+    main(args.path, backend_number(load(args.path), args.backend))

@@ -3,13 +3,13 @@ on the engine's loader threads while the caller goes on, then played with a
 fade-in, looped for two seconds.
 
 Run from the checkout after tools/setup.sh:
-    PYTHONPATH=pyffi python3 examples/play_file.py [FILE]
+    PYTHONPATH=pyffi python3 examples/play_file.py [--backend NAME] [FILE]
 Without FILE it writes a short 44.1 kHz WAV of its own first (stdlib only).
 """
+import argparse
 import math
 import os
 import struct
-import sys
 import tempfile
 import time
 import wave
@@ -29,11 +29,24 @@ def write_chirp(path: str, rate: int = 44100, seconds: float = 0.5) -> None:
         w.writeframes(frames)
 
 
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", nargs="?", help="the file to play (default: a chirp "
+                        "written first)")
+    # Not "offline": nothing would run the blocks this example waits for.
+    parser.add_argument("--backend", default="auto",
+                        choices=[b for b in ringengine.BACKENDS if b != "offline"],
+                        help="the backend to play on (default: auto, the first server that "
+                        "opens, else the null backend)")
+    return parser.parse_args()
+
+
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tempfile.mkdtemp(), "chirp.wav")
-    if len(sys.argv) == 1:
+    args = parse_args()
+    path = args.file if args.file is not None else os.path.join(tempfile.mkdtemp(), "chirp.wav")
+    if args.file is None:
         write_chirp(path)
-    with ringengine.AudioEngine() as engine:
+    with ringengine.AudioEngine(backend=args.backend) as engine:
         load = engine.load_file_async(path)          # returns at once
         while not load.done():
             time.sleep(0.001)                        # the caller is free meanwhile

@@ -3,8 +3,9 @@ here as samples, loops on voice 0 while the engine's speed glides from 1.0
 down to 0.5 and back up to 1.25 (set_speed with ramps, to the sample), then
 stops with a short fade. Prints where in the loop the voice is as it plays.
 
-Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/speed_ramp.py
+Run from the checkout after tools/setup.sh:  PYTHONPATH=pyffi python3 examples/speed_ramp.py [--backend NAME]
 """
+import argparse
 import array
 import math
 import time
@@ -20,8 +21,19 @@ def pattern(rate: int, seconds: float = 2.0) -> "array.array[float]":
                              + 0.1 * math.sin(2 * math.pi * 110 * i / rate) for i in range(n)))
 
 
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    # Not "offline": nothing would run the blocks this example waits for.
+    parser.add_argument("--backend", default="auto",
+                        choices=[b for b in ringengine.BACKENDS if b != "offline"],
+                        help="the backend to play on (default: auto, the first server that "
+                        "opens, else the null backend)")
+    return parser.parse_args()
+
+
 def main() -> None:
-    with ringengine.AudioEngine() as engine:
+    args = parse_args()
+    with ringengine.AudioEngine(backend=args.backend) as engine:
         rate = engine.sample_rate
         loop = engine.load_buffer(pattern(rate))
         voice = engine.play(None, loop, loop=True)

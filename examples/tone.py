@@ -1,10 +1,22 @@
 """Plays an A major chord for two seconds on the default backend, each note
-entering at an exact frame, then fades it out without a click."""
+entering at an exact frame, then fades it out without a click.
+
+    PYTHONPATH=pyffi python3 examples/tone.py [--backend NAME]
+"""
+import argparse
 import time
 
 import ringengine
 
-with ringengine.AudioEngine(voices=3) as engine:
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+# Not "offline": nothing would run the blocks this example waits for.
+parser.add_argument("--backend", default="auto",
+                    choices=[b for b in ringengine.BACKENDS if b != "offline"],
+                    help="the backend to play on (default: auto, the first server that opens, "
+                    "else the null backend)")
+args = parser.parse_args()
+
+with ringengine.AudioEngine(voices=3, backend=args.backend) as engine:
     start = engine.frame + engine.sample_rate // 10  # 100 ms from now
     for voice, (freq, delay) in enumerate([(440.0, 0.0), (554.37, 0.25), (659.25, 0.5)]):
         at = start + int(delay * engine.sample_rate)

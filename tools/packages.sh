@@ -10,6 +10,8 @@ PACKAGES=(
   pipewire pipewire-pulse pipewire-jack wireplumber dbus-daemon
   # Python binding and its tests
   python3 python3-cffi python3-pytest python3-numpy mypy
+  # waiting on engine.fileno() from Tk (createfilehandler), under a virtual display
+  python3-tk xvfb
   # property-based tests, and python-soundfile as the reference for PCM scaling
   python3-hypothesis python3-soundfile
   # audio files: libsndfile decodes, libsoxr resamples; FFmpeg and sox make

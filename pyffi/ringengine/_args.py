@@ -78,12 +78,17 @@ def uint32(name: str, value: object, least: int, most: int = 2**32 - 1) -> int:
 
 
 def path_bytes(path: Any) -> bytes:
-    """A file path (str, bytes or os.PathLike) as the bytes the C calls take."""
+    """A file path (str, bytes or os.PathLike) as the bytes the C calls take.
+    A NUL in it is refused (an InvalidArgumentError, a ValueError) as open()
+    refuses it: the C calls would stop reading the path there."""
     try:
-        return os.fsencode(path)
+        raw = os.fsencode(path)
     except TypeError:
         raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "path must be a str, bytes or "
                                    "os.PathLike, not %r" % type(path).__name__) from None
+    if b"\0" in raw:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "path: embedded null byte")
+    return raw
 
 
 def _numpy_as_float32(samples: Any) -> Any:

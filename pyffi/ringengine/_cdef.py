@@ -198,6 +198,8 @@ int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *cou
 
 int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 
+int engine_fileno(engine *e);
+
 /* 4. Pings */
 
 int64_t engine_send_ping(engine *e);

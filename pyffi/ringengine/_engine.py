@@ -4,6 +4,7 @@ line: it imports every module below it and none imports it (see
 tests/python/test_layering.py)."""
 from __future__ import annotations
 
+import os
 import platform
 import struct
 import threading
@@ -22,6 +23,7 @@ from ._buffers import Buffer, buffer_id
 from ._errors import (EngineClosedError, InvalidArgumentError, OfflineOnlyError,
                       check, check_command, error, fail)
 from ._files import FileLoad
+from ._files import load as _load
 from ._files import start as _start_load
 from ._handle import Handle
 from ._lib import ffi, lib
@@ -444,8 +446,14 @@ class AudioEngine:
         BufferTableFullError, EngineError
             No slot; larger than `max_load_bytes` (an EngineError for
             ENGINE_ERR_NOMEM).
+        InvalidArgumentError
+            (a ValueError) a NUL in `path`, as open() refuses one.
+
+        A named pipe is read whole (to its writer's end) before it is
+        decoded; `load_file_async()` refuses one (InvalidArgumentError),
+        letting a writer blocked on it go (its writes then fail, EPIPE).
         """
-        return _start_load(self._handle, path, quality).result()
+        return _load(self._handle, path, quality)
 
     def load_file_async(self, path: Any, *, quality: str = "high") -> FileLoad:
         """As `load_file()`, without waiting: returns a `FileLoad` at once,
@@ -709,6 +717,31 @@ class AudioEngine:
         return [decode(fields)
                 for fields in _MESSAGE.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
 
+    def fileno(self) -> int:
+        """A file descriptor that is readable while a pong waits, for an
+        event loop to wait on without polling: asyncio's
+        ``loop.add_reader(engine.fileno(), on_replies)``, Qt's
+        ``QSocketNotifier(engine.fileno(), QSocketNotifier.Read)``, Tk's
+        ``root.tk.createfilehandler(engine.fileno(), tkinter.READABLE,
+        on_replies)``. The callback then takes the replies (`recv_many()`,
+        or `try_recv()` until None).
+
+        Level-triggered, and never to be read, written or closed by the
+        caller. It may stay readable up to about 1 ms after the last pong
+        was taken (a callback may find none). Other replies (VoiceEnded,
+        BufferReleased, meter events) do not make it readable by
+        themselves: they come with the next pong (send a ping after the
+        commands whose events you await). The audio thread makes no system
+        call for it: the first call starts a watcher thread that looks every
+        millisecond (see engine_fileno() in docs/c-api.md). After close()
+        it stays readable (a receive then raises EngineClosedError); it is
+        closed when the engine is freed: remove it from the loop before.
+        """
+        fd: int = lib.engine_fileno(self._h)
+        if fd < 0:
+            raise fail(fd, "fileno")
+        return fd
+
     async def recv_async(self, timeout: Optional[float] = None) -> Reply:
         """Awaits the next reply without blocking the event loop, and
         returns it (a Pong, VoiceEnded or BufferReleased).
@@ -851,7 +884,7 @@ class AudioEngine:
                                     count, code, ring, out)
         if rc:
             raise fail(rc, "record")
-        return Recording(self._handle, out[0], str(path))
+        return Recording(self._handle, out[0], os.fsdecode(raw))
 
     def record_buffer(self, frames: int, source: Any = "input",
                       at: Optional[int] = None) -> BufferRecording:

@@ -1,17 +1,40 @@
 """Exceptions, and the one place a status code becomes one: error() and
 fail(), which adds the library's reason (engine_last_error()) when the
 failing call gave one. The bottom of the package: it imports only _lib."""
-from typing import Dict, Type
+import errno as _errno
+from typing import Dict, Optional, Type
 
 from ._lib import ffi, lib
 
 
-class EngineError(Exception):
-    """Base of every ringengine error. `.code` is the C status code."""
+def _os_fields(error: OSError, number: Optional[int], message: str,
+               filename: Optional[str]) -> None:
+    """Gives an EngineError that is an OSError the fields OSError has."""
+    error.errno = number  # type: ignore[assignment]
+    error.strerror = message
+    error.filename = filename
 
-    def __init__(self, code: int, message: str) -> None:
+
+class EngineError(Exception):
+    """Base of every ringengine error. `.code` is the C status code.
+
+    Those that are also an OSError (FileMissingError, EngineTimeoutError)
+    carry `.errno` (ENOENT, ETIMEDOUT), `.strerror` (the message) and
+    `.filename` (the path, when the error is about one; else None), as the
+    standard library's own do; their str() is the message alone."""
+
+    #: The errno of the OSError subclasses.
+    _errno: Optional[int] = None
+
+    def __init__(self, code: int, message: str, filename: Optional[str] = None) -> None:
         super().__init__(message)
         self.code = code
+        self._message = message
+        if isinstance(self, OSError):
+            _os_fields(self, self._errno, message, filename)
+
+    def __str__(self) -> str:
+        return self._message
 
 
 class RingFullError(EngineError):
@@ -54,11 +77,16 @@ class OfflineOnlyError(UnsupportedError, AttributeError):
 
 
 class EngineTimeoutError(EngineError, TimeoutError):
-    """Nothing arrived within the timeout."""
+    """Nothing arrived within the timeout. `.errno` is ETIMEDOUT."""
+
+    _errno = _errno.ETIMEDOUT
 
 
 class FileMissingError(EngineError, FileNotFoundError):
-    """load_file(): no file at that path."""
+    """load_file(): no file at that path. `.errno` is ENOENT and
+    `.filename` the path, as open()'s FileNotFoundError has them."""
+
+    _errno = _errno.ENOENT
 
 
 class DecodeError(EngineError):

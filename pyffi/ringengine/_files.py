@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import os
+import stat
+import threading
 import time
 from typing import Any, Dict, Generator, Optional
 
 from ._args import path_bytes
 from ._buffers import Buffer, described
-from ._errors import EngineError, InvalidArgumentError, error
-from ._handle import Handle
+from ._errors import EngineError, InvalidArgumentError, LoadCancelledError, error
+from ._handle import DoneCallbacks, Handle
 from ._lib import ffi, lib
 
 #: libsoxr's recipes, by name: engine_quality.
@@ -39,7 +41,29 @@ def start(handle: Handle, path: Any, quality: object) -> FileLoad:
     return FileLoad(handle, job[0], os.fsdecode(raw))
 
 
-class FileLoad:
+def load(handle: Handle, path: Any, quality: object) -> Buffer:
+    """Loads a file and waits (AudioEngine.load_file). A named pipe is read
+    whole first, as engine_load_file() reads one (load_file_async() refuses
+    one: it would wait for the pipe's writer)."""
+    raw = path_bytes(path)
+    try:
+        fifo = stat.S_ISFIFO(os.stat(raw).st_mode)
+    except (OSError, ValueError):
+        fifo = False
+    if not fifo:
+        return start(handle, raw, quality).result()
+    code = _quality(quality)
+    out = ffi.new("uint32_t *")
+    rc = lib.engine_load_file(handle.ptr, raw, code, out)
+    if rc:
+        err = handle.fail(rc, "load_file")
+        if isinstance(err, OSError):
+            err.filename = os.fsdecode(raw)
+        raise err
+    return described(handle, out[0], "load_file", os.fsdecode(raw))
+
+
+class FileLoad(DoneCallbacks):
     """A file loading on the engine's loader threads (`load_file_async()`).
 
     `progress` goes from 0.0 to 1.0; `done()` says whether it has finished;
@@ -47,9 +71,18 @@ class FileLoad:
     load's error (`FileMissingError`, `DecodeError`, `BufferTableFullError`,
     `LoadCancelledError`, ...); `cancel()` stops it and frees what it
     decoded. Awaitable: ``buf = await engine.load_file_async(path)``.
+
+    As a `concurrent.futures.Future`: `add_done_callback(fn)` (see
+    DoneCallbacks: `fn(load)` runs once, on a `ringengine-done` thread or on
+    the thread that finds it done), `exception(timeout=None)`,
+    `cancelled()`, `running()`.
     """
 
     def __init__(self, handle: Handle, job: int, path: str) -> None:
+        super().__init__()
+        # Held around every call that may take the job's outcome (the
+        # library gives it once), so two threads never race for it.
+        self._take_lock = threading.Lock()
         self._handle = handle
         self._job = job
         self.path = path
@@ -70,20 +103,55 @@ class FileLoad:
                 return True
             self._progress = 1.0
         else:
-            self._error = self._handle.fail(rc, "load_file")
+            err = self._handle.fail(rc, "load_file")
+            if isinstance(err, OSError):
+                err.filename = self.path
+            self._error = err
         return True
 
     def _finished(self) -> bool:
         return self._buffer is not None or self._error is not None
 
     def _poll(self) -> bool:
+        """Whether it finished; never waits (while another thread waits
+        for it in the library, says what is known)."""
         if self._finished():
             return True
-        progress = ffi.new("float *")
-        id_ = ffi.new("uint32_t *")
-        rc = lib.engine_load_poll(self._handle.ptr, self._job, progress, id_)
-        self._progress = max(self._progress, float(progress[0]))
-        return self._settle(rc, id_[0])
+        if not self._take_lock.acquire(blocking=False):
+            return self._finished()
+        try:
+            if self._finished():
+                return True
+            progress = ffi.new("float *")
+            id_ = ffi.new("uint32_t *")
+            rc = lib.engine_load_poll(self._handle.ptr, self._job, progress, id_)
+            self._progress = max(self._progress, float(progress[0]))
+            settled = self._settle(rc, id_[0])
+        finally:
+            self._take_lock.release()
+        if settled:
+            self._call_callbacks()
+        return settled
+
+    def _wait_slice(self, timeout_us: int) -> bool:
+        """Waits in the library at most timeout_us for the outcome; whether
+        it finished."""
+        with self._take_lock:
+            if self._finished():
+                return True
+            id_ = ffi.new("uint32_t *")
+            rc = lib.engine_load_wait(self._handle.ptr, self._job, timeout_us, id_)
+            settled = self._settle(rc, id_[0])
+        if settled:
+            self._call_callbacks()
+        return settled
+
+    def _is_done(self) -> bool:
+        return self._poll()
+
+    def _wait_in_thread(self) -> None:
+        while not self._wait_slice(_WAIT_SLICE_US):
+            pass
 
     @property
     def progress(self) -> float:
@@ -99,23 +167,41 @@ class FileLoad:
         """Waits for the load (at most `timeout` seconds) and returns the
         Buffer, or raises its error; EngineTimeoutError when it has not
         finished in time."""
-        if timeout is not None and not timeout >= 0:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "timeout must be >= 0 or None, not %r" % (timeout,))
-        deadline = None if timeout is None else time.monotonic() + timeout
-        id_ = ffi.new("uint32_t *")
-        while not self._finished():
-            left = _WAIT_SLICE_US if deadline is None else \
-                max(0, min(_WAIT_SLICE_US, int((deadline - time.monotonic()) * 1e6)))
-            rc = lib.engine_load_wait(self._handle.ptr, self._job, left, id_)
-            if not self._settle(rc, id_[0]) and deadline is not None and \
-                    time.monotonic() >= deadline:
-                raise error(lib.ENGINE_ERR_TIMEOUT, "load_file",
-                            "%s: not loaded within %s s" % (self.path, timeout))
+        self._wait(timeout)
         if self._error is not None:
             raise self._error
         assert self._buffer is not None
         return self._buffer
+
+    def _wait(self, timeout: Optional[float]) -> None:
+        """Waits until finished; EngineTimeoutError after `timeout` s."""
+        if timeout is not None and not timeout >= 0:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "timeout must be >= 0 or None, not %r" % (timeout,))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._finished():
+            left = _WAIT_SLICE_US if deadline is None else \
+                max(0, min(_WAIT_SLICE_US, int((deadline - time.monotonic()) * 1e6)))
+            if not self._wait_slice(left) and deadline is not None and \
+                    time.monotonic() >= deadline:
+                raise error(lib.ENGINE_ERR_TIMEOUT, "load_file",
+                            "%s: not loaded within %s s" % (self.path, timeout))
+
+    def exception(self, timeout: Optional[float] = None) -> Optional[EngineError]:
+        """Waits as result() does and returns the error result() would
+        raise (a LoadCancelledError for a cancelled load), or None when it
+        loaded; EngineTimeoutError (a TimeoutError) when not finished in
+        time."""
+        self._wait(timeout)
+        return self._error
+
+    def cancelled(self) -> bool:
+        """Whether it ended cancelled (cancel(), or forgotten)."""
+        return self._poll() and isinstance(self._error, LoadCancelledError)
+
+    def running(self) -> bool:
+        """Whether it has not finished: queued for or on a loader thread."""
+        return not self._poll()
 
     def cancel(self) -> bool:
         """Stops the load and frees what it decoded; False when it had

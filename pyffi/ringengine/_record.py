@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, Optional
 
-from ._args import at as _at
+from ._args import at as _at, index
 from ._buffers import Buffer, described
-from ._errors import EngineTimeoutError, InvalidArgumentError, RecordingError
-from ._handle import Handle
+from ._errors import EngineError, EngineTimeoutError, InvalidArgumentError, RecordingError
+from ._handle import DoneCallbacks, Handle
 from ._lib import ffi, lib
 
 #: The file formats, by name: engine_record_format. None: by the suffix.
@@ -29,14 +29,20 @@ def source_code(buses: int, source: object) -> int:
     if source == "input":
         inputs: int = lib.ENGINE_RECORD_INPUT
         return inputs
-    if isinstance(source, int) and not isinstance(source, bool) and 0 <= source < buses:
-        return source
+    number = index(source)  # a Python or numpy integer
+    if number is not None and 0 <= number < buses:
+        return number
     raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "source must be 'master', 'input' or a "
                                "bus 0 .. %d, not %r" % (buses - 1, source))
 
 
-class _Recording:
+class _Recording(DoneCallbacks):
+    """What Recording and BufferRecording share; as a
+    `concurrent.futures.Future`: add_done_callback(fn) (see DoneCallbacks),
+    exception(timeout=None), cancelled(), running()."""
+
     def __init__(self, handle: Handle, id_: int, what: str) -> None:
+        super().__init__()
         self._handle = handle
         self.id = id_
         self._what = what
@@ -92,7 +98,39 @@ class _Recording:
 
     def done(self) -> bool:
         """Whether it has ended and (a file) the file is closed."""
-        return bool(self._status().state == lib.ENGINE_RECORD_DONE)
+        done = bool(self._status().state == lib.ENGINE_RECORD_DONE)
+        if done:
+            self._call_callbacks()
+        return done
+
+    def _is_done(self) -> bool:
+        try:
+            return self.done()
+        except EngineError:  # closed engine: nothing more will come
+            return True
+
+    def _wait_in_thread(self) -> None:
+        while not self._is_done():
+            time.sleep(_POLL_S)
+
+    def exception(self, timeout: Optional[float] = None) -> Optional[EngineError]:
+        """Waits as wait() does; returns the RecordingError wait() would
+        raise, or None when it went well. EngineTimeoutError (a
+        TimeoutError) when not done in time."""
+        try:
+            self.wait(timeout)
+        except RecordingError as e:
+            return e
+        return None
+
+    def cancelled(self) -> bool:
+        """Always False: a recording is stopped (stop()), never cancelled."""
+        return False
+
+    def running(self) -> bool:
+        """Whether it is 'recording' or 'ending' (not waiting for its frame,
+        not done)."""
+        return self.state in ("recording", "ending")
 
     def stop(self, at: Optional[int] = None) -> None:
         """Ends the recording just before engine frame `at` (None: at the

@@ -2,6 +2,8 @@
 // and never crashes; ping/pong, full and empty rings, closed engines,
 // concurrent callers, and the status codes.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <fcntl.h>
 
 #include <atomic>
 #include <cmath>
@@ -53,6 +55,7 @@ TEST(CApiTest, EveryFunctionRejectsANullHandle) {
   EXPECT_EQ(engine_get_info(nullptr, &info, sizeof info), ENGINE_ERR_INVALID);
   char text[8];
   EXPECT_EQ(engine_next_warning(nullptr, text, sizeof text), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_fileno(nullptr), ENGINE_ERR_INVALID);
   EXPECT_EQ(engine_close(nullptr), ENGINE_ERR_INVALID);
   engine_destroy(nullptr);   // a no-op
   engine_config_init(nullptr); // a no-op
@@ -149,6 +152,43 @@ TEST(CApiTest, PingIsAnsweredWithAPongCarryingSeqAndFrame) {
   EXPECT_EQ(m.kind, static_cast<std::uint32_t>(ENGINE_MSG_PONG));
   EXPECT_EQ(m.id, 0u);
   EXPECT_EQ(m.frame, 100u);
+}
+
+bool readable(int fd, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
+}
+
+TEST(CApiTest, FilenoIsReadableWhileAPongWaits) {
+  Handle h;
+  ASSERT_EQ(create(offline(), h), ENGINE_OK);
+  const int fd = engine_fileno(h.e);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(engine_fileno(h.e), fd); // the same one
+  EXPECT_FALSE(readable(fd, 20));
+  ASSERT_GE(engine_send_ping(h.e), 0);
+  EXPECT_FALSE(readable(fd, 20)); // no block has run: no pong yet
+  ASSERT_EQ(engine_process(h.e, 64), ENGINE_OK);
+  EXPECT_TRUE(readable(fd, 2000));
+  engine_message m{};
+  ASSERT_EQ(engine_try_recv(h.e, &m), ENGINE_OK);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (readable(fd, 0) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_FALSE(readable(fd, 0)); // lowered once the pong was taken
+}
+
+TEST(CApiTest, FilenoStaysReadableAfterCloseAndDestroyClosesIt) {
+  engine_config c = offline();
+  engine* e = nullptr;
+  ASSERT_EQ(engine_create(&c, &e), ENGINE_OK);
+  const int fd = engine_fileno(e);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(engine_close(e), ENGINE_OK);
+  EXPECT_TRUE(readable(fd, 1000)); // a waiting loop wakes, and finds it closed
+  EXPECT_EQ(engine_fileno(e), ENGINE_ERR_CLOSED);
+  engine_destroy(e);
+  EXPECT_EQ(::fcntl(fd, F_GETFD), -1); // closed by engine_destroy
 }
 
 TEST(CApiTest, FullCommandRingReturnsFullAndCountsTheDrop) {
