@@ -1,7 +1,7 @@
 // The C ABI, something to wait on: engine_fileno()'s descriptor, readable
-// while pongs wait. The audio thread makes no system call for it: a
+// while replies wait. The audio thread makes no system call for it: a
 // watcher thread of the control side, started by the first
-// engine_fileno(), reads the engine's counters on a short period and
+// engine_fileno(), looks at the reply ring's fill on a short period and
 // raises or lowers an eventfd. Contracts are in ringengine.h; the design is
 // in docs/c-api.md.
 #include <sys/eventfd.h>
@@ -48,14 +48,16 @@ struct Notifier {
     raised = false;
   }
 
-  // The watcher: readable while a pong waits (pongs_sent > pongs_received).
+  // The watcher: readable while a reply of any kind waits in the reply
+  // ring. While a receive is under way (the receiver lock taken) it leaves
+  // the descriptor as it was and looks again next period.
   void watch(ringengine::Engine& core) noexcept {
     std::unique_lock guard(lock);
     while (!stop) {
-      const ringengine::EngineStats s = core.stats();
-      if (s.pongs_sent > s.pongs_received)
+      const int waiting = core.replies_waiting();
+      if (waiting > 0)
         raise();
-      else
+      else if (waiting == 0)
         lower();
       wake.wait_for(guard, kWatchPeriod, [this] { return stop; });
     }

@@ -568,17 +568,17 @@ int engine_recv_many(engine *e, engine_message *out, uint32_t max, uint32_t *cou
 ** by itself: no reply will come; see engine_get_state), ENGINE_ERR_INVALID. */
 int engine_recv(engine *e, engine_message *out, uint32_t timeout_us);
 
-/* Since 1.3. A file descriptor that is readable while a pong waits, for an
+/* Since 1.3. A file descriptor that is readable while replies wait, for an
 ** event loop to wait on without polling (poll/select/epoll, asyncio's
 ** loop.add_reader, Qt's QSocketNotifier, Tk's createfilehandler). When it
 ** is readable, take the replies (engine_try_recv/engine_recv_many until
 ** ENGINE_EMPTY); it stops being readable within about 1 ms of the last
-** pong taken, so a loop may wake once more and find none. Level-triggered:
-** never read from it or write to it. Other replies (voice_ended,
-** buffer_released, meter events) do not make it readable by themselves;
-** they are taken with the pongs, or polled. The audio thread makes no
-** system call for it: the first call starts a watcher thread that reads the
-** engine's counters every millisecond (a reply is seen within about 1 ms;
+** reply taken, so a loop may wake once more and find none. Level-triggered:
+** never read from it or write to it. Every reply kind makes it readable
+** (pongs, voice_ended, buffer_released, meter and record events). The audio
+** thread makes no system call for it: the first call starts a watcher
+** thread that looks at the reply ring's fill every millisecond, never
+** waiting for a receiver (a reply is seen within about 1 ms;
 ** an idle engine costs 1000 wake-ups a second) and raises or lowers an
 ** eventfd. Later calls return the same descriptor. engine_close() ends the
 ** watcher and leaves the descriptor readable (a receive then says

@@ -101,6 +101,16 @@ public:
     return audio_.replies.try_push(m);
   }
 
+  // Whether replies wait in the reply ring: 1 yes, 0 no, -1 unknown (a
+  // receiver is taking them right now). Thread: any control thread.
+  // Non-blocking: try-locks the receiver lock, never waits for it.
+  int replies_waiting() noexcept {
+    std::unique_lock guard(receiver_.lock, std::try_to_lock);
+    if (!guard.owns_lock())
+      return -1;
+    return receiver_.replies.size() != 0 ? 1 : 0;
+  }
+
 private:
   // Control side, under the sender lock: notes a play pushed; chooses a voice.
   void note_play(const Message& m) noexcept;

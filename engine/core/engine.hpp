@@ -160,6 +160,9 @@ public:
     buffers_.collect_if_free();
     return port_.recv_many(out, n);
   }
+  // Whether replies wait: 1 yes, 0 no, -1 unknown (a receive is under way).
+  // Thread: any. Never waits.
+  int replies_waiting() noexcept { return port_.replies_waiting(); }
 
   // Control side: sample buffers, lent through the hand-off
   // (resources/handoff.hpp). Thread: any; serialized by a lock the audio

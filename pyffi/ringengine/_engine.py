@@ -718,7 +718,7 @@ class AudioEngine:
                 for fields in _MESSAGE.iter_unpack(ffi.buffer(buf, _MESSAGE_SIZE * n))]
 
     def fileno(self) -> int:
-        """A file descriptor that is readable while a pong waits, for an
+        """A file descriptor that is readable while replies wait, for an
         event loop to wait on without polling: asyncio's
         ``loop.add_reader(engine.fileno(), on_replies)``, Qt's
         ``QSocketNotifier(engine.fileno(), QSocketNotifier.Read)``, Tk's
@@ -727,11 +727,10 @@ class AudioEngine:
         or `try_recv()` until None).
 
         Level-triggered, and never to be read, written or closed by the
-        caller. It may stay readable up to about 1 ms after the last pong
-        was taken (a callback may find none). Other replies (VoiceEnded,
-        BufferReleased, meter events) do not make it readable by
-        themselves: they come with the next pong (send a ping after the
-        commands whose events you await). The audio thread makes no system
+        caller. It may stay readable up to about 1 ms after the last reply
+        was taken (a callback may find none). Every reply kind makes it
+        readable (Pong, VoiceEnded, BufferReleased, meter and record
+        events). The audio thread makes no system
         call for it: the first call starts a watcher thread that looks every
         millisecond (see engine_fileno() in docs/c-api.md). After close()
         it stays readable (a receive then raises EngineClosedError); it is
