@@ -402,12 +402,21 @@ TEST_P(ServerTest, MixesThirtyTwoVoicesIntoEightBusesWhileMetersAreRead) {
     for (std::size_t i = 0; i < n; ++i)
       meter_events += replies[i].kind == MessageKind::meter;
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the last commands apply
+  // The last commands apply, and the master's meter closes two whole
+  // windows after them (meter_ms 50: under 10 blocks of 256), counted on
+  // the engine's clock: a sleep of 100 ms once read the window of rounds
+  // 96-98, whose EQ kills all three bands of the master, when the server
+  // ran no callback meanwhile.
+  const std::uint64_t heard_by = engine.stats().callbacks + 24;
+  const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (engine.stats().callbacks < heard_by && std::chrono::steady_clock::now() < settle)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   reading = false;
   reader.join();
   backend->stop();
   const EngineStats s = engine.stats();
   EXPECT_EQ(rounds, 100) << "the server's callback stopped coming";
+  EXPECT_GE(s.callbacks, heard_by) << "the server's callback stopped coming";
   EXPECT_EQ(s.unhandled, 0u);
   EXPECT_GT(meter_events, 0u);
   EXPECT_GT(engine.meter(kMeterMaster, 0).peak[0], 0.0f) << "the mix was heard";
