@@ -132,6 +132,14 @@ WORKLOADS = (("throughput", "throughput, consumer keeps up", "M msg/s", True),
              ("round_trip", "round trip", "ns", False))
 
 
+# ring_compare's elements, in the order of its table.
+ELEMENTS = ("Message", "16a8", "32a8", "16a4", "24a4", "32a4")
+
+
+def element_order(name):
+    return (ELEMENTS.index(name), 0) if name in ELEMENTS else (len(ELEMENTS), int(name))
+
+
 def spread(values, fmt):
     v = sorted(values)
     return ("%s / **%s** / %s" % (fmt, fmt, fmt)) % (v[0], v[len(v) // 2], v[-1])
@@ -158,18 +166,20 @@ def rings(path):
              "columns divide one figure by another *of the same round*; for round trips lower "
              "is better, for throughput higher. *No ring* is the same work "
              "without a ring: the consumer's work alone (a ceiling), and a mailbox of one cache "
-             "line each way.%s" % (
+             "line each way. *Element*: `Message` is the engine's own (24 bytes, aligned to 8); 16a8 is "
+             "16 bytes aligned to 8, and so on; every ring and the crate ran on the same "
+             "elements.%s" % (
                  d["rounds"], d["capacity"],
                  "" if base == "rtrb_crate" else " **This run had no rtrb crate** (no cargo or "
                  "no rtrb source): the ratios are to the C++ peer."), "",
-             "| workload | bytes | " + " | ".join(label for _, label in RINGS)
+             "| workload | element | " + " | ".join(label for _, label in RINGS)
              + " | ringengine / %s | rtrb peer / rtrb crate | ringengine / no ring |" % base_label,
              "| --- | --- | " + " | ".join("---" for _ in RINGS) + " | --- | --- | --- |"]
     for key, label, unit, _ in WORKLOADS:
-        for size in sorted(res[key], key=int):
+        for size in sorted(res.get(key, {}), key=element_order):
             r = res[key][size]
             cells = [spread(r[ring], "%.0f") if ring in r else "" for ring, _ in RINGS]
-            if key == "bulk64":
+            if key == "bulk64" and size in res.get("throughput", {}):
                 single = {"ringengine": res["throughput"][size]["ringengine"]}
                 ours = "bulk / single: " + spread(
                     [a / b for a, b in zip(r["ringengine"], single["ringengine"])], "%.2f")

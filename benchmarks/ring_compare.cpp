@@ -6,7 +6,8 @@
 // between host cores) moves both sides of a ratio together.
 //
 //   ring_compare [--rounds N] [--quick] [--json FILE] [--rtrb-crate PROGRAM]
-//                [--sizes 16,24,32] [--workloads throughput,slow_consumer,...]
+//                [--elements Message,16a8,32a8,16a4,24a4,32a4]
+//                [--workloads throughput,slow_consumer,...] [--rings ringengine,...]
 //
 // --rtrb-crate runs the real rtrb crate (benchmarks/rtrb_crate, built by
 // tools/rtrb_crate.sh from rtrb's own source) once per workload and size in
@@ -25,7 +26,9 @@
 // slow_consumer the consumer's work alone, a ceiling no ring's throughput
 // passes; for round_trip a mailbox of one cache line each way, the least
 // a handoff of one message can move between the cores.
-// Elements of 16, 24 (the engine's Message) and 32 bytes.
+// Elements: the engine's Message (24 bytes, aligned to 8), 16 and 32 bytes
+// aligned to 8, and 16, 24 and 32 bytes aligned to 4 (see Element below).
+// Each consumer thread owns its end of the ring, as a real one does.
 // tools/bench.sh runs it; benchmarks/report.py makes the table.
 #include <pthread.h>
 #include <sched.h>
@@ -53,6 +56,7 @@
 #include <readerwriterqueue/readerwriterqueue.h>
 
 #include "rtrb_peer.hpp"
+#include "messages/message.hpp"
 #include "rings/spsc_ring.hpp"
 
 namespace {
@@ -60,30 +64,72 @@ namespace {
 constexpr std::size_t kCapacity = 1024;
 constexpr int kWorkSteps = 16; // the slow consumer's work per message
 constexpr std::size_t kBulk = 64;
+constexpr const char* kAllElements = "Message,16a8,32a8,16a4,24a4,32a4";
 
-template <std::size_t N> struct Element {
+// The elements every ring is measured on, the crate's harness too
+// (benchmarks/rtrb_crate has the same six): the engine's own Message (24
+// bytes, aligned to 8), what the command and reply rings carry; 16 and 32
+// bytes aligned to 8; and 16, 24 and 32 bytes aligned to 4, the elements of
+// the runs before issue 39. Each has a 32-bit `id` the loops count with.
+// The rest is 32-bit words, not bytes: GCC keeps a message made of words in
+// registers and stores it straight into the slot, where bytes made it build
+// the message on the stack and copy it out with a load wider than the id's
+// store, which the CPU cannot forward (a stall of some 10 cycles per push:
+// 85 M msg/s for every size against 210 for Message, whose fields are scalars).
+template <std::size_t N, std::size_t A> struct alignas(A) Element {
   std::uint32_t id;
-  unsigned char rest[N - sizeof(std::uint32_t)];
+  std::array<std::uint32_t, (N - sizeof(std::uint32_t)) / 4> rest;
 };
+static_assert(sizeof(Element<16, 8>) == 16 && alignof(Element<16, 8>) == 8);
+static_assert(sizeof(Element<32, 8>) == 32 && alignof(Element<32, 8>) == 8);
+static_assert(sizeof(Element<24, 4>) == 24 && alignof(Element<24, 4>) == 4);
+static_assert(sizeof(ringengine::Message) == 24 && alignof(ringengine::Message) == 8);
 
 // ---- The rings behind one interface -----------------------------------------
+//
+// make() returns the two ends, so that the consumer thread owns its end, as
+// a real consumer thread does (the crate's harness moves its Consumer into
+// the thread). Ours are the ring's own Producer and Consumer; the peers are
+// one object, and each end holds a pointer to it.
 
 template <typename T> struct Ours {
-  std::pair<ringengine::Producer<T>, ringengine::Consumer<T>> ends =
-      ringengine::make_ring<T>(kCapacity);
-  bool push(const T& m) { return ends.first.try_push(m); }
-  bool pop(T& m) { return ends.second.try_pop(m); }
-  std::size_t push_bulk(const T* m, std::size_t n) { return ends.first.try_push_bulk(m, n); }
-  std::size_t pop_bulk(T* m, std::size_t n) { return ends.second.try_pop_bulk(m, n); }
+  struct P {
+    ringengine::Producer<T> p;
+    bool push(const T& m) { return p.try_push(m); }
+    std::size_t push_bulk(const T* m, std::size_t n) { return p.try_push_bulk(m, n); }
+  };
+  struct C {
+    ringengine::Consumer<T> c;
+    bool pop(T& m) { return c.try_pop(m); }
+    std::size_t pop_bulk(T* m, std::size_t n) { return c.try_pop_bulk(m, n); }
+  };
+  static std::pair<P, C> make() {
+    auto [p, c] = ringengine::make_ring<T>(kCapacity);
+    return {P{std::move(p)}, C{std::move(c)}};
+  }
 };
 
-template <typename T> struct RtrbPeer {
+// Both ends of a ring that is one object: each end holds the shared pointer.
+template <typename Q> struct Shared {
+  std::shared_ptr<Q> q;
+  bool push(const auto& m) { return q->push(m); }
+  bool pop(auto& m) { return q->pop(m); }
+  std::size_t push_bulk(const auto* m, std::size_t n) { return q->push_bulk(m, n); }
+  std::size_t pop_bulk(auto* m, std::size_t n) { return q->pop_bulk(m, n); }
+  static std::pair<Shared, Shared> make() {
+    auto q = std::make_shared<Q>();
+    return {Shared{q}, Shared{q}};
+  }
+};
+
+template <typename T> struct RtrbPeerRing {
   rtrb_peer::RingBuffer<T> q{kCapacity};
   bool push(const T& m) { return q.push(m); }
   bool pop(T& m) { return q.pop(m); }
 };
+template <typename T> using RtrbPeer = Shared<RtrbPeerRing<T>>;
 
-template <typename T> struct Boost {
+template <typename T> struct BoostRing {
   // capacity<N> holds N - 1 elements: one more slot for the same room.
   boost::lockfree::spsc_queue<T, boost::lockfree::capacity<kCapacity + 1>> q;
   bool push(const T& m) { return q.push(m); }
@@ -91,12 +137,14 @@ template <typename T> struct Boost {
   std::size_t push_bulk(const T* m, std::size_t n) { return q.push(m, n); }
   std::size_t pop_bulk(T* m, std::size_t n) { return q.pop(m, n); }
 };
+template <typename T> using Boost = Shared<BoostRing<T>>;
 
-template <typename T> struct Moody {
+template <typename T> struct MoodyRing {
   moodycamel::ReaderWriterQueue<T> q{kCapacity};
   bool push(const T& m) { return q.try_enqueue(m); } // never allocates
   bool pop(T& m) { return q.try_dequeue(m); }
 };
+template <typename T> using Moody = Shared<MoodyRing<T>>;
 
 void pin_to_cpu(int cpu) {
   cpu_set_t set;
@@ -124,7 +172,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // affinity) and where our thread would be spinning. We yield meanwhile.
 template <typename F> std::thread start_on_core1(F body) {
   std::atomic<bool> running{false};
-  std::thread t([&running, body]() mutable {
+  std::thread t([&running, body = std::move(body)]() mutable {
     pin_to_cpu(1);
     running.store(true, std::memory_order_release); // the last we touch of our starter's frame
     body();
@@ -137,32 +185,36 @@ template <typename F> std::thread start_on_core1(F body) {
 // ---- Workloads: each returns its figure (M msg/s, or ns per round trip) ----
 
 template <typename Q, typename T> double throughput(std::uint64_t messages, int steps) {
-  auto ring = std::make_unique<Q>();
+  auto [producer, consumer_end] = Q::make();
   pin_to_cpu(0);
   std::uint64_t total = 0;
-  // The consumer takes the ring's address and the counts by value: captured
-  // by reference they would be read, on every pop, from the producer's stack
+  // The consumer owns its end and takes the counts by value: captured by
+  // reference they would be read, on every pop, from the producer's stack
   // frame, in the line where the producer writes each message it pushes, and
   // that line would cross between the cores once per message. (It did: with
   // [&] the rtrb peer kept up at a quarter of the rtrb crate's speed, whose
   // ends are moved into their threads.)
-  std::thread consumer = start_on_core1([q = ring.get(), messages, steps, &total] {
-    T m;
-    std::uint64_t sum = 0; // local: a shared one would bounce with the producer's stack
-    for (std::uint64_t got = 0; got < messages;)
-      if (q->pop(m)) {
-        sum += m.id; // ids count up from 0 without wrapping (messages < 2^32)
-        ++got;
-        work(steps);
-      }
-    total = sum;
-  });
-  Q* const q = ring.get();
+  std::thread consumer = start_on_core1(
+      [c = std::move(consumer_end), messages, steps, &total]() mutable {
+        T m;
+        std::uint64_t sum = 0; // local: a shared one would bounce with the producer's stack
+        for (std::uint64_t got = 0; got < messages;)
+          if (c.pop(m)) {
+            sum += m.id; // ids count up from 0 without wrapping (messages < 2^32)
+            ++got;
+            work(steps);
+          }
+        total = sum;
+      });
   const auto t0 = std::chrono::steady_clock::now();
-  T m{};
   for (std::uint64_t i = 0; i < messages;) {
+    // Made anew for each push, as the crate's harness makes T::new(i): a
+    // message kept on the stack and its id stored into it before each push
+    // would be copied out with a load wider than that store, which the CPU
+    // cannot forward from its store buffer (a stall of some 10 cycles).
+    T m{};
     m.id = static_cast<std::uint32_t>(i);
-    if (q->push(m))
+    if (producer.push(m))
       ++i;
   }
   consumer.join();
@@ -230,46 +282,46 @@ template <typename T> double round_trip_mailbox(std::uint32_t trips) {
 }
 
 template <typename Q, typename T> double bulk(std::uint64_t messages) {
-  auto ring = std::make_unique<Q>();
-  Q* const q = ring.get();
+  auto [producer, consumer_end] = Q::make();
   pin_to_cpu(0);
-  std::thread consumer = start_on_core1([q, messages] { // by value, as in throughput()
+  std::thread consumer = start_on_core1([c = std::move(consumer_end), messages]() mutable {
     std::array<T, kBulk> out;
     for (std::uint64_t got = 0; got < messages;)
-      got += q->pop_bulk(out.data(), out.size());
+      got += c.pop_bulk(out.data(), out.size());
   });
   const auto t0 = std::chrono::steady_clock::now();
   std::array<T, kBulk> in{};
   for (std::uint64_t i = 0; i < messages;) {
     for (std::size_t k = 0; k < kBulk; ++k)
       in[k].id = static_cast<std::uint32_t>(i + k);
-    i += q->push_bulk(in.data(), std::min<std::uint64_t>(kBulk, messages - i));
+    i += producer.push_bulk(in.data(), std::min<std::uint64_t>(kBulk, messages - i));
   }
   consumer.join();
   return static_cast<double>(messages) / seconds_since(t0) / 1e6;
 }
 
 template <typename Q, typename T> double round_trip(std::uint32_t trips) {
-  auto there_ring = std::make_unique<Q>(), back_ring = std::make_unique<Q>();
-  Q* const there = there_ring.get();
-  Q* const back = back_ring.get();
+  auto [there_p, there_c_end] = Q::make();
+  auto [back_p_end, back_c] = Q::make();
   pin_to_cpu(0);
-  std::thread echo = start_on_core1([there, back, trips] { // by value, as in throughput()
-    T m;
-    for (std::uint32_t n = 0; n < trips;)
-      if (there->pop(m)) {
-        while (!back->push(m)) {
-        }
-        ++n;
-      }
-  });
+  // The echo owns the consumer of `there` and the producer of `back`.
+  std::thread echo = start_on_core1(
+      [there_c = std::move(there_c_end), back_p = std::move(back_p_end), trips]() mutable {
+        T m;
+        for (std::uint32_t n = 0; n < trips;)
+          if (there_c.pop(m)) {
+            while (!back_p.push(m)) {
+            }
+            ++n;
+          }
+      });
   const auto t0 = std::chrono::steady_clock::now();
-  T m{};
   for (std::uint32_t i = 0; i < trips; ++i) {
+    T m{}; // made anew, as in throughput()
     m.id = i;
-    while (!there->push(m)) {
+    while (!there_p.push(m)) {
     }
-    while (!back->pop(m)) {
+    while (!back_c.pop(m)) {
     }
     if (m.id != i)
       std::abort();
@@ -306,10 +358,9 @@ struct Scale {
   std::uint32_t trips;
 };
 
-template <std::size_t N>
-void add_jobs(std::vector<Job>& jobs, const Scale& s, const std::string& crate) {
-  using T = Element<N>;
-  const std::string size = std::to_string(N);
+template <typename T>
+void add_jobs(std::vector<Job>& jobs, const Scale& s, const std::string& crate,
+              const std::string& size) {
   if (!crate.empty()) {
     jobs.push_back({"throughput", size, "rtrb_crate",
                     [=] { return run_crate(crate, "throughput", size, s.messages); }});
@@ -345,7 +396,7 @@ int main(int argc, char** argv) {
   int rounds = 15;
   Scale scale{1 << 22, 1 << 19, 1 << 16};
   const char* json = nullptr;
-  std::string crate, sizes = "16,24,32", workloads;
+  std::string crate, elements = kAllElements, workloads, rings;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--rounds") && i + 1 < argc)
       rounds = std::atoi(argv[++i]);
@@ -355,15 +406,18 @@ int main(int argc, char** argv) {
       json = argv[++i];
     else if (!std::strcmp(argv[i], "--rtrb-crate") && i + 1 < argc)
       crate = argv[++i];
-    else if (!std::strcmp(argv[i], "--sizes") && i + 1 < argc)
-      sizes = argv[++i];
+    else if (!std::strcmp(argv[i], "--elements") && i + 1 < argc)
+      elements = argv[++i];
+    else if (!std::strcmp(argv[i], "--rings") && i + 1 < argc)
+      rings = argv[++i];
     else if (!std::strcmp(argv[i], "--workloads") && i + 1 < argc)
       workloads = argv[++i];
     else {
       std::fprintf(stderr,
                    "usage: %s [--rounds N] [--quick] [--json FILE] [--rtrb-crate PROGRAM]\n"
-                   "       [--sizes 16,24,32] [--workloads throughput,slow_consumer,...]\n",
-                   argv[0]);
+                   "       [--elements %s]\n"
+                   "       [--workloads throughput,slow_consumer,...] [--rings ringengine,...]\n",
+                   argv[0], kAllElements);
       return 2;
     }
   }
@@ -372,13 +426,22 @@ int main(int argc, char** argv) {
     return list.empty() || ("," + list + ",").find("," + item + ",") != std::string::npos;
   };
   std::vector<Job> jobs;
-  if (listed(sizes, "16"))
-    add_jobs<16>(jobs, scale, crate);
-  if (listed(sizes, "24"))
-    add_jobs<24>(jobs, scale, crate);
-  if (listed(sizes, "32"))
-    add_jobs<32>(jobs, scale, crate);
-  std::erase_if(jobs, [&](const Job& j) { return !listed(workloads, j.workload); });
+  // The names are the crate harness's too (benchmarks/rtrb_crate).
+  if (listed(elements, "Message"))
+    add_jobs<ringengine::Message>(jobs, scale, crate, "Message");
+  if (listed(elements, "16a8"))
+    add_jobs<Element<16, 8>>(jobs, scale, crate, "16a8");
+  if (listed(elements, "32a8"))
+    add_jobs<Element<32, 8>>(jobs, scale, crate, "32a8");
+  if (listed(elements, "16a4"))
+    add_jobs<Element<16, 4>>(jobs, scale, crate, "16a4");
+  if (listed(elements, "24a4"))
+    add_jobs<Element<24, 4>>(jobs, scale, crate, "24a4");
+  if (listed(elements, "32a4"))
+    add_jobs<Element<32, 4>>(jobs, scale, crate, "32a4");
+  std::erase_if(jobs, [&](const Job& j) {
+    return !listed(workloads, j.workload) || !listed(rings, j.ring);
+  });
   if (jobs.empty()) {
     std::fprintf(stderr, "ring_compare: no workload and size left to run\n");
     return 2;
@@ -405,10 +468,10 @@ int main(int argc, char** argv) {
   for (const auto& [workload, sizes] : results) {
     std::fprintf(out, "%s\n \"%s\": {", sep1, workload.c_str());
     const char* sep2 = "";
-    for (const auto& [size, rings] : sizes) {
+    for (const auto& [size, by_ring] : sizes) {
       std::fprintf(out, "%s\"%s\": {", sep2, size.c_str());
       const char* sep3 = "";
-      for (const auto& [ring, values] : rings) {
+      for (const auto& [ring, values] : by_ring) {
         std::fprintf(out, "%s\"%s\": [", sep3, ring.c_str());
         for (std::size_t i = 0; i < values.size(); ++i)
           std::fprintf(out, "%s%.3f", i ? ", " : "", values[i]);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds benchmarks/rtrb_crate, ring_compare's harness for the real rtrb
 # crate, against rtrb's own source in $RTRB_SRC (default /tmp/rtrb; a clone
-# of https://github.com/mgeier/rtrb at tag 0.3.4, with its crossbeam
-# submodule, which holds the cache_padded.rs that src/ links to). Nothing of
-# rtrb is in this repository. rtrb has no dependencies beyond core and alloc
+# of https://github.com/mgeier/rtrb at its newest commit when issue 39 was
+# measured, 9dfc2b851be3d8955a9c6be0b4b3be46765ad253, with its crossbeam
+# submodule, which holds the cache_padded.rs that src/ links to; any later
+# commit builds too while the API stays). Nothing of rtrb is in this
+# repository. rtrb has no dependencies beyond core and alloc
 # (its dev-dependencies are not built), so `cargo build --offline` works.
 #
 # Prints the harness's path on stdout, or prints why not on stderr and exits
@@ -19,7 +21,8 @@ if [[ ! -x "$cargo" ]] && ! command -v "$cargo" >/dev/null; then
 fi
 if [[ ! -f "$src/Cargo.toml" ]] || ! grep -q '^name = "rtrb"' "$src/Cargo.toml"; then
   echo "rtrb crate: no rtrb source at $src (git clone https://github.com/mgeier/rtrb $src," \
-    "git -C $src checkout 0.3.4, git -C $src submodule update --init; or set RTRB_SRC)" >&2
+    "git -C $src checkout 9dfc2b851be3d8955a9c6be0b4b3be46765ad253," \
+    "git -C $src submodule update --init; or set RTRB_SRC)" >&2
   exit 1
 fi
 if [[ ! -f "$src/src/cache_padded.rs" ]]; then

@@ -1,13 +1,15 @@
 //! The rtrb crate in the loops of benchmarks/ring_compare.cpp, so that its
-//! figures stand beside ours: the same element sizes, room for 1024
-//! elements, producer on core 0 and consumer on core 1, one element per
-//! call, and the same checks that every message arrived.
+//! figures stand beside ours: the same elements, room for 1024 elements,
+//! producer on core 0 and consumer on core 1, one element per call, each
+//! consumer thread owning its end (moved into it), and the same checks that
+//! every message arrived.
 //!
-//!   rtrb_compare WORKLOAD SIZE COUNT
+//!   rtrb_compare WORKLOAD ELEMENT COUNT
 //!
 //! WORKLOAD is throughput (a consumer that keeps up), slow_consumer (16
 //! multiply-adds per message) or round_trip (ping over one ring, echo over
-//! another); SIZE is the element's size in bytes (16, 24 or 32); COUNT is the
+//! another); ELEMENT is Message, 16a8, 32a8, 16a4, 24a4 or 32a4 (size in
+//! bytes, a, alignment: ring_compare's names); COUNT is the
 //! number of messages (or of round trips). Prints one number: M msg/s, or ns
 //! per round trip. ring_compare runs it once per round (--rtrb-crate).
 use rtrb::RingBuffer;
@@ -18,24 +20,52 @@ use std::time::Instant;
 const CAPACITY: usize = 1024;
 const WORK_STEPS: u32 = 16;
 
-/// What ring_compare's Element<N> is: a 32-bit id, then padding to N bytes.
+/// The elements of ring_compare.cpp, by the same names: the engine's
+/// `Message` (24 bytes, aligned to 8), 16 and 32 bytes aligned to 8, and 16,
+/// 24 and 32 bytes aligned to 4. Each carries a 32-bit id the loops count with.
 trait Element: Copy + Send + 'static {
     fn new(id: u32) -> Self;
     fn id(&self) -> u32;
 }
 
+/// engine/messages/message.hpp's Message, field for field.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct Message {
+    kind: u16,
+    param: u16,
+    id: u32,
+    frame: u64,
+    value: f32,
+    arg: u32,
+}
+impl Element for Message {
+    #[inline(always)]
+    fn new(id: u32) -> Self {
+        Message { kind: 0, param: 0, id, frame: 0, value: 0.0, arg: 0 }
+    }
+    #[inline(always)]
+    fn id(&self) -> u32 {
+        self.id
+    }
+}
+const _: () = assert!(std::mem::size_of::<Message>() == 24);
+const _: () = assert!(std::mem::align_of::<Message>() == 8);
+
+/// ring_compare's Element<N, A>: a 32-bit id, then 32-bit words to N
+/// bytes, aligned to A.
 macro_rules! element {
-    ($name:ident, $size:expr) => {
+    ($name:ident, $size:expr, $align:expr) => {
         #[derive(Clone, Copy)]
-        #[repr(C)]
+        #[repr(C, align($align))]
         struct $name {
             id: u32,
-            rest: [u8; $size - 4],
+            rest: [u32; ($size - 4) / 4],
         }
         impl Element for $name {
             #[inline(always)]
             fn new(id: u32) -> Self {
-                $name { id, rest: [0; $size - 4] }
+                $name { id, rest: [0; ($size - 4) / 4] }
             }
             #[inline(always)]
             fn id(&self) -> u32 {
@@ -43,11 +73,14 @@ macro_rules! element {
             }
         }
         const _: () = assert!(std::mem::size_of::<$name>() == $size);
+        const _: () = assert!(std::mem::align_of::<$name>() == $align);
     };
 }
-element!(E16, 16);
-element!(E24, 24);
-element!(E32, 32);
+element!(E16A8, 16, 8);
+element!(E32A8, 32, 8);
+element!(E16A4, 16, 4);
+element!(E24A4, 24, 4);
+element!(E32A4, 32, 4);
 
 /// Pins the calling thread to `cpu` (modulo the number of CPUs), as
 /// ring_compare's pin_to_cpu does, with the count of CPUs online as
@@ -165,7 +198,10 @@ fn run<T: Element>(workload: &str, count: u64) -> f64 {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: rtrb_compare throughput|slow_consumer|round_trip 16|24|32 COUNT");
+    eprintln!(
+        "usage: rtrb_compare throughput|slow_consumer|round_trip \
+         Message|16a8|32a8|16a4|24a4|32a4 COUNT"
+    );
     std::process::exit(2)
 }
 
@@ -176,9 +212,12 @@ fn main() {
     }
     let count: u64 = args[3].parse().unwrap_or_else(|_| usage());
     let figure = match args[2].as_str() {
-        "16" => run::<E16>(&args[1], count),
-        "24" => run::<E24>(&args[1], count),
-        "32" => run::<E32>(&args[1], count),
+        "Message" => run::<Message>(&args[1], count),
+        "16a8" => run::<E16A8>(&args[1], count),
+        "32a8" => run::<E32A8>(&args[1], count),
+        "16a4" => run::<E16A4>(&args[1], count),
+        "24a4" => run::<E24A4>(&args[1], count),
+        "32a4" => run::<E32A4>(&args[1], count),
         _ => usage(),
     };
     println!("{:.3}", figure);
