@@ -6,9 +6,10 @@ import os
 import threading
 import time
 
-import numpy as np
 import pytest
-import soundfile as sf
+
+np = pytest.importorskip("numpy", reason="the inputs are numpy values and arrays")
+sf = pytest.importorskip("soundfile", reason="the files are written with soundfile")
 
 import ringengine
 
