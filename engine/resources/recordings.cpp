@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 namespace ringengine {
@@ -42,7 +43,11 @@ std::uint32_t Recordings::record(const RecordRequest& q) {
                 : q.ring_frames != 0 ? q.ring_frames
                                      : std::max<std::uint64_t>(2 * shape_.sample_rate,
                                                                shape_.min_ring);
-  r->memory = std::make_unique<float[]>(r->capacity * channels);
+  // nothrow, then bad_alloc: a throwing new that fails is fatal under
+  // AddressSanitizer, which then cannot show that a huge take is refused.
+  r->memory.reset(new (std::nothrow) float[r->capacity * channels]);
+  if (!r->memory)
+    throw std::bad_alloc();
   // Touched now, so the audio thread's first writes fault no page in.
   std::memset(r->memory.get(), 0, r->capacity * channels * sizeof(float));
   r->path = q.path;
