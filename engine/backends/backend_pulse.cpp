@@ -333,6 +333,9 @@ private:
                         Connection::error(context));
     pa_stream_set_state_callback(record_, &PulseBackend::on_state, this);
     pa_stream_set_read_callback(record_, &PulseBackend::on_read, this);
+    // The server dropped what it could not hand us in time: a loss the
+    // FIFO never sees, so an xrun too.
+    pa_stream_set_overflow_callback(record_, &PulseBackend::on_underflow, this);
     pa_buffer_attr attr;
     attr.maxlength = static_cast<std::uint32_t>(-1);
     attr.tlength = static_cast<std::uint32_t>(-1);
@@ -369,7 +372,9 @@ private:
   }
 
   // Thread: the loop's. The record stream's fragments into the FIFO; what
-  // does not fit is dropped (and counted as an xrun).
+  // does not fit is dropped (and counted as an xrun). A hole (no data, a
+  // length: frames the server did not have) comes in as silence and is
+  // counted as an xrun too.
   static void on_read(pa_stream* stream, std::size_t, void* user) {
     auto& self = *static_cast<PulseBackend*>(user);
     const std::size_t inputs = self.engine_.stream().inputs;
@@ -381,6 +386,8 @@ private:
       const std::size_t frames = bytes / (inputs * sizeof(float));
       self.largest_ = std::min(std::max(self.largest_, frames), cap / 2);
       const auto* from = static_cast<const float*>(data);
+      if (from == nullptr)
+        self.engine_.note_xrun();
       for (std::size_t i = 0; i < frames; ++i) {
         if (self.fifo_frames_ == cap) {
           self.engine_.note_xrun();
@@ -478,6 +485,7 @@ private:
   void close_stream() noexcept {
     if (record_ != nullptr) {
       pa_stream_set_read_callback(record_, nullptr, nullptr);
+      pa_stream_set_overflow_callback(record_, nullptr, nullptr);
       pa_stream_set_state_callback(record_, nullptr, nullptr);
       pa_stream_disconnect(record_);
       pa_stream_unref(record_);
@@ -520,7 +528,8 @@ private:
     }
   }
 
-  // Thread: libpulse's main loop (the only writer of the xrun count).
+  // Thread: libpulse's main loop (the only writer of the xrun count): the
+  // playback's underflow, or the record stream's overflow.
   static void on_underflow(pa_stream*, void* user) {
     static_cast<PulseBackend*>(user)->engine_.note_xrun();
   }

@@ -152,7 +152,7 @@ def test_a_buffer_played_by_paplay_is_in_the_pipewire_input(pipewire_server, tmp
     paplay_is_in_the_pulse_input(tmp_path, "auto_null")
 
 
-def round_trip_is_the_latency_reported(tmp_path, blocks, block_frames=256):
+def round_trip_is_the_latency_reported(tmp_path, sink, blocks, block_frames=256):
     """Through a null sink, whose monitor is the input: the engine plays
     NOISE and records its master and its input; the buffer's offset in the
     input less its offset in the master, the round trip, is the output's
@@ -162,16 +162,27 @@ def round_trip_is_the_latency_reported(tmp_path, blocks, block_frames=256):
     2.5 to 3 blocks. Both recordings start at one frame, a quarter of a
     second ahead: started each at its command's block, the second began
     up to 4 blocks after the first under TSan, and the trip measured long
-    by as much."""
+    by as much. parecord takes the sink's monitor meanwhile, the witness
+    (see recorded_back). On PipeWire, once in about ten CI runs, a quantum
+    (1024 frames) was gone from the input and not from the master, and no
+    xrun was reported: a loss upstream of our record stream (between our
+    playback and the sink's monitor, in the server) is in the witness too,
+    and the attempt is made again; a loss our record stream alone took,
+    with the witness holding the buffer, fails the test."""
+    if shutil.which("parecord") is None:
+        pytest.skip("parecord is not installed")
     trips = []
 
     def attempt(i):
         mine, master = tmp_path / ("in%d.wav" % i), tmp_path / ("master%d.wav" % i)
+        raw = tmp_path / ("witness%d.raw" % i)
         with AudioEngine(backend="pulse", inputs=1, block_frames=block_frames) as engine:
-            at = engine.frame + engine.sample_rate // 4
-            takes = [engine.record(mine, source="input", at=at), engine.record(master, at=at)]
-            frames_after(engine, at - engine.frame)
-            xruns = play_buffer(engine, NOISE)
+            with recording(parecord(sink + ".monitor", raw, channels=1), system_env()):
+                at = engine.frame + engine.sample_rate // 4
+                takes = [engine.record(mine, source="input", at=at),
+                         engine.record(master, at=at)]
+                frames_after(engine, at - engine.frame)
+                xruns = play_buffer(engine, NOISE)
             for take in takes:
                 take.stop()
                 take.wait(timeout=10)
@@ -182,8 +193,9 @@ def round_trip_is_the_latency_reported(tmp_path, blocks, block_frames=256):
         played, _ = read_wav(master)
         at_in, c_in = best_alignment(heard[:, 0], NOISE.astype(np.float64))
         at_out, c_out = best_alignment(played[:, 0], NOISE.astype(np.float64))
+        witness = best_alignment(read_raw(raw), NOISE.astype(np.float64)) + ("witness",)
         trips.append((at_in - at_out, reported, block))
-        return [(at_in, c_in), (at_out, c_out)], xruns
+        return [(at_in, c_in), (at_out, c_out), witness], xruns
     recorded_back(attempt)
     measured, reported, block = trips[-1]  # the attempt that held the buffer
     assert abs(measured - reported) <= blocks * block, trips
@@ -194,7 +206,7 @@ def test_the_round_trip_on_pulseaudio_is_the_latency_reported(pulse_server, tmp_
     alike, but 264 short once under TSan while the hypervisor stole time:
     the depth is read at one instant, and PulseAudio's output latency, its
     buffer, is not exactly the delay then."""
-    round_trip_is_the_latency_reported(tmp_path, blocks=2)
+    round_trip_is_the_latency_reported(tmp_path, "null", blocks=2)
 
 
 def test_the_round_trip_on_pipewire_is_the_latency_reported(pipewire_server, tmp_path):
@@ -202,7 +214,7 @@ def test_the_round_trip_on_pipewire_is_the_latency_reported(pipewire_server, tmp
     measured to the frame, or a block long (where in the quantum's cycle
     the FIFO is primed); at 256-frame blocks the same, to the frame or 256
     frames long."""
-    round_trip_is_the_latency_reported(tmp_path, blocks=1, block_frames=1024)
+    round_trip_is_the_latency_reported(tmp_path, "auto_null", blocks=1, block_frames=1024)
 
 
 def test_the_master_recorded_on_pipewire_is_what_parecord_took(pipewire_server, tmp_path):
