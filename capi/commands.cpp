@@ -151,6 +151,8 @@ std::uint32_t fade_frames(const engine* e, std::uint32_t fade) noexcept {
   return fade == ENGINE_FADE_DEFAULT ? e->core->config().sample_rate * 3 / 1000 : fade;
 }
 
+float wire_grid(double grid) noexcept;
+
 // Checks and pushes ms[0 .. n) together (engine_send()'s checks, then all or
 // none); with `any_voice` the engine chooses the voice, said in *voice.
 int send_together(engine* e, ringengine::Message* ms, std::size_t n, bool any_voice,
@@ -190,6 +192,7 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
     return capi::fail(ENGINE_ERR_INVALID, "options is NULL or its size is not "
                                           "sizeof(engine_play_options): call "
                                           "engine_play_options_init() first");
+  const double quantize = o->quantize;
   if (o->start > UINT32_MAX || o->loop_start > UINT32_MAX || o->loop_end > UINT32_MAX)
     return capi::fail(ENGINE_ERR_INVALID, "start, loop_start and loop_end must be below 2^32 frames");
   if (o->loop_end != 0 && o->loop_end <= o->loop_start)
@@ -200,8 +203,10 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
   const std::uint32_t v = any ? 0 : o->voice;
   const std::uint64_t at = frame_of(o->at);
   const std::uint32_t fade = fade_frames(e, o->fade);
-  Message ms[6];
+  Message ms[7];
   std::size_t n = 0;
+  if (quantize != 0)
+    ms[n++] = Message::quantize(wire_grid(quantize), 0, at); // its count below
   if (o->bus != ENGINE_BUS_UNCHANGED)
     ms[n++] = Message::set_param(v, Param::bus, static_cast<float>(o->bus), at);
   // Only what differs from the defaults the play falls back to.
@@ -218,6 +223,8 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
     ms[n++] = Message::set_voice(v, VoiceSetting::play_crossfade, o->crossfade, at);
   ms[n++] = Message::play(v, o->buffer, at, o->loop != 0, fade, o->fade_in != 0,
                           o->keylock != 0);
+  if (quantize != 0)
+    ringengine::field::quantize::set_count(ms[0], static_cast<std::uint32_t>(n - 1));
   return send_together(e, ms, n, any, voice);
 }
 
@@ -249,4 +256,44 @@ ENGINE_EXPORT int engine_stop_fade(engine* e, std::uint32_t voice, std::int64_t 
 
 ENGINE_EXPORT int engine_set_speed(engine* e, double speed, std::int64_t at, std::uint32_t ramp) {
   return send_command(e, Message::set_speed(as_float(speed), frame_of(at), ramp));
+}
+
+// ---- Transport (since 1.4) ----
+
+ENGINE_EXPORT int engine_set_tempo(engine* e, double bpm, std::int64_t at,
+                                   std::uint32_t beats_per_bar) {
+  return send_command(e, Message::set_tempo(as_float(bpm), frame_of(at), beats_per_bar));
+}
+
+namespace {
+
+// A C caller's grid as the wire's: ENGINE_QUANTIZE_BAR is 0 there; a grid
+// the checks refuse (0, NaN, out of range) stays one they refuse.
+float wire_grid(double grid) noexcept {
+  if (grid == ENGINE_QUANTIZE_BAR)
+    return 0.0f;
+  return grid > 0 ? as_float(grid) : NAN;
+}
+
+} // namespace
+
+ENGINE_EXPORT int engine_send_quantized(engine* e, std::int64_t at, double grid,
+                                        const engine_message* ms, std::uint32_t n) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (ms == nullptr || n == 0 || n > ringengine::kMaxGroup)
+    return capi::fail(ENGINE_ERR_INVALID, "ms is NULL, or n is not 1 .. " +
+                                              std::to_string(ringengine::kMaxGroup));
+  Message group[1 + ringengine::kMaxGroup];
+  group[0] = Message::quantize(wire_grid(grid), n, frame_of(at));
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::memcpy(&group[1 + i], &ms[i], sizeof(Message));
+    const MessageKind kind = group[1 + i].kind;
+    if (kind == MessageKind::quantize || kind == MessageKind::ping)
+      return capi::fail(ENGINE_ERR_INVALID,
+                        "a quantize or a ping cannot be quantized (message " +
+                            std::to_string(i) + ")");
+    group[1 + i].frame = ringengine::kFrameNext;
+  }
+  return send_together(e, group, 1 + n, false, nullptr);
 }

@@ -51,6 +51,8 @@
 **                                engine_message.frame, UINT64_MAX),
 **                                ENGINE_ALL_VOICES (engine_cancel's voice:
 **                                every voice; on the wire the CANCEL flag)
+**   in a float or double: -1     ENGINE_QUANTIZE_BAR (a grid: the bar line;
+**                                on the wire, QUANTIZE's grid 0)
 **   in a uint32_t:  0xffffffff   ENGINE_ANY_VOICE (a voice the library
 **                                chooses), ENGINE_BUS_MASTER (the master as
 **                                a bus), ENGINE_RECORD_MASTER (the master as
@@ -94,9 +96,9 @@ extern "C" {
 ** MAJOR * 10000 + MINOR * 100 + PATCH; compare it with
 ** engine_version_number() to detect a header/library mismatch. */
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 3
+#define ENGINE_VERSION_MINOR 4
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10300
+#define ENGINE_VERSION_NUMBER 10400
 
 typedef enum engine_status {
     ENGINE_OK = 0,               /* success */
@@ -446,12 +448,22 @@ typedef enum engine_message_kind {
                               ** frame = when */
     ENGINE_MSG_SET_SPEED = 14, /* command (since 1.3): value = the engine's
                               ** speed, frame = when, arg = ramp frames */
-    ENGINE_MSG_RECORD_ENDED = 15 /* event (since 1.3): recording `id` ended on
+    ENGINE_MSG_RECORD_ENDED = 15, /* event (since 1.3): recording `id` ended on
                               ** the audio thread at `frame`; param = why
                               ** (engine_record_end), arg = frames taken
                               ** (saturates). The file may still be being
                               ** finished: engine_get_record_status() says
                               ** when it is done, and the error's text */
+    ENGINE_MSG_QUANTIZE = 16, /* command (since 1.4): the next `arg` commands
+                              ** (1 .. 64; their own frames ignored) apply
+                              ** at the first line of a grid of `value`
+                              ** beats (1/64 .. 1024; 0: the bar) at or
+                              ** after `frame` (ENGINE_AT_NEXT: the block
+                              ** they arrive in), all at one frame or none
+                              ** (engine_send_quantized() sends them) */
+    ENGINE_MSG_SET_TEMPO = 17 /* command (since 1.4): value = beats per
+                              ** minute (1 .. 999), arg = beats per bar (1 ..
+                              ** 64; 0: as it is), frame = when */
 } engine_message_kind;
 
 /* One message, 24 bytes, the very bytes that cross the rings (a ring slot
@@ -472,17 +484,20 @@ typedef struct engine_message {
                     ** number (0 for the master); EVENTS_LOST: how many
                     ** replies were dropped; RECORD_ENDED: the recording */
     uint64_t frame; /* commands (PING, SET_PARAM, PLAY, STOP, CANCEL,
-                    ** SET_BUS, SET_VOICE, SET_SPEED): the engine frame they
+                    ** SET_BUS, SET_VOICE, SET_SPEED, SET_TEMPO; QUANTIZE:
+                    ** the grid's first frame): the engine frame they
                     ** take effect at, or (uint64_t)ENGINE_AT_NEXT; replies
                     ** (PONG, VOICE_ENDED, BUFFER_RELEASED, EVENTS_LOST,
                     ** METER, RECORD_ENDED): an engine frame */
     float value;    /* SET_PARAM, SET_BUS: the new value; SET_SPEED: the
-                    ** speed; PLAY: the frames a play under way fades out
+                    ** speed; SET_TEMPO: beats per minute; QUANTIZE: the
+                    ** grid in beats (0: the bar); PLAY: the frames a play under way fades out
                     ** over, a whole number 0 .. 2^24 (0: cut); METER: the
                     ** loudest peak, linear */
     uint32_t arg;   /* SET_PARAM, SET_BUS, SET_SPEED: frames over which the
                     ** value moves linearly from where it is to `value`
-                    ** (0: at once); PLAY, BUFFER_RELEASED: the buffer's id;
+                    ** (0: at once); SET_TEMPO: beats per bar (0: as it
+                    ** is); QUANTIZE: how many commands follow in its group; PLAY, BUFFER_RELEASED: the buffer's id;
                     ** STOP: fade frames, 0 .. 2^24 (0: cut); SET_VOICE: the
                     ** setting's frames (or 0/1); METER: clips so far;
                     ** RECORD_ENDED: frames taken (METER and RECORD_ENDED
@@ -723,8 +738,16 @@ typedef struct engine_play_options {
                          ** Rubber Band (voices 0 .. keylock_voices - 1; its
                          ** sound starts the stretcher's latency late, 2048
                          ** frames at 48 kHz); default 0 */
-    uint32_t reserved;
+    float quantize;      /* since 1.4 (before, reserved and 0): > 0, the play
+                         ** starts on the first line of a grid of this many
+                         ** beats at or after `at` (see
+                         ** engine_send_quantized()); ENGINE_QUANTIZE_BAR:
+                         ** the bar line; 0 (the default): at `at` */
 } engine_play_options;
+
+/* engine_play_options.quantize's (and engine_send_quantized()'s grid)
+** meaning the bar line: -1, a special value (see the top of this header). */
+enum { ENGINE_QUANTIZE_BAR = -1 };
 
 /* The defaults of engine_play_with() into *options (since 1.3); NULL is a
 ** no-op. Thread: any. Non-blocking. */
@@ -1263,6 +1286,65 @@ int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint3
 ** warning). Returns ENGINE_OK, ENGINE_EMPTY (none waiting; buf untouched),
 ** ENGINE_ERR_INVALID (e not a live engine, buf NULL, size 0). */
 int engine_next_warning(engine *e, char *buf, size_t size);
+
+/* ==== 14. Transport: tempo, beats and the grid (since 1.4) ================ */
+/* The engine keeps time in frames; the transport, owned by the audio
+** thread, counts beats: from the first block a tempo (default 120 BPM),
+** beats per bar (default 4), and a beat advanced by the frames rendered,
+** independent of any voice. Beat 0 is a downbeat at frame 0. Frames and
+** beats convert exactly under every tempo change the engine has applied
+** (its last 64) or holds for a later frame:
+**   beat(f) = beat(c) + (f - c) x bpm / (60 x sample_rate)
+** from the last change c at or before f, in double precision; and a
+** beat's frame is the first frame whose beat is at or after it. A change
+** of beats per bar starts a bar at its frame; a tempo change alone keeps
+** the bar lines' beats. A grid of g beats (1 a beat, 0.25 a sixteenth) is
+** counted from the last downbeat.
+** Thread: any. Non-blocking; the reads never wait for the audio thread. */
+
+/* Where the transport is, as at the end of the last block. */
+typedef struct engine_transport {
+    uint64_t frame;          /* the frame the next block starts at */
+    double beat;             /* the beat at `frame` */
+    double bpm;              /* the tempo in force there */
+    uint32_t beats_per_bar;
+    uint32_t reserved;
+} engine_transport;
+
+/* Sets the tempo (1 .. 999 BPM) from engine frame `at` (ENGINE_AT_NEXT: the
+** next block) on, and beats per bar (1 .. 64; 0: as it is); the beat is
+** continuous across the change. The engine holds up to 64 changes to come.
+** Sends ENGINE_MSG_SET_TEMPO.
+** Returns ENGINE_OK, or as engine_send() (INVALID: bpm or beats per bar
+** out of range, NaN). */
+int engine_set_tempo(engine *e, double bpm, int64_t at, uint32_t beats_per_bar);
+
+/* The transport as at the end of the last block; see engine_get_info() for
+** `size`. Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
+int engine_get_transport(engine *e, engine_transport *out, size_t size);
+
+/* The beat at engine frame `frame`, into *beat.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (beat NULL). */
+int engine_beat_at(engine *e, uint64_t frame, double *beat);
+
+/* The first engine frame whose beat is at or after `beat`, into *frame
+** (0 for a beat at or before frame 0's).
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID (frame NULL,
+** beat NaN or infinite). */
+int engine_frame_at(engine *e, double beat, uint64_t *frame);
+
+/* Sends ms[0 .. n) (1 .. 64 commands, each checked as engine_send() checks
+** it, voices named) so that all of them apply at the first line of a grid
+** of `grid` beats (1/64 .. 1024; ENGINE_QUANTIZE_BAR: the bar line) at or
+** after engine frame `at` (ENGINE_AT_NEXT: the block they arrive in); a
+** line falling on `at` counts. Their own frames are ignored. The line is
+** found from the tempo map when they arrive and they wait for its beat, so
+** a tempo change made meanwhile still lands them on it. All at one frame,
+** or none: a schedule without room for all of them drops them all (counted
+** in engine_stats.dropped).
+** Returns ENGINE_OK, or as engine_send(). */
+int engine_send_quantized(engine *e, int64_t at, double grid, const engine_message *ms,
+                          uint32_t n);
 
 /* cdef-end */
 

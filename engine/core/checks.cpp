@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/engine.hpp"
+#include "time/tempo_map.hpp"
 
 namespace ringengine {
 
@@ -142,6 +143,25 @@ Refusal CommandChecks::check_cancel(const Message& m) const noexcept {
     return {};
   return field::cancel::voice(m) < config_.voices ? Refusal{}
                                                   : no_such_voice(field::cancel::voice(m));
+}
+
+Refusal CommandChecks::check_quantize(const Message& m) const noexcept {
+  const float grid = field::quantize::grid(m);
+  if (!(grid == 0 || (grid >= kMinGrid && grid <= kMaxGrid)))
+    return Refusal::range("quantize", grid, kMinGrid, kMaxGrid, "beats (0: the bar)");
+  const std::uint32_t count = field::quantize::count(m);
+  return count >= 1 && count <= kMaxGroup ? Refusal{}
+                                          : Refusal::range("count", count, 1, kMaxGroup, "commands");
+}
+
+Refusal CommandChecks::check_set_tempo(const Message& m) const noexcept {
+  const float bpm = field::set_tempo::bpm(m);
+  if (!(bpm >= TempoMap::kMinBpm && bpm <= TempoMap::kMaxBpm))
+    return Refusal::range("bpm", bpm, TempoMap::kMinBpm, TempoMap::kMaxBpm, "BPM");
+  const std::uint32_t bpb = field::set_tempo::beats_per_bar(m);
+  return bpb <= TempoMap::kMaxBeatsPerBar
+             ? Refusal{}
+             : Refusal::range("beats_per_bar", bpb, 1, TempoMap::kMaxBeatsPerBar);
 }
 
 } // namespace ringengine

@@ -3,19 +3,78 @@
 #include "core/command_port.hpp"
 #include "resources/buffer_table.hpp"
 #include "telemetry/metrics.hpp"
+#include "time/transport.hpp"
 #include "voices/mixer.hpp"
+
+#include <bit>
 
 namespace ringengine {
 
 Dispatcher::Dispatcher(const Shape& shape, Mixer& mixer, const BufferTable& buffers,
-                       CommandPort& port, AudioCounters& counters)
+                       CommandPort& port, AudioCounters& counters, Transport& transport)
     : shape_(shape), mixer_(mixer), buffers_(buffers), port_(port), counters_(counters),
-      schedule_(shape.schedule) {}
+      transport_(transport), schedule_(shape.schedule), on_beat_(shape.schedule) {}
+
+namespace {
+std::uint64_t beat_key(double beat) noexcept { return std::bit_cast<std::uint64_t>(beat); }
+double key_beat(std::uint64_t key) noexcept { return std::bit_cast<double>(key); }
+} // namespace
+
+std::uint64_t Dispatcher::next_frame() const noexcept {
+  const std::uint64_t by_frame = schedule_.next_frame();
+  if (on_beat_.next_frame() == kFrameNext)
+    return by_frame;
+  return std::min(by_frame, transport_.map().frame_at(key_beat(on_beat_.next_frame())));
+}
+
+void Dispatcher::run_due(std::uint64_t now) noexcept {
+  while (schedule_.next_frame() <= now)
+    dispatch(schedule_.pop(), now);
+  while (on_beat_.next_frame() != kFrameNext &&
+         transport_.map().frame_at(key_beat(on_beat_.next_frame())) <= now)
+    dispatch(on_beat_.pop(), now);
+}
+
+// A quantize: its line is found now, from the tempo map as it stands (the
+// changes applied and those held); the commands of its group are held by
+// the line's beat. Room for the whole group is checked here, so a group
+// is carried out whole or dropped whole.
+void Dispatcher::begin_group(const Message& q, std::uint64_t position) noexcept {
+  const std::uint64_t at = field::quantize::at(q);
+  const std::uint64_t from = at == kFrameNext || at < position ? position : at;
+  group_left_ = std::min(field::quantize::count(q), kMaxGroup);
+  group_line_ = transport_.grid_at_or_after(from, field::quantize::grid(q));
+  group_dropped_ = on_beat_.room() < group_left_;
+}
+
+void Dispatcher::admit_in_group(Message m, std::uint64_t position) noexcept {
+  --group_left_;
+  if (group_dropped_) {
+    bump(counters_.dropped, 1);
+    return;
+  }
+  // A tempo change goes into the tempo map at the line's frame; the rest
+  // wait for the line's beat (or take effect now, when it is this frame).
+  if (target_of(m.kind) == Target::transport || group_line_.frame <= position) {
+    m.frame = group_line_.frame;
+    dispatch(m, position);
+    return;
+  }
+  m.frame = beat_key(group_line_.beat);
+  const bool held = on_beat_.push(m);
+  (void)held; // room for the whole group was checked in begin_group
+}
 
 void Dispatcher::admit(const Message* ms, std::size_t n, std::uint64_t position) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
     const Message& m = ms[i];
-    if (m.frame == kFrameNext || m.frame <= position) {
+    if (group_left_ > 0) {
+      admit_in_group(m, position);
+    } else if (m.kind == MessageKind::quantize) {
+      begin_group(m, position);
+    } else if (target_of(m.kind) == Target::transport) {
+      dispatch(m, position); // the tempo map holds it for its frame
+    } else if (m.frame == kFrameNext || m.frame <= position) {
       if (m.frame < position)
         bump(counters_.late, 1);
       dispatch(m, position);
@@ -152,13 +211,25 @@ bool Dispatcher::on_cancel(const Message& m, std::uint64_t) noexcept {
   if (!all && v >= shape_.voices)
     return false;
   // Only commands for a voice are taken back (a ping waits for its frame).
-  const std::size_t removed = schedule_.remove_if([&](const Message& c) {
+  const auto named = [&](const Message& c) {
     const std::uint32_t of = voice_of(c);
     return of != Message::kAllVoices && (all || of == v);
-  });
+  };
+  const std::size_t removed = schedule_.remove_if(named) + on_beat_.remove_if(named);
   bump(counters_.cancelled, removed);
   return true;
 }
 
+// A quantize is taken in admit(), never dispatched: one here is out of place.
+bool Dispatcher::on_quantize(const Message&, std::uint64_t) noexcept { return false; }
+
+bool Dispatcher::on_set_tempo(const Message& m, std::uint64_t now) noexcept {
+  const std::uint64_t at = field::set_tempo::at(m);
+  if (transport_.set_tempo(now, at == kFrameNext ? now : at, field::set_tempo::bpm(m),
+                           field::set_tempo::beats_per_bar(m)))
+    return true;
+  bump(counters_.dropped, 1); // the tempo map is full of changes to come
+  return true;
+}
 
 } // namespace ringengine

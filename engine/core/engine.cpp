@@ -55,8 +55,9 @@ Engine::Engine(const EngineConfig& config, Rings rings)
              port_, recordings_, metrics_),
       port_(std::move(rings.commands), std::move(rings.replies), config.voices,
             config.keylock_voices, mixer_.voice_states(), metrics_.counters()),
+      transport_(config.sample_rate),
       dispatch_({config.schedule, config.voices, config.buses}, mixer_, buffers_, port_,
-                metrics_.counters()),
+                metrics_.counters(), transport_),
       buffers_(config.buffers, port_) {}
 
 // ---- The audio thread ----
@@ -73,6 +74,7 @@ void Engine::process(const AudioOut& out, std::uint32_t frames, const AudioIn& i
   recordings_.take(position_); // the recorders lent before this block
   render_block(out, in, frames);
   position_ += frames;
+  transport_.end_block(position_);
   end_recordings();
   mixer_.publish_active(position_);
   mixer_.advance_meters(frames, position_);

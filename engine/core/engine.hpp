@@ -39,6 +39,7 @@
 #include "resources/recordings.hpp"
 #include "resources/sample_buffer.hpp"
 #include "rings/spsc_ring.hpp"
+#include "time/transport.hpp"
 #include "telemetry/metrics.hpp"
 #include "voices/bus.hpp"
 #include "voices/mixer.hpp"
@@ -239,6 +240,11 @@ public:
       return metrics_.voice_meter(index);
     return metrics_.bus_meter(source == kMeterMaster ? config_.buses : index);
   }
+  // The transport as at the end of the last block, and its tempo map (the
+  // changes applied and held): convert with map.beat_at() and
+  // map.frame_at() as the audio thread does.
+  TransportState transport() const noexcept { return transport_.state(); }
+  TempoMap tempo_map() const noexcept { return transport_.published_map(); }
   // The DSP load since the last call (the first: since the start).
   // Serialized by a lock the audio thread never takes.
   DspLoad dsp_load() noexcept { return metrics_.dsp_load(); }
@@ -307,6 +313,7 @@ private:
   Recordings recordings_;
   alignas(kCacheLine) Mixer mixer_;
   CommandPort port_; // after mixer_: it reads the voices' snapshots
+  Transport transport_; // before dispatch_: quantized commands read its tempo map
   Dispatcher dispatch_;
   // The audio thread's: frames processed before this block.
   alignas(kCacheLine) std::uint64_t position_ = 0;

@@ -67,6 +67,8 @@ public:
   }
 
   std::size_t size() const noexcept { return size_; }
+  // Commands it can take before it is full.
+  std::size_t room() const noexcept { return capacity_ - size_; }
   std::size_t capacity() const noexcept { return capacity_; }
 
 private:

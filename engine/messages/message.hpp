@@ -74,6 +74,11 @@ inline constexpr std::uint16_t kPlayKeylock = 4; // keep the pitch while the rat
 // cancel's flags.
 inline constexpr std::uint16_t kCancelAllVoices = 1;
 
+// quantize: the most commands one grid line takes.
+inline constexpr std::uint32_t kMaxGroup = 64;
+// quantize's grid: the finest and the coarsest, in beats (0: the bar).
+inline constexpr float kMinGrid = 1.0f / 64, kMaxGrid = 1024.0f;
+
 // The wire: which member carries a field is messages.def's FIELD lines, and
 // only field:: below reads or writes them by kind.
 struct Message {
@@ -113,6 +118,13 @@ struct Message {
                                  std::uint64_t frame, float peak, std::uint32_t clips) noexcept;
   static constexpr Message record_ended(std::uint32_t recording, std::uint16_t cause,
                                         std::uint64_t frame, std::uint64_t frames) noexcept;
+  // The next `count` commands apply at the first line of a `grid` (in
+  // beats; 0: the bar) at or after `at`.
+  static constexpr Message quantize(float grid, std::uint32_t count,
+                                    std::uint64_t at = kFrameNext) noexcept;
+  // beats_per_bar 0: as it is.
+  static constexpr Message set_tempo(float bpm, std::uint64_t at = kFrameNext,
+                                     std::uint32_t beats_per_bar = 0) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
@@ -261,6 +273,23 @@ constexpr Message Message::record_ended(std::uint32_t recording, std::uint16_t c
   return m;
 }
 
+constexpr Message Message::quantize(float grid, std::uint32_t count, std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::quantize);
+  field::quantize::set_grid(m, grid);
+  field::quantize::set_count(m, count);
+  field::quantize::set_at(m, at);
+  return m;
+}
+
+constexpr Message Message::set_tempo(float bpm, std::uint64_t at,
+                                     std::uint32_t beats_per_bar) noexcept {
+  Message m = blank(MessageKind::set_tempo);
+  field::set_tempo::set_bpm(m, bpm);
+  field::set_tempo::set_at(m, at);
+  field::set_tempo::set_beats_per_bar(m, beats_per_bar);
+  return m;
+}
+
 // ---- The table, for engine_describe_kind() and the tests -------------------
 
 enum class Direction : std::uint8_t { command, reply, reserved };
@@ -305,6 +334,8 @@ enum class Target : std::uint8_t {
   bus,        // one bus or the master, its FIELD bus
   all_voices, // every voice at once (the speed)
   schedule,   // the commands held for later (cancel)
+  transport,  // the transport: taken on arrival, its tempo map holds it for its frame
+  group,      // the commands that follow it (quantize)
 };
 struct TargetRow {
   MessageKind kind;
@@ -410,6 +441,8 @@ constexpr std::uint32_t voice_of(const Message& m) noexcept {
 #define RINGENGINE_TARGET_bus(kind)
 #define RINGENGINE_TARGET_all_voices(kind)
 #define RINGENGINE_TARGET_schedule(kind)
+#define RINGENGINE_TARGET_transport(kind)
+#define RINGENGINE_TARGET_group(kind)
 #define TARGET(kind, target) RINGENGINE_TARGET_##target(kind)
 #include "messages/messages.def"
   default:
@@ -437,5 +470,7 @@ constexpr bool set_voice_of(Message& m, std::uint32_t voice) noexcept {
 #undef RINGENGINE_TARGET_bus
 #undef RINGENGINE_TARGET_all_voices
 #undef RINGENGINE_TARGET_schedule
+#undef RINGENGINE_TARGET_transport
+#undef RINGENGINE_TARGET_group
 
 } // namespace ringengine

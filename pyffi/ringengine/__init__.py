@@ -19,7 +19,7 @@ from ._errors import (BackendError, BufferTableFullError, DecodeError, DeviceNot
                       RecordingError, RingFullError, UnsupportedError)
 from ._files import QUALITIES, FileLoad
 from ._record import FORMATS, BufferRecording, Recording
-from ._replies import (BufferReleased, DspLoad, Event, EventsLost, KindInfo, Load, Meter,
+from ._replies import (BufferReleased, DspLoad, Transport, Event, EventsLost, KindInfo, Load, Meter,
                        MeterEvent, Meters, Pong, RecordEnded, Reply, Stats, VoiceEnded,
                        VoiceState, describe_kind)
 from ._tables import BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARAMS
@@ -42,4 +42,5 @@ __all__ = [
     "UnsupportedError", "EngineTimeoutError", "library_path",
     "FileLoad", "QUALITIES", "FileMissingError", "DecodeError", "LoadCancelledError",
     "Recording", "BufferRecording", "RecordingError", "FORMATS", "RecordEnded",
+    "Transport",
 ]

@@ -132,3 +132,30 @@ def as_float32(samples: Any) -> Tuple[Any, int, int]:
     frames = shape[0]
     channels = shape[1] if view.ndim == 2 else 1
     return view, frames, channels
+
+
+def grid(quantize: object) -> float:
+    """A quantize= argument as the C layer's grid: beats (1/64 .. 1024, as
+    1, 0.25 or 4), or "bar" (ENGINE_QUANTIZE_BAR)."""
+    if isinstance(quantize, str):
+        if quantize == "bar":
+            return float(lib.ENGINE_QUANTIZE_BAR)
+        raise InvalidArgumentError(
+            lib.ENGINE_ERR_INVALID,
+            "quantize must be a number of beats or 'bar', not %r" % (quantize,))
+    value = number("quantize", quantize)
+    if not value > 0:  # 0 means no grid to the C layer; the range is its to check
+        raise InvalidArgumentError(
+            lib.ENGINE_ERR_INVALID,
+            "quantize must be 1/64 .. 1024 beats or 'bar', not %r" % (quantize,))
+    return value
+
+
+
+def frame(value: object) -> int:
+    """An engine frame: an integer 0 .. 2^64 - 1."""
+    number_ = integer("frame", value)
+    if not 0 <= number_ < 2**64:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "frame must be 0 .. 2^64 - 1, not %r" % (value,))
+    return number_

@@ -6,9 +6,9 @@ CDEF = """
 /* 1. Version and errors */
 
 #define ENGINE_VERSION_MAJOR 1
-#define ENGINE_VERSION_MINOR 3
+#define ENGINE_VERSION_MINOR 4
 #define ENGINE_VERSION_PATCH 0
-#define ENGINE_VERSION_NUMBER 10300
+#define ENGINE_VERSION_NUMBER 10400
 
 typedef enum engine_status {
     ENGINE_OK = 0,
@@ -158,7 +158,9 @@ typedef enum engine_message_kind {
     ENGINE_MSG_METER = 12,
     ENGINE_MSG_SET_VOICE = 13,
     ENGINE_MSG_SET_SPEED = 14,
-    ENGINE_MSG_RECORD_ENDED = 15
+    ENGINE_MSG_RECORD_ENDED = 15,
+    ENGINE_MSG_QUANTIZE = 16,
+    ENGINE_MSG_SET_TEMPO = 17
 } engine_message_kind;
 
 typedef struct engine_message {
@@ -262,8 +264,10 @@ typedef struct engine_play_options {
     uint32_t fade_in;
     uint32_t bus;
     uint32_t keylock;
-    uint32_t reserved;
+    float quantize;
 } engine_play_options;
+
+enum { ENGINE_QUANTIZE_BAR = -1 };
 
 void engine_play_options_init(engine_play_options *options);
 
@@ -505,4 +509,25 @@ int engine_list_devices(const char *api, engine_device *out, uint32_t max, uint3
 #define ENGINE_WARNING_MAX 256
 
 int engine_next_warning(engine *e, char *buf, size_t size);
+
+/* 14. Transport: tempo, beats and the grid (since 1.4) */
+
+typedef struct engine_transport {
+    uint64_t frame;
+    double beat;
+    double bpm;
+    uint32_t beats_per_bar;
+    uint32_t reserved;
+} engine_transport;
+
+int engine_set_tempo(engine *e, double bpm, int64_t at, uint32_t beats_per_bar);
+
+int engine_get_transport(engine *e, engine_transport *out, size_t size);
+
+int engine_beat_at(engine *e, uint64_t frame, double *beat);
+
+int engine_frame_at(engine *e, double beat, uint64_t *frame);
+
+int engine_send_quantized(engine *e, int64_t at, double grid, const engine_message *ms,
+                          uint32_t n);
 """

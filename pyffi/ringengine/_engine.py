@@ -15,6 +15,8 @@ from typing import (TYPE_CHECKING, Any, AsyncIterator, Dict, FrozenSet, List, Li
 from . import _config
 from ._args import as_float32, path_bytes
 from ._args import at as _at
+from ._args import frame as _frame
+from ._args import grid as _grid
 from ._args import index as _index
 from ._args import number as _number
 from ._args import param as _param
@@ -28,7 +30,7 @@ from ._files import start as _start_load
 from ._handle import Handle
 from ._lib import ffi, lib
 from ._record import FORMATS, BufferRecording, Recording, source_code
-from ._replies import (DspLoad, KindInfo, Load, Meter, Meters, Pong, Reply, Stats, VoiceState,
+from ._replies import (Transport, DspLoad, KindInfo, Load, Meter, Meters, Pong, Reply, Stats, VoiceState,
                        decode, describe_kind, new_tuple)
 from ._tables import BACKENDS, BUS_PARAMS, FEATURES, STATES
 
@@ -73,6 +75,10 @@ class _Scratch(threading.local):
         self.bulk = ffi.new("engine_message[]", 1024)
         self.play_options = ffi.new("engine_play_options *")
         self.voice_out = ffi.new("uint32_t *")
+        self.quantized = ffi.new("engine_message[1]")
+        self.transport = ffi.new("engine_transport *")
+        self.beat = ffi.new("double *")
+        self.frame = ffi.new("uint64_t *")
 
 
 # The hot calls, bound once: a module global is found faster than lib.X.
@@ -465,7 +471,7 @@ class AudioEngine:
              loop: bool = False, bus: Optional[int] = None, start: int = 0,
              loop_start: Optional[int] = None, loop_end: Optional[int] = None,
              crossfade: int = 0, fade: Optional[int] = None, fade_in: bool = False,
-             keylock: bool = False) -> int:
+             keylock: bool = False, quantize: Any = None) -> int:
         """The voice plays `buf` from engine frame `at` (None: the next
         block), with its gain, pan and rate, instead of its sine; returns the
         voice's number.
@@ -501,6 +507,12 @@ class AudioEngine:
             then counts from 0.25 to 4, taken at each chunk of at most 256
             frames, and the sound starts the stretcher's latency late (2048
             frames at 48 kHz); a key-locked play cuts the one before it.
+        quantize : float or "bar", optional
+            Start on the first line of a grid of this many beats (1 the
+            next beat, 0.25 the next sixteenth, 4, or "bar" the next bar
+            line) at or after `at` (None: the block the play arrives in),
+            counted from the downbeat; a line on `at` itself counts. See
+            set_tempo().
 
         With gain 1, pan 0, rate 1 and the bus and master at their defaults,
         a play from a whole frame comes out as the buffer's samples, bit for
@@ -530,6 +542,7 @@ class AudioEngine:
         o.fade = lib.ENGINE_FADE_DEFAULT if fade is None else _uint32("fade", fade, 0, 2**24)
         o.fade_in = 1 if fade_in else 0
         o.keylock = 1 if keylock else 0
+        o.quantize = 0.0 if quantize is None else _grid(quantize)
         if bus is not None:
             o.bus = _uint32("bus", bus, 0, 2**32 - 3)
         chosen = self._scratch.voice_out
@@ -598,16 +611,77 @@ class AudioEngine:
         check_command(lib.engine_set_bus(self._h, target, code, value, _at(at),
                                           _uint32("ramp", ramp, 0)), "set_bus")
 
-    def stop(self, voice: int, at: Optional[int] = None, fade: Optional[int] = None) -> None:
+    def stop(self, voice: int, at: Optional[int] = None, fade: Optional[int] = None,
+             quantize: Any = None) -> None:
         """Silences the voice from exactly engine frame `at` (None: the next
         block), fading out over `fade` frames (None: 3 ms; 0: a cut, bit for
         bit the stop before fades): a buffer playing ends where the fade
         reaches 0 (VoiceEnded says where), a sine falls silent there.
+        With `quantize` (beats, or "bar"), on the first grid line at or
+        after `at`, as play()'s.
         Commands for the voice still waiting for later frames stay and are
         carried out at their frames: `cancel(voice)` takes them back."""
         frames = lib.ENGINE_FADE_DEFAULT if fade is None else _uint32("fade", fade, 0, 2**24)
-        check_command(lib.engine_stop_fade(self._h, _uint32("voice", voice, 0), _at(at),
-                                            frames), "stop")
+        v = _uint32("voice", voice, 0)
+        if quantize is None:
+            check_command(lib.engine_stop_fade(self._h, v, _at(at), frames), "stop")
+            return
+        if frames == lib.ENGINE_FADE_DEFAULT:
+            frames = self.sample_rate * 3 // 1000
+        m = self._scratch.quantized
+        m[0].kind, m[0].param, m[0].id = lib.ENGINE_MSG_STOP, 0, v
+        m[0].frame, m[0].value, m[0].arg = 0, 0.0, frames
+        check_command(lib.engine_send_quantized(self._h, _at(at), _grid(quantize), m, 1),
+                      "stop")
+
+    # -- the transport --------------------------------------------------------
+
+    def set_tempo(self, bpm: float, at: Optional[int] = None, quantize: Any = None,
+                  beats_per_bar: Optional[int] = None) -> None:
+        """Sets the transport's tempo (1 .. 999 BPM) from engine frame `at`
+        (None: the next block) on, or from the first line of a `quantize`
+        grid (beats, or "bar") at or after it; and its beats per bar (1 ..
+        64; None: as they are). The beat is continuous across the change; a
+        change of beats per bar starts a bar at its frame. The engine holds
+        up to 64 changes to come: beat_at() and frame_at() count them."""
+        bpb = 0 if beats_per_bar is None else _uint32("beats_per_bar", beats_per_bar, 1)
+        value = _number("bpm", bpm)
+        if quantize is None:
+            check_command(lib.engine_set_tempo(self._h, value, _at(at), bpb), "set_tempo")
+            return
+        m = self._scratch.quantized
+        m[0].kind, m[0].param, m[0].id = lib.ENGINE_MSG_SET_TEMPO, 0, 0
+        m[0].frame, m[0].value, m[0].arg = 0, value, bpb
+        check_command(lib.engine_send_quantized(self._h, _at(at), _grid(quantize), m, 1),
+                      "set_tempo")
+
+    @property
+    def transport(self) -> Transport:
+        """Where the transport is, as at the end of the last block: a
+        Transport(frame, beat, bpm, beats_per_bar). Read from the snapshot
+        the audio thread writes; no message is sent."""
+        out = self._scratch.transport
+        check(lib.engine_get_transport(self._h, out, ffi.sizeof("engine_transport")),
+              "transport")
+        return Transport(out.frame, out.beat, out.bpm, out.beats_per_bar)
+
+    def beat_at(self, frame: int) -> float:
+        """The beat at engine frame `frame`, under every tempo change the
+        engine has applied (its last 64) or holds for later:
+        beat(f) = beat(c) + (f - c) x bpm / (60 x sample_rate) from the last
+        change c at or before f, in double precision."""
+        out = self._scratch.beat
+        check(lib.engine_beat_at(self._h, _frame(frame), out), "beat_at")
+        beat: float = out[0]
+        return beat
+
+    def frame_at(self, beat: float) -> int:
+        """The first engine frame whose beat (beat_at()) is at or after
+        `beat`: frame_at(beat_at(f)) == f."""
+        out = self._scratch.frame
+        check(lib.engine_frame_at(self._h, _number("beat", beat), out), "frame_at")
+        frame: int = out[0]
+        return frame
 
     def cancel(self, voice: Optional[int] = None, at: Optional[int] = None) -> None:
         """Takes back the commands for `voice` (None: for every voice) that

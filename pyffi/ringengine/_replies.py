@@ -231,6 +231,15 @@ class Load(NamedTuple):
     active_voices: int   # voices still sounding (or moving) at that block's end
 
 
+class Transport(NamedTuple):
+    """Where the transport is, as at the end of the last block
+    (engine_transport)."""
+    frame: int          # the frame the next block starts at
+    beat: float         # the beat at `frame` (beat 0: a downbeat at frame 0)
+    bpm: float          # the tempo in force there
+    beats_per_bar: int
+
+
 class DspLoad(NamedTuple):
     """The share of the block period the audio callback spent in the
     engine over the blocks since the last read (as jack_cpu_load()):

@@ -167,6 +167,8 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_SET_VOICE, "set_voice", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_SET_SPEED, "set_speed", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_RECORD_ENDED, "record_ended", ENGINE_DIRECTION_REPLY},
+      {ENGINE_MSG_QUANTIZE, "quantize", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_SET_TEMPO, "set_tempo", ENGINE_DIRECTION_COMMAND},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {

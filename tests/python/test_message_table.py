@@ -87,6 +87,8 @@ SENDERS = {
     "set_bus": ("engine_set_bus", lambda e, b: e.set_bus(0, "gain", 0.5)),
     "set_voice": ("engine_set_loop", lambda e, b: e.set_loop(0, 0, None)),
     "set_speed": ("engine_set_speed", lambda e, b: e.set_speed(0.5)),
+    "set_tempo": ("engine_set_tempo", lambda e, b: e.set_tempo(98)),
+    "quantize": ("engine_send_quantized", lambda e, b: e.stop(0, quantize=1)),
 }
 
 

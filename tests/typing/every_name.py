@@ -16,7 +16,8 @@ from ringengine import (BACKENDS, BUS_PARAMS, DEFAULTS, FEATURES, PAN_LAWS, PARA
                         InvalidArgumentError, KindInfo, LoadCancelledError, QUALITIES,
                         Load, Pong, Reply, RingFullError, Stats, UnsupportedError, VoiceEnded,
                         VoiceState, describe_kind, library_path, query_devices,
-                        FORMATS, BufferRecording, Recording, RecordingError, RecordEnded)
+                        FORMATS, BufferRecording, Recording, RecordingError, RecordEnded,
+                        Transport)
 
 
 def describe(reply: Reply) -> str:
@@ -45,6 +46,13 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     engine.set_loop(voice, 0, None, at=engine.frame + 100, crossfade=8)
     engine.set_speed(1.25, ramp=480)
     engine.stop(voice, fade=0)
+    engine.set_tempo(98.0, quantize="bar", beats_per_bar=3)
+    engine.play(voice, buf, quantize=0.25)
+    engine.stop(voice, quantize=1)
+    where: Transport = engine.transport
+    beat: float = engine.beat_at(where.frame)
+    frame: int = engine.frame_at(beat + 1.0)
+    print(frame)
     keylocked: bool = "keylock" in engine.features and engine.keylock_voices > 0
     print(keylocked)
     return voice

@@ -1,0 +1,200 @@
+"""The transport on the offline engine, to the sample: the beat the audio
+thread keeps, tempo changes, and commands quantized to the grid. Every
+frame asserted is the engine's own (offline blocks run on this thread)."""
+import array
+import math
+
+import pytest
+
+from ringengine import AudioEngine, InvalidArgumentError, Transport
+
+RATE = 48000
+BLOCK = 256
+
+
+def engine(**kwargs):
+    return AudioEngine(backend="offline", sample_rate=RATE, block_frames=BLOCK, **kwargs)
+
+
+def ones(frames):
+    return array.array("f", [1.0] * frames)
+
+
+def sounding(e, frames):
+    """Renders `frames` frames (render_into: no numpy needed, so PyPy runs
+    this too); the engine frames at which the left channel is not silent."""
+    start = e.frame
+    out = array.array("f", bytes(4 * frames * e.channels))
+    e.render_into(out)
+    return [start + i // e.channels for i in range(0, len(out), e.channels) if out[i] != 0.0]
+
+
+def onset(e, frames):
+    """Renders `frames` frames; the first engine frame that is not silent,
+    or None."""
+    heard = sounding(e, frames)
+    return heard[0] if heard else None
+
+
+def test_the_transport_counts_beats_from_the_first_block():
+    with engine() as e:
+        assert e.transport == Transport(0, 0.0, 120.0, 4)
+        for _ in range(10):
+            e.process()
+        t = e.transport
+        assert t.frame == 10 * BLOCK
+        assert t.beat == 10 * BLOCK * 120.0 / 60 / RATE
+        assert (t.bpm, t.beats_per_bar) == (120.0, 4)
+
+
+def test_a_tempo_change_keeps_the_beat_continuous_and_converts_both_ways():
+    with engine() as e:
+        e.set_tempo(60.0, at=24000)  # beat 1 there, then a beat a second
+        e.process()
+        assert e.beat_at(24000) == 1.0
+        assert e.beat_at(72000) == 2.0
+        assert e.frame_at(2.0) == 72000
+        assert e.frame_at(1.5) == 48000
+        sounding(e, 72000 - e.frame)
+        assert e.transport == Transport(72000, 2.0, 60.0, 4)
+
+
+def test_frame_at_is_the_first_frame_at_or_after_a_beat_at_98_bpm():
+    with engine() as e:
+        e.set_tempo(98.0)
+        e.process()  # from frame 0: it arrives in the first block
+        assert e.transport.bpm == 98.0
+        for beat in [0.25 * k for k in range(1, 400)]:
+            f = e.frame_at(beat)
+            assert e.beat_at(f) >= beat > e.beat_at(f - 1)
+            assert f == math.ceil(beat * 60 * RATE / 98.0) or \
+                abs(f - beat * 60 * RATE / 98.0) < 1
+
+
+@pytest.mark.parametrize("grid, beats", [("bar", 4), (1, 1), (0.25, 0.25), (3, 3)])
+def test_a_quantized_play_starts_on_the_next_line_to_the_sample(grid, beats):
+    with engine() as e:
+        e.set_tempo(98.0)
+        buf = e.load_buffer(ones(64))
+        sounding(e, 30000)  # past beat 1 (frame 29388)
+        e.play(0, buf, quantize=grid)
+        line = math.floor(e.beat_at(e.frame) / beats + 1) * beats
+        expected = e.frame_at(line)
+        assert onset(e, expected - e.frame + 1000) == expected
+
+
+def test_a_line_on_at_itself_counts_and_at_picks_the_line_after_it():
+    with engine() as e:
+        buf = e.load_buffer(ones(64))
+        e.play(0, buf, at=96000, quantize="bar")  # 120 BPM: bar 1 is frame 96000
+        e.play(1, buf, at=96001, quantize=1)      # the next beat: 120000
+        heard = sounding(e, 130000)
+        assert heard == list(range(96000, 96064)) + list(range(120000, 120064))
+
+
+def test_a_quantized_play_waits_for_its_beat_through_a_later_tempo_change():
+    """The line is found when the play arrives (the bar at beat 4, frame
+    96000 at 120 BPM); a tempo change sent after it, before the line, moves
+    the line's frame and the play with it."""
+    with engine() as e:
+        buf = e.load_buffer(ones(64))
+        sounding(e, 1000)  # frame 0 is a bar line: past it
+        e.play(0, buf, quantize="bar")
+        e.process()
+        e.set_tempo(60.0, at=48000)  # beat 2 there, then a beat a second
+        e.process()
+        assert e.frame_at(4.0) == 48000 + 2 * RATE
+        assert onset(e, 200000) == 48000 + 2 * RATE
+
+
+def test_a_quantized_set_tempo_changes_on_the_bar():
+    with engine() as e:
+        sounding(e, 1000)
+        e.set_tempo(60.0, quantize="bar")
+        e.process()
+        assert e.beat_at(96000) == 4.0
+        assert e.beat_at(96000 + RATE) == 5.0
+
+
+def test_a_change_of_beats_per_bar_starts_a_bar_there():
+    with engine() as e:
+        buf = e.load_buffer(ones(64))
+        e.set_tempo(120.0, at=48000, beats_per_bar=3)  # beat 2 is a downbeat now
+        e.process()
+        e.play(0, buf, quantize="bar")
+        assert onset(e, 60000) == 48000
+        e.play(0, buf, quantize="bar", fade=0)
+        assert onset(e, 130000 - e.frame) == 48000 + 3 * 24000
+
+
+def test_a_group_without_room_in_the_schedule_is_dropped_whole():
+    """A quantized play with its region: three commands after the quantize
+    (two settings, the play); a schedule of two holds none of them."""
+    with engine(schedule=2) as e:
+        buf = e.load_buffer(ones(4096))
+        sounding(e, 1000)  # frame 0 is a bar line: past it
+        dropped = e.stats.dropped
+        e.play(0, buf, quantize="bar", loop_start=100, loop_end=200, loop=True)
+        assert onset(e, 100000) is None
+        assert e.stats.dropped == dropped + 3
+        # Two fit: they play on the bar, from the frame they were given.
+        e.play(0, buf, quantize="bar", start=4000)
+        assert sounding(e, 100000) == list(range(192000, 192096))
+
+
+def test_cancel_takes_back_a_quantized_command():
+    with engine() as e:
+        buf = e.load_buffer(ones(64))
+        sounding(e, 1000)  # frame 0 is a bar line: past it
+        e.play(3, buf, quantize="bar")
+        e.process()
+        cancelled = e.stats.cancelled
+        e.cancel(3)
+        assert onset(e, 100000) is None
+        assert e.stats.cancelled == cancelled + 1
+
+
+def test_a_quantized_stop_silences_on_the_beat():
+    with engine() as e:
+        buf = e.load_buffer(ones(RATE * 4))
+        e.play(0, buf)
+        sounding(e, 1000)
+        e.stop(0, quantize=1, fade=0)
+        assert sounding(e, 30000)[-1] == 24000 - 1
+
+
+@pytest.mark.parametrize("bpm", [0, 0.5, 999.5, 1000, float("nan"), float("inf")])
+def test_a_tempo_out_of_range_is_refused_naming_the_range(bpm):
+    with engine() as e:
+        with pytest.raises(InvalidArgumentError, match="bpm .*1 .. 999"):
+            e.set_tempo(bpm)
+        assert e.transport.bpm == 120.0
+
+
+@pytest.mark.parametrize("quantize", [0, -1, "beat", 1 / 128, 2048, float("nan"), [1]])
+def test_a_grid_that_is_none_is_refused(quantize):
+    with engine() as e:
+        buf = e.load_buffer(ones(8))
+        sent = e.stats.commands_sent
+        with pytest.raises(InvalidArgumentError, match="quantize"):
+            e.play(0, buf, quantize=quantize)
+        with pytest.raises(InvalidArgumentError, match="quantize"):
+            e.stop(0, quantize=quantize)
+        assert e.stats.commands_sent == sent
+
+
+def test_beats_per_bar_and_conversions_refuse_what_is_no_number():
+    with engine() as e:
+        with pytest.raises(InvalidArgumentError, match="beats_per_bar"):
+            e.set_tempo(100, beats_per_bar=65)
+        with pytest.raises(InvalidArgumentError, match="beats_per_bar"):
+            e.set_tempo(100, beats_per_bar=0)
+        with pytest.raises(InvalidArgumentError):
+            e.frame_at(float("nan"))
+        with pytest.raises(InvalidArgumentError):
+            e.beat_at(-1)
+        with pytest.raises(InvalidArgumentError):
+            e.beat_at("1")
+        e.close()
+        with pytest.raises(Exception, match="closed"):
+            e.beat_at(0)
