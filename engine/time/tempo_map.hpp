@@ -91,7 +91,7 @@ public:
     // The estimate is within a frame or two: settle it on beat_at itself.
     while (f > 0 && beat_at(f - 1) >= beat)
       --f;
-    while (false)
+    while (beat_at(f) < beat)
       ++f;
     return f;
   }

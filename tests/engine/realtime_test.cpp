@@ -271,6 +271,63 @@ TEST(RealtimeTest, PlaysAtChangingRatesWithLoopsAndFadesInARealtimeScope) {
   EXPECT_TRUE(engine.close_buffer(buffer));
 }
 
+// The transport in a real-time scope: the tempo changed every block (now,
+// for later frames, and on the bar), plays and stops quantized to grids
+// from the bar to a sixty-fourth, groups the schedule has no room for
+// dropped whole, the tempo map filling up with changes to come.
+TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope) {
+  EngineConfig c;
+  c.schedule = 64;
+  Engine engine{c};
+  std::vector<float> samples(4800, 0.25f);
+  const std::uint32_t buffer = engine.load_buffer(samples.data(), samples.size(), 1);
+  ASSERT_NE(buffer, 0u);
+  std::vector<float> out(256 * 2);
+  std::vector<Message> replies(1024);
+  std::size_t ended = 0;
+  const float grids[] = {0.0f, 1.0f, 0.25f, 1.0f / 64, 3.0f};
+  for (int block = 0; block < 800; ++block) {
+    const float bpm = 60.0f + static_cast<float>((block * 37) % 200);
+    Message tempo[] = {Message::set_tempo(bpm, block % 3 == 0 ? kFrameNext
+                                                              : engine.frame() + 97 * block,
+                                          block % 50 == 0 ? 3 : 0)};
+    ASSERT_TRUE(engine.send(tempo[0]));
+    for (std::uint32_t v = 0; v < 8; ++v) {
+      const float grid = grids[(block + v) % std::size(grids)];
+      Message group[] = {Message::quantize(grid, 2, block % 2 ? kFrameNext : engine.frame() + 500),
+                         Message::set_voice(v, VoiceSetting::play_start, 10 * v),
+                         Message::play(v, buffer, kFrameNext, v % 2 == 0)};
+      std::uint32_t chosen = v;
+      if ((block + v) % 6 == 0)
+        ASSERT_TRUE(engine.send_all(group, std::size(group), false, chosen));
+      if ((block + v) % 9 == 0) {
+        Message stop[] = {Message::quantize(grid, 1), Message::stop(v, kFrameNext, 64)};
+        ASSERT_TRUE(engine.send_all(stop, std::size(stop), false, chosen));
+      }
+    }
+    if (block % 10 == 0) {
+      Message bar_tempo[] = {Message::quantize(0.0f, 1), Message::set_tempo(bpm + 1.0f)};
+      std::uint32_t none = 0;
+      ASSERT_TRUE(engine.send_all(bar_tempo, std::size(bar_tempo), false, none));
+    }
+    {
+      RealtimeScope realtime;
+      engine.process(AudioOut{out.data(), nullptr}, 256);
+    }
+    const std::size_t n = engine.recv_many(replies.data(), replies.size());
+    for (std::size_t i = 0; i < n; ++i)
+      ended += replies[i].kind == MessageKind::voice_ended;
+  }
+  const EngineStats s = engine.stats();
+  EXPECT_EQ(s.unhandled, 0u);
+  EXPECT_GT(s.dropped, 0u) << "the test must reach the full schedule and the full tempo map";
+  EXPECT_GT(ended, 10u) << "quantized plays played and ended";
+  const TransportState t = engine.transport();
+  EXPECT_EQ(t.frame, 800u * 256);
+  EXPECT_GT(t.beat, 0.0);
+  EXPECT_TRUE(engine.close_buffer(buffer));
+}
+
 // Key-locked plays in a real-time scope: two voices through their
 // stretchers with rate and pitch changing every block, replayed now and
 // then (a stretcher's reset at each play), beside plain voices.
