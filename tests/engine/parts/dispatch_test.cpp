@@ -15,6 +15,7 @@
 #include "resources/buffer_table.hpp"
 #include "resources/recordings.hpp"
 #include "telemetry/metrics.hpp"
+#include "time/transport.hpp"
 #include "voices/mixer.hpp"
 
 namespace ringengine {
@@ -30,7 +31,8 @@ struct Parts {
         port(make_ring<Message>(64), make_ring<Message>(replies), kVoices, 0,
              mixer.voice_states(), metrics.counters()),
         buffers(8, port),
-        dispatch({schedule, kVoices, kBuses}, mixer, buffers, port, metrics.counters()) {}
+        dispatch({schedule, kVoices, kBuses}, mixer, buffers, port, metrics.counters(),
+                 transport) {}
 
   void admit(Message m, std::uint64_t position) { dispatch.admit(&m, 1, position); }
   // A ping carried out at its frame `at` (kFrameNext: at once).
@@ -53,6 +55,7 @@ struct Parts {
   Mixer mixer;
   CommandPort port;
   BufferTable buffers;
+  Transport transport{kRate};
   Dispatcher dispatch;
 };
 
@@ -243,6 +246,64 @@ TEST(DispatcherTest, APlayFindsItsBufferAndEndsThePlayBeforeIt) {
   EXPECT_EQ(field::voice_ended::frame(got[0]), 200u);
   EXPECT_FALSE(p.mixer.voice(0).player().playing());
   EXPECT_EQ(p.counters().unhandled.load(), 1u);
+}
+
+// ---- Quantized groups and the transport ----
+
+TEST(DispatcherTest, AQuantizedGroupWaitsForItsLinesBeatThroughALaterTempoChange) {
+  Parts p; // 120 BPM: a bar is 96000 frames
+  const Message group[] = {Message::quantize(0.0f, 2), Message::set_param(1, Param::gain, 0.5f),
+                           Message::set_param(2, Param::gain, 0.25f)};
+  p.dispatch.admit(group, 3, 1000);
+  EXPECT_EQ(p.dispatch.next_frame(), 96000u);
+  // A tempo change for frame 48000 (beat 2), sent after the group: a beat
+  // a second from there, so beat 4 is at 48000 + 2 x 48000.
+  p.admit(Message::set_tempo(60.0f, 48000), 1256);
+  EXPECT_EQ(p.dispatch.next_frame(), 144000u) << "the line moved with the tempo";
+  p.dispatch.run_due(143999);
+  EXPECT_EQ(p.mixer.voice(1).gain(), 1.0);
+  p.dispatch.run_due(144000);
+  EXPECT_EQ(p.mixer.voice(1).gain(), 0.5);
+  EXPECT_EQ(p.mixer.voice(2).gain(), 0.25) << "the whole group at one frame";
+  EXPECT_EQ(p.dispatch.next_frame(), kFrameNext);
+  EXPECT_EQ(p.counters().dropped.load(), 0u);
+}
+
+TEST(DispatcherTest, AGroupTheScheduleHasNoRoomForIsDroppedWholeAndTheNextIsTaken) {
+  Parts p(2);
+  const Message group[] = {Message::quantize(1.0f, 3), Message::set_param(0, Param::gain, 0.5f),
+                           Message::set_param(1, Param::gain, 0.5f),
+                           Message::set_param(2, Param::gain, 0.5f)};
+  p.dispatch.admit(group, 4, 100);
+  EXPECT_EQ(p.counters().dropped.load(), 3u);
+  EXPECT_EQ(p.dispatch.next_frame(), kFrameNext) << "none of it held";
+  // What follows the group is taken as ever.
+  p.admit(Message::set_param(3, Param::gain, 0.125f), 100);
+  EXPECT_EQ(p.mixer.voice(3).gain(), 0.125);
+  p.dispatch.run_due(100000);
+  EXPECT_EQ(p.mixer.voice(0).gain(), 1.0);
+}
+
+TEST(DispatcherTest, AGroupWhoseLineIsThisFrameIsCarriedOutAtOnce) {
+  Parts p;
+  const Message group[] = {Message::quantize(1.0f, 1, 24000),
+                           Message::set_param(1, Param::gain, 0.5f)};
+  p.dispatch.admit(group, 2, 24000);
+  EXPECT_EQ(p.mixer.voice(1).gain(), 0.5);
+  EXPECT_EQ(p.counters().late.load(), 0u);
+}
+
+TEST(DispatcherTest, ATempoChangeIsTakenOnArrivalAndCancelTakesBackQuantizedCommands) {
+  Parts p;
+  p.admit(Message::set_tempo(60.0f, 48000), 0);
+  EXPECT_EQ(p.dispatch.next_frame(), kFrameNext) << "held by the tempo map, not the schedule";
+  EXPECT_EQ(p.transport.map().beat_at(96000), 3.0);
+  const Message group[] = {Message::quantize(0.0f, 1), Message::set_param(1, Param::gain, 0.5f)};
+  p.dispatch.admit(group, 2, 10);
+  EXPECT_NE(p.dispatch.next_frame(), kFrameNext);
+  p.admit(Message::cancel(1), 20);
+  EXPECT_EQ(p.counters().cancelled.load(), 1u);
+  EXPECT_EQ(p.dispatch.next_frame(), kFrameNext);
 }
 
 } // namespace
