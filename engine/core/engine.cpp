@@ -134,7 +134,7 @@ void Engine::render_block(const AudioOut& out, const AudioIn& in, std::uint32_t 
 }
 
 void Engine::end_recordings() noexcept {
-  recordings_.retire(position_, [this](std::uint32_t id, std::uint16_t end,
+  recordings_.finish(position_, [this](std::uint32_t id, std::uint16_t end,
                                        std::uint64_t frames) {
     port_.emit(Message::record_ended(id, end, position_, frames));
   });

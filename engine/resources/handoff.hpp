@@ -1,6 +1,6 @@
 // The staged hand-off: how the audio thread borrows memory it must never
 // allocate or free. One Handoff<T> per kind of thing lent (sample buffers
-// today; loaded files, recorder blocks and chain changes next).
+// and recorders today; chain changes next).
 //
 // The stages (drawn in docs/architecture.md):
 // 1. prepare (control): the caller builds a T, with whatever allocation it
@@ -17,14 +17,20 @@
 //    is carried out first, also when a budget leaves some for a later
 //    block. It calls the engine's let-go for the voices still using it.
 // 4. let go (audio -> control): the audio thread forgets the pointer and
-//    pushes the id onto the released ring.
+//    pushes the id onto the released ring: its last touch of the object.
+//    What ends on the audio side (a recorder whose take is done) is let go
+//    of there, unretired: let_go(id).
 // 5. free (control): collect() pops the released ids and frees exactly
 //    those objects: no scan of every slot, no lock the audio thread takes.
+//    One let go of unretired is kept, still readable (peek), until the
+//    control side retires it, which frees it at once.
 //
-// Neither ring can be full when pushed: a slot is installed once and
-// retired once per use, and each ring holds a message for every slot (the
-// command ring holds twice that: an install and a retire). So a retire is
-// never refused and never retried.
+// Neither ring can be full when pushed: the released ring holds one id a
+// slot (a slot comes back once per use); the ops ring three: the slot's
+// install and retire, and a retire of its use before that crossed that
+// use's let_go() and is not popped yet (anything older is: the audio side
+// took that use's install, which came after it). So a retire is never
+// refused and never retried.
 //
 // Ids: slot + k * capacity for k = 1, 2, ...: one id names one object for
 // the life of the Handoff. A slot whose next id would pass 2^32 - 1 is not
@@ -53,7 +59,7 @@ public:
       : capacity_(capacity), control_(std::make_unique<ControlSlot[]>(capacity)),
         audio_(std::make_unique<AudioSlot[]>(capacity)),
         retiring_(std::make_unique<Retire[]>(capacity)) {
-    auto ops = make_ring<Op>(2 * std::size_t{capacity});
+    auto ops = make_ring<Op>(3 * std::size_t{capacity});
     auto released = make_ring<std::uint32_t>(capacity);
     ops_in_ = std::make_unique<Producer<Op>>(std::move(ops.first));
     ops_out_ = std::make_unique<Consumer<Op>>(std::move(ops.second));
@@ -66,8 +72,9 @@ public:
 
   // ---- Control side: one thread at a time ----
 
-  // Takes `object` and gives its id; 0 (never an id) when no slot is free.
-  std::uint32_t install(std::unique_ptr<T> object) {
+  // Takes `object` and gives its id; 0 (never an id) when no slot is free,
+  // and `object` is left with the caller.
+  std::uint32_t install(std::unique_ptr<T>&& object) {
     collect();
     while (!free_.empty()) {
       const std::uint32_t slot = free_.back();
@@ -92,41 +99,55 @@ public:
   }
 
   // Starts letting go of `id` once the audio side has taken `after`
-  // commands (see finish()); false when it is not a live id.
+  // commands (see finish()); frees it at once when the audio side let go
+  // of it by itself (collect() saw it back). False when it is not a live id.
   bool retire(std::uint32_t id, std::uint64_t after) noexcept {
     ControlSlot* s = slot_of(id);
-    if (s == nullptr || s->state != State::live)
+    if (s == nullptr || (s->state != State::live && s->state != State::returned))
       return false;
-    s->state = State::retiring;
     --open_;
+    if (s->state == State::returned) {
+      free_slot(id % capacity_);
+      return true;
+    }
+    s->state = State::retiring;
     [[maybe_unused]] const bool pushed = ops_in_->try_push(Op{nullptr, id, after});
     return true;
   }
 
-  // The object `id` names, for the control side to read; nullptr when it
-  // is not installed and not retired.
+  // The object `id` names, for the control side; nullptr when it is not
+  // installed and not retired.
   const T* peek(std::uint32_t id) const noexcept {
     const ControlSlot* s = slot_of(id);
-    return s != nullptr && s->state == State::live ? s->owned.get() : nullptr;
+    return s != nullptr && s->state != State::retiring ? s->owned.get() : nullptr;
+  }
+  T* peek(std::uint32_t id) noexcept {
+    return const_cast<T*>(static_cast<const Handoff*>(this)->peek(id));
   }
 
   // Whether `id` is installed and not retired.
-  bool live(std::uint32_t id) const noexcept {
+  bool live(std::uint32_t id) const noexcept { return peek(id) != nullptr; }
+
+  // Whether the audio side may hold `id`: installed, and not seen back by
+  // collect().
+  bool lent(std::uint32_t id) const noexcept {
     const ControlSlot* s = slot_of(id);
-    return s != nullptr && s->state == State::live;
+    return s != nullptr && s->state != State::returned;
   }
 
-  // Frees what the audio thread has let go of; returns how many.
+  // Frees what the audio thread has let go of after a retire, and keeps
+  // what it let go of by itself (until retired); returns how many were
+  // freed.
   std::uint32_t collect() noexcept {
     std::uint32_t freed = 0;
     std::uint32_t id;
     while (released_out_->try_pop(id)) {
       const std::uint32_t slot = id % capacity_;
-      ControlSlot& s = control_[slot];
-      s.owned.reset();
-      s.state = State::free;
-      free_.push_back(slot);
-      --held_;
+      if (control_[slot].state == State::live) {
+        control_[slot].state = State::returned;
+        continue;
+      }
+      free_slot(slot);
       ++freed;
     }
     return freed;
@@ -143,21 +164,27 @@ public:
   // Installs what came; keeps the retires for finish(). Call it before
   // carrying out commands that may name what was installed.
   void take() noexcept {
+    take([](std::uint32_t, T*) noexcept {});
+  }
+  // The same, calling installed(id, object) for each install, in order.
+  template <typename Installed> void take(Installed installed) noexcept {
     Op op;
     while (ops_out_->try_pop(op)) {
       AudioSlot& a = audio_[op.id % capacity_];
-      if (op.object != nullptr)
+      if (op.object != nullptr) {
         a = AudioSlot{op.object, op.id};
-      else if (a.id == op.id) // always: a retire follows its install
-        retiring_[retiring_count_++] = Retire{op.id, op.after}; // one per slot
+        installed(op.id, op.object);
+      } else if (a.id == op.id) { // else: the audio side let go of it already
+        retiring_[retiring_count_++] = Retire{op.id, op.after}; // one per slot held
+      }
     }
   }
 
   // After the commands: for each retired id whose `after` is at most `done`
-  // (the commands taken so far), `let_go(id, object)` (the engine stops what
-  // uses it), then the object is forgotten and handed back to the control
-  // side. The others wait for a later call.
-  template <typename LetGo> void finish(std::uint64_t done, LetGo let_go) noexcept {
+  // (the commands taken so far), `stop_users(id, object)` (the engine stops
+  // what uses it), then the object is forgotten and handed back to the
+  // control side. The others wait for a later call.
+  template <typename StopUsers> void finish(std::uint64_t done, StopUsers stop_users) noexcept {
     std::uint32_t kept = 0;
     for (std::uint32_t i = 0; i < retiring_count_; ++i) {
       const Retire r = retiring_[i];
@@ -166,7 +193,7 @@ public:
         continue;
       }
       AudioSlot& a = audio_[r.id % capacity_];
-      let_go(r.id, a.object);
+      stop_users(r.id, a.object);
       a = AudioSlot{};
       // Cannot fail: a slot is released once per install. release: all the
       // audio thread did with the object happens before the control side
@@ -176,16 +203,35 @@ public:
     retiring_count_ = kept;
   }
 
+  // Lets go of `id` unretired (it ended on the audio side): forgets it,
+  // drops a retire taken for it, and hands it back. The push is the last
+  // touch: the caller reads what it needs of the object before.
+  void let_go(std::uint32_t id) noexcept {
+    AudioSlot& a = audio_[id % capacity_];
+    if (id == 0 || a.id != id)
+      return;
+    a = AudioSlot{};
+    std::uint32_t kept = 0;
+    for (std::uint32_t i = 0; i < retiring_count_; ++i)
+      if (retiring_[i].id != id)
+        retiring_[kept++] = retiring_[i];
+    retiring_count_ = kept;
+    // Cannot fail, and release, as in finish().
+    [[maybe_unused]] const bool pushed = released_in_->try_push(id);
+  }
+
   // The object `id` names, or nullptr when it names none installed.
-  const T* find(std::uint32_t id) const noexcept {
+  T* find(std::uint32_t id) const noexcept {
     const AudioSlot& a = audio_[id % capacity_];
     return a.id == id && id != 0 ? a.object : nullptr;
   }
 
 private:
-  enum class State : std::uint8_t { free, live, retiring };
+  // live: installed; retiring: retired, the audio side not done with it;
+  // returned: the audio side let go of it unretired.
+  enum class State : std::uint8_t { free, live, retiring, returned };
   struct Op {
-    const T* object; // install: the object; retire: nullptr
+    T* object; // install: the object; retire: nullptr
     std::uint32_t id;
     std::uint64_t after; // retire: the commands to take before it applies
   };
@@ -200,7 +246,7 @@ private:
     State state = State::free;
   };
   struct AudioSlot {
-    const T* object = nullptr;
+    T* object = nullptr;
     std::uint32_t id = 0;
   };
 
@@ -209,6 +255,14 @@ private:
       return nullptr;
     ControlSlot& s = control_[id % capacity_];
     return s.id == id && s.state != State::free ? &s : nullptr;
+  }
+
+  void free_slot(std::uint32_t slot) noexcept {
+    ControlSlot& s = control_[slot];
+    s.owned.reset();
+    s.state = State::free;
+    free_.push_back(slot); // reserved for every slot: never allocates
+    --held_;
   }
 
   const std::uint32_t capacity_;

@@ -68,6 +68,15 @@ void* RecordWriter::open(const std::string& path, std::uint32_t channels, std::u
 #endif
 }
 
+void RecordWriter::close(void* file) noexcept {
+#ifdef RINGENGINE_HAVE_SNDFILE
+  if (file != nullptr)
+    sf_close(static_cast<SNDFILE*>(file));
+#else
+  (void)file;
+#endif
+}
+
 bool RecordWriter::drain(Recorder& r, bool final) noexcept {
 #ifdef RINGENGINE_HAVE_SNDFILE
   auto* f = static_cast<SNDFILE*>(r.file);

@@ -2,12 +2,11 @@
 // input, or one bus) into memory the control side prepared, and the writer
 // thread that takes it from there to a file.
 //
-// A Recorder is made and owned by the control side (Engine::record*). It
-// crosses to the audio thread through a ring of pointers (the install
-// ring), and comes back through another (the retired ring) once the audio
-// thread has let go of it; only then, and once the writer has closed its
-// file, may the control side free it. Between the three threads only
-// atomics are shared:
+// A Recorder is made by the control side (Engine::record*) and lent to the
+// audio thread through the hand-off (Recordings: resources/recordings.hpp),
+// which owns it; the audio thread lets go of it when its take ends. Only
+// then, once the caller closed it and the writer closed its file, is it
+// freed. Between the three threads only atomics are shared:
 //   control -> audio:  stop_at, stop_next
 //   writer  -> audio:  abort, tail (the frames the file has taken)
 //   audio   -> others: state, start_frame, head, overruns, end
@@ -48,7 +47,6 @@ struct Recorder {
   enum State : int { waiting = 0, recording = 1, finished = 2 };
 
   // Set by the control side before the install; read-only after.
-  std::uint32_t id = 0;
   std::uint32_t source = kRecordMaster;
   std::uint32_t channels = 0;
   std::uint64_t at = kNever;     // the first frame asked; kNever: the next block's
@@ -80,8 +78,7 @@ struct Recorder {
   std::string error;              // written before `written` is set
   std::atomic<bool> written{false}; // the file is closed (or there is none)
 
-  // The control side's (under the engine's recorder lock).
-  bool let_go = false; // back through the retired ring
+  // The control side's (under the Recordings' lock).
   bool closed = false; // the caller is done with it
 
   // Audio side. Resolves the frames asked against the position of the
@@ -160,6 +157,8 @@ public:
   // std::runtime_error (the file) naming the cause.
   static void* open(const std::string& path, std::uint32_t channels, std::uint32_t rate,
                     int format);
+  // Closes a file open() gave that no recorder took; nullptr: nothing.
+  static void close(void* file) noexcept;
 
 private:
   void run() noexcept;

@@ -7,11 +7,8 @@
 
 namespace ringengine {
 
-Recordings::Recordings(const Shape& shape)
-    : shape_(shape),
-      install_(make_ring<Recorder*>(kMaxRecordings)),
-      retired_(make_ring<Recorder*>(kMaxRecordings)) {
-  recordings_.reserve(kMaxRecordings);
+Recordings::Recordings(const Shape& shape) : shape_(shape) {
+  closed_.reserve(kMaxRecordings);
   audio_.bus_taps = std::make_unique<std::uint32_t[]>(shape.buses);
 }
 
@@ -54,9 +51,10 @@ std::uint32_t Recordings::record(const RecordRequest& q) {
 
   std::lock_guard guard(lock_);
   collect();
-  if (recordings_.size() >= kMaxRecordings)
-    throw std::length_error("all " + std::to_string(kMaxRecordings) +
-                            " recordings are in use: close some first");
+  const std::string full =
+      "all " + std::to_string(kMaxRecordings) + " recordings are in use: close some first";
+  if (handoff_.held() >= kMaxRecordings)
+    throw std::length_error(full);
   if (!q.to_buffer) {
     if (!writer_)
       writer_ = std::make_unique<RecordWriter>();
@@ -64,69 +62,68 @@ std::uint32_t Recordings::record(const RecordRequest& q) {
   } else {
     r->written.store(true, std::memory_order_relaxed);
   }
-  r->id = next_id_++;
-  if (next_id_ == 0)
-    next_id_ = 1;
   Recorder* raw = r.get();
-  recordings_.push_back(std::move(r));
+  const std::uint32_t id = handoff_.install(std::move(r));
+  if (id == 0) { // a slot free, but its ids spent (after about 2^32 recordings)
+    RecordWriter::close(raw->file);
+    throw std::length_error(full);
+  }
   if (raw->ring)
     writer_->add(raw);
-  // Never full: it holds kMaxRecordings, and no more are held.
-  (void)install_.first.try_push(raw);
-  return raw->id;
+  return id;
+}
+
+Recorder* Recordings::find(std::uint32_t id) noexcept {
+  Recorder* r = handoff_.peek(id);
+  return r != nullptr && !r->closed ? r : nullptr;
 }
 
 bool Recordings::stop(std::uint32_t id, std::uint64_t at) noexcept {
   std::lock_guard guard(lock_);
-  for (auto& r : recordings_)
-    if (r->id == id && !r->closed) {
-      if (at == Recorder::kNever)
-        r->stop_next.store(true, std::memory_order_relaxed);
-      else
-        r->stop_at.store(std::min(at, r->stop_at.load(std::memory_order_relaxed)),
-                         std::memory_order_relaxed);
-      return true;
-    }
-  return false;
+  Recorder* r = find(id);
+  if (r == nullptr)
+    return false;
+  if (at == Recorder::kNever)
+    r->stop_next.store(true, std::memory_order_relaxed);
+  else
+    r->stop_at.store(std::min(at, r->stop_at.load(std::memory_order_relaxed)),
+                     std::memory_order_relaxed);
+  return true;
 }
 
 bool Recordings::status(std::uint32_t id, RecordStatus& out) {
   std::lock_guard guard(lock_);
   collect();
-  for (auto& r : recordings_)
-    if (r->id == id && !r->closed) {
-      const int state = r->state.load(std::memory_order_acquire);
-      const bool written = r->written.load(std::memory_order_acquire);
-      out.state = state == Recorder::finished ? (written && r->let_go ? 3 : 2)
-                                              : static_cast<std::uint32_t>(state);
-      out.channels = r->channels;
-      out.start_frame = state != Recorder::waiting ? r->start_frame.load(std::memory_order_relaxed)
-                                                   : 0;
-      out.frames = r->head.load(std::memory_order_acquire);
-      out.written = r->ring ? r->tail.load(std::memory_order_acquire) : out.frames;
-      out.overruns = r->overruns.load(std::memory_order_relaxed);
-      out.error.clear();
-      if (out.state == 3) {
-        out.error = r->error;
-        if (out.error.empty() && r->end.load(std::memory_order_relaxed) ==
-                                     static_cast<int>(RecordEnd::overrun))
-          out.error = "overrun: the buffer had no room";
-      }
-      return true;
-    }
-  return false;
+  const Recorder* r = find(id);
+  if (r == nullptr)
+    return false;
+  const int state = r->state.load(std::memory_order_acquire);
+  const bool written = r->written.load(std::memory_order_acquire);
+  out.state = state == Recorder::finished ? (written && !handoff_.lent(id) ? 3 : 2)
+                                          : static_cast<std::uint32_t>(state);
+  out.channels = r->channels;
+  out.start_frame = state != Recorder::waiting ? r->start_frame.load(std::memory_order_relaxed)
+                                               : 0;
+  out.frames = r->head.load(std::memory_order_acquire);
+  out.written = r->ring ? r->tail.load(std::memory_order_acquire) : out.frames;
+  out.overruns = r->overruns.load(std::memory_order_relaxed);
+  out.error.clear();
+  if (out.state == 3) {
+    out.error = r->error;
+    if (out.error.empty() &&
+        r->end.load(std::memory_order_relaxed) == static_cast<int>(RecordEnd::overrun))
+      out.error = "overrun: the buffer had no room";
+  }
+  return true;
 }
 
 std::unique_ptr<SampleBuffer> Recordings::take_buffer(std::uint32_t id) {
   std::lock_guard guard(lock_);
   collect();
-  Recorder* r = nullptr;
-  for (auto& each : recordings_)
-    if (each->id == id && !each->closed)
-      r = each.get();
+  Recorder* r = find(id);
   if (r == nullptr || r->ring)
     throw std::invalid_argument("not a recording into a buffer, or it is closed");
-  if (!r->let_go)
+  if (handoff_.lent(id))
     throw std::invalid_argument("the recording has not ended yet");
   const std::uint64_t frames = r->head.load(std::memory_order_acquire);
   if (frames == 0)
@@ -136,43 +133,47 @@ std::unique_ptr<SampleBuffer> Recordings::take_buffer(std::uint32_t id) {
   buffer->channels = r->channels;
   buffer->samples = std::move(r->memory); // the audio thread has let go of it
   r->closed = true;
+  closed_.push_back(id); // within its reserve
   collect();
   return buffer;
 }
 
 bool Recordings::close(std::uint32_t id) noexcept {
   std::lock_guard guard(lock_);
-  for (auto& r : recordings_)
-    if (r->id == id && !r->closed) {
-      r->stop_next.store(true, std::memory_order_relaxed);
-      r->closed = true;
-      collect();
-      return true;
-    }
-  return false;
+  Recorder* r = find(id);
+  if (r == nullptr)
+    return false;
+  r->stop_next.store(true, std::memory_order_relaxed);
+  r->closed = true;
+  closed_.push_back(id); // within its reserve: one for each held
+  collect();
+  return true;
 }
 
 void Recordings::collect() noexcept {
-  Recorder* r = nullptr;
-  while (retired_.second.try_pop(r))
-    r->let_go = true;
-  std::erase_if(recordings_, [](const std::unique_ptr<Recorder>& each) {
-    return each->closed && each->let_go && each->written.load(std::memory_order_acquire);
+  handoff_.collect();
+  std::erase_if(closed_, [this](std::uint32_t id) {
+    const Recorder* r = handoff_.peek(id); // closed, not retired: never nullptr
+    if (r != nullptr && (handoff_.lent(id) || !r->written.load(std::memory_order_acquire)))
+      return false;
+    // Let go of, so retire() frees it at once: nothing goes to the audio
+    // thread, which has forgotten it.
+    handoff_.retire(id, 0);
+    return true;
   });
 }
 
 void Recordings::take(std::uint64_t position) noexcept {
-  Recorder* r = nullptr;
-  while (audio_.count < kMaxRecordings && install_.second.try_pop(r)) {
+  handoff_.take([this, position](std::uint32_t id, Recorder* r) {
     r->install(position);
-    audio_.recorders[audio_.count++] = r;
+    audio_.running[audio_.count++] = Running{r, id};
     if (r->source == kRecordMaster)
       audio_.taps_master = true;
     else if (r->source == kRecordInput)
       audio_.taps_input = true;
     else
       ++audio_.bus_taps[r->source];
-  }
+  });
 }
 
 } // namespace ringengine

@@ -1,8 +1,10 @@
 // Recordings: the recorders the audio thread writes into (a ring a writer
-// thread empties into a file, or a whole buffer), lent to it and given back
-// through two rings. Control side: any thread, serialized by a lock the
-// audio thread never takes. Audio side (take, capture, retire): the audio
-// thread, wait-free.
+// thread empties into a file, or a whole buffer), lent to it through the
+// hand-off (resources/handoff.hpp) as buffers are: installed by record(),
+// let go of by the audio thread when its take ends, retired by close() and
+// freed once the writer is done too. Control side: any thread, serialized
+// by a lock the audio thread never takes. Audio side (take, capture,
+// finish): the audio thread, wait-free.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "resources/handoff.hpp"
 #include "resources/recorder.hpp"
 #include "resources/sample_buffer.hpp"
-#include "rings/spsc_ring.hpp"
 
 namespace ringengine {
 
@@ -72,7 +74,7 @@ public:
   void capture(std::uint32_t source, const float* const* planes, std::uint64_t now,
                std::uint32_t n) noexcept {
     for (std::uint32_t i = 0; i < audio_.count; ++i) {
-      Recorder* r = audio_.recorders[i];
+      Recorder* r = audio_.running[i].recorder;
       if (r->source == source && r->state.load(std::memory_order_relaxed) != Recorder::finished)
         r->capture(planes, now, n);
     }
@@ -81,28 +83,35 @@ public:
   bool taps_master() const noexcept { return audio_.taps_master; }
   bool taps_input() const noexcept { return audio_.taps_input; }
   bool taps_bus(std::uint32_t b) const noexcept { return audio_.bus_taps[b] != 0; }
-  // Those that ended, given back: ended(id, cause, frames) for each, at
-  // the block's end (`position`).
-  template <typename Ended> void retire(std::uint64_t position, Ended&& ended) noexcept;
+  // Those whose take ended, let go of (the hand-off's let_go): ended(id,
+  // cause, frames) for each, at the block's end (`position`).
+  template <typename Ended> void finish(std::uint64_t position, Ended&& ended) noexcept;
 
 private:
+  // Control side, under lock_: the recorder `id` names, unless closed.
+  Recorder* find(std::uint32_t id) noexcept;
   // Control side, under lock_: takes back what the audio thread let go
-  // of, and frees what no thread uses any more.
+  // of, and retires (frees) what is closed, let go of and written.
   void collect() noexcept;
 
   const Shape shape_;
-  // Recorders: lent through `install`, given back through `retired`;
-  // owned by `recordings` (under lock_). The writer is destroyed before
-  // them (declared after), so it closes the files first.
   std::mutex lock_;
-  std::pair<Producer<Recorder*>, Consumer<Recorder*>> install_, retired_;
-  std::vector<std::unique_ptr<Recorder>> recordings_;
-  std::uint32_t next_id_ = 1;
+  // The hand-off owns the recorders; its control side under lock_. A
+  // closed one waits in `closed_` until the audio thread has let go of it
+  // and the writer has closed its file, then is retired. The writer is
+  // destroyed before them (declared after), so it closes the files first.
+  Handoff<Recorder> handoff_{kMaxRecordings};
+  std::vector<std::uint32_t> closed_; // reserved: kMaxRecordings
   std::unique_ptr<RecordWriter> writer_;
 
+  struct Running {
+    Recorder* recorder;
+    std::uint32_t id;
+  };
   struct Audio {
-    // The recorders running: recorders[0 .. count).
-    Recorder* recorders[kMaxRecordings] = {};
+    // The recorders running: running[0 .. count). The hand-off lends at
+    // most kMaxRecordings.
+    Running running[kMaxRecordings] = {};
     std::uint32_t count = 0;
     std::unique_ptr<std::uint32_t[]> bus_taps{}; // recorders of each bus
     bool taps_master = false, taps_input = false;
@@ -111,31 +120,31 @@ private:
 };
 
 template <typename Ended>
-void Recordings::retire(std::uint64_t position, Ended&& ended) noexcept {
+void Recordings::finish(std::uint64_t position, Ended&& ended) noexcept {
   std::uint32_t kept = 0;
   bool master = false, input = false;
   for (std::uint32_t i = 0; i < audio_.count; ++i) {
-    Recorder* r = audio_.recorders[i];
+    const Running run = audio_.running[i];
+    Recorder* r = run.recorder;
     // One that was never captured (its source was silent: no inputs) ends
     // here too, when its frames have passed or it was stopped.
     if (r->state.load(std::memory_order_relaxed) != Recorder::finished)
       r->capture(nullptr, position, 0);
     if (r->state.load(std::memory_order_relaxed) == Recorder::finished) {
-      // Everything the event needs is read first: once pushed, the control
-      // thread may free the recorder at any moment.
-      const std::uint32_t source = r->source, id = r->id;
+      // Everything the event needs is read first: once let go of, the
+      // control thread may free the recorder at any moment.
+      const std::uint32_t source = r->source;
       const auto end = static_cast<std::uint16_t>(r->end.load(std::memory_order_relaxed));
       const std::uint64_t head = r->head.load(std::memory_order_relaxed);
-      if (retired_.first.try_push(r)) { // never full: it holds as many as are lent
-        if (source < shape_.buses)
-          --audio_.bus_taps[source];
-        ended(id, end, head);
-        continue;
-      }
+      handoff_.let_go(run.id); // the audio thread's last touch of r
+      if (source < shape_.buses)
+        --audio_.bus_taps[source];
+      ended(run.id, end, head);
+      continue;
     }
     master |= r->source == kRecordMaster;
     input |= r->source == kRecordInput;
-    audio_.recorders[kept++] = r;
+    audio_.running[kept++] = run;
   }
   audio_.count = kept;
   audio_.taps_master = master;
