@@ -149,6 +149,10 @@ Refusal CommandChecks::check_quantize(const Message& m) const noexcept {
   const float grid = field::quantize::grid(m);
   if (!(grid == 0 || (grid >= kMinGrid && grid <= kMaxGrid)))
     return Refusal::range("quantize", grid, kMinGrid, kMaxGrid, "beats (0: the bar)");
+  const std::uint64_t at = field::quantize::at(m);
+  if (at != kFrameNext && at > kMaxQuantizeFrame)
+    return Refusal::range("at", static_cast<double>(at), 0, static_cast<double>(kMaxQuantizeFrame),
+                          "frames");
   const std::uint32_t count = field::quantize::count(m);
   return count >= 1 && count <= kMaxGroup ? Refusal{}
                                           : Refusal::range("count", count, 1, kMaxGroup, "commands");

@@ -78,6 +78,9 @@ inline constexpr std::uint16_t kCancelAllVoices = 1;
 inline constexpr std::uint32_t kMaxGroup = 64;
 // quantize's grid: the finest and the coarsest, in beats (0: the bar).
 inline constexpr float kMinGrid = 1.0f / 64, kMaxGrid = 1024.0f;
+// quantize's latest `at`: 2^53 frames (some 5,900 years at 48 kHz), exact
+// in the double the grid is found in.
+inline constexpr std::uint64_t kMaxQuantizeFrame = std::uint64_t{1} << 53;
 
 // The wire: which member carries a field is messages.def's FIELD lines, and
 // only field:: below reads or writes them by kind.

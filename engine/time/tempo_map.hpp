@@ -105,11 +105,16 @@ public:
       const double step = grid > 0 ? grid : static_cast<double>(s.beats_per_bar);
       const std::uint64_t start = std::max(from, s.frame);
       const double k0 = std::floor((beat_in(s, start) - s.bar_origin) / step);
+      // Two or three tries: k0 - 1 is at or before `start`'s line. (Past
+      // kFarFrames, where frame_at stops counting, `start` itself.)
       for (double k = k0 - 1;; k += 1) {
         const double beat = s.bar_origin + k * step;
         const std::uint64_t f = frame_at(beat);
-        if (f < start)
+        if (f < start) {
+          if (k > k0 + 2)
+            return {start, beat_in(s, start)};
           continue;
+        }
         // A line past the next change is on that segment's grid, when its
         // bars are counted from elsewhere or the bar is another length.
         const bool next_regrids = i + 1 < size_ &&

@@ -107,5 +107,12 @@ TEST(TempoMapTest, AMapFullOfChangesToComeRefusesAndForgetsThePastToMakeRoom) {
   EXPECT_EQ(map.beat_at(1000 * TempoMap::kCapacity), last); // the beats kept
 }
 
+TEST(TempoMapTest, AGridSearchFromBeyondWhereFramesAreCountedEnds) {
+  TempoMap map(kRate);
+  const std::uint64_t far = std::uint64_t{1} << 62;
+  const GridPoint p = map.grid_at_or_after(far, 0.25); // returns: no endless search
+  EXPECT_EQ(p.frame, far);
+}
+
 } // namespace
 } // namespace ringengine
