@@ -4,6 +4,7 @@ line: it imports every module below it and none imports it (see
 tests/python/test_layering.py)."""
 from __future__ import annotations
 
+import math
 import os
 import platform
 import struct
@@ -75,7 +76,7 @@ class _Scratch(threading.local):
         self.bulk = ffi.new("engine_message[]", 1024)
         self.play_options = ffi.new("engine_play_options *")
         self.voice_out = ffi.new("uint32_t *")
-        self.quantized = ffi.new("engine_message[1]")
+        self.quantized = ffi.new("engine_message[4]")
         self.transport = ffi.new("engine_transport *")
         self.beat = ffi.new("double *")
         self.frame = ffi.new("uint64_t *")
@@ -328,7 +329,7 @@ class AudioEngine:
         return first, sent
 
     def set_param(self, voice: int, name: str, value: float, at: Optional[int] = None,
-                  ramp: int = 0) -> None:
+                  ramp: int = 0, quantize: Any = None) -> None:
         """Sets a voice's parameter at an exact frame, without waiting.
 
         Parameters
@@ -368,6 +369,11 @@ class AudioEngine:
         param = _param(name)
         at = _at(at)
         value = _number("value", value)
+        if quantize is not None:
+            self._quantized("set_param", at, quantize, [(
+                lib.ENGINE_MSG_SET_PARAM, param, _uint32("voice", voice, 0), value,
+                _uint32("ramp", ramp, 0))])
+            return
         check_command(lib.engine_set_param(self._h, _uint32("voice", voice, 0), param, value,
                                             at, _uint32("ramp", ramp, 0)), "set_param")
 
@@ -551,25 +557,45 @@ class AudioEngine:
         return played
 
     def set_loop(self, voice: int, loop_start: int, loop_end: Optional[int],
-                 at: Optional[int] = None, crossfade: int = 0) -> None:
+                 at: Optional[int] = None, crossfade: int = 0, quantize: Any = None) -> None:
         """Moves the loop's region of the voice's play under way to
         [loop_start, loop_end) (None: the buffer's end) at engine frame `at`
-        (None: the next block), to the sample, with `crossfade` frames
+        (None: the next block; with `quantize`, the first line of that grid
+        at or after it, as play()'s), to the sample, with `crossfade` frames
         crossfaded at the seam. A play past the new end goes around at once."""
-        check_command(lib.engine_set_loop(
-            self._h, _uint32("voice", voice, 0), _uint32("loop_start", loop_start, 0),
-            0 if loop_end is None else _uint32("loop_end", loop_end, 1), _uint32(
-                "crossfade", crossfade, 0), _at(at)), "set_loop")
+        v = _uint32("voice", voice, 0)
+        start = _uint32("loop_start", loop_start, 0)
+        end = 0 if loop_end is None else _uint32("loop_end", loop_end, 1)
+        fade = _uint32("crossfade", crossfade, 0)
+        if quantize is not None:
+            if end != 0 and end <= start:
+                raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                           "set_loop: loop_end must be after loop_start "
+                                           "(or None: the end)")
+            self._quantized("set_loop", _at(at), quantize, [
+                (lib.ENGINE_MSG_SET_VOICE, setting, v, 0.0, frames)
+                for setting, frames in [(lib.ENGINE_VOICE_LOOP_START, start),
+                                        (lib.ENGINE_VOICE_LOOP_END, end),
+                                        (lib.ENGINE_VOICE_CROSSFADE, fade)]])
+            return
+        check_command(lib.engine_set_loop(self._h, v, start, end, fade, _at(at)), "set_loop")
 
-    def set_speed(self, speed: float, at: Optional[int] = None, ramp: int = 0) -> None:
+    def set_speed(self, speed: float, at: Optional[int] = None, ramp: int = 0,
+                  quantize: Any = None) -> None:
         """Sets the engine's speed, which multiplies every voice's rate
-        (-16 .. 16; default 1), at engine frame `at`, moving there over
+        (-16 .. 16; default 1), at engine frame `at` (or on the first line
+        of a `quantize` grid at or after it, as play()'s), moving there over
         `ramp` frames."""
+        if quantize is not None:
+            self._quantized("set_speed", _at(at), quantize, [(
+                lib.ENGINE_MSG_SET_SPEED, 0, 0, _number("speed", speed),
+                _uint32("ramp", ramp, 0))])
+            return
         check_command(lib.engine_set_speed(self._h, _number("speed", speed), _at(at),
                                             _uint32("ramp", ramp, 0)), "set_speed")
 
     def set_bus(self, bus: Any, param: str, value: float, at: Optional[int] = None,
-                ramp: int = 0) -> None:
+                ramp: int = 0, quantize: Any = None) -> None:
         """Sets a parameter of a bus, or of the master, at an exact frame,
         moving there over `ramp` frames, as `set_param()` does for a voice.
 
@@ -608,6 +634,10 @@ class AudioEngine:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "param must be one of %s, not %r"
                                        % (", ".join(BUS_PARAMS), param))
         value = _number("value", value)
+        if quantize is not None:
+            self._quantized("set_bus", _at(at), quantize, [(
+                lib.ENGINE_MSG_SET_BUS, code, target, value, _uint32("ramp", ramp, 0))])
+            return
         check_command(lib.engine_set_bus(self._h, target, code, value, _at(at),
                                           _uint32("ramp", ramp, 0)), "set_bus")
 
@@ -628,13 +658,25 @@ class AudioEngine:
             return
         if frames == lib.ENGINE_FADE_DEFAULT:
             frames = self.sample_rate * 3 // 1000
-        m = self._scratch.quantized
-        m[0].kind, m[0].param, m[0].id = lib.ENGINE_MSG_STOP, 0, v
-        m[0].frame, m[0].value, m[0].arg = 0, 0.0, frames
-        check_command(lib.engine_send_quantized(self._h, _at(at), _grid(quantize), m, 1),
-                      "stop")
+        self._quantized("stop", _at(at), quantize, [(lib.ENGINE_MSG_STOP, 0, v, 0.0, frames)])
 
     # -- the transport --------------------------------------------------------
+
+    def _quantized(self, what: str, at: int, quantize: Any,
+                   messages: List[Tuple[int, int, int, float, int]]) -> None:
+        """Sends (kind, param, id, value, arg) messages as one group on the
+        first line of the `quantize` grid at or after `at`
+        (engine_send_quantized(): checked there, all or none)."""
+        grid = _grid(quantize)
+        m = self._scratch.quantized
+        for i, (kind, param, id_, value, arg) in enumerate(messages):
+            # A finite value beyond float's range is refused, as the typed
+            # C calls do, not made an infinity (-inf dB is silence).
+            if math.isfinite(value) and abs(value) >= 1e30:
+                value = math.nan
+            m[i].kind, m[i].param, m[i].id = kind, param, id_
+            m[i].frame, m[i].value, m[i].arg = 0, value, arg
+        check_command(lib.engine_send_quantized(self._h, at, grid, m, len(messages)), what)
 
     def set_tempo(self, bpm: float, at: Optional[int] = None, quantize: Any = None,
                   beats_per_bar: Optional[int] = None) -> None:
@@ -649,11 +691,8 @@ class AudioEngine:
         if quantize is None:
             check_command(lib.engine_set_tempo(self._h, value, _at(at), bpb), "set_tempo")
             return
-        m = self._scratch.quantized
-        m[0].kind, m[0].param, m[0].id = lib.ENGINE_MSG_SET_TEMPO, 0, 0
-        m[0].frame, m[0].value, m[0].arg = 0, value, bpb
-        check_command(lib.engine_send_quantized(self._h, _at(at), _grid(quantize), m, 1),
-                      "set_tempo")
+        self._quantized("set_tempo", _at(at), quantize,
+                        [(lib.ENGINE_MSG_SET_TEMPO, 0, 0, value, bpb)])
 
     @property
     def transport(self) -> Transport:

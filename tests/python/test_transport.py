@@ -198,3 +198,75 @@ def test_beats_per_bar_and_conversions_refuse_what_is_no_number():
         e.close()
         with pytest.raises(Exception, match="closed"):
             e.beat_at(0)
+
+
+def test_every_call_that_takes_at_takes_quantize_and_lands_on_the_line():
+    """set_param, set_bus, set_speed and set_loop quantized to the next
+    beat (frame 24000 at 120 BPM) change the sound at that frame, to the
+    sample; each before it is as it was."""
+    with engine(buses=1) as e:
+        buf = e.load_buffer(ones(RATE * 2))
+        e.play(0, buf, loop=True)
+        sounding(e, 1000)
+
+        def level_change(send):
+            """The first frame from 1000 on whose left sample differs from
+            the one before it, after `send`."""
+            send()
+            start = e.frame
+            out = array.array("f", bytes(4 * 40000 * e.channels))
+            e.render_into(out)
+            left = out[0::e.channels]
+            for i in range(1, len(left)):
+                if left[i] != left[i - 1]:
+                    return start + i
+            return None
+
+        line = e.frame_at(math.floor(e.beat_at(e.frame)) + 1.0)
+        assert level_change(lambda: e.set_param(0, "gain", 0.5, quantize=1)) == line
+        line = e.frame_at(math.floor(e.beat_at(e.frame)) + 1.0)
+        assert level_change(lambda: e.set_bus(0, "gain", 0.5, quantize=1)) == line
+        line = e.frame_at(math.floor(e.beat_at(e.frame)) + 1.0)
+        assert level_change(lambda: e.set_bus("master", "gain", 0.5, quantize=1)) == line
+
+
+def test_a_quantized_set_loop_and_set_speed_take_effect_on_the_line():
+    with engine() as e:
+        ramp = array.array("f", [i / 100000.0 for i in range(96000)])
+        buf = e.load_buffer(ramp)
+        e.play(0, buf, loop=True)
+        sounding(e, 1000)
+        e.set_loop(0, 0, 100, quantize=1)  # from the beat on, the play is past the end: it wraps
+        out = array.array("f", bytes(4 * 30000 * e.channels))
+        start = e.frame
+        e.render_into(out)
+        left = out[0::e.channels]
+        wrapped = next(start + i for i in range(1, len(left)) if left[i] < left[i - 1])
+        assert wrapped == 24000
+    with engine() as e:
+        buf = e.load_buffer(ramp)
+        e.play(0, buf)
+        sounding(e, 1000)
+        e.set_speed(2.0, quantize=1)  # beat 1: 24000
+        start = e.frame
+        out = array.array("f", bytes(4 * 30000 * e.channels))
+        e.render_into(out)
+        left = out[0::e.channels]
+        steps = [left[i + 1] - left[i] for i in range(len(left) - 1)]
+        assert steps[24000 - start - 2] == pytest.approx(1e-5, rel=1e-3)
+        assert steps[24000 - start + 2] == pytest.approx(2e-5, rel=1e-3)
+
+
+def test_quantized_calls_refuse_what_the_plain_ones_refuse():
+    with engine() as e:
+        with pytest.raises(InvalidArgumentError, match="gain"):
+            e.set_param(0, "gain", 99.0, quantize=1)
+        with pytest.raises(InvalidArgumentError, match="gain"):
+            e.set_param(0, "gain", 1e35, quantize=1)
+        with pytest.raises(InvalidArgumentError, match="loop_end"):
+            e.set_loop(0, 100, 50, quantize=1)
+        with pytest.raises(InvalidArgumentError, match="speed"):
+            e.set_speed(99, quantize="bar")
+        with pytest.raises(InvalidArgumentError, match="bus"):
+            e.set_bus(e.buses, "gain", 0.5, quantize=1)
+        assert e.stats.commands_sent == 0
