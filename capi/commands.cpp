@@ -297,3 +297,15 @@ ENGINE_EXPORT int engine_send_quantized(engine* e, std::int64_t at, double grid,
   }
   return send_together(e, group, 1 + n, false, nullptr);
 }
+
+ENGINE_EXPORT int engine_metronome(engine* e, int on, double gain_db, std::uint32_t bus) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (on != 0 && on != 1)
+    return capi::fail(ENGINE_ERR_INVALID, "on must be 0 or 1, not " + std::to_string(on));
+  if (!(gain_db <= ringengine::kMaxGainDb))
+    return capi::fail(ENGINE_ERR_INVALID, "gain_db must be -inf .. " +
+                                              std::to_string(ringengine::kMaxGainDb) + " dB");
+  const double gain = std::isinf(gain_db) ? 0.0 : std::pow(10.0, gain_db / 20.0);
+  return send_command(e, Message::metronome(on != 0, as_float(gain), bus));
+}

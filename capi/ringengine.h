@@ -461,9 +461,13 @@ typedef enum engine_message_kind {
                               ** after `frame` (ENGINE_AT_NEXT: the block
                               ** they arrive in), all at one frame or none
                               ** (engine_send_quantized() sends them) */
-    ENGINE_MSG_SET_TEMPO = 17 /* command (since 1.4): value = beats per
+    ENGINE_MSG_SET_TEMPO = 17, /* command (since 1.4): value = beats per
                               ** minute (1 .. 999), arg = beats per bar (1 ..
                               ** 64; 0: as it is), frame = when */
+    ENGINE_MSG_METRONOME = 18 /* command (since 1.4): param = 1 on, 0 off; id
+                              ** = the bus it sounds in (or
+                              ** ENGINE_BUS_MASTER); value = its gain,
+                              ** linear, 0 .. 16; frame = when */
 } engine_message_kind;
 
 /* One message, 24 bytes, the very bytes that cross the rings (a ring slot
@@ -475,22 +479,25 @@ typedef struct engine_message {
                     ** CANCEL: ENGINE_CANCEL_ALL_VOICES or 0; SET_BUS:
                     ** engine_bus_param; METER: engine_meter_source;
                     ** SET_VOICE: engine_voice_setting; RECORD_ENDED:
-                    ** engine_record_end */
+                    ** engine_record_end; METRONOME: 1 on, 0 off */
     uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
                     ** SET_PARAM, PLAY, STOP, CANCEL, SET_VOICE,
                     ** VOICE_ENDED: the voice, 0 .. voices - 1 (CANCEL with
                     ** ENGINE_CANCEL_ALL_VOICES: 0); SET_BUS: the bus, or
                     ** ENGINE_BUS_MASTER; METER: the voice's or the bus's
                     ** number (0 for the master); EVENTS_LOST: how many
-                    ** replies were dropped; RECORD_ENDED: the recording */
+                    ** replies were dropped; RECORD_ENDED: the recording;
+                    ** METRONOME: its bus, or ENGINE_BUS_MASTER */
     uint64_t frame; /* commands (PING, SET_PARAM, PLAY, STOP, CANCEL,
-                    ** SET_BUS, SET_VOICE, SET_SPEED, SET_TEMPO; QUANTIZE:
+                    ** SET_BUS, SET_VOICE, SET_SPEED, SET_TEMPO, METRONOME;
+                    ** QUANTIZE:
                     ** the grid's first frame): the engine frame they
                     ** take effect at, or (uint64_t)ENGINE_AT_NEXT; replies
                     ** (PONG, VOICE_ENDED, BUFFER_RELEASED, EVENTS_LOST,
                     ** METER, RECORD_ENDED): an engine frame */
     float value;    /* SET_PARAM, SET_BUS: the new value; SET_SPEED: the
-                    ** speed; SET_TEMPO: beats per minute; QUANTIZE: the
+                    ** speed; SET_TEMPO: beats per minute; METRONOME: its
+                    ** gain, linear; QUANTIZE: the
                     ** grid in beats (0: the bar); PLAY: the frames a play under way fades out
                     ** over, a whole number 0 .. 2^24 (0: cut); METER: the
                     ** loudest peak, linear */
@@ -1345,6 +1352,16 @@ int engine_frame_at(engine *e, double beat, uint64_t *frame);
 ** Returns ENGINE_OK, or as engine_send(). */
 int engine_send_quantized(engine *e, int64_t at, double grid, const engine_message *ms,
                           uint32_t n);
+
+/* The metronome on (on = 1) or off (0), from the next block: a click on
+** every beat of the transport, accented on the bar, sample-exact to it (a
+** click starts at its beat's first frame, as quantized commands do): 30 ms
+** of a 1 kHz tone from its peak (2 kHz on a bar line) decaying as (1 - t / 30 ms)^2, at
+** gain_db (up to +24.08; -inf: silent), into `bus` (or ENGINE_BUS_MASTER).
+** Sends ENGINE_MSG_METRONOME.
+** Returns ENGINE_OK, or as engine_send() (INVALID: no such bus, gain_db
+** NaN or over +24.08, `on` not 0 or 1). */
+int engine_metronome(engine *e, int on, double gain_db, uint32_t bus);
 
 /* cdef-end */
 

@@ -158,6 +158,16 @@ Refusal CommandChecks::check_quantize(const Message& m) const noexcept {
                                           : Refusal::range("count", count, 1, kMaxGroup, "commands");
 }
 
+Refusal CommandChecks::check_metronome(const Message& m) const noexcept {
+  const std::uint32_t bus = field::metronome::bus(m);
+  if (bus != kMasterBus && bus >= config_.buses)
+    return Refusal::no_such("bus", bus, 0, config_.buses - 1.0, "buses");
+  if (field::metronome::on(m) > 1)
+    return Refusal::whole("on", field::metronome::on(m), 0, 1);
+  const float gain = field::metronome::gain(m);
+  return gain >= 0 && gain <= kMaxGain ? Refusal{} : Refusal::range("gain", gain, 0, kMaxGain);
+}
+
 Refusal CommandChecks::check_set_tempo(const Message& m) const noexcept {
   const float bpm = field::set_tempo::bpm(m);
   if (!(bpm >= TempoMap::kMinBpm && bpm <= TempoMap::kMaxBpm))

@@ -220,6 +220,15 @@ bool Dispatcher::on_cancel(const Message& m, std::uint64_t) noexcept {
   return true;
 }
 
+bool Dispatcher::on_metronome(const Message& m, std::uint64_t) noexcept {
+  const std::uint32_t bus = field::metronome::bus(m);
+  if (bus != kMasterBus && bus >= shape_.buses)
+    return false;
+  mixer_.metronome().set(field::metronome::on(m) != 0, field::metronome::gain(m),
+                         bus == kMasterBus ? shape_.buses : bus);
+  return true;
+}
+
 // A quantize is taken in admit(), never dispatched: one here is out of place.
 bool Dispatcher::on_quantize(const Message&, std::uint64_t) noexcept { return false; }
 

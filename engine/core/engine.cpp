@@ -58,7 +58,9 @@ Engine::Engine(const EngineConfig& config, Rings rings)
       transport_(config.sample_rate),
       dispatch_({config.schedule, config.voices, config.buses}, mixer_, buffers_, port_,
                 metrics_.counters(), transport_),
-      buffers_(config.buffers, port_) {}
+      buffers_(config.buffers, port_) {
+  mixer_.follow(transport_.map());
+}
 
 // ---- The audio thread ----
 

@@ -128,6 +128,8 @@ struct Message {
   // beats_per_bar 0: as it is.
   static constexpr Message set_tempo(float bpm, std::uint64_t at = kFrameNext,
                                      std::uint32_t beats_per_bar = 0) noexcept;
+  static constexpr Message metronome(bool on, float gain, std::uint32_t bus = kMasterBus,
+                                     std::uint64_t at = kFrameNext) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
@@ -290,6 +292,16 @@ constexpr Message Message::set_tempo(float bpm, std::uint64_t at,
   field::set_tempo::set_bpm(m, bpm);
   field::set_tempo::set_at(m, at);
   field::set_tempo::set_beats_per_bar(m, beats_per_bar);
+  return m;
+}
+
+constexpr Message Message::metronome(bool on, float gain, std::uint32_t bus,
+                                     std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::metronome);
+  field::metronome::set_on(m, on ? 1 : 0);
+  field::metronome::set_gain(m, gain);
+  field::metronome::set_bus(m, bus);
+  field::metronome::set_at(m, at);
   return m;
 }
 

@@ -110,7 +110,8 @@ public:
       for (double k = k0 - 1;; k += 1) {
         const double beat = s.bar_origin + k * step;
         const std::uint64_t f = frame_at(beat);
-        if (f < start) {
+        // (frame_at gives frame 0 to every beat before frame 0's too.)
+        if (f < start || (f == 0 && beat < beat_at(0))) {
           if (k > k0 + 2)
             return {start, beat_in(s, start)};
           continue;

@@ -37,6 +37,7 @@ Mixer::Mixer(const Shape& shape, CommandPort& port, Recordings& recordings, Metr
   const std::uint32_t meter_window = shape.meter_ms != 0 ? std::max(window, 1u) : 0;
   for (std::uint32_t v = 0; v < shape.voices; ++v)
     voices_[v].init(shape.sample_rate, channels, shape.pan_law, meter_window);
+  metronome_.init(shape.sample_rate);
   for (std::uint32_t v = 0; v < shape.keylock_voices; ++v) {
     keylocks_[v] = std::make_unique<Keylock>(shape.sample_rate, channels, kChunk);
     voices_[v].give_keylock(keylocks_[v].get());
@@ -129,6 +130,10 @@ void Mixer::render(const AudioOut& out, const AudioIn& block_in, std::uint64_t p
     }
   }
   active_count_ = kept;
+
+  // The metronome's clicks into its bus (or the master).
+  if (metronome_.on() && tempo_ != nullptr)
+    metronome_.render(*tempo_, position + offset, buses[metronome_.bus()].input(n), channels, n);
 
   // The buses into the master, the master into the output.
   for (std::uint32_t b = 0; b < shape_.buses; ++b) {

@@ -13,6 +13,7 @@
 #include "core/command_port.hpp"
 #include "dsp/keylock.hpp"
 #include "dsp/ramp.hpp"
+#include "dsp/metronome.hpp"
 #include "voices/bus.hpp"
 #include "voices/voice.hpp"
 #include "voices/voice_state.hpp"
@@ -49,6 +50,10 @@ public:
   Bus& bus(std::uint32_t b) noexcept { return buses_[b]; }
   // The engine's speed: every voice's rate times it.
   Ramp& speed() noexcept { return speed_; }
+  // The metronome, and the tempo map it clicks to (the transport's, set
+  // once by the Engine before the first block).
+  Metronome& metronome() noexcept { return metronome_; }
+  void follow(const TempoMap& map) noexcept { tempo_ = &map; }
 
   // Puts voice v in the active list.
   void activate(std::uint32_t v) noexcept {
@@ -108,6 +113,8 @@ private:
   std::unique_ptr<double[]> rates_;    // kChunk: a voice's rate frame by frame
   std::unique_ptr<double[]> speeds_;   // kChunk: the engine's speed, while it moves
   Ramp speed_{1.0, 1.0, 0.0, 0};       // every voice's rate times this
+  Metronome metronome_;
+  const TempoMap* tempo_ = nullptr;
   std::int64_t until_meter_events_ = 0; // frames until the next meter events
   // The input, deinterleaved: inputs planes of kChunk frames.
   std::unique_ptr<float[]> input_;

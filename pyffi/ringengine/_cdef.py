@@ -160,7 +160,8 @@ typedef enum engine_message_kind {
     ENGINE_MSG_SET_SPEED = 14,
     ENGINE_MSG_RECORD_ENDED = 15,
     ENGINE_MSG_QUANTIZE = 16,
-    ENGINE_MSG_SET_TEMPO = 17
+    ENGINE_MSG_SET_TEMPO = 17,
+    ENGINE_MSG_METRONOME = 18
 } engine_message_kind;
 
 typedef struct engine_message {
@@ -530,4 +531,6 @@ int engine_frame_at(engine *e, double beat, uint64_t *frame);
 
 int engine_send_quantized(engine *e, int64_t at, double grid, const engine_message *ms,
                           uint32_t n);
+
+int engine_metronome(engine *e, int on, double gain_db, uint32_t bus);
 """

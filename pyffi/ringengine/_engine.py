@@ -694,6 +694,26 @@ class AudioEngine:
         self._quantized("set_tempo", _at(at), quantize,
                         [(lib.ENGINE_MSG_SET_TEMPO, 0, 0, value, bpb)])
 
+    def metronome(self, on: bool = True, gain_db: float = -12.0, bus: Any = None) -> None:
+        """Turns the metronome on (or off) from the next block: a click on
+        every beat of the transport, accented on the bar, sample-exact to it
+        (a click starts at its beat's first frame, as a quantized command
+        does): 30 ms of a 1 kHz tone from its peak, 2 kHz on a bar line, decaying as
+        (1 - t / 30 ms)^2, at `gain_db` (up to +24.08; -inf: silent), into
+        `bus` (None or "master": the master)."""
+        if bus is None or (isinstance(bus, str) and bus == "master"):
+            target = lib.ENGINE_BUS_MASTER
+        elif isinstance(bus, str) or _index(bus) is None:
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "bus must be a bus number or 'master', not %r" % (bus,))
+        else:
+            target = _uint32("bus", bus, 0, 2**32 - 2)
+        if not isinstance(on, (bool, int)) or on not in (0, 1):
+            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                       "on must be True or False, not %r" % (on,))
+        check_command(lib.engine_metronome(self._h, 1 if on else 0,
+                                            _number("gain_db", gain_db), target), "metronome")
+
     @property
     def transport(self) -> Transport:
         """Where the transport is, as at the end of the last block: a

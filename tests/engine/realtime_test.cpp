@@ -271,7 +271,8 @@ TEST(RealtimeTest, PlaysAtChangingRatesWithLoopsAndFadesInARealtimeScope) {
   EXPECT_TRUE(engine.close_buffer(buffer));
 }
 
-// The transport in a real-time scope: the tempo changed every block (now,
+// The transport in a real-time scope, the metronome clicking: the tempo
+// changed every block (now,
 // for later frames, and on the bar), plays and stops quantized to grids
 // from the bar to a sixty-fourth, groups the schedule has no room for
 // dropped whole, the tempo map filling up with changes to come.
@@ -286,6 +287,8 @@ TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope)
   std::vector<Message> replies(1024);
   std::size_t ended = 0;
   const float grids[] = {0.0f, 1.0f, 0.25f, 1.0f / 64, 3.0f};
+  Message click = Message::metronome(true, 0.25f); // clicking to every tempo
+  ASSERT_TRUE(engine.send(click));
   for (int block = 0; block < 800; ++block) {
     const float bpm = 60.0f + static_cast<float>((block * 37) % 200);
     Message tempo[] = {Message::set_tempo(bpm, block % 3 == 0 ? kFrameNext

@@ -89,6 +89,7 @@ SENDERS = {
     "set_speed": ("engine_set_speed", lambda e, b: e.set_speed(0.5)),
     "set_tempo": ("engine_set_tempo", lambda e, b: e.set_tempo(98)),
     "quantize": ("engine_send_quantized", lambda e, b: e.stop(0, quantize=1)),
+    "metronome": ("engine_metronome", lambda e, b: e.metronome()),
 }
 
 

@@ -270,3 +270,67 @@ def test_quantized_calls_refuse_what_the_plain_ones_refuse():
         with pytest.raises(InvalidArgumentError, match="bus"):
             e.set_bus(e.buses, "gain", 0.5, quantize=1)
         assert e.stats.commands_sent == 0
+
+
+def clicks(left, start):
+    """(onset frame, zero crossings in its first 20 ms) of each click in a
+    rendered left channel that began at engine frame `start`."""
+    found, i = [], 0
+    while i < len(left):
+        if left[i] != 0.0 and i > 0 and left[i - 1] == 0.0:
+            onset = i  # a click starts at its peak
+            window = left[i:i + 960]
+            crossings = sum(1 for a, b in zip(window, window[1:]) if (a < 0) != (b < 0))
+            found.append((start + onset, crossings))
+            i += 1440
+        else:
+            i += 1
+    return found
+
+
+def test_the_metronome_clicks_on_every_beat_to_the_sample_accented_on_the_bar():
+    """At 98 BPM (a beat is no whole number of frames) over three bars and a
+    tempo change: each click starts at frame_at(beat) exactly, 2 kHz on the
+    bar lines (about 80 crossings in 20 ms) and 1 kHz on the other beats
+    (about 40)."""
+    with engine() as e:
+        e.set_tempo(98.0)
+        e.metronome(gain_db=-6.0)
+        e.set_tempo(140.0, at=29388 * 8 + 5)  # just after beat 8
+        e.process()
+        out = array.array("f", bytes(4 * 400000 * e.channels))
+        start = e.frame
+        e.render_into(out)
+        found = [c for c in clicks(out[0::e.channels], start) if c[0] < start + 400000 - 960]
+        beats = [k for k in range(1, 60) if start < e.frame_at(float(k)) < start + 400000 - 960]
+        assert [f for f, _ in found] == [e.frame_at(float(k)) for k in beats]
+        for k, (_, crossings) in zip(beats, found):
+            if k % 4 == 0:
+                assert 75 <= crossings <= 85, (k, crossings)
+            else:
+                assert 35 <= crossings <= 45, (k, crossings)
+
+
+def test_the_metronome_off_is_silent_and_it_sounds_in_its_bus():
+    with engine(buses=2) as e:
+        e.metronome(bus=1)
+        e.set_bus(1, "mute", 1)
+        assert onset(e, 100000) is None  # its bus is muted
+        e.set_bus(1, "mute", 0)
+        assert onset(e, 100000) == e.frame_at(math.ceil(e.beat_at(e.frame - 100000 + 256)))
+        e.metronome(False)
+        assert onset(e, 100000) is None
+
+
+def test_the_metronome_refuses_what_is_no_bus_or_gain():
+    with engine(buses=2) as e:
+        with pytest.raises(InvalidArgumentError, match="bus"):
+            e.metronome(bus=2)
+        with pytest.raises(InvalidArgumentError, match="gain_db"):
+            e.metronome(gain_db=30)
+        with pytest.raises(InvalidArgumentError, match="gain_db"):
+            e.metronome(gain_db=float("nan"))
+        with pytest.raises(InvalidArgumentError, match="on"):
+            e.metronome(on=2)
+        e.metronome(gain_db=float("-inf"))  # silent, not refused
+        assert onset(e, 60000) is None

@@ -49,6 +49,7 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     engine.set_tempo(98.0, quantize="bar", beats_per_bar=3)
     engine.play(voice, buf, quantize=0.25)
     engine.stop(voice, quantize=1)
+    engine.metronome(True, gain_db=-6.0, bus="master")
     where: Transport = engine.transport
     beat: float = engine.beat_at(where.frame)
     frame: int = engine.frame_at(beat + 1.0)

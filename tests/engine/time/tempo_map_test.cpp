@@ -73,6 +73,8 @@ TEST(TempoMapTest, BarLinesAndGridsCountFromTheDownbeat) {
   EXPECT_EQ(map.grid_at_or_after(1, 0).frame, 96000u);
   EXPECT_EQ(map.grid_at_or_after(1, 0).beat, 4.0);
   EXPECT_EQ(map.grid_at_or_after(0, 0).frame, 0u); // a line on `from` counts
+  EXPECT_EQ(map.grid_at_or_after(0, 0).beat, 0.0);  // beat 0's, not one before frame 0
+  EXPECT_EQ(map.grid_at_or_after(0, 0.25).beat, 0.0);
   EXPECT_EQ(map.grid_at_or_after(96000, 0).frame, 96000u);
   EXPECT_EQ(map.grid_at_or_after(96001, 1).frame, 120000u);
   EXPECT_EQ(map.grid_at_or_after(96001, 0.25).frame, 102000u);
