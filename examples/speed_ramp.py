@@ -40,9 +40,16 @@ def main() -> None:
         start = engine.frame
         engine.set_speed(0.5, at=start + rate, ramp=2 * rate)           # 1 s in: down over 2 s
         engine.set_speed(1.25, at=start + 3 * rate, ramp=rate)          # then up over 1 s
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and engine.state == "running":
-            time.sleep(0.25)
+        # Five seconds on the engine's clock, a line every quarter of one
+        # (a wall-clock deadline only in case the audio stops).
+        deadline = time.monotonic() + 60
+        next_line = start + rate // 4
+        while engine.frame < start + 5 * rate and time.monotonic() < deadline \
+                and engine.state == "running":
+            if engine.frame < next_line:
+                time.sleep(0.01)
+                continue
+            next_line += rate // 4
             state = engine.voice_state(voice)
             print("frame %8d: the loop at %6d of %d" % (engine.frame, state.position, loop.frames))
         engine.stop(voice)                                              # a 3 ms fade, no click
