@@ -159,3 +159,13 @@ def frame(value: object) -> int:
         raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                    "frame must be 0 .. 2^64 - 1, not %r" % (value,))
     return number_
+
+
+def bus(value: object) -> int:
+    """A bus argument: a bus's number, or "master" (ENGINE_BUS_MASTER)."""
+    if isinstance(value, str) and value == "master":
+        return int(lib.ENGINE_BUS_MASTER)
+    if isinstance(value, str) or index(value) is None:
+        raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                   "bus must be a bus number or 'master', not %r" % (value,))
+    return uint32("bus", value, 0, 2**32 - 2)

@@ -16,6 +16,7 @@ from typing import (TYPE_CHECKING, Any, AsyncIterator, Dict, FrozenSet, List, Li
 from . import _config
 from ._args import as_float32, path_bytes
 from ._args import at as _at
+from ._args import bus as _bus
 from ._args import frame as _frame
 from ._args import grid as _grid
 from ._args import index as _index
@@ -622,13 +623,7 @@ class AudioEngine:
         RingFullError
             The command ring is full: dropped and counted.
         """
-        if bus == "master":
-            target = lib.ENGINE_BUS_MASTER
-        elif isinstance(bus, str) or _index(bus) is None:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "bus must be a bus number or 'master', not %r" % (bus,))
-        else:
-            target = _uint32("bus", bus, 0, 2**32 - 2)
+        target = _bus(bus)
         code = BUS_PARAMS.get(param) if isinstance(param, str) else None
         if code is None:
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID, "param must be one of %s, not %r"
@@ -698,16 +693,10 @@ class AudioEngine:
         """Turns the metronome on (or off) from the next block: a click on
         every beat of the transport, accented on the bar, sample-exact to it
         (a click starts at its beat's first frame, as a quantized command
-        does): 30 ms of a 1 kHz tone from its peak, 2 kHz on a bar line, decaying as
-        (1 - t / 30 ms)^2, at `gain_db` (up to +24.08; -inf: silent), into
+        does): 30 ms of a 1 kHz tone from its peak, 2 kHz on a bar line,
+        decaying as (1 - t / 30 ms)^2, at `gain_db` (up to +24.08; -inf: silent), into
         `bus` (None or "master": the master)."""
-        if bus is None or (isinstance(bus, str) and bus == "master"):
-            target = lib.ENGINE_BUS_MASTER
-        elif isinstance(bus, str) or _index(bus) is None:
-            raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
-                                       "bus must be a bus number or 'master', not %r" % (bus,))
-        else:
-            target = _uint32("bus", bus, 0, 2**32 - 2)
+        target = lib.ENGINE_BUS_MASTER if bus is None else _bus(bus)
         if not isinstance(on, (bool, int)) or on not in (0, 1):
             raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                        "on must be True or False, not %r" % (on,))
