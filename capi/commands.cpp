@@ -1,6 +1,8 @@
 // The C ABI, commands: engine_send() and the typed wrappers over it, the
 // pings, and the parameter path. Contracts are in ringengine.h.
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "handle.hpp"
@@ -175,24 +177,35 @@ int send_together(engine* e, ringengine::Message* ms, std::size_t n, bool any_vo
 } // namespace
 
 ENGINE_EXPORT void engine_play_options_init(engine_play_options* options) {
-  if (options == nullptr)
+  engine_play_options_init_size(options, ENGINE_PLAY_OPTIONS_SIZE_1_3);
+}
+
+ENGINE_EXPORT void engine_play_options_init_size(engine_play_options* options,
+                                                 std::size_t size) {
+  if (options == nullptr || size < ENGINE_PLAY_OPTIONS_SIZE_1_3)
     return;
-  *options = engine_play_options{};
-  options->size = sizeof *options;
-  options->voice = ENGINE_ANY_VOICE;
-  options->at = ENGINE_AT_NEXT;
-  options->fade = ENGINE_FADE_DEFAULT;
-  options->bus = ENGINE_BUS_UNCHANGED;
+  engine_play_options o{};
+  o.size = static_cast<std::uint32_t>(std::min(size, sizeof o));
+  o.voice = ENGINE_ANY_VOICE;
+  o.at = ENGINE_AT_NEXT;
+  o.fade = ENGINE_FADE_DEFAULT;
+  o.bus = ENGINE_BUS_UNCHANGED;
+  std::memcpy(options, &o, o.size);
 }
 
 ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std::uint32_t* voice) {
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;
-  if (o == nullptr || o->size != sizeof *o)
+  if (o == nullptr || (o->size != sizeof *o && o->size != ENGINE_PLAY_OPTIONS_SIZE_1_3))
     return capi::fail(ENGINE_ERR_INVALID, "options is NULL or its size is not "
                                           "sizeof(engine_play_options): call "
-                                          "engine_play_options_init() first");
+                                          "engine_play_options_init_size() first");
   const double quantize = o->quantize;
+  // The fields since 1.4, when the caller knows them.
+  const double bpm = o->size == sizeof *o ? o->bpm : 0.0;
+  if (!(bpm == 0 || (bpm >= 1 && bpm <= 999)))
+    return capi::fail(ENGINE_ERR_INVALID, "bpm must be 1 .. 999 BPM (or 0: not locked), not " +
+                                              std::to_string(bpm));
   if (o->start > UINT32_MAX || o->loop_start > UINT32_MAX || o->loop_end > UINT32_MAX)
     return capi::fail(ENGINE_ERR_INVALID, "start, loop_start and loop_end must be below 2^32 frames");
   if (o->loop_end != 0 && o->loop_end <= o->loop_start)
@@ -203,7 +216,7 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
   const std::uint32_t v = any ? 0 : o->voice;
   const std::uint64_t at = frame_of(o->at);
   const std::uint32_t fade = fade_frames(e, o->fade);
-  Message ms[7];
+  Message ms[8];
   std::size_t n = 0;
   if (quantize != 0)
     ms[n++] = Message::quantize(wire_grid(quantize), 0, at); // its count below
@@ -221,6 +234,8 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
                                  static_cast<std::uint32_t>(o->loop_end), at);
   if (o->crossfade != 0)
     ms[n++] = Message::set_voice(v, VoiceSetting::play_crossfade, o->crossfade, at);
+  if (bpm != 0)
+    ms[n++] = Message::lock_next_play(v, static_cast<float>(bpm), at);
   ms[n++] = Message::play(v, o->buffer, at, o->loop != 0, fade, o->fade_in != 0,
                           o->keylock != 0);
   if (quantize != 0)

@@ -50,7 +50,8 @@ static_assert(ENGINE_VOICE_PLAY_START == static_cast<int>(ringengine::VoiceSetti
 static_assert(ENGINE_VOICE_PLAY_CROSSFADE ==
               static_cast<int>(ringengine::VoiceSetting::play_crossfade));
 static_assert(ENGINE_VOICE_LOOP_START == static_cast<int>(ringengine::VoiceSetting::loop_start));
-static_assert(ENGINE_VOICE_CROSSFADE + 1 == ringengine::kVoiceSettingCount);
+static_assert(ENGINE_VOICE_PLAY_BPM == static_cast<int>(ringengine::VoiceSetting::play_bpm));
+static_assert(ENGINE_VOICE_PLAY_BPM + 1 == ringengine::kVoiceSettingCount);
 static_assert(ENGINE_ANY_VOICE == ringengine::Message::kAllVoices);
 static_assert(ENGINE_CANCEL_ALL_VOICES == ringengine::kCancelAllVoices);
 static_assert(ENGINE_DIRECTION_COMMAND == static_cast<int>(ringengine::Direction::command));
@@ -82,6 +83,9 @@ static_assert(sizeof(engine_config) > ENGINE_CONFIG_SIZE_1_0);
 // 1.1 ended with max_load_bytes; 1.2 adds the mixer's fields after it.
 static_assert(ENGINE_CONFIG_SIZE_1_1 == offsetof(engine_config, buses));
 static_assert(ENGINE_CONFIG_SIZE_1_2 == ENGINE_CONFIG_SIZE_1_1 + 16);
+// engine_play_options grew at its end in 1.4: bpm right after 1.3's size.
+static_assert(offsetof(engine_play_options, bpm) == ENGINE_PLAY_OPTIONS_SIZE_1_3);
+static_assert(sizeof(engine_play_options) == ENGINE_PLAY_OPTIONS_SIZE_1_3 + 8);
 // 1.3 adds the key-locked voices' budget and the inputs.
 static_assert(ENGINE_CONFIG_SIZE_1_2 == offsetof(engine_config, keylock_voices));
 static_assert(offsetof(engine_config, inputs) == ENGINE_CONFIG_SIZE_1_2 + 4);

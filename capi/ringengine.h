@@ -444,7 +444,8 @@ typedef enum engine_message_kind {
                               ** = samples past full scale so far. Sent only
                               ** while the reply ring is less than half full */
     ENGINE_MSG_SET_VOICE = 13, /* command (since 1.3): id = voice, param =
-                              ** engine_voice_setting, arg = its frames,
+                              ** engine_voice_setting, arg = its frames
+                              ** (PLAY_BPM: value = the clip's tempo),
                               ** frame = when */
     ENGINE_MSG_SET_SPEED = 14, /* command (since 1.3): value = the engine's
                               ** speed, frame = when, arg = ramp frames */
@@ -497,10 +498,11 @@ typedef struct engine_message {
                     ** METER, RECORD_ENDED): an engine frame */
     float value;    /* SET_PARAM, SET_BUS: the new value; SET_SPEED: the
                     ** speed; SET_TEMPO: beats per minute; METRONOME: its
-                    ** gain, linear; QUANTIZE: the
-                    ** grid in beats (0: the bar); PLAY: the frames a play under way fades out
-                    ** over, a whole number 0 .. 2^24 (0: cut); METER: the
-                    ** loudest peak, linear */
+                    ** gain, linear; QUANTIZE: the grid in beats (0: the
+                    ** bar); PLAY: the frames a play under way fades out
+                    ** over, a whole number 0 .. 2^24 (0: cut); SET_VOICE
+                    ** with ENGINE_VOICE_PLAY_BPM: the clip's tempo, 1 ..
+                    ** 999 (0: not locked); METER: the loudest peak, linear */
     uint32_t arg;   /* SET_PARAM, SET_BUS, SET_SPEED: frames over which the
                     ** value moves linearly from where it is to `value`
                     ** (0: at once); SET_TEMPO: beats per bar (0: as it
@@ -721,13 +723,18 @@ typedef enum engine_voice_setting {
     ENGINE_VOICE_PLAY_CROSSFADE = 3,  /* frames crossfaded at the seam; 0 */
     ENGINE_VOICE_LOOP_START = 4,      /* the region of the play under way */
     ENGINE_VOICE_LOOP_END = 5,
-    ENGINE_VOICE_CROSSFADE = 6
+    ENGINE_VOICE_CROSSFADE = 6,
+    ENGINE_VOICE_PLAY_BPM = 7         /* since 1.4: the next play is locked to
+                                      ** the tempo, its clip at this tempo, carried
+                                      ** in engine_message.value (a float; 0: not
+                                      ** locked); engine_play_with() sends it */
 } engine_voice_setting;
 
-/* What engine_play_with() plays (since 1.3); engine_play_options_init()
+/* What engine_play_with() plays (since 1.3); engine_play_options_init_size()
 ** fills the defaults. */
 typedef struct engine_play_options {
-    uint32_t size;       /* sizeof(engine_play_options) */
+    uint32_t size;       /* ENGINE_PLAY_OPTIONS_SIZE_1_3, or
+                         ** sizeof(engine_play_options) (since 1.4) */
     uint32_t voice;      /* 0 .. voices - 1, or ENGINE_ANY_VOICE (the default) */
     uint32_t buffer;     /* the buffer's id */
     uint32_t loop;       /* 1: loop over the region; default 0 */
@@ -750,15 +757,40 @@ typedef struct engine_play_options {
                          ** beats at or after `at` (see
                          ** engine_send_quantized()); ENGINE_QUANTIZE_BAR:
                          ** the bar line; 0 (the default): at `at` */
+    /* Since 1.4 (a caller built against 1.3 passes ENGINE_PLAY_OPTIONS_SIZE_1_3
+    ** and the play is not locked): */
+    float bpm;           /* > 0: the play is locked to the transport's tempo,
+                         ** the buffer's clip being at this tempo, 1 .. 999
+                         ** (held as a float): it plays at its rate x tempo
+                         ** / bpm, follows every tempo change at its frame,
+                         ** and its position follows from the transport's
+                         ** beat, so a loop wraps on the grid for ever (a
+                         ** loop within a frame of a whole number of 64th
+                         ** beats is taken as exactly that many). The
+                         ** engine's speed does not move it; a rate change
+                         ** applies at once. 0 (the default): not locked */
 } engine_play_options;
+
+/* engine_play_options' size as 1.3 knew it (up to `quantize`). */
+enum { ENGINE_PLAY_OPTIONS_SIZE_1_3 = 72 };
 
 /* engine_play_options.quantize's (and engine_send_quantized()'s grid)
 ** meaning the bar line: -1, a special value (see the top of this header). */
 enum { ENGINE_QUANTIZE_BAR = -1 };
 
-/* The defaults of engine_play_with() into *options (since 1.3); NULL is a
-** no-op. Thread: any. Non-blocking. */
+/* The defaults of engine_play_with() into the 1.3 fields of *options
+** (ENGINE_PLAY_OPTIONS_SIZE_1_3 bytes), and options->size set to that
+** (since 1.3): a program built against 1.3 keeps working, and its plays are
+** not locked. For the fields since 1.4, engine_play_options_init_size().
+** NULL is a no-op. Thread: any. Non-blocking. */
 void engine_play_options_init(engine_play_options *options);
+
+/* The defaults into the first `size` bytes of *options (size:
+** sizeof(engine_play_options) as the caller knows it, at least
+** ENGINE_PLAY_OPTIONS_SIZE_1_3), and options->size set to the size filled:
+** at most this library's sizeof(engine_play_options). Since 1.4. NULL, or
+** a smaller size, is a no-op. Thread: any. Non-blocking. */
+void engine_play_options_init_size(engine_play_options *options, size_t size);
 
 /* Plays options->buffer on options->voice (ENGINE_ANY_VOICE: a free one,
 ** else the one playing longest, faded out), from options->start, looping

@@ -127,6 +127,12 @@ Refusal CommandChecks::check_set_voice(const Message& m) const noexcept {
     return frames <= Engine::kMaxFade
                ? Refusal{}
                : Refusal::range("crossfade", frames, 0, Engine::kMaxFade, "frames");
+  case VoiceSetting::play_bpm: {
+    const float bpm = field::set_voice::bpm(m);
+    return bpm == 0.0f || (bpm >= TempoMap::kMinBpm && bpm <= TempoMap::kMaxBpm)
+               ? Refusal{}
+               : Refusal::range("bpm", bpm, TempoMap::kMinBpm, TempoMap::kMaxBpm, "BPM");
+  }
   default:
     return {};
   }

@@ -186,6 +186,7 @@ bool Dispatcher::on_set_voice(const Message& m, std::uint64_t) noexcept {
   case VoiceSetting::loop_start: voice.set_region(frames, p.loop_end(), p.crossfade()); break;
   case VoiceSetting::loop_end: voice.set_region(p.loop_start(), frames, p.crossfade()); break;
   case VoiceSetting::crossfade: voice.set_region(p.loop_start(), p.loop_end(), frames); break;
+  case VoiceSetting::play_bpm: voice.lock_next_play(field::set_voice::bpm(m)); break;
   }
   return true;
 }

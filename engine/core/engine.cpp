@@ -128,7 +128,11 @@ void Engine::render_block(const AudioOut& out, const AudioIn& in, std::uint32_t 
   std::uint32_t done = 0;
   while (done < frames) {
     dispatch_.run_due(first + done);
-    const std::uint64_t until = std::min<std::uint64_t>(dispatch_.next_frame() - first, frames);
+    // To the next command held, or the next tempo change (a locked voice
+    // takes its step from a steady tempo).
+    const std::uint64_t next = std::min(dispatch_.next_frame(),
+                                        transport_.map().next_change_after(first + done));
+    const std::uint64_t until = std::min<std::uint64_t>(next - first, frames);
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(until - done, kChunk));
     mixer_.render(out, in, first, done, n);
     done += n;

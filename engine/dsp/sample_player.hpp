@@ -89,6 +89,33 @@ public:
     return index_ < 0 ? 0 : static_cast<std::uint64_t>(index_);
   }
 
+  // Where it reads, with the fraction.
+  double exact_position() const noexcept { return static_cast<double>(index_) + frac_; }
+  // Moves the read position to `p` (a frame of the buffer and a fraction),
+  // taken around the loop's region when a loop has passed it: a tempo-locked
+  // play (voices/voice.hpp) is put where the transport's beat says, every
+  // stretch. A position within a millionth of a whole frame is that frame,
+  // so a lock at the clip's own tempo reads the buffer as it is.
+  void seek(double p) noexcept {
+    if (loop_) {
+      const auto ls = static_cast<double>(loop_start_);
+      const double length = static_cast<double>(loop_end_) - ls;
+      if (length > 0 && (p >= ls + length || (p < ls && (entered_ || p < 0)))) {
+        const double into = std::fmod(p - ls, length); // exact
+        p = ls + (into < 0 ? into + length : into);
+      }
+    }
+    const double whole = std::round(p);
+    if (std::fabs(p - whole) < 1e-6)
+      p = whole;
+    const double index = std::floor(p);
+    index_ = static_cast<std::int64_t>(index);
+    frac_ = p - index;
+    if (loop_ && index_ >= static_cast<std::int64_t>(loop_start_) &&
+        index_ < static_cast<std::int64_t>(loop_end_))
+      entered_ = true;
+  }
+
   // Writes up to out.frames frames, channel c of the buffer into
   // out.planes[c] for c below min(buffer channels, output channels) (on a
   // mono output, the average of the buffer's channels into plane 0), frame

@@ -56,8 +56,10 @@ enum class VoiceSetting : std::uint16_t {
   loop_start = 4,      // the region of the play under way
   loop_end = 5,
   crossfade = 6,
+  play_bpm = 7,        // the next play locks to the transport, its clip at this
+                       //   tempo (its `bpm`, a float; 0: not locked; since 1.4)
 };
-inline constexpr std::uint16_t kVoiceSettingCount = 7;
+inline constexpr std::uint16_t kVoiceSettingCount = 8;
 
 // set_bus's bus meaning the master.
 inline constexpr std::uint32_t kMasterBus = 0xffffffffu;
@@ -107,6 +109,9 @@ struct Message {
   static constexpr Message set_voice(std::uint32_t voice, VoiceSetting setting,
                                      std::uint32_t frames,
                                      std::uint64_t at = kFrameNext) noexcept;
+  // A play_bpm setting: the next play on `voice` locks to the transport.
+  static constexpr Message lock_next_play(std::uint32_t voice, float clip_bpm,
+                                          std::uint64_t at = kFrameNext) noexcept;
   static constexpr Message set_speed(float speed, std::uint64_t at = kFrameNext,
                                      std::uint32_t ramp = 0) noexcept;
   static constexpr Message voice_ended(std::uint32_t voice, std::uint64_t frame) noexcept;
@@ -208,6 +213,12 @@ constexpr Message Message::set_voice(std::uint32_t voice, VoiceSetting setting,
   field::set_voice::set_setting(m, static_cast<std::uint16_t>(setting));
   field::set_voice::set_frames(m, frames);
   field::set_voice::set_at(m, at);
+  return m;
+}
+constexpr Message Message::lock_next_play(std::uint32_t voice, float clip_bpm,
+                                          std::uint64_t at) noexcept {
+  Message m = set_voice(voice, VoiceSetting::play_bpm, 0, at);
+  field::set_voice::set_bpm(m, clip_bpm);
   return m;
 }
 constexpr Message Message::set_speed(float speed, std::uint64_t at, std::uint32_t ramp) noexcept {

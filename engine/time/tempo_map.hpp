@@ -69,6 +69,15 @@ public:
     return segments_[index_at(frame)];
   }
 
+  // The frame of the first change after `frame` (UINT64_MAX: none), where
+  // the engine cuts its block so that a tempo is steady within each piece.
+  std::uint64_t next_change_after(std::uint64_t frame) const noexcept {
+    for (std::size_t i = 1; i < size_; ++i)
+      if (segments_[i].frame > frame)
+        return segments_[i].frame;
+    return std::numeric_limits<std::uint64_t>::max();
+  }
+
   double beat_at(std::uint64_t frame) const noexcept {
     return beat_in(segments_[index_at(frame)], frame);
   }

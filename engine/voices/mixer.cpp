@@ -81,7 +81,7 @@ void Mixer::render(const AudioOut& out, const AudioIn& block_in, std::uint64_t p
 
   // The engine's speed over these frames, for the voices' rates.
   VoiceScratch scratch{scratch_planes_.get(), tail_scratch_planes_.get(),
-                       rates_.get(), nullptr, speed_.value};
+                       rates_.get(), nullptr, speed_.value, tempo_, position + offset};
   if (speed_.moving()) {
     for (std::uint32_t i = 0; i < n; ++i) {
       speeds_[i] = speed_.value;

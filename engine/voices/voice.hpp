@@ -16,6 +16,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "dsp/decibels.hpp"
@@ -30,18 +31,23 @@
 #include "dsp/sine_source.hpp"
 #include "messages/message.hpp"
 #include "resources/sample_buffer.hpp"
+#include "time/tempo_map.hpp"
 
 namespace ringengine {
 
 // What the engine lends a voice for one render: scratch planes for the
-// voice and for its tail, and the engine's speed over the frames (one value
-// a frame when it moves, else `speed` throughout).
+// voice and for its tail, the engine's speed over the frames (one value a
+// frame when it moves, else `speed` throughout), and the transport's tempo
+// map with the render's first frame, for a voice locked to the tempo (the
+// tempo is steady over the render: the engine cuts its blocks at changes).
 struct VoiceScratch {
   float* const* planes;
   float* const* tail_planes;
   double* rates;        // kChunk values, the voice's own use
   const double* speeds; // nullptr: `speed` for every frame
   double speed;
+  const TempoMap* tempo = nullptr; // nullptr: no transport (locks are ignored)
+  std::uint64_t frame = 0;
 };
 
 class Voice {
@@ -51,6 +57,7 @@ public:
 
   void init(double sample_rate, std::uint32_t channels, PanLaw law,
             std::uint32_t meter_window) noexcept {
+    frames_per_minute_ = 60.0 * sample_rate;
     sine_.init(sample_rate);
     gain_.init();
     pan_.init(law);
@@ -67,7 +74,11 @@ public:
     case Param::pan: pan_.set(value, ramp); break;
     case Param::gain_db: gain_.set(static_cast<float>(db_to_gain(value)), ramp); break;
     case Param::bus: bus_ = static_cast<std::uint32_t>(value); break;
-    case Param::rate: rate_.set(value, ramp); break;
+    case Param::rate:
+      // A locked voice takes a new rate at once, its phase from there.
+      rate_.set(value, locked() ? 0 : ramp);
+      relock_ = true;
+      break;
     case Param::pitch: pitch_ = value; break;
     }
   }
@@ -82,6 +93,11 @@ public:
   // Where the next play starts and loops (set_voice's play_* settings),
   // until it takes them.
   PlayRegion& next_region() noexcept { return next_; }
+  // The next play locks to the transport's tempo, its clip being at
+  // `clip_bpm` (0: it does not), until it takes it.
+  void lock_next_play(float clip_bpm) noexcept { next_bpm_ = clip_bpm; }
+  // The tempo the play under way is locked at (0: not locked).
+  double locked_bpm() const noexcept { return player_.playing() || draining_ ? lock_bpm_ : 0.0; }
 
   // Plays `buffer` (whose id is `id`) from the staged region's start,
   // instead of the sine; the voice's gain, pan and rate apply. A play
@@ -92,6 +108,9 @@ public:
             bool fade_in, bool keylock) noexcept {
     keylocked_ = keylock && keylock_ != nullptr;
     draining_ = false;
+    lock_bpm_ = next_bpm_;
+    next_bpm_ = 0;
+    relock_ = true;
     if (keylocked_) {
       // One stretcher: a key-locked play cuts the one before it.
       tail_.stop();
@@ -121,6 +140,7 @@ public:
   void set_region(std::uint64_t loop_start, std::uint64_t loop_end, std::uint32_t crossfade) noexcept {
     if (player_.playing())
       player_.set_region(loop_start, loop_end, crossfade);
+    relock_ = true; // a locked loop goes on from where it is, in phase
   }
   // Starts fading the voice out over `frames`: a buffer playing ends when
   // the fade reaches 0 (render() says where), a sine falls silent.
@@ -131,6 +151,7 @@ public:
     const bool was = player_.stop() || draining_;
     draining_ = false;
     keylocked_ = false;
+    lock_bpm_ = 0;
     return was;
   }
   // Ends the tail if it plays buffer `id` (a buffer being let go of).
@@ -165,8 +186,12 @@ public:
                        const VoiceScratch& scratch) noexcept {
     Signal s{scratch.planes, 1, n};
     if (player_.playing() || tail_.playing() || draining_) {
-      const double* rates = fill_rates(scratch, n);
-      const double steady = rates == nullptr ? rate_.value * scratch.speed : 0.0;
+      const bool locked = lock_bpm_ != 0 && scratch.tempo != nullptr &&
+                          (player_.playing() || draining_);
+      const double* rates = locked ? nullptr : fill_rates(scratch, n);
+      const double steady = locked            ? lock_step(scratch, n, !keylocked_)
+                            : rates == nullptr ? rate_.value * scratch.speed
+                                               : 0.0;
       std::uint32_t ended = kStillPlaying;
       if (keylocked_ && (player_.playing() || draining_)) {
         s.frames = render_keylocked(s, channels, n, rates != nullptr ? rates[0] : steady);
@@ -216,6 +241,50 @@ public:
   }
 
 private:
+  bool locked() const noexcept { return lock_bpm_ != 0; }
+
+  // Tempo lock. A locked play's position is a function of the transport's
+  // beat: from its anchor (the beat and the buffer's frame where it was
+  // started, or last changed its rate or region) on, fpb_ frames of the
+  // buffer a beat, so that nothing piles up over any number of loops. Each
+  // render the player is put where the beat says and then runs at the step
+  // the tempo gives, steady over the render; a key-locked play is not put
+  // (its stretcher holds its own input) and takes the step as its rate.
+  // The engine's speed does not move a locked play: the tempo does.
+  // Returns the step, buffer frames per frame.
+  double lock_step(const VoiceScratch& scratch, std::uint32_t n, bool seek) noexcept {
+    const TempoMap& map = *scratch.tempo;
+    const double beat = map.beat_at(scratch.frame);
+    if (rate_.moving()) { // a ramp begun before the lock: followed stretch by stretch
+      rate_.skip(n);
+      relock_ = true;
+    }
+    if (relock_) {
+      anchor_beat_ = beat;
+      anchor_pos_ = player_.exact_position();
+      fpb_ = frames_per_beat();
+      relock_ = false;
+    }
+    if (seek)
+      player_.seek(anchor_pos_ + (beat - anchor_beat_) * fpb_);
+    return fpb_ * map.segment_at(scratch.frame).bpm / frames_per_minute_;
+  }
+  // The buffer's frames a beat: rate x the clip's frames a beat. A loop
+  // within one frame of a whole number of 64th beats is that many beats
+  // exactly (a region is whole frames, a beat rarely is: 98 BPM at 48 kHz
+  // is 29387.76 frames), so that it wraps on the grid for ever.
+  double frames_per_beat() const noexcept {
+    const double fpb = rate_.value * frames_per_minute_ / lock_bpm_;
+    if (!player_.looping() || fpb == 0)
+      return fpb;
+    const double length = static_cast<double>(player_.loop_end() - player_.loop_start());
+    const double beats = length / std::fabs(fpb);
+    const double whole = std::round(beats * 64.0) / 64.0;
+    if (whole > 0 && std::fabs(beats - whole) * std::fabs(fpb) < 1.0)
+      return std::copysign(length / whole, fpb);
+    return fpb;
+  }
+
   // A key-locked play: the player at the buffer's own speed into the
   // stretcher, which takes `rate` (the voice's times the engine's speed at
   // the chunk's start; backwards and below 1/4 are 1/4) and the pitch. Returns the frames of sound; when the
@@ -307,6 +376,11 @@ private:
   bool keylocked_ = false;     // the play under way goes through it
   bool draining_ = false;      // its buffer ran out; the stretcher's tail plays on
   float pitch_ = 0;            // semitones, for key-locked plays
+  double frames_per_minute_ = 60.0 * 48000;
+  float next_bpm_ = 0;         // the next play's lock (0: none)
+  double lock_bpm_ = 0;        // the play under way's clip tempo (0: not locked)
+  bool relock_ = false;        // take a new anchor at the next render
+  double anchor_beat_ = 0, anchor_pos_ = 0, fpb_ = 0; // see lock_step()
   Gain gain_;
   Pan pan_;
   Meter meter_;

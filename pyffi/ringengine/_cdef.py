@@ -248,7 +248,8 @@ typedef enum engine_voice_setting {
     ENGINE_VOICE_PLAY_CROSSFADE = 3,
     ENGINE_VOICE_LOOP_START = 4,
     ENGINE_VOICE_LOOP_END = 5,
-    ENGINE_VOICE_CROSSFADE = 6
+    ENGINE_VOICE_CROSSFADE = 6,
+    ENGINE_VOICE_PLAY_BPM = 7
 } engine_voice_setting;
 
 typedef struct engine_play_options {
@@ -266,11 +267,17 @@ typedef struct engine_play_options {
     uint32_t bus;
     uint32_t keylock;
     float quantize;
+
+    float bpm;
 } engine_play_options;
+
+enum { ENGINE_PLAY_OPTIONS_SIZE_1_3 = 72 };
 
 enum { ENGINE_QUANTIZE_BAR = -1 };
 
 void engine_play_options_init(engine_play_options *options);
+
+void engine_play_options_init_size(engine_play_options *options, size_t size);
 
 int engine_play_with(engine *e, const engine_play_options *options, uint32_t *voice);
 

@@ -478,7 +478,8 @@ class AudioEngine:
              loop: bool = False, bus: Optional[int] = None, start: int = 0,
              loop_start: Optional[int] = None, loop_end: Optional[int] = None,
              crossfade: int = 0, fade: Optional[int] = None, fade_in: bool = False,
-             keylock: bool = False, quantize: Any = None) -> int:
+             keylock: bool = False, quantize: Any = None,
+             bpm: Optional[float] = None) -> int:
         """The voice plays `buf` from engine frame `at` (None: the next
         block), with its gain, pan and rate, instead of its sine; returns the
         voice's number.
@@ -520,6 +521,15 @@ class AudioEngine:
             line) at or after `at` (None: the block the play arrives in),
             counted from the downbeat; a line on `at` itself counts. See
             set_tempo().
+        bpm : float, optional
+            Lock the play to the transport's tempo, the buffer's clip being
+            at `bpm` (1 .. 999, held as a 32-bit float): it plays at its
+            rate x tempo / bpm and follows every tempo change at its frame.
+            Its position follows from the transport's beat, so a loop started
+            on the grid wraps on the grid for ever; a loop within a frame of
+            a whole number of 64th beats is taken as exactly that many. The
+            engine's speed (set_speed) does not move a locked play, and a
+            rate change applies at once. None: not locked.
 
         With gain 1, pan 0, rate 1 and the bus and master at their defaults,
         a play from a whole frame comes out as the buffer's samples, bit for
@@ -536,7 +546,7 @@ class AudioEngine:
         """
         id_ = buffer_id(self._handle, buf)
         o = self._scratch.play_options
-        lib.engine_play_options_init(o)
+        lib.engine_play_options_init_size(o, ffi.sizeof("engine_play_options"))
         o.voice = lib.ENGINE_ANY_VOICE if voice is None else _uint32("voice", voice, 0,
                                                                        2**32 - 2)
         o.buffer = id_
@@ -550,6 +560,12 @@ class AudioEngine:
         o.fade_in = 1 if fade_in else 0
         o.keylock = 1 if keylock else 0
         o.quantize = 0.0 if quantize is None else _grid(quantize)
+        if bpm is not None:
+            clip_bpm = _number("bpm", bpm)
+            if not 1 <= clip_bpm <= 999:
+                raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                           "play: bpm must be 1 .. 999 BPM, not %r" % (bpm,))
+            o.bpm = clip_bpm
         if bus is not None:
             o.bus = _uint32("bus", bus, 0, 2**32 - 3)
         chosen = self._scratch.voice_out

@@ -253,3 +253,76 @@ TEST(CApiGrowthTest, TheFunctionsSince1_1CheckTheirArguments) {
 }
 
 } // namespace
+
+// ---- engine_play_options: 1.3's size, and 1.4's bpm ----
+
+// A mono ramp 0, 1, 2, ... as a buffer; the engine renders mono.
+struct RampEngine {
+  Handle h;
+  uint32_t buffer = 0;
+  explicit RampEngine(uint64_t frames) {
+    engine_config c;
+    engine_config_init_size(&c, sizeof c);
+    c.backend = ENGINE_BACKEND_OFFLINE;
+    c.channels = 1;
+    EXPECT_EQ(engine_create(&c, &h.e), ENGINE_OK) << engine_last_error();
+    std::vector<float> ramp(frames);
+    for (uint64_t i = 0; i < frames; ++i)
+      ramp[i] = static_cast<float>(i);
+    EXPECT_EQ(engine_load_buffer(h.e, ramp.data(), frames, 1, &buffer), ENGINE_OK);
+  }
+  std::vector<float> render(uint64_t frames) {
+    std::vector<float> out(frames);
+    EXPECT_EQ(engine_render(h.e, out.data(), frames), ENGINE_OK) << engine_last_error();
+    return out;
+  }
+};
+
+TEST(CApiGrowthTest, PlayOptionsOfThe1_3SizeAreNotLockedWhateverFollowsThem) {
+  // A 1.3 caller's options, poison past them where 1.4 has bpm.
+  std::vector<unsigned char> memory(sizeof(engine_play_options) + 16, 0xAB);
+  auto* o = reinterpret_cast<engine_play_options*>(memory.data());
+  engine_play_options_init(o);
+  EXPECT_EQ(o->size, ENGINE_PLAY_OPTIONS_SIZE_1_3);
+  for (std::size_t i = ENGINE_PLAY_OPTIONS_SIZE_1_3; i < memory.size(); ++i)
+    ASSERT_EQ(memory[i], 0xAB) << "engine_play_options_init wrote past 1.3's fields at " << i;
+  RampEngine r(1000);
+  o->voice = 0;
+  o->buffer = r.buffer;
+  o->fade = 0;
+  ASSERT_EQ(engine_set_tempo(r.h.e, 240.0, ENGINE_AT_NEXT, 0), ENGINE_OK);
+  ASSERT_EQ(engine_play_with(r.h.e, o, nullptr), ENGINE_OK) << engine_last_error();
+  const std::vector<float> out = r.render(64);
+  for (int i = 0; i < 64; ++i)
+    ASSERT_EQ(out[i], static_cast<float>(i)) << "played at the buffer's speed, not locked";
+}
+
+TEST(CApiGrowthTest, PlayOptionsOf1_4LockToTheTempoAndCheckTheirBpm) {
+  engine_play_options o;
+  std::memset(&o, 0xCD, sizeof o);
+  engine_play_options_init_size(&o, sizeof o);
+  EXPECT_EQ(o.size, sizeof o);
+  EXPECT_EQ(o.bpm, 0.0f);
+  RampEngine r(48000);
+  o.voice = 0;
+  o.buffer = r.buffer;
+  o.fade = 0;
+  for (float bad : {-1.0f, 0.5f, 1000.0f, NAN, INFINITY}) {
+    o.bpm = bad;
+    EXPECT_EQ(engine_play_with(r.h.e, &o, nullptr), ENGINE_ERR_INVALID) << bad;
+    EXPECT_NE(std::string(engine_last_error()).find("1 .. 999"), std::string::npos);
+  }
+  // The transport at 120 BPM, the clip at 60: twice the buffer's speed.
+  o.bpm = 60.0f;
+  ASSERT_EQ(engine_play_with(r.h.e, &o, nullptr), ENGINE_OK) << engine_last_error();
+  const std::vector<float> out = r.render(256);
+  for (int i = 0; i < 256; ++i)
+    ASSERT_EQ(out[i], static_cast<float>(2 * i)) << i;
+  // A size no version has is refused.
+  o.size = ENGINE_PLAY_OPTIONS_SIZE_1_3 + 4;
+  EXPECT_EQ(engine_play_with(r.h.e, &o, nullptr), ENGINE_ERR_INVALID);
+  engine_play_options tiny;
+  tiny.size = 9;
+  engine_play_options_init_size(&tiny, 9);
+  EXPECT_EQ(tiny.size, 9u) << "too small to be any version: untouched";
+}

@@ -48,6 +48,7 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     engine.stop(voice, fade=0)
     engine.set_tempo(98.0, quantize="bar", beats_per_bar=3)
     engine.play(voice, buf, quantize=0.25)
+    engine.play(voice, buf, loop=True, bpm=98.0, quantize="bar")
     engine.stop(voice, quantize=1)
     engine.metronome(True, gain_db=-6.0, bus="master")
     where: Transport = engine.transport

@@ -1,0 +1,198 @@
+// Tempo lock: a voice played with its clip's tempo (play_bpm) plays at
+// rate x tempo / clip tempo, follows every tempo change at its frame, and
+// its position follows from the transport's beat, so its loop wraps on the
+// grid however long it plays. Checked on the samples: the buffers are
+// ramps, so each output sample says where the voice read, and the beats
+// expected are computed here from the tempo changes the test made, in long
+// double, not by the engine's tempo map.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "core/engine.hpp"
+#include "test_util.hpp"
+
+namespace ringengine {
+namespace {
+
+using testing::drain;
+using testing::render;
+
+constexpr double kRate = 48000;
+
+void send(Engine& e, Message m) {
+  ASSERT_FALSE(e.invalid(m)) << e.invalid(m).argument;
+  ASSERT_TRUE(e.send(m));
+}
+
+EngineConfig mono() {
+  EngineConfig c;
+  c.channels = 1;
+  return c;
+}
+
+// A mono buffer whose sample i is i * scale.
+std::uint32_t load_ramp(Engine& e, std::uint64_t frames, float scale = 1.0f) {
+  std::vector<float> ramp(frames);
+  for (std::uint64_t i = 0; i < frames; ++i)
+    ramp[i] = static_cast<float>(static_cast<double>(i) * scale);
+  return e.load_buffer(ramp.data(), frames, 1);
+}
+
+// The test's own transport: tempo segments, the beat at any frame.
+struct Beats {
+  struct Segment {
+    std::uint64_t frame;
+    long double beat, bpm;
+  };
+  std::vector<Segment> segments{{0, 0.0L, 120.0L}};
+  void change(std::uint64_t frame, float bpm) {
+    segments.push_back({frame, at(frame), static_cast<long double>(bpm)});
+  }
+  long double at(std::uint64_t frame) const {
+    const Segment* s = &segments[0];
+    for (const Segment& t : segments)
+      if (t.frame <= frame)
+        s = &t;
+    return s->beat + static_cast<long double>(frame - s->frame) * s->bpm / (60.0L * kRate);
+  }
+};
+
+TEST(TempoLockTest, ALockedPlayRunsAtTempoOverClipTempoAndFollowsAChangeAtItsFrame) {
+  Engine e(mono());
+  const std::uint32_t id = load_ramp(e, 100000);
+  // The transport at its default 120 BPM, the clip at 60: two frames a frame.
+  send(e, Message::lock_next_play(0, 60.0f));
+  send(e, Message::play(0, id));
+  // 180 BPM from frame 1000, in the middle of a block: three a frame.
+  send(e, Message::set_tempo(180.0f, 1000));
+  const std::vector<float> out = render(e, 2048);
+  for (int i = 0; i < 1000; ++i)
+    ASSERT_EQ(out[i], static_cast<float>(2 * i)) << i;
+  for (int i = 1000; i < 2048; ++i)
+    ASSERT_EQ(out[i], static_cast<float>(2000 + 3 * (i - 1000))) << i;
+}
+
+TEST(TempoLockTest, TheEnginesSpeedLeavesALockedPlayAndARateChangeAppliesAtOnce) {
+  Engine e(mono());
+  const std::uint32_t id = load_ramp(e, 100000);
+  send(e, Message::lock_next_play(0, 120.0f));
+  send(e, Message::play(0, id));
+  send(e, Message::play(1, id)); // not locked: the speed moves it
+  send(e, Message::set_param(1, Param::gain, 0.0f));
+  send(e, Message::set_speed(2.0f, 256));
+  // Rate 0.5 on the locked voice at frame 700, asked with a ramp: at once.
+  send(e, Message::set_param(0, Param::rate, 0.5f, 700, 1000));
+  const std::vector<float> out = render(e, 1024);
+  for (int i = 0; i < 700; ++i)
+    ASSERT_EQ(out[i], static_cast<float>(i)) << i << ": the speed did not move it";
+  for (int i = 700; i < 1024; ++i)
+    ASSERT_EQ(out[i], 700.0f + 0.5f * static_cast<float>(i - 700)) << i;
+}
+
+TEST(TempoLockTest, SetLoopOnALockedPlayKeepsItsPhaseOnTheGrid) {
+  Engine e(mono());
+  const auto beat = static_cast<std::uint32_t>(kRate / 2); // 120 BPM: 24000 frames
+  const std::uint32_t id = load_ramp(e, 4 * beat);
+  send(e, Message::lock_next_play(0, 120.0f));
+  send(e, Message::play(0, id, kFrameNext, true));
+  // At beat 2.5, the loop becomes its first beat: half a beat into it.
+  send(e, Message::set_voice(0, VoiceSetting::loop_end, beat, 5 * beat / 2));
+  std::vector<float> out;
+  while (out.size() < 6 * beat) {
+    const std::vector<float> block = render(e, 4096);
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  for (std::uint32_t f = 0; f < 5 * beat / 2; ++f)
+    ASSERT_EQ(out[f], static_cast<float>(f)) << f;
+  for (std::uint32_t f = 5 * beat / 2; f < 6 * beat; ++f)
+    ASSERT_EQ(out[f], static_cast<float>(f % beat)) << f << ": the loop's start on every beat";
+}
+
+TEST(TempoLockTest, ALockedOneShotEndsWhereTheTempoSays) {
+  Engine e(mono());
+  const std::uint32_t id = load_ramp(e, 3000);
+  send(e, Message::set_tempo(240.0f));
+  send(e, Message::lock_next_play(0, 80.0f)); // three frames a frame: 1000 frames
+  send(e, Message::play(0, id, 100));
+  render(e, 2048);
+  bool ended = false;
+  for (const Message& m : drain(e))
+    if (m.kind == MessageKind::voice_ended) {
+      EXPECT_EQ(field::voice_ended::frame(m), 1100u);
+      ended = true;
+    }
+  EXPECT_TRUE(ended);
+}
+
+// The test: a loop locked at 98 BPM (a beat of 29387.76 frames at
+// 48 kHz) wraps 10,000 times through a tempo change every ~50,000 frames,
+// each wrap heard within a frame of the grid line frame_at(start + n x
+// loop beats), and every sample between the seams where the beat says.
+TEST(TempoLockTest, ALockedLoopWrapsOnTheGridTenThousandTimesThroughTempoChanges) {
+  Engine e(mono());
+  // A sixteenth of a beat at 98 BPM is 1836.7 frames: a region of 1837 is
+  // within a frame of it, so the engine takes it as exactly 1/16 beat.
+  constexpr std::uint32_t kLength = 1837;
+  constexpr long double kLoopBeats = 1.0L / 16;
+  const std::uint32_t id = load_ramp(e, kLength, 1.0f / kLength);
+  Beats beats;
+  send(e, Message::set_tempo(300.0f));
+  beats.change(0, 300.0f);
+  render(e, 1000);
+  // On the next bar line: beat 4, frame 38400 at 300 BPM.
+  send(e, Message::quantize(0.0f, 2));
+  send(e, Message::lock_next_play(0, 98.0f));
+  send(e, Message::play(0, id, kFrameNext, true));
+  const long double start_beat = 4;
+  const std::uint64_t start = 38400;
+
+  const float tempi[] = {411.7f, 222.2f, 500.0f, 98.0f, 173.5f, 300.0f};
+  std::uint64_t next_change = start + 50000 + 37;
+  std::size_t changes = 0;
+  std::vector<float> out(1000, 0.0f);
+  std::uint64_t wraps_expected = 0;
+  while (beats.at(out.size()) < start_beat + 10050 * kLoopBeats) {
+    const std::uint64_t from = out.size();
+    constexpr std::uint32_t kBlock = 4096;
+    while (next_change < from + kBlock) {
+      const float bpm = tempi[changes++ % 6];
+      send(e, Message::set_tempo(bpm, next_change));
+      beats.change(next_change, bpm);
+      next_change += 50000 + (changes * 7919) % 9973;
+    }
+    const std::vector<float> block = render(e, kBlock);
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  ASSERT_GT(changes, 100u);
+
+  // Where each wrap should be heard: the first frame at or after its beat.
+  std::vector<std::uint64_t> expected;
+  std::vector<std::uint64_t> heard;
+  for (std::uint64_t f = start; f < out.size(); ++f) {
+    const long double b = beats.at(f);
+    const long double loops = (b - start_beat) / kLoopBeats;
+    if (f > start && std::floor(loops) > std::floor((beats.at(f - 1) - start_beat) / kLoopBeats))
+      expected.push_back(f);
+    // Heard: the sample falls from the loop's end to its start, through a
+    // half (across the seam the curve may take two frames to fall).
+    if (f > start && out[f] < 0.5f && out[f - 1] >= 0.5f)
+      heard.push_back(f);
+    // Away from the seam (whose neighbours come from across it), the
+    // sample says where the voice read: the beat's place in the loop.
+    const long double phase = (loops - std::floor(loops)) * kLength;
+    if (f >= start && phase > 3 && phase < kLength - 4)
+      ASSERT_NEAR(static_cast<double>(out[f]) * kLength, static_cast<double>(phase), 0.02)
+          << "frame " << f << ", beat " << static_cast<double>(b);
+  }
+  ASSERT_GE(expected.size(), 10000u);
+  ASSERT_EQ(heard.size(), expected.size());
+  for (std::size_t n = 0; n < expected.size(); ++n)
+    ASSERT_LE(std::llabs(static_cast<long long>(heard[n]) - static_cast<long long>(expected[n])), 1)
+        << "wrap " << n + 1 << " heard at " << heard[n] << ", its line at " << expected[n];
+}
+
+} // namespace
+} // namespace ringengine

@@ -1,0 +1,96 @@
+"""Tempo lock from Python, on the offline engine, to the sample: play(...,
+bpm=) plays at rate x tempo / bpm, follows tempo changes at their frames,
+and a locked loop wraps on the transport's grid. The buffers are ramps, so
+each sample says where the voice read. No numpy: PyPy runs these too."""
+import array
+import math
+
+import pytest
+
+from ringengine import AudioEngine, InvalidArgumentError
+
+RATE = 48000
+
+
+def engine(**kwargs):
+    return AudioEngine(backend="offline", sample_rate=RATE, block_frames=256, channels=1,
+                       **kwargs)
+
+
+def ramp(frames, scale=1.0):
+    return array.array("f", [i * scale for i in range(frames)])
+
+
+def render(e, frames):
+    out = array.array("f", bytes(4 * frames))
+    e.render_into(out)
+    return out
+
+
+def test_a_locked_play_runs_at_tempo_over_its_bpm_and_follows_a_change_at_its_frame():
+    with engine() as e:
+        buf = e.load_buffer(ramp(20000))
+        e.set_tempo(90.0)
+        e.play(0, buf, bpm=60.0)  # 1.5 frames of the buffer a frame
+        e.set_tempo(150.0, at=1001)  # 2.5 from there
+        out = render(e, 2000)
+        assert list(out[:1001]) == [1.5 * i for i in range(1001)]
+        assert list(out[1001:]) == [1501.5 + 2.5 * (i - 1001) for i in range(1001, 2000)]
+
+
+def test_an_unlocked_play_beside_it_keeps_the_buffers_speed():
+    with engine() as e:
+        buf = e.load_buffer(ramp(20000))
+        e.set_tempo(240.0)
+        e.play(0, buf)
+        assert list(render(e, 512)) == [float(i) for i in range(512)]
+
+
+def test_a_locked_loop_on_the_bar_wraps_on_every_bar_line_through_tempo_changes():
+    with engine() as e:
+        e.set_tempo(98.0)
+        e.process()
+        # A bar at 98 BPM is 117551.02 frames: a region of 117551 frames is
+        # taken as exactly four beats.
+        frames = 117551
+        buf = e.load_buffer(ramp(frames, 1.0 / frames))
+        e.play(0, buf, loop=True, bpm=98.0, quantize="bar")
+        start = e.frame_at(4.0)
+        e.set_tempo(131.0, at=start + 200000)
+        e.set_tempo(87.5, at=start + 450000)
+        out = render(e, start + 1000000 - e.frame)
+        first = 256
+        heard = [first + i for i in range(1, len(out))
+                 if out[i] < 0.5 <= out[i - 1]]
+        lines = [e.frame_at(4.0 * k) for k in range(2, 40)]
+        lines = [f for f in lines if f < first + len(out)]
+        assert len(heard) == len(lines) >= 6
+        for h, line in zip(heard, lines):
+            assert abs(h - line) <= 1, (h, line)
+        assert out[start - first] == 0.0 and out[start - first - 1] == 0.0
+
+
+@pytest.mark.parametrize("bpm", [0, -1, 0.5, 1000, float("nan"), float("inf")])
+def test_a_bpm_out_of_range_is_refused_naming_the_range(bpm):
+    with engine() as e:
+        buf = e.load_buffer(ramp(100))
+        with pytest.raises(InvalidArgumentError, match=r"1 \.\. 999"):
+            e.play(0, buf, bpm=bpm)
+        assert not any(render(e, 300)), "nothing of the play was sent"
+
+
+@pytest.mark.parametrize("bpm", ["120", None.__class__, [120]])
+def test_a_bpm_that_is_no_number_is_refused(bpm):
+    with engine() as e:
+        buf = e.load_buffer(ramp(100))
+        with pytest.raises(InvalidArgumentError, match="bpm"):
+            e.play(0, buf, bpm=bpm)
+
+
+def test_a_numpy_bpm_is_taken():
+    np = pytest.importorskip("numpy")
+    with engine() as e:
+        buf = e.load_buffer(ramp(1000))
+        e.play(0, buf, bpm=np.float32(60.0))
+        assert list(render(e, 100)) == [2.0 * i for i in range(100)]
+        assert math.isfinite(e.transport.beat)
