@@ -67,7 +67,7 @@ def main() -> None:
         # The tempo applies from the next block; beat_at() and frame_at()
         # count it once the audio thread has (offline: once a block has run).
         engine.set_tempo(args.bpm)
-        while engine.transport.bpm != args.bpm:
+        while engine.transport.bpm != args.bpm and engine.state == "running":
             if isinstance(engine, ringengine.OfflineEngine):
                 engine.process()
             else:
@@ -104,8 +104,8 @@ def main() -> None:
         print("took %d frames from frame %d" % (loop.frames, take.start_frame or 0))
         # Played looped from the next bar line, heard in the master; the
         # monitor off there. Offline that is loop_bar, where the take ended;
-        # on a server the take's last block comes back a round trip late,
-        # and the loop starts a bar later, still on the bar line.
+        # on a server the take is in hand only after the block it ends in
+        # (a round trip late), so the loop starts on the bar line after.
         engine.play(0, loop, loop=True, quantize="bar")
         engine.set_bus(1, "input_db", float("-inf"), quantize="bar")
         if isinstance(engine, ringengine.OfflineEngine):
