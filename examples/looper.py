@@ -4,7 +4,8 @@ it, and records the master to a file meanwhile.
 
 Every bar line is the transport's: set_tempo() sets the tempo, frame_at()
 gives the frame of a bar's first beat for the recordings, and the loop
-starts with quantize="bar". The example does no beat arithmetic of its own.
+starts with quantize="bar". The example counts only in beats (which bar is
+which); every frame comes from the engine.
 
 Run from the checkout after tools/setup.sh:
     PYTHONPATH=pyffi python3 examples/looper.py [--backend NAME | --offline] [--bpm BPM] [out.wav]
