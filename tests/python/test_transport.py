@@ -334,3 +334,74 @@ def test_the_metronome_refuses_what_is_no_bus_or_gain():
             e.metronome(on=2)
         e.metronome(gain_db=float("-inf"))  # silent, not refused
         assert onset(e, 60000) is None
+
+
+def read_float_wav(path):
+    """(rate, channels, samples) of a 32-bit float WAV as libsndfile writes
+    it, without numpy or soundfile (PyPy runs this too)."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+    pos, fmt, samples = 12, None, None
+    while pos + 8 <= len(data):
+        kind, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        body = data[pos + 8:pos + 8 + size]
+        if kind == b"fmt ":
+            fmt = struct.unpack("<HHI", body[:8])  # format tag, channels, rate
+        elif kind == b"data":
+            samples = array.array("f", body)
+        pos += 8 + size + (size & 1)
+    assert fmt is not None and samples is not None and fmt[0] in (3, 0xFFFE), fmt
+    return fmt[2], fmt[1], samples
+
+
+@pytest.mark.parametrize("bpm", [None, 98.0])
+def test_the_looper_example_takes_and_loops_a_bar_on_the_transport_to_the_sample(tmp_path, bpm):
+    """examples/looper.py offline: a bar of count-in, a bar taken, the take
+    looped from the next bar line. At 98 BPM a beat is no whole number of
+    frames (29387.76 at 48 kHz): beat arithmetic of its own would put its
+    clicks and its loop a frame or more off the transport's lines. Every
+    click in the master must start at the frame a reference engine's
+    frame_at() gives, at its level: the input monitored at -12 dB over the
+    count-in and the take (the take's first beat louder), then the take at
+    full level from the loop's bar line, twice."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from conftest import python_env
+    out = tmp_path / "looper.wav"
+    example = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "examples",
+                           "looper.py")
+    tempo = [] if bpm is None else ["--bpm", str(bpm)]
+    run = subprocess.run([sys.executable, example, "--offline", *tempo, str(out)],
+                         env=python_env(), capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    rate, channels, samples = read_float_wav(str(out))
+    left = samples[0::channels]
+    with AudioEngine(backend="offline", sample_rate=rate) as ref:
+        ref.set_tempo(bpm or 120.0)
+        ref.process()  # from frame 0, as the example's first block
+        beat = ref.frame_at
+        # The count-in from bar 1 (the first bar line a beat ahead of frame 0).
+        assert "count-in at beat 4 (frame %d), take at beat 8 (frame %d), loop at beat 12 " \
+            "(frame %d)" % (beat(4), beat(8), beat(12)) in run.stdout, run.stdout
+        take = beat(12) - beat(8)
+        assert "took %d frames from frame %d" % (take, beat(8)) in run.stdout, run.stdout
+        assert len(left) == beat(20) - beat(4)
+        monitor = 10 ** (-12 / 20)
+        want = [(beat(k), (0.5 if k == 8 else 0.2) * monitor) for k in range(4, 12)]
+        for start in (beat(12), beat(12) + take):  # the loop, twice
+            want += [(start + beat(k) - beat(8), 0.5 if k == 8 else 0.2) for k in range(8, 12)]
+        origin = beat(4)  # the master's first frame
+    # Onsets: a sound after 100 frames of silence, with its peak.
+    got = []
+    for i, x in enumerate(left):
+        if x != 0.0 and all(s == 0.0 for s in left[max(0, i - 100):i]):
+            got.append((origin + i, max(abs(s) for s in left[i:i + 200])))
+    assert [f for f, _ in got] == [f for f, _ in want]
+    for (frame, level), (_, expected) in zip(got, want):
+        assert level == pytest.approx(expected, rel=1e-5), frame
+    assert re.search(r"wrote .*: %d frames, 0 overruns" % len(left), run.stdout), run.stdout
