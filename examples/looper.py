@@ -107,7 +107,9 @@ def main() -> None:
         # monitor off there. Offline that is loop_bar, where the take ended;
         # on a server the take is in hand only after the block it ends in
         # (a round trip late), so the loop starts on the bar line after.
-        engine.play(0, loop, loop=True, quantize="bar")
+        # Locked to the tempo (bpm=): its wraps stay on the bar lines
+        # however long it plays, even where a bar is not whole frames.
+        engine.play(0, loop, loop=True, bpm=engine.transport.bpm, quantize="bar")
         engine.set_bus(1, "input_db", float("-inf"), quantize="bar")
         if isinstance(engine, ringengine.OfflineEngine):
             render(engine, engine.frame_at(end))
