@@ -324,3 +324,7 @@ ENGINE_EXPORT int engine_metronome(engine* e, int on, double gain_db, std::uint3
   const double gain = std::isinf(gain_db) ? 0.0 : std::pow(10.0, gain_db / 20.0);
   return send_command(e, Message::metronome(on != 0, as_float(gain), bus));
 }
+
+ENGINE_EXPORT int engine_sync_to(engine* e, std::uint32_t voice, std::int64_t at) {
+  return send_command(e, Message::sync_to(voice, frame_of(at)));
+}

@@ -465,10 +465,13 @@ typedef enum engine_message_kind {
     ENGINE_MSG_SET_TEMPO = 17, /* command (since 1.4): value = beats per
                               ** minute (1 .. 999), arg = beats per bar (1 ..
                               ** 64; 0: as it is), frame = when */
-    ENGINE_MSG_METRONOME = 18 /* command (since 1.4): param = 1 on, 0 off; id
+    ENGINE_MSG_METRONOME = 18, /* command (since 1.4): param = 1 on, 0 off; id
                               ** = the bus it sounds in (or
                               ** ENGINE_BUS_MASTER); value = its gain,
                               ** linear, 0 .. 16; frame = when */
+    ENGINE_MSG_SYNC_TO = 19   /* command (since 1.4): id = voice, frame =
+                              ** when: the downbeat moves to where the
+                              ** voice's loop starts */
 } engine_message_kind;
 
 /* One message, 24 bytes, the very bytes that cross the rings (a ring slot
@@ -482,7 +485,7 @@ typedef struct engine_message {
                     ** SET_VOICE: engine_voice_setting; RECORD_ENDED:
                     ** engine_record_end; METRONOME: 1 on, 0 off */
     uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
-                    ** SET_PARAM, PLAY, STOP, CANCEL, SET_VOICE,
+                    ** SET_PARAM, PLAY, STOP, CANCEL, SET_VOICE, SYNC_TO,
                     ** VOICE_ENDED: the voice, 0 .. voices - 1 (CANCEL with
                     ** ENGINE_CANCEL_ALL_VOICES: 0); SET_BUS: the bus, or
                     ** ENGINE_BUS_MASTER; METER: the voice's or the bus's
@@ -490,9 +493,8 @@ typedef struct engine_message {
                     ** replies were dropped; RECORD_ENDED: the recording;
                     ** METRONOME: its bus, or ENGINE_BUS_MASTER */
     uint64_t frame; /* commands (PING, SET_PARAM, PLAY, STOP, CANCEL,
-                    ** SET_BUS, SET_VOICE, SET_SPEED, SET_TEMPO, METRONOME;
-                    ** QUANTIZE:
-                    ** the grid's first frame): the engine frame they
+                    ** SET_BUS, SET_VOICE, SET_SPEED, SET_TEMPO, METRONOME,
+                    ** SYNC_TO; QUANTIZE: the grid's first frame): the engine frame they
                     ** take effect at, or (uint64_t)ENGINE_AT_NEXT; replies
                     ** (PONG, VOICE_ENDED, BUFFER_RELEASED, EVENTS_LOST,
                     ** METER, RECORD_ENDED): an engine frame */
@@ -1394,6 +1396,20 @@ int engine_send_quantized(engine *e, int64_t at, double grid, const engine_messa
 ** Returns ENGINE_OK, or as engine_send() (INVALID: no such bus, gain_db
 ** NaN or over +24.08, `on` not 0 or 1). */
 int engine_metronome(engine *e, int on, double gain_db, uint32_t bus);
+
+/* Moves the downbeat at engine frame `at` (ENGINE_AT_NEXT: the next block)
+** so that the voice's loop start falls on a bar line from then on, without
+** moving the voice: bars (and every grid) are counted from the beat at
+** which the play under way reads its loop's start (its region's start; for
+** a play not yet in its loop, where it will), found from its position and
+** its speed at that frame. The beats stay: beat_at() and frame_at() do not
+** change. A locked play (engine_play_options.bpm) stays on the bars for
+** ever; an unlocked one as long as its speed matches the tempo. A voice
+** playing no buffer then is counted in engine_stats.unhandled, and nothing
+** moves. Nothing else moves the downbeat. Quantize it with
+** engine_send_quantized() (ENGINE_MSG_SYNC_TO). Sends ENGINE_MSG_SYNC_TO.
+** Returns ENGINE_OK, or as engine_send() (INVALID: no such voice). */
+int engine_sync_to(engine *e, uint32_t voice, int64_t at);
 
 /* cdef-end */
 

@@ -174,6 +174,11 @@ Refusal CommandChecks::check_metronome(const Message& m) const noexcept {
   return gain >= 0 && gain <= kMaxGain ? Refusal{} : Refusal::range("gain", gain, 0, kMaxGain);
 }
 
+Refusal CommandChecks::check_sync_to(const Message& m) const noexcept {
+  return field::sync_to::voice(m) < config_.voices ? Refusal{}
+                                                   : no_such_voice(field::sync_to::voice(m));
+}
+
 Refusal CommandChecks::check_set_tempo(const Message& m) const noexcept {
   const float bpm = field::set_tempo::bpm(m);
   if (!(bpm >= TempoMap::kMinBpm && bpm <= TempoMap::kMaxBpm))

@@ -233,6 +233,22 @@ bool Dispatcher::on_metronome(const Message& m, std::uint64_t) noexcept {
 // A quantize is taken in admit(), never dispatched: one here is out of place.
 bool Dispatcher::on_quantize(const Message&, std::uint64_t) noexcept { return false; }
 
+// The downbeat to where the voice's loop starts: bars counted from that
+// beat from `now` on.
+bool Dispatcher::on_sync_to(const Message& m, std::uint64_t now) noexcept {
+  const std::uint32_t v = field::sync_to::voice(m);
+  if (v >= shape_.voices)
+    return false;
+  const TempoMap& map = transport_.map();
+  double origin = 0;
+  if (!mixer_.voice(v).loop_start_beat(map.beat_at(now), map.segment_at(now).bpm,
+                                       mixer_.speed().value, origin))
+    return false; // it plays nothing: nothing to sync to
+  if (!transport_.set_downbeat(now, now, origin))
+    bump(counters_.dropped, 1); // the tempo map is full of changes to come
+  return true;
+}
+
 bool Dispatcher::on_set_tempo(const Message& m, std::uint64_t now) noexcept {
   const std::uint64_t at = field::set_tempo::at(m);
   if (transport_.set_tempo(now, at == kFrameNext ? now : at, field::set_tempo::bpm(m),

@@ -135,6 +135,7 @@ struct Message {
                                      std::uint32_t beats_per_bar = 0) noexcept;
   static constexpr Message metronome(bool on, float gain, std::uint32_t bus = kMasterBus,
                                      std::uint64_t at = kFrameNext) noexcept;
+  static constexpr Message sync_to(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
@@ -313,6 +314,13 @@ constexpr Message Message::metronome(bool on, float gain, std::uint32_t bus,
   field::metronome::set_gain(m, gain);
   field::metronome::set_bus(m, bus);
   field::metronome::set_at(m, at);
+  return m;
+}
+
+constexpr Message Message::sync_to(std::uint32_t voice, std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::sync_to);
+  field::sync_to::set_voice(m, voice);
+  field::sync_to::set_at(m, at);
   return m;
 }
 

@@ -38,7 +38,8 @@ struct TempoSegment {
   double bpm = 120.0;           // beats per minute from `frame` on
   double bar_origin = 0.0;      // a downbeat's beat: bars are counted from it
   std::uint32_t beats_per_bar = 4;
-  std::uint32_t new_bar = 0;    // 1: this change starts a bar at its frame
+  std::uint32_t new_bar = 0;    // 1: this change starts a bar at its frame;
+                                // 2: its bar_origin was set (set_downbeat)
 };
 
 // A grid line: the frame it falls on and its beat.
@@ -172,21 +173,27 @@ public:
     const std::uint32_t before = i > 0 ? segments_[i - 1].beats_per_bar : s.beats_per_bar;
     s.bpm = bpm;
     if (beats_per_bar != 0) {
-      s.new_bar = beats_per_bar != before || s.new_bar ? 1u : 0u;
+      if (beats_per_bar != before)
+        s.new_bar = 1;
       s.beats_per_bar = beats_per_bar;
     }
     rebeat(i);
     return true;
   }
 
-  // Moves the downbeat: from `frame` on, bars are counted so that `beat`
-  // (as it is now at that frame) is a bar line; the beats stay.
-  bool move_downbeat(std::uint64_t now, std::uint64_t frame) noexcept {
-    const TempoSegment& s = segment_at(frame);
-    if (!change(now, frame, s.bpm, 0))
+  // Moves the downbeat: from `frame` on (a frame before `now` means
+  // `now`), bars, and every grid, are counted from beat `origin`; the beats
+  // stay, and the changes after it keep the origin until one starts a bar
+  // of its own. False, with nothing changed, when the map is full of
+  // changes to come.
+  bool set_downbeat(std::uint64_t now, std::uint64_t frame, double origin) noexcept {
+    if (frame < now)
+      frame = now;
+    if (!change(now, frame, segment_at(frame).bpm, 0))
       return false;
-    std::size_t i = index_at(frame < now ? now : frame);
-    segments_[i].new_bar = 1;
+    const std::size_t i = index_at(frame);
+    segments_[i].new_bar = 2;
+    segments_[i].bar_origin = origin;
     rebeat(i);
     return true;
   }
@@ -215,9 +222,10 @@ private:
       TempoSegment& s = segments_[j];
       const TempoSegment& p = segments_[j - 1];
       s.beat = beat_in(p, s.frame);
-      s.bar_origin = s.new_bar ? s.beat : p.bar_origin;
+      if (s.new_bar != 2)
+        s.bar_origin = s.new_bar == 1 ? s.beat : p.bar_origin;
     }
-    if (i == 0 && segments_[0].new_bar)
+    if (i == 0 && segments_[0].new_bar == 1)
       segments_[0].bar_origin = segments_[0].beat;
   }
 

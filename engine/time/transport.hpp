@@ -42,6 +42,12 @@ public:
     changed_ = changed_ || done;
     return done;
   }
+  // Bars counted from beat `origin` from `frame` on (TempoMap::set_downbeat).
+  bool set_downbeat(std::uint64_t now, std::uint64_t frame, double origin) noexcept {
+    const bool done = map_.set_downbeat(now, frame, origin);
+    changed_ = changed_ || done;
+    return done;
+  }
   GridPoint grid_at_or_after(std::uint64_t from, double grid) const noexcept {
     return map_.grid_at_or_after(from, grid);
   }

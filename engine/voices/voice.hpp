@@ -96,6 +96,21 @@ public:
   // The next play locks to the transport's tempo, its clip being at
   // `clip_bpm` (0: it does not), until it takes it.
   void lock_next_play(float clip_bpm) noexcept { next_bpm_ = clip_bpm; }
+  // The beat at which the play under way reads its loop's start this time
+  // round (or will, before it reaches its loop), from where it reads at
+  // `beat` and its speed there (`bpm` the tempo, `speed` the engine's);
+  // false when it plays no buffer or stands still.
+  bool loop_start_beat(double beat, double bpm, double speed, double& out) const noexcept {
+    if (!player_.playing())
+      return false;
+    const double fpb = locked()    ? (relock_ ? frames_per_beat() : fpb_)
+                       : bpm > 0 ? rate_.value * speed * frames_per_minute_ / bpm
+                                 : 0.0;
+    if (!(fpb != 0))
+      return false;
+    out = beat - (player_.exact_position() - static_cast<double>(player_.loop_start())) / fpb;
+    return true;
+  }
   // The tempo the play under way is locked at (0: not locked).
   double locked_bpm() const noexcept { return player_.playing() || draining_ ? lock_bpm_ : 0.0; }
 

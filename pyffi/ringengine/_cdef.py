@@ -161,7 +161,8 @@ typedef enum engine_message_kind {
     ENGINE_MSG_RECORD_ENDED = 15,
     ENGINE_MSG_QUANTIZE = 16,
     ENGINE_MSG_SET_TEMPO = 17,
-    ENGINE_MSG_METRONOME = 18
+    ENGINE_MSG_METRONOME = 18,
+    ENGINE_MSG_SYNC_TO = 19
 } engine_message_kind;
 
 typedef struct engine_message {
@@ -540,4 +541,6 @@ int engine_send_quantized(engine *e, int64_t at, double grid, const engine_messa
                           uint32_t n);
 
 int engine_metronome(engine *e, int on, double gain_db, uint32_t bus);
+
+int engine_sync_to(engine *e, uint32_t voice, int64_t at);
 """

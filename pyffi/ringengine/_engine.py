@@ -705,6 +705,23 @@ class AudioEngine:
         self._quantized("set_tempo", _at(at), quantize,
                         [(lib.ENGINE_MSG_SET_TEMPO, 0, 0, value, bpb)])
 
+    def sync_to(self, voice: int, at: Optional[int] = None, quantize: Any = None) -> None:
+        """Moves the downbeat at engine frame `at` (None: the next block; with
+        `quantize`, the first line of that grid at or after it) so that the
+        voice's loop start falls on a bar line from then on, without moving
+        the voice: bars, and every grid, count from the beat at which its
+        play reads its loop's start (where it will, before it is in its
+        loop), found from its position and speed then. The beats stay
+        (beat_at and frame_at do not change). A locked play (play(...,
+        bpm=)) stays on the bars for ever. A voice playing no buffer then
+        moves nothing (counted in stats.unhandled). Nothing else moves the
+        downbeat."""
+        v = _uint32("voice", voice, 0)
+        if quantize is None:
+            check_command(lib.engine_sync_to(self._h, v, _at(at)), "sync_to")
+            return
+        self._quantized("sync_to", _at(at), quantize, [(lib.ENGINE_MSG_SYNC_TO, 0, v, 0.0, 0)])
+
     def metronome(self, on: bool = True, gain_db: float = -12.0, bus: Any = None) -> None:
         """Turns the metronome on (or off) from the next block: a click on
         every beat of the transport, accented on the bar, sample-exact to it

@@ -272,10 +272,11 @@ TEST(RealtimeTest, PlaysAtChangingRatesWithLoopsAndFadesInARealtimeScope) {
 }
 
 // The transport in a real-time scope, the metronome clicking: the tempo
-// changed every block (now,
-// for later frames, and on the bar), plays and stops quantized to grids
-// from the bar to a sixty-fourth, groups the schedule has no room for
-// dropped whole, the tempo map filling up with changes to come.
+// changed every block (now, for later frames, and on the bar), plays and
+// stops quantized to grids from the bar to a sixty-fourth, half of them
+// locked to the tempo (their loops moved and their rates changed), the
+// downbeat synced to them, groups the schedule has no room for dropped
+// whole, the tempo map filling up with changes to come.
 TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope) {
   EngineConfig c;
   c.schedule = 64;
@@ -297,9 +298,12 @@ TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope)
     ASSERT_TRUE(engine.send(tempo[0]));
     for (std::uint32_t v = 0; v < 8; ++v) {
       const float grid = grids[(block + v) % std::size(grids)];
-      Message group[] = {Message::quantize(grid, 2, block % 2 ? kFrameNext : engine.frame() + 500),
+      const float clip_bpm = v % 2 == 1 ? 70.0f + 20.0f * static_cast<float>(v) : 0.0f;
+      Message group[] = {Message::quantize(grid, 4, block % 2 ? kFrameNext : engine.frame() + 500),
                          Message::set_voice(v, VoiceSetting::play_start, 10 * v),
-                         Message::play(v, buffer, kFrameNext, v % 2 == 0)};
+                         Message::lock_next_play(v, clip_bpm),
+                         Message::play(v, buffer, kFrameNext, v % 4 != 2),
+                         Message::sync_to(v)};
       std::uint32_t chosen = v;
       if ((block + v) % 6 == 0)
         ASSERT_TRUE(engine.send_all(group, std::size(group), false, chosen));
@@ -307,6 +311,13 @@ TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope)
         Message stop[] = {Message::quantize(grid, 1), Message::stop(v, kFrameNext, 64)};
         ASSERT_TRUE(engine.send_all(stop, std::size(stop), false, chosen));
       }
+    }
+    if (block % 4 == 1) { // the locked voices' loops and rates move
+      const std::uint32_t v = 1 + 2 * static_cast<std::uint32_t>((block / 4) % 4);
+      Message moves[] = {Message::set_voice(v, VoiceSetting::loop_end, 1000 + 37 * block % 3000),
+                         Message::set_param(v, Param::rate, 0.5f + 0.01f * (block % 100))};
+      ASSERT_TRUE(engine.send(moves[0]));
+      ASSERT_TRUE(engine.send(moves[1]));
     }
     if (block % 10 == 0) {
       Message bar_tempo[] = {Message::quantize(0.0f, 1), Message::set_tempo(bpm + 1.0f)};

@@ -194,5 +194,70 @@ TEST(TempoLockTest, ALockedLoopWrapsOnTheGridTenThousandTimesThroughTempoChanges
         << "wrap " << n + 1 << " heard at " << heard[n] << ", its line at " << expected[n];
 }
 
+// ---- sync_to: the downbeat to a voice's loop start ----
+
+// The first frame at or after `from` where out is not 0.
+std::size_t onset(const std::vector<float>& out, std::size_t from) {
+  while (from < out.size() && out[from] == 0.0f)
+    ++from;
+  return from;
+}
+
+std::vector<float> render_to(Engine& e, std::vector<float> out, std::size_t until) {
+  while (out.size() < until) {
+    const std::vector<float> block = render(e, 256);
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  return out;
+}
+
+TEST(TempoLockTest, SyncToPutsALockedLoopsStartOnTheBarLinesWithoutMovingIt) {
+  Engine e(mono());
+  constexpr std::uint32_t kBar = 96000; // 120 BPM
+  const std::uint32_t loop = load_ramp(e, kBar);
+  std::vector<float> hit(64, 1.0f);
+  const std::uint32_t one = e.load_buffer(hit.data(), 64, 1);
+  // The loop from beat 1.25, off the bars; the downbeat to it at 50000.
+  send(e, Message::lock_next_play(0, 120.0f, 30000));
+  send(e, Message::play(0, loop, 30000, true));
+  send(e, Message::sync_to(0, 50000));
+  std::vector<float> out = render_to(e, {}, 60000);
+  // Then a hit on the next bar line, and the loop's voice silent: the hit
+  // is heard where the loop starts again, 30000 + 96000.
+  send(e, Message::set_param(0, Param::gain, 0.0f));
+  send(e, Message::quantize(0.0f, 1));
+  send(e, Message::play(1, one));
+  out = render_to(e, std::move(out), 200000);
+  EXPECT_EQ(onset(out, 60256), 30000u + kBar);
+  for (std::size_t f = 30000; f < 60000; ++f)
+    ASSERT_EQ(out[f], static_cast<float>(f - 30000)) << f << ": the voice did not move";
+  // A grid of a beat counts from the loop's start too.
+  send(e, Message::set_param(1, Param::gain, 1.0f));
+  send(e, Message::quantize(1.0f, 1));
+  send(e, Message::play(1, one));
+  const std::size_t asked = out.size();
+  out = render_to(e, std::move(out), asked + 30000);
+  const std::size_t heard = onset(out, asked);
+  EXPECT_EQ((heard - 30000) % 24000, 0u) << heard;
+  EXPECT_LE(heard, asked + 24000);
+}
+
+TEST(TempoLockTest, SyncToAnUnlockedPlayCountsFromWhereItsLoopStartedAndAnIdleVoiceMovesNothing) {
+  Engine e(mono());
+  const std::uint32_t loop = load_ramp(e, 50000);
+  std::vector<float> hit(64, 1.0f);
+  const std::uint32_t one = e.load_buffer(hit.data(), 64, 1);
+  send(e, Message::sync_to(2)); // voice 2 plays nothing
+  send(e, Message::play(0, loop, 10000, true));
+  send(e, Message::set_param(0, Param::gain, 0.0f));
+  send(e, Message::sync_to(0, 20000));
+  std::vector<float> out = render_to(e, {}, 30000);
+  EXPECT_EQ(e.stats().unhandled, 1u) << "the idle voice's sync";
+  send(e, Message::quantize(0.0f, 1));
+  send(e, Message::play(1, one));
+  out = render_to(e, std::move(out), 200000);
+  EXPECT_EQ(onset(out, 30000), 10000u + 96000u);
+}
+
 } // namespace
 } // namespace ringengine

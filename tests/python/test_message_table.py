@@ -90,6 +90,7 @@ SENDERS = {
     "set_tempo": ("engine_set_tempo", lambda e, b: e.set_tempo(98)),
     "quantize": ("engine_send_quantized", lambda e, b: e.stop(0, quantize=1)),
     "metronome": ("engine_metronome", lambda e, b: e.metronome()),
+    "sync_to": ("engine_sync_to", lambda e, b: e.sync_to(0)),
 }
 
 

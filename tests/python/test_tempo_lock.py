@@ -94,3 +94,44 @@ def test_a_numpy_bpm_is_taken():
         e.play(0, buf, bpm=np.float32(60.0))
         assert list(render(e, 100)) == [2.0 * i for i in range(100)]
         assert math.isfinite(e.transport.beat)
+
+
+def test_sync_to_moves_the_downbeat_to_a_locked_loops_start_and_keeps_the_beats():
+    with engine() as e:
+        loop = e.load_buffer(ramp(96000))  # a bar at 120 BPM
+        hit = e.load_buffer(array.array("f", [1.0] * 64))
+        e.play(0, loop, at=30000, loop=True, bpm=120.0)  # from beat 1.25
+        e.sync_to(0, at=50000)
+        out = render(e, 60160)
+        assert list(out[30000:30010]) == [float(i) for i in range(10)]
+        assert e.beat_at(60000) == 2.5 and e.frame_at(2.5) == 60000
+        e.set_param(0, "gain", 0.0)
+        e.play(1, hit, quantize="bar")
+        out = render(e, 100000)
+        first = next(i for i, x in enumerate(out) if x != 0.0)
+        assert 60160 + first == 30000 + 96000  # where the loop starts again
+
+
+def test_a_quantized_sync_to_waits_for_its_line_and_a_bad_voice_is_refused():
+    with engine(voices=4) as e:
+        loop = e.load_buffer(ramp(24000))
+        hit = e.load_buffer(array.array("f", [1.0] * 64))
+        e.play(0, loop, at=6000, loop=True, bpm=120.0)  # a beat's loop from beat 0.25
+        render(e, 10000)
+        e.sync_to(0, quantize="bar")  # at frame 96000, beat 4: the loop's start at 3.25
+        render(e, 80000)
+        e.set_param(0, "gain", 0.0)
+        e.play(1, hit, quantize="bar")  # before the sync: the old bar, 96000
+        out = render(e, 200000)
+        onsets = [90000 + i for i in range(1, len(out)) if out[i] != 0.0 and out[i - 1] == 0.0]
+        assert onsets[0] == 96000
+        e.play(1, hit, quantize="bar")  # after it: bars from beat 0.25
+        out = render(e, 100000)
+        first = next(i for i, x in enumerate(out) if x != 0.0)
+        assert 290000 + first == 366000  # beat 15.25
+        with pytest.raises(InvalidArgumentError, match="voice"):
+            e.sync_to(4)
+        with pytest.raises(InvalidArgumentError, match="voice"):
+            e.sync_to(4, quantize=1)
+        with pytest.raises(InvalidArgumentError):
+            e.sync_to(-1)

@@ -51,6 +51,7 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     engine.play(voice, buf, loop=True, bpm=98.0, quantize="bar")
     engine.stop(voice, quantize=1)
     engine.metronome(True, gain_db=-6.0, bus="master")
+    engine.sync_to(voice, quantize="bar")
     where: Transport = engine.transport
     beat: float = engine.beat_at(where.frame)
     frame: int = engine.frame_at(beat + 1.0)

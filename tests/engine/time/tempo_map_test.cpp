@@ -116,5 +116,29 @@ TEST(TempoMapTest, AGridSearchFromBeyondWhereFramesAreCountedEnds) {
   EXPECT_EQ(p.frame, far);
 }
 
+TEST(TempoMapTest, SetDownbeatCountsBarsAndGridsFromItsBeatOnAndKeepsTheBeats) {
+  TempoMap map(kRate); // 120 BPM: a bar of 96000 frames
+  ASSERT_TRUE(map.set_downbeat(0, 50000, 1.25));
+  // Before the change, the bars of beat 0; from it, of beat 1.25.
+  EXPECT_EQ(map.grid_at_or_after(0, 0).frame, 0u);
+  EXPECT_EQ(map.grid_at_or_after(10000, 1.0).frame, 24000u);  // beat 1, of beat 0's grid
+  EXPECT_EQ(map.grid_at_or_after(10000, 0).frame, 126000u);   // the old bar 1 is past the sync
+  EXPECT_EQ(map.grid_at_or_after(60000, 0).frame, 30000u + 96000u);
+  EXPECT_EQ(map.grid_at_or_after(60000, 0).beat, 5.25);
+  EXPECT_EQ(map.grid_at_or_after(50000, 1.0).frame, 54000u); // beats 1.25 + k
+  EXPECT_EQ(map.beat_at(60000), 2.5) << "the beats stay";
+  EXPECT_EQ(map.frame_at(2.5), 60000u);
+  // A tempo change after it keeps its origin; one of beats_per_bar starts a bar.
+  ASSERT_TRUE(map.change(0, 200000, 60.0, 0)); // beat 8.333..., a beat a second
+  const double beat = map.beat_at(200000);
+  EXPECT_EQ(map.grid_at_or_after(200000, 0).beat, 9.25);
+  ASSERT_TRUE(map.change(0, 300000, 60.0, 3));
+  EXPECT_EQ(map.grid_at_or_after(300000, 0).frame, 300000u);
+  EXPECT_GT(beat, 8.0);
+  // Replacing the tempo at the sync's own frame keeps the sync.
+  ASSERT_TRUE(map.change(0, 50000, 120.0, 0));
+  EXPECT_EQ(map.grid_at_or_after(60000, 0).beat, 5.25);
+}
+
 } // namespace
 } // namespace ringengine
