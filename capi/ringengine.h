@@ -751,9 +751,14 @@ typedef struct engine_play_options {
     uint32_t bus;        /* the bus the voice plays into from this play on,
                          ** or ENGINE_BUS_UNCHANGED (the default) */
     uint32_t keylock;    /* 1: keep the pitch while the rate changes, through
-                         ** Rubber Band (voices 0 .. keylock_voices - 1; its
-                         ** sound starts the stretcher's latency late, 2048
-                         ** frames at 48 kHz); default 0 */
+                         ** Rubber Band (voices 0 .. keylock_voices - 1); its
+                         ** sound starts the stretcher's latency (2048 frames
+                         ** at 48 kHz, less at a higher pitch) after the play
+                         ** is carried out: given `at` or `quantize` (since
+                         ** 1.4), it and the voice's commands for its frame
+                         ** are carried out that much early, so that its
+                         ** sound starts on its frame (sent too late for
+                         ** that: at once, counted late); default 0 */
     float quantize;      /* since 1.4 (before, reserved and 0): > 0, the play
                          ** starts on the first line of a grid of this many
                          ** beats at or after `at` (see

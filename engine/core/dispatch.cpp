@@ -47,11 +47,49 @@ void Dispatcher::begin_group(const Message& q, std::uint64_t position) noexcept 
   group_dropped_ = on_beat_.room() < group_left_;
 }
 
+std::uint32_t Dispatcher::preroll_of(const Message& m) const noexcept {
+  if (m.kind != MessageKind::play || (field::play::flags(m) & kPlayKeylock) == 0)
+    return 0;
+  const std::uint32_t v = field::play::voice(m);
+  return v < shape_.voices ? mixer_.voice(v).keylock_latency() : 0;
+}
+
+void Dispatcher::pre_roll(Message play, std::uint64_t at, std::uint32_t preroll,
+                          std::uint64_t position) noexcept {
+  const std::uint32_t v = field::play::voice(play);
+  const bool in_time = at >= position + preroll;
+  if (!in_time)
+    bump(counters_.late, 1);
+  const std::uint64_t start = in_time ? at - preroll : position;
+  // Its settings (sent before it for its frame) go with it, in order.
+  schedule_.retime_if([&](const Message& c) { return c.frame == at && voice_of(c) == v; },
+                      start);
+  play.frame = start;
+  if (!schedule_.push(play))
+    bump(counters_.dropped, 1);
+}
+
 void Dispatcher::admit_in_group(Message m, std::uint64_t position) noexcept {
   --group_left_;
   if (group_dropped_) {
     bump(counters_.dropped, 1);
     return;
+  }
+  // A key-locked play on a line still to come: its group's commands for
+  // its voice leave the line's beat for the frame its pre-roll starts at
+  // (fixed now: a later tempo change does not move it), when there is room.
+  if (const std::uint32_t preroll = preroll_of(m);
+      preroll != 0 && group_line_.frame > position) {
+    const std::uint64_t key = beat_key(group_line_.beat);
+    const std::uint32_t v = field::play::voice(m);
+    const auto its = [&](const Message& c) { return c.frame == key && voice_of(c) == v; };
+    if (schedule_.room() > on_beat_.count_if(its)) {
+      const bool in_time = group_line_.frame >= position + preroll;
+      const std::uint64_t start = in_time ? group_line_.frame - preroll : position;
+      on_beat_.move_if<kMaxGroup>(its, schedule_, start);
+      pre_roll(m, group_line_.frame, preroll, position);
+      return;
+    }
   }
   // A tempo change goes into the tempo map at the line's frame; the rest
   // wait for the line's beat (or take effect now, when it is this frame).
@@ -74,6 +112,9 @@ void Dispatcher::admit(const Message* ms, std::size_t n, std::uint64_t position)
       begin_group(m, position);
     } else if (target_of(m.kind) == Target::transport) {
       dispatch(m, position); // the tempo map holds it for its frame
+    } else if (const std::uint32_t preroll = preroll_of(m);
+               preroll != 0 && m.frame != kFrameNext && m.frame > position) {
+      pre_roll(m, m.frame, preroll, position);
     } else if (m.frame == kFrameNext || m.frame <= position) {
       if (m.frame < position)
         bump(counters_.late, 1);

@@ -69,6 +69,13 @@ private:
 
   void begin_group(const Message& quantize, std::uint64_t position) noexcept;
   void admit_in_group(Message m, std::uint64_t position) noexcept;
+  // A key-locked play is heard its stretcher's latency after it is carried
+  // out: the frames it is carried out early (0: not such a play).
+  std::uint32_t preroll_of(const Message& m) const noexcept;
+  // A key-locked play for frame `at`, with its voice's commands held for
+  // `at`: carried out `preroll` frames early, or at once (counted late).
+  void pre_roll(Message play, std::uint64_t at, std::uint32_t preroll,
+                std::uint64_t position) noexcept;
 };
 
 } // namespace ringengine

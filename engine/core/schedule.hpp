@@ -66,6 +66,56 @@ public:
     return removed;
   }
 
+  // Moves every command for which pick(message) is true to frame `frame`,
+  // in their order of arrival; returns how many. O(size).
+  template <typename Pick> std::size_t retime_if(Pick pick, std::uint64_t frame) noexcept {
+    std::size_t moved = 0;
+    for (std::size_t i = 0; i < size_; ++i)
+      if (pick(heap_[i].message)) {
+        heap_[i].message.frame = frame;
+        ++moved;
+      }
+    for (std::size_t i = size_ / 2; i-- > 0;)
+      sift_down(i);
+    return moved;
+  }
+  // Moves the commands for which pick(message) is true (at most kMax of
+  // them) into `to`, at frame `frame`, in the order they arrived here;
+  // returns how many. The caller sees that `to` has room. O(size).
+  template <std::size_t kMax, typename Pick>
+  std::size_t move_if(Pick pick, Schedule& to, std::uint64_t frame) noexcept {
+    Entry picked[kMax];
+    std::size_t n = 0, kept = 0;
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (n < kMax && pick(heap_[i].message))
+        picked[n++] = heap_[i];
+      else
+        heap_[kept++] = heap_[i];
+    }
+    size_ = kept;
+    for (std::size_t i = size_ / 2; i-- > 0;)
+      sift_down(i);
+    // The heap's order is not the arrivals': sort the few picked by them.
+    for (std::size_t i = 1; i < n; ++i) {
+      const Entry e = picked[i];
+      std::size_t k = i;
+      for (; k > 0 && picked[k - 1].arrival > e.arrival; --k)
+        picked[k] = picked[k - 1];
+      picked[k] = e;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      picked[i].message.frame = frame;
+      (void)to.push(picked[i].message);
+    }
+    return n;
+  }
+  // How many commands pick(message) is true for.
+  template <typename Pick> std::size_t count_if(Pick pick) const noexcept {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < size_; ++i)
+      n += pick(heap_[i].message) ? 1 : 0;
+    return n;
+  }
   std::size_t size() const noexcept { return size_; }
   // Commands it can take before it is full.
   std::size_t room() const noexcept { return capacity_ - size_; }

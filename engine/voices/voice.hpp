@@ -79,13 +79,24 @@ public:
       rate_.set(value, locked() ? 0 : ramp);
       relock_ = true;
       break;
-    case Param::pitch: pitch_ = value; break;
+    case Param::pitch:
+      pitch_ = value;
+      // The stretcher takes it now, so that its latency (which the pitch
+      // moves) is the next key-locked play's (keylock_latency()).
+      if (keylock_ != nullptr)
+        keylock_->set(std::max(Keylock::kMinRate, rate_.value), pitch_);
+      break;
     }
   }
   // Gives the voice a stretcher (when the engine is created), with which
   // its plays may keep their pitch; nullptr: it has none.
   void give_keylock(Keylock* keylock) noexcept { keylock_ = keylock; }
   bool can_keylock() const noexcept { return keylock_ != nullptr; }
+  // The frames from a key-locked play carried out to its sound, at the
+  // voice's pitch now (0: it has no stretcher).
+  std::uint32_t keylock_latency() const noexcept {
+    return keylock_ != nullptr ? keylock_->latency() : 0;
+  }
   // The bus it plays into.
   std::uint32_t bus() const noexcept { return bus_; }
   Meter& meter() noexcept { return meter_; }

@@ -513,8 +513,13 @@ class AudioEngine:
             real-time stretcher: voices 0 .. keylock_voices - 1 only (see
             the constructor), in builds with key lock (`features`). The rate
             then counts from 0.25 to 4, taken at each chunk of at most 256
-            frames, and the sound starts the stretcher's latency late (2048
-            frames at 48 kHz); a key-locked play cuts the one before it.
+            frames. The stretcher's sound starts its latency (2048 frames at
+            48 kHz, less at a higher pitch) after the play is carried out:
+            given `at` or `quantize`, the play (and its settings) is carried
+            out that much early, so that its sound starts on its frame; sent
+            too late for that, at once, counted in stats.late. Without
+            either, it is heard the latency late. A key-locked play cuts the
+            one before it (when pre-rolled, at the pre-roll's start).
         quantize : float or "bar", optional
             Start on the first line of a grid of this many beats (1 the
             next beat, 0.25 the next sixteenth, 4, or "bar" the next bar

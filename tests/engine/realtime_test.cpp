@@ -344,7 +344,9 @@ TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope)
 
 // Key-locked plays in a real-time scope: two voices through their
 // stretchers with rate and pitch changing every block, replayed now and
-// then (a stretcher's reset at each play), beside plain voices.
+// then (a stretcher's reset at each play), at a later frame or on a grid
+// line (pre-rolled by the stretcher's latency, or late), some of them
+// locked to a tempo that changes, beside plain voices.
 TEST(RealtimeTest, KeyLockedPlaysWithRateAndPitchChangingEveryBlock) {
   if (!Keylock::available())
     GTEST_SKIP() << "a build without key lock";
@@ -362,6 +364,23 @@ TEST(RealtimeTest, KeyLockedPlaysWithRateAndPitchChangingEveryBlock) {
         Message play = Message::play(v, buffer, kFrameNext, true, 0, false, v < 2);
         ASSERT_TRUE(engine.send(play));
       }
+      if (v < 2 && block % 50 == 25 + static_cast<int>(v)) { // pre-rolled, or late
+        const std::uint64_t at = engine.frame() + (block % 100 == 25 ? 3000 : 500);
+        Message later[] = {Message::set_voice(v, VoiceSetting::play_start, 100, at),
+                           Message::lock_next_play(v, 100.0f, at),
+                           Message::play(v, buffer, at, true, 0, false, true)};
+        for (Message& m : later)
+          ASSERT_TRUE(engine.send(m));
+        Message on_line[] = {Message::quantize(block % 2 ? 1.0f : 0.25f, 2),
+                             Message::set_voice(v, VoiceSetting::play_start, 200),
+                             Message::play(v, buffer, kFrameNext, true, 0, false, true)};
+        std::uint32_t chosen = v;
+        ASSERT_TRUE(engine.send_all(on_line, std::size(on_line), false, chosen));
+      }
+      if (v == 0 && block % 30 == 0) {
+        Message tempo = Message::set_tempo(90.0f + static_cast<float>(block % 7) * 10.0f);
+        ASSERT_TRUE(engine.send(tempo));
+      }
       Message rate = Message::set_param(v, Param::rate, 0.5f + 0.1f * ((block + v) % 15));
       Message pitch = Message::set_param(v, Param::pitch, static_cast<float>((block % 25) - 12));
       ASSERT_TRUE(engine.send(rate) && engine.send(pitch));
@@ -370,6 +389,7 @@ TEST(RealtimeTest, KeyLockedPlaysWithRateAndPitchChangingEveryBlock) {
     engine.process(AudioOut{out.data(), nullptr}, 256);
   }
   EXPECT_EQ(engine.stats().unhandled, 0u);
+  EXPECT_GT(engine.stats().late, 0u) << "a play 500 frames ahead cannot pre-roll";
   EXPECT_TRUE(engine.close_buffer(buffer));
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/engine.hpp"
+#include "dsp/keylock.hpp"
 #include "test_util.hpp"
 
 namespace ringengine {
@@ -257,6 +258,70 @@ TEST(TempoLockTest, SyncToAnUnlockedPlayCountsFromWhereItsLoopStartedAndAnIdleVo
   send(e, Message::play(1, one));
   out = render_to(e, std::move(out), 200000);
   EXPECT_EQ(onset(out, 30000), 10000u + 96000u);
+}
+
+// ---- Key-locked plays on the beat: pre-rolled by the stretcher's latency ----
+
+// A buffer of silence and then, from frame 4800, 50 ms of a 1 kHz tone: a
+// play from its frame 4800 (a setting sent with it) starts with the tone.
+std::uint32_t load_late_tone(Engine& e) {
+  std::vector<float> tone(4800 + 2400, 0.0f);
+  for (std::size_t i = 0; i < 2400; ++i)
+    tone[4800 + i] = 0.5f * static_cast<float>(std::sin(2 * M_PI * 1000 * i / kRate));
+  return e.load_buffer(tone.data(), tone.size(), 1);
+}
+
+// Where the sound starts: the first frame from `from` whose sample is over
+// -54 dB of the tone's peak. (The stretcher's attack then builds up over
+// some 60 to 90 frames, as Rubber Band's R3 shapes a transient, at any
+// start: the same shape a play carried out at once has, its latency later.)
+std::size_t heard(const std::vector<float>& out, std::size_t from) {
+  while (from < out.size() && std::fabs(out[from]) < 0.001f)
+    ++from;
+  return from;
+}
+
+EngineConfig keylocked() {
+  EngineConfig c = mono();
+  c.keylock_voices = 1;
+  return c;
+}
+
+TEST(TempoLockTest, AKeyLockedPlayAtAFrameOrOnTheBarIsHeardThereAtAnyPitch) {
+  if (!Keylock::available())
+    GTEST_SKIP() << "built without Rubber Band (-Drubberband)";
+  for (const float pitch : {0.0f, 3.0f, -5.0f}) {
+    Engine e(keylocked());
+    const std::uint32_t id = load_late_tone(e);
+    send(e, Message::set_param(0, Param::pitch, pitch));
+    // At a frame: its start setting goes with it.
+    send(e, Message::set_voice(0, VoiceSetting::play_start, 4800, 50000));
+    send(e, Message::play(0, id, 50000, false, 0, false, true));
+    std::vector<float> out = render_to(e, {}, 60000);
+    EXPECT_NEAR(static_cast<double>(heard(out, 0)), 50000.0, 64.0) << "pitch " << pitch;
+    // On the next bar line (96000 at 120 BPM), sent at frame 60160.
+    send(e, Message::quantize(0.0f, 2));
+    send(e, Message::set_voice(0, VoiceSetting::play_start, 4800));
+    send(e, Message::play(0, id, kFrameNext, false, 0, false, true));
+    out = render_to(e, std::move(out), 110000);
+    EXPECT_NEAR(static_cast<double>(heard(out, 60160)), 96000.0, 64.0) << "pitch " << pitch;
+    EXPECT_EQ(e.stats().late, 0u);
+  }
+}
+
+TEST(TempoLockTest, AKeyLockedPlayTooLateToPreRollIsCountedLate) {
+  if (!Keylock::available())
+    GTEST_SKIP() << "built without Rubber Band (-Drubberband)";
+  Engine e(keylocked());
+  const std::uint32_t id = load_late_tone(e);
+  std::vector<float> out = render_to(e, {}, 1024);
+  send(e, Message::set_voice(0, VoiceSetting::play_start, 4800, 1124));
+  send(e, Message::play(0, id, 1124, false, 0, false, true)); // 100 frames ahead
+  out = render_to(e, std::move(out), 20000);
+  EXPECT_EQ(e.stats().late, 1u);
+  // Carried out at once (frame 1024): heard a latency later, not before.
+  EXPECT_GT(heard(out, 0), 1124u);
+  EXPECT_LT(heard(out, 0), 1024u + 4096u + 64u);
 }
 
 } // namespace
