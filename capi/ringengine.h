@@ -1392,6 +1392,15 @@ int engine_frame_at(engine *e, double beat, uint64_t *frame);
 int engine_send_quantized(engine *e, int64_t at, double grid, const engine_message *ms,
                           uint32_t n);
 
+/* The first line of a grid of `grid` beats (ENGINE_QUANTIZE_BAR: the bar
+** line) at or after engine frame `at` (ENGINE_AT_NEXT: the frame the next
+** block starts at) into *frame, as a quantized command sent now would find
+** it, from the tempo map as the audio thread last published it (since 1.4).
+** A line on `at` itself counts. Thread: any. Non-blocking.
+** Returns ENGINE_OK, ENGINE_ERR_CLOSED, or ENGINE_ERR_INVALID (frame NULL,
+** a grid not 1/64 .. 1024 beats or ENGINE_QUANTIZE_BAR, `at` past 2^53). */
+int engine_grid_line(engine *e, int64_t at, double grid, uint64_t *frame);
+
 /* The metronome on (on = 1) or off (0), from the next block: a click on
 ** every beat of the transport, accented on the bar, sample-exact to it (a
 ** click starts at its beat's first frame, as quantized commands do): 30 ms

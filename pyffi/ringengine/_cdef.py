@@ -540,6 +540,8 @@ int engine_frame_at(engine *e, double beat, uint64_t *frame);
 int engine_send_quantized(engine *e, int64_t at, double grid, const engine_message *ms,
                           uint32_t n);
 
+int engine_grid_line(engine *e, int64_t at, double grid, uint64_t *frame);
+
 int engine_metronome(engine *e, int on, double gain_db, uint32_t bus);
 
 int engine_sync_to(engine *e, uint32_t voice, int64_t at);

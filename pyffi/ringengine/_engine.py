@@ -710,6 +710,17 @@ class AudioEngine:
         self._quantized("set_tempo", _at(at), quantize,
                         [(lib.ENGINE_MSG_SET_TEMPO, 0, 0, value, bpb)])
 
+    def grid_line(self, quantize: Any, at: Optional[int] = None) -> int:
+        """The first line of the `quantize` grid (beats, or "bar") at or
+        after engine frame `at` (None: the frame the next block starts at),
+        as a quantized command sent now would find it: from the tempo map
+        the audio thread last published (C: engine_grid_line()). A line on
+        `at` itself counts."""
+        out = ffi.new("uint64_t *")
+        check(lib.engine_grid_line(self._h, _at(at), _grid(quantize), out), "grid_line")
+        line: int = out[0]
+        return line
+
     def sync_to(self, voice: int, at: Optional[int] = None, quantize: Any = None) -> None:
         """Moves the downbeat at engine frame `at` (None: the next block; with
         `quantize`, the first line of that grid at or after it) so that the
@@ -769,7 +780,8 @@ class AudioEngine:
         frame: int = out[0]
         return frame
 
-    def cancel(self, voice: Optional[int] = None, at: Optional[int] = None) -> None:
+    def cancel(self, voice: Optional[int] = None, at: Optional[int] = None,
+               quantize: Any = None) -> None:
         """Takes back the commands for `voice` (None: for every voice) that
         wait in the audio thread's schedule for later frames: from engine
         frame `at` (None: the next block) those due are dropped, and counted
@@ -786,7 +798,14 @@ class AudioEngine:
             The command ring is full: the cancel was dropped and counted.
         """
         target = lib.ENGINE_ALL_VOICES if voice is None else _uint32("voice", voice, 0)
-        check_command(lib.engine_cancel(self._h, target, _at(at)), "cancel")
+        if quantize is None:
+            check_command(lib.engine_cancel(self._h, target, _at(at)), "cancel")
+            return
+        # On the wire, every voice is a flag and voice 0 (engine_cancel()'s rule).
+        every = target == lib.ENGINE_ALL_VOICES
+        self._quantized("cancel", _at(at), quantize,
+                        [(lib.ENGINE_MSG_CANCEL, lib.ENGINE_CANCEL_ALL_VOICES if every else 0,
+                          0 if every else target, 0.0, 0)])
 
     @property
     def frame(self) -> int:
@@ -1018,12 +1037,15 @@ class AudioEngine:
 
     def record(self, path: Any, source: Any = "master", at: Optional[int] = None,
                frames: Optional[int] = None, format: Optional[str] = None,
-               ring_frames: int = 0) -> Recording:
+               ring_frames: int = 0, quantize: Any = None) -> Recording:
         """Records `source` ('master': what the output gets; 'input'; or a
         bus number: its output before the master) to the file `path`, from
         engine frame `at` (None: the next block), for `frames` frames (None:
         until Recording.stop()). `format`: 'wav' (32-bit float, the samples
-        bit for bit) or 'flac' (24-bit); None: by the suffix.
+        bit for bit) or 'flac' (24-bit); None: by the suffix. `quantize`
+        (beats, or "bar"): from the first line of that grid at or after `at`
+        instead, found now (grid_line()): a tempo change sent later does
+        not move it.
 
         The file is opened here; the audio thread copies each block into a
         ring of `ring_frames` frames (0: two seconds) and a writer thread
@@ -1039,20 +1061,23 @@ class AudioEngine:
         count = 0 if frames is None else _uint32("frames", frames, 1, 2**63 - 1)
         ring = _uint32("ring_frames", ring_frames, 0, 2**32)
         out = ffi.new("uint32_t *")
-        rc = lib.engine_record_file(self._h, raw, source_code(self.buses, source), _at(at),
+        start = _at(at) if quantize is None else self.grid_line(quantize, at)
+        rc = lib.engine_record_file(self._h, raw, source_code(self.buses, source), start,
                                     count, code, ring, out)
         if rc:
             raise fail(rc, "record")
         return Recording(self._handle, out[0], os.fsdecode(raw))
 
     def record_buffer(self, frames: int, source: Any = "input",
-                      at: Optional[int] = None) -> BufferRecording:
+                      at: Optional[int] = None, quantize: Any = None) -> BufferRecording:
         """Records `frames` frames of `source` (as record()) from engine
-        frame `at` (None: the next block) into memory prepared now; the
-        handle's result() is then a Buffer, played as any other."""
+        frame `at` (None: the next block; with `quantize`, as record's) into
+        memory prepared now; the handle's result() is then a Buffer, played
+        as any other."""
         count = _uint32("frames", frames, 1, 2**63 - 1)
+        start = _at(at) if quantize is None else self.grid_line(quantize, at)
         out = ffi.new("uint32_t *")
-        rc = lib.engine_record_buffer(self._h, source_code(self.buses, source), _at(at),
+        rc = lib.engine_record_buffer(self._h, source_code(self.buses, source), start,
                                       count, out)
         if rc:
             raise fail(rc, "record_buffer")

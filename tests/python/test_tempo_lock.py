@@ -135,3 +135,39 @@ def test_a_quantized_sync_to_waits_for_its_line_and_a_bad_voice_is_refused():
             e.sync_to(4, quantize=1)
         with pytest.raises(InvalidArgumentError):
             e.sync_to(-1)
+
+
+def test_grid_line_is_where_a_quantized_command_lands_also_after_a_sync():
+    with engine() as e:
+        e.set_tempo(98.0)
+        e.process()
+        assert e.grid_line("bar") == e.frame_at(4.0)
+        assert e.grid_line(1, at=e.frame_at(1.0)) == e.frame_at(1.0)  # a line on `at` counts
+        assert e.grid_line(0.25, at=e.frame_at(1.0) + 1) == e.frame_at(1.25)
+        loop = e.load_buffer(ramp(int(48000 * 60 / 98)))  # a beat at 98 BPM
+        e.play(0, loop, at=e.frame_at(0.5), loop=True, bpm=98.0)
+        e.sync_to(0, at=e.frame_at(1.0))
+        render(e, e.frame_at(1.0) + 256 - e.frame)
+        # Bars from the beat of the frame the loop started at (frame_at(0.5),
+        # whose beat is a hair past 0.5) now.
+        assert e.grid_line("bar") == e.frame_at(e.beat_at(e.frame_at(0.5)) + 4)
+        with pytest.raises(InvalidArgumentError, match="quantize"):
+            e.grid_line(0)
+        with pytest.raises(InvalidArgumentError):
+            e.grid_line("beat")
+
+
+def test_a_quantized_cancel_takes_back_on_its_line_and_record_starts_on_one():
+    with engine() as e:
+        hit = e.load_buffer(array.array("f", [1.0] * 64))
+        e.play(0, hit, at=30000)  # another voice's: stays
+        e.play(1, hit, at=60000)  # due after beat 2 (frame 48000): taken back there
+        e.cancel(1, quantize=1, at=40000)
+        # From the first beat at or after frame 25000: beat 2 (beat 1 is 24000).
+        take = e.record_buffer(1000, source="master", quantize=1, at=25000)
+        out = render(e, 70000)
+        assert out[30000] == 1.0 and not any(out[59000:61000])
+        assert e.stats.cancelled == 1
+        buf = take.result(timeout=5)
+        assert take.start_frame == 48000
+        assert buf.frames == 1000

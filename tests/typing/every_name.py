@@ -52,6 +52,8 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     engine.stop(voice, quantize=1)
     engine.metronome(True, gain_db=-6.0, bus="master")
     engine.sync_to(voice, quantize="bar")
+    line: int = engine.grid_line("bar", at=0)
+    engine.cancel(voice, quantize=1)
     where: Transport = engine.transport
     beat: float = engine.beat_at(where.frame)
     frame: int = engine.frame_at(beat + 1.0)
@@ -165,7 +167,7 @@ def main() -> None:
     except (FileMissingError, DecodeError, LoadCancelledError) as missing:
         print(missing)
     with AudioEngine(backend="offline", inputs=1) as looper:
-        take: BufferRecording = looper.record_buffer(256, source="input", at=0)
+        take: BufferRecording = looper.record_buffer(256, source="input", at=0, quantize=None)
         to_file: Recording = looper.record("/tmp/ringengine-typing.wav", source="master",
                                            at=0, frames=256, format=list(FORMATS)[0])
         looper.set_input(bus=0, gain_db=-6.0)
