@@ -75,11 +75,11 @@ void Dispatcher::admit_in_group(Message m, std::uint64_t position) noexcept {
     bump(counters_.dropped, 1);
     return;
   }
-  // A key-locked play on a line still to come: its group's commands for
-  // its voice leave the line's beat for the frame its pre-roll starts at
-  // (fixed now: a later tempo change does not move it), when there is room.
+  // A key-locked play on a line: its group's commands for its voice leave
+  // the line's beat for the frame its pre-roll starts at (fixed now: a
+  // later tempo change does not move it), when there is room.
   if (const std::uint32_t preroll = preroll_of(m);
-      preroll != 0 && group_line_.frame > position) {
+      preroll != 0 && group_line_.frame >= position) {
     const std::uint64_t key = beat_key(group_line_.beat);
     const std::uint32_t v = field::play::voice(m);
     const auto its = [&](const Message& c) { return c.frame == key && voice_of(c) == v; };
@@ -113,7 +113,7 @@ void Dispatcher::admit(const Message* ms, std::size_t n, std::uint64_t position)
     } else if (target_of(m.kind) == Target::transport) {
       dispatch(m, position); // the tempo map holds it for its frame
     } else if (const std::uint32_t preroll = preroll_of(m);
-               preroll != 0 && m.frame != kFrameNext && m.frame > position) {
+               preroll != 0 && m.frame != kFrameNext && m.frame >= position) {
       pre_roll(m, m.frame, preroll, position);
     } else if (m.frame == kFrameNext || m.frame <= position) {
       if (m.frame < position)
