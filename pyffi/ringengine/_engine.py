@@ -1027,13 +1027,13 @@ class AudioEngine:
     # -- input and recording ----------------------------------------------
 
     def set_input(self, bus: Any = 0, gain_db: float = 0.0, at: Optional[int] = None,
-                  ramp: int = 0) -> None:
+                  ramp: int = 0, quantize: Any = None) -> None:
         """Lets the engine's input be heard through `bus` (a number, or
         'master') at `gain_db` (-inf: not heard, the default of every bus,
         so there is no feedback unless asked). Input channel c % inputs
         feeds the bus's channel c. The same as set_bus(bus, 'input_db', ...).
         """
-        self.set_bus(bus, "input_db", gain_db, at=at, ramp=ramp)
+        self.set_bus(bus, "input_db", gain_db, at=at, ramp=ramp, quantize=quantize)
 
     def record(self, path: Any, source: Any = "master", at: Optional[int] = None,
                frames: Optional[int] = None, format: Optional[str] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, Optional
 
-from ._args import at as _at, index
+from ._args import at as _at, grid as _grid, index
 from ._buffers import Buffer, described
 from ._errors import EngineError, EngineTimeoutError, InvalidArgumentError, RecordingError
 from ._handle import DoneCallbacks, Handle
@@ -132,10 +132,18 @@ class _Recording(DoneCallbacks):
         not done)."""
         return self.state in ("recording", "ending")
 
-    def stop(self, at: Optional[int] = None) -> None:
+    def stop(self, at: Optional[int] = None, quantize: Any = None) -> None:
         """Ends the recording just before engine frame `at` (None: at the
-        next block). An earlier end asked for stays."""
-        self._handle.check(lib.engine_record_stop(self._handle.ptr, self.id, _at(at)), "stop")
+        next block; with `quantize`, beats or "bar", the first line of that
+        grid at or after it, found now as grid_line() finds it). An earlier
+        end asked for stays."""
+        end = _at(at)
+        if quantize is not None:
+            line = ffi.new("uint64_t *")
+            self._handle.check(lib.engine_grid_line(self._handle.ptr, end, _grid(quantize), line),
+                               "stop")
+            end = line[0]
+        self._handle.check(lib.engine_record_stop(self._handle.ptr, self.id, end), "stop")
 
     def wait(self, timeout: Optional[float] = None) -> None:
         """Waits until done() (at most `timeout` s). Raises RecordingError

@@ -171,3 +171,16 @@ def test_a_quantized_cancel_takes_back_on_its_line_and_record_starts_on_one():
         buf = take.result(timeout=5)
         assert take.start_frame == 48000
         assert buf.frames == 1000
+
+
+def test_a_recording_stops_and_the_input_opens_on_a_line():
+    with engine(inputs=1) as e:
+        take = e.record_buffer(100000, source="input", at=0)
+        e.set_input(bus="master", gain_db=0.0, quantize=1, at=1000)  # beat 1: 24000
+        e.process()
+        take.stop(quantize=1, at=30000)  # beat 2: 48000
+        ones = array.array("f", [1.0] * 60000)
+        out = array.array("f", bytes(4 * 60000))
+        e.render_into(out, input=ones)
+        assert out[23999 - 256] == 0.0 and out[24000 - 256] == 1.0  # (after a block)
+        assert take.result(timeout=5).frames == 48000

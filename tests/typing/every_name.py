@@ -54,6 +54,7 @@ def perform(engine: AudioEngine, buf: Buffer) -> int:
     engine.sync_to(voice, quantize="bar")
     line: int = engine.grid_line("bar", at=0)
     engine.cancel(voice, quantize=1)
+    engine.set_input(bus=0, gain_db=-6.0, quantize="bar")
     where: Transport = engine.transport
     beat: float = engine.beat_at(where.frame)
     frame: int = engine.frame_at(beat + 1.0)
