@@ -285,7 +285,7 @@ namespace {
 // A C caller's grid as the wire's: ENGINE_QUANTIZE_BAR is 0 there; a grid
 // the checks refuse (0, NaN, out of range) stays one they refuse.
 float wire_grid(double grid) noexcept {
-  if (grid == ENGINE_QUANTIZE_BAR)
+  if (grid == static_cast<double>(ENGINE_QUANTIZE_BAR))
     return 0.0f;
   return grid > 0 ? as_float(grid) : NAN;
 }

@@ -44,13 +44,14 @@ ENGINE_EXPORT int engine_grid_line(engine* e, std::int64_t at, double grid, std:
     return rc;
   if (frame == nullptr)
     return capi::fail(ENGINE_ERR_INVALID, "frame is NULL");
-  if (!(grid == ENGINE_QUANTIZE_BAR ||
+  if (!(grid == static_cast<double>(ENGINE_QUANTIZE_BAR) ||
         (grid >= ringengine::kMinGrid && grid <= ringengine::kMaxGrid)))
     return capi::fail(ENGINE_ERR_INVALID, "grid must be 1/64 .. 1024 beats or ENGINE_QUANTIZE_BAR");
   if (at != ENGINE_AT_NEXT && (at < 0 || static_cast<std::uint64_t>(at) > ringengine::kMaxQuantizeFrame))
     return capi::fail(ENGINE_ERR_INVALID, "at must be a frame 0 .. 2^53 or ENGINE_AT_NEXT");
   const std::uint64_t from = at == ENGINE_AT_NEXT ? e->core->transport().frame
                                                   : static_cast<std::uint64_t>(at);
-  *frame = e->core->tempo_map().grid_at_or_after(from, grid == ENGINE_QUANTIZE_BAR ? 0.0 : grid).frame;
+  const bool bar = grid == static_cast<double>(ENGINE_QUANTIZE_BAR);
+  *frame = e->core->tempo_map().grid_at_or_after(from, bar ? 0.0 : grid).frame;
   return ENGINE_OK;
 }

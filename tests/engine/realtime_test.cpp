@@ -305,8 +305,9 @@ TEST(RealtimeTest, QuantizedPlaysWhileTheTempoChangesEveryBlockInARealtimeScope)
                          Message::play(v, buffer, kFrameNext, v % 4 != 2),
                          Message::sync_to(v)};
       std::uint32_t chosen = v;
-      if ((block + v) % 6 == 0)
+      if ((block + v) % 6 == 0) {
         ASSERT_TRUE(engine.send_all(group, std::size(group), false, chosen));
+      }
       if ((block + v) % 9 == 0) {
         Message stop[] = {Message::quantize(grid, 1), Message::stop(v, kFrameNext, 64)};
         ASSERT_TRUE(engine.send_all(stop, std::size(stop), false, chosen));

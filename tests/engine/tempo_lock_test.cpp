@@ -154,7 +154,6 @@ TEST(TempoLockTest, ALockedLoopWrapsOnTheGridTenThousandTimesThroughTempoChanges
   std::uint64_t next_change = start + 50000 + 37;
   std::size_t changes = 0;
   std::vector<float> out(1000, 0.0f);
-  std::uint64_t wraps_expected = 0;
   while (beats.at(out.size()) < start_beat + 10050 * kLoopBeats) {
     const std::uint64_t from = out.size();
     constexpr std::uint32_t kBlock = 4096;
@@ -184,9 +183,10 @@ TEST(TempoLockTest, ALockedLoopWrapsOnTheGridTenThousandTimesThroughTempoChanges
     // Away from the seam (whose neighbours come from across it), the
     // sample says where the voice read: the beat's place in the loop.
     const long double phase = (loops - std::floor(loops)) * kLength;
-    if (f >= start && phase > 3 && phase < kLength - 4)
+    if (f >= start && phase > 3 && phase < kLength - 4) {
       ASSERT_NEAR(static_cast<double>(out[f]) * kLength, static_cast<double>(phase), 0.02)
           << "frame " << f << ", beat " << static_cast<double>(b);
+    }
   }
   ASSERT_GE(expected.size(), 10000u);
   ASSERT_EQ(heard.size(), expected.size());
