@@ -61,9 +61,12 @@ void Dispatcher::pre_roll(Message play, std::uint64_t at, std::uint32_t preroll,
   if (!in_time)
     bump(counters_.late, 1);
   const std::uint64_t start = in_time ? at - preroll : position;
-  // Its settings (sent before it for its frame) go with it, in order.
-  schedule_.retime_if([&](const Message& c) { return c.frame == at && voice_of(c) == v; },
-                      start);
+  // Its voice's commands held for frames from its pre-roll's start to its
+  // own (its settings, a stop of the play before it) come first, in the
+  // order they arrived: they were meant before it.
+  schedule_.retime_if(
+      [&](const Message& c) { return c.frame >= start && c.frame <= at && voice_of(c) == v; },
+      start);
   play.frame = start;
   if (!schedule_.push(play))
     bump(counters_.dropped, 1);
@@ -80,12 +83,17 @@ void Dispatcher::admit_in_group(Message m, std::uint64_t position) noexcept {
   // later tempo change does not move it), when there is room.
   if (const std::uint32_t preroll = preroll_of(m);
       preroll != 0 && group_line_.frame >= position) {
+    const bool in_time = group_line_.frame >= position + preroll;
+    const std::uint64_t start = in_time ? group_line_.frame - preroll : position;
+    // Its voice's commands held by beat from the pre-roll's start to the
+    // line (its group's settings among them) go with it.
+    const std::uint64_t first = beat_key(transport_.map().beat_at(start));
     const std::uint64_t key = beat_key(group_line_.beat);
     const std::uint32_t v = field::play::voice(m);
-    const auto its = [&](const Message& c) { return c.frame == key && voice_of(c) == v; };
+    const auto its = [&](const Message& c) {
+      return c.frame >= first && c.frame <= key && voice_of(c) == v;
+    };
     if (schedule_.room() > on_beat_.count_if(its)) {
-      const bool in_time = group_line_.frame >= position + preroll;
-      const std::uint64_t start = in_time ? group_line_.frame - preroll : position;
       on_beat_.move_if<kMaxGroup>(its, schedule_, start);
       pre_roll(m, group_line_.frame, preroll, position);
       return;

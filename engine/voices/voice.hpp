@@ -122,8 +122,6 @@ public:
     out = beat - (player_.exact_position() - static_cast<double>(player_.loop_start())) / fpb;
     return true;
   }
-  // The tempo the play under way is locked at (0: not locked).
-  double locked_bpm() const noexcept { return player_.playing() || draining_ ? lock_bpm_ : 0.0; }
 
   // Plays `buffer` (whose id is `id`) from the staged region's start,
   // instead of the sine; the voice's gain, pan and rate apply. A play

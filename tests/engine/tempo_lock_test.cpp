@@ -309,6 +309,25 @@ TEST(TempoLockTest, AKeyLockedPlayAtAFrameOrOnTheBarIsHeardThereAtAnyPitch) {
   }
 }
 
+TEST(TempoLockTest, AStopOfThePlayBeforeWithinThePreRollComesBeforeTheKeyLockedPlay) {
+  if (!Keylock::available())
+    GTEST_SKIP() << "built without Rubber Band (-Drubberband)";
+  Engine e(keylocked());
+  const std::uint32_t id = load_late_tone(e);
+  std::vector<float> loop(4800, 0.0005f); // under heard()'s threshold
+  const std::uint32_t quiet = e.load_buffer(loop.data(), loop.size(), 1);
+  send(e, Message::play(0, quiet, kFrameNext, true)); // a quiet loop, not key-locked
+  // It stops 100 frames before the key-locked play's frame: both meant in
+  // that order, though the play is carried out its latency earlier.
+  send(e, Message::stop(0, 49900));
+  send(e, Message::set_voice(0, VoiceSetting::play_start, 4800, 50000));
+  send(e, Message::play(0, id, 50000, false, 0, false, true));
+  const std::vector<float> out = render_to(e, {}, 60000);
+  EXPECT_NEAR(static_cast<double>(heard(out, 0)), 50000.0, 64.0)
+      << "the stop did not end the key-locked play";
+  EXPECT_EQ(e.stats().late, 0u);
+}
+
 TEST(TempoLockTest, AKeyLockedPlayTooLateToPreRollIsCountedLate) {
   if (!Keylock::available())
     GTEST_SKIP() << "built without Rubber Band (-Drubberband)";
