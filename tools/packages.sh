@@ -38,4 +38,7 @@ PACKAGES=(
   # engine's JACK input ports; alsa-plugins' pulse plugin is ALSA's default
   # device when PulseAudio runs, the RtAudio ALSA duplex test's device
   sndfile-tools libasound2-plugins
+  # the onset a listener hears: aubio's onset detector measures a key-locked
+  # click launched on the bar against the same click played plain
+  aubio-tools
 )
