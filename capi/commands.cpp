@@ -216,6 +216,13 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
   const std::uint32_t v = any ? 0 : o->voice;
   const std::uint64_t at = frame_of(o->at);
   const std::uint32_t fade = fade_frames(e, o->fade);
+  // The message carries a play's fade as a float, exact only to 2^24: the
+  // range is checked here, in the words engine_stop_fade() refuses it in.
+  if (fade > ringengine::Engine::kMaxFade)
+    return capi::fail(ENGINE_ERR_INVALID,
+                      capi::word(ringengine::Refusal::range("fade", fade, 0,
+                                                            ringengine::Engine::kMaxFade,
+                                                            "frames")));
   Message ms[8];
   std::size_t n = 0;
   if (quantize != 0)

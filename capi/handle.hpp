@@ -73,8 +73,10 @@ struct alignas(ringengine::kCacheLine) engine {
 
 namespace capi {
 
-// True when `e` is a handle engine_create made and engine_destroy has not freed
-// (as far as can be told: a freed handle's magic is usually still "DEAD").
+// True when `e` is not NULL and holds an open handle's magic. A freed
+// handle cannot be told safely (reading its magic reads freed memory), so
+// the header forbids passing one; this catches NULL and stray pointers to
+// memory that is not a handle, and often (not always) a freed one.
 inline bool live(const engine* e) noexcept { return e != nullptr && e->magic == kMagicOpen; }
 
 // The status of calls on `e` other than close, destroy and get_state: OK when
@@ -83,7 +85,7 @@ inline bool live(const engine* e) noexcept { return e != nullptr && e->magic == 
 // an earlier error.
 inline int check(const engine* e) noexcept {
   if (!live(e))
-    return fail(ENGINE_ERR_INVALID, "not an engine: NULL, or destroyed");
+    return fail(ENGINE_ERR_INVALID, "not an engine: NULL, or not a handle engine_create made (a handle is not to be used after engine_destroy)");
   // acquire: pairs with the release in engine_close.
   if (e->closed.load(std::memory_order_acquire)) [[unlikely]]
     return fail(ENGINE_ERR_CLOSED, "the engine is closed");

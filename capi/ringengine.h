@@ -326,7 +326,10 @@ int engine_close(engine *e);
 
 /* Closes the engine if open, then frees it and whatever it still holds
 ** (buffers, recordings, loads nobody took). NULL is a no-op. No other call
-** on this engine may be running or follow.
+** on this engine may be running or follow: the handle is freed memory then,
+** and a call given it reads that memory (undefined behaviour, as with
+** free()); it is not detected. To keep a handle that answers
+** ENGINE_ERR_CLOSED, call engine_close() and destroy it later.
 ** Thread: any. Blocks like engine_close(). */
 void engine_destroy(engine *e);
 
@@ -420,7 +423,9 @@ typedef enum engine_message_kind {
     ENGINE_MSG_VOICE_ENDED = 7,  /* event: id = voice, frame = just past the
                               ** last sample it played of its buffer (at its
                               ** end, engine_stop, a new play, a freq, or the
-                              ** buffer's close) */
+                              ** buffer's close; a play that a new play with
+                              ** a fade replaced ends where that fade or its
+                              ** buffer ends): one per play */
     ENGINE_MSG_BUFFER_RELEASED = 8, /* event: arg = buffer, frame = when the
                               ** audio thread let go of it */
     ENGINE_MSG_EVENTS_LOST = 9, /* event (since 1.1): id = how many replies a
@@ -450,9 +455,11 @@ typedef enum engine_message_kind {
     ENGINE_MSG_SET_SPEED = 14, /* command (since 1.3): value = the engine's
                               ** speed, frame = when, arg = ramp frames */
     ENGINE_MSG_RECORD_ENDED = 15, /* event (since 1.3): recording `id` ended on
-                              ** the audio thread at `frame`; param = why
-                              ** (engine_record_end), arg = frames taken
-                              ** (saturates). The file may still be being
+                              ** the audio thread in the block ending at
+                              ** `frame` (not its start + frames: its last
+                              ** frame may be up to a block earlier); param
+                              ** = why (engine_record_end), arg = frames
+                              ** taken (saturates). The file may still be being
                               ** finished: engine_get_record_status() says
                               ** when it is done, and the error's text */
     ENGINE_MSG_QUANTIZE = 16, /* command (since 1.4): the next `arg` commands
@@ -1237,7 +1244,10 @@ int engine_get_load(engine *e, engine_load *out, size_t size);
 ** gain 1. */
 typedef struct engine_voice_state {
     uint64_t frame;    /* the engine position it describes */
-    uint64_t position; /* the buffer's next frame, while one plays */
+    uint64_t position; /* the buffer's next frame, while one plays; after
+                       ** a play ends it stays where the play ended, and
+                       ** `frame` at the end of the block the voice came
+                       ** to rest in, until the voice sounds again */
     uint32_t buffer;   /* the id of the buffer playing, or 0 */
     uint32_t flags;    /* ENGINE_VOICE_* */
     double freq;       /* the parameters' values then */

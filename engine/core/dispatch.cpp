@@ -184,16 +184,17 @@ bool Dispatcher::on_play(const Message& m, std::uint64_t now) noexcept {
   if (v >= shape_.voices || b == nullptr)
     return false;
   Voice& voice = mixer_.voice(v);
-  // The play under way ends here as the voice's play (its tail may fade
-  // on, when the staged fade says so).
-  if (voice.player().playing())
-    port_.emit(Message::voice_ended(v, now));
+  // The play under way ends here, cut, or fades on as the voice's tail and
+  // says where it ended when it does (render); so does a tail cut here.
   const auto fade = static_cast<std::uint32_t>(field::play::fade(m));
+  std::uint32_t cut = 0;
   if (fade == 0)
-    voice.stop_buffer();
-  voice.play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0, fade,
-             (field::play::flags(m) & kPlayFadeIn) != 0,
-             (field::play::flags(m) & kPlayKeylock) != 0);
+    cut += voice.stop_buffer() ? 1 : 0;
+  cut += voice.play(b, field::play::buffer(m), (field::play::flags(m) & kPlayLoop) != 0, fade,
+                    (field::play::flags(m) & kPlayFadeIn) != 0,
+                    (field::play::flags(m) & kPlayKeylock) != 0);
+  for (std::uint32_t i = 0; i < cut; ++i)
+    port_.emit(Message::voice_ended(v, now));
   // The buffer replaces the sine: when a one-shot buffer ends, the voice is
   // silent, not the sine it sounded before.
   mixer_.voice(v).set(Param::freq, 0.0f, 0);

@@ -69,7 +69,8 @@ void Mixer::let_go(std::uint32_t id, std::uint64_t frame) noexcept {
     Voice& voice = voices_[active_[i]];
     if (voice.buffer_id() == id)
       end_buffer(active_[i], frame);
-    voice.drop_tail(id);
+    if (voice.drop_tail(id))
+      port_.emit(Message::voice_ended(active_[i], frame));
   }
 }
 
@@ -120,8 +121,15 @@ void Mixer::render(const AudioOut& out, const AudioIn& block_in, std::uint64_t p
     const std::uint32_t v = active_[i];
     const std::uint32_t ended =
         voices[v].render(buses[voices[v].bus()].input(n), channels, n, scratch);
-    if (ended != Voice::kStillPlaying) // the frame just past its last sample
+    // Each just past its last sample, in the order of their frames: the
+    // play under way, and the tail of one it replaced.
+    const std::uint32_t tail = voices[v].tail_ended();
+    if (tail != Voice::kStillPlaying && (ended == Voice::kStillPlaying || tail <= ended))
+      port_.emit(Message::voice_ended(v, position + offset + tail));
+    if (ended != Voice::kStillPlaying)
       port_.emit(Message::voice_ended(v, position + offset + ended));
+    if (tail != Voice::kStillPlaying && ended != Voice::kStillPlaying && tail > ended)
+      port_.emit(Message::voice_ended(v, position + offset + tail));
     if (voices[v].resting()) {
       listed_[v] = false;
       publish_voice(v, position + offset + n);

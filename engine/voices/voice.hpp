@@ -127,9 +127,16 @@ public:
   // instead of the sine; the voice's gain, pan and rate apply. A play
   // already under way fades out over `fade` frames (0: it is cut), and the
   // new one fades in over them when `fade_in`. The staged region is then
-  // back to its default, the whole buffer.
-  void play(const SampleBuffer* buffer, std::uint32_t id, bool loop, std::uint32_t fade,
-            bool fade_in, bool keylock) noexcept {
+  // back to its default, the whole buffer. A key-locked play cuts the one
+  // before it (one stretcher). A tail still fading from an earlier play is
+  // cut. Returns how many plays were cut here, at once (0 .. 2: the old
+  // tail, the play under way): their ends are now; a play that fades on as
+  // the tail says where it ended through tail_ended() when it does.
+  std::uint32_t play(const SampleBuffer* buffer, std::uint32_t id, bool loop, std::uint32_t fade,
+                     bool fade_in, bool keylock) noexcept {
+    std::uint32_t cut = tail_owes_end_ && tail_.playing() ? 1 : 0;
+    const bool was_playing = player_.playing();
+    tail_owes_end_ = false;
     keylocked_ = keylock && keylock_ != nullptr;
     draining_ = false;
     lock_bpm_ = next_bpm_;
@@ -145,20 +152,23 @@ public:
       next_ = PlayRegion{};
       keylock_->set(std::max(Keylock::kMinRate, rate_.value), pitch_);
       keylock_->reset();
-      return;
+      return cut + (was_playing ? 1 : 0);
     }
-    if (player_.playing() && fade != 0) {
+    if (was_playing && fade != 0) {
       tail_ = player_;          // the old play goes on, fading out
       tail_fade_ = fade_;
       tail_fade_.out(fade);
+      tail_owes_end_ = true;    // its end is reported where the fade ends
     } else {
       tail_.stop();
+      cut += was_playing ? 1 : 0;
     }
     player_.start(buffer, id, loop, next_);
     fade_.reset();
     if (fade_in && fade != 0)
       fade_.in(fade);
     next_ = PlayRegion{};
+    return cut;
   }
   // Moves the loop's region of the play under way.
   void set_region(std::uint64_t loop_start, std::uint64_t loop_end, std::uint32_t crossfade) noexcept {
@@ -178,11 +188,20 @@ public:
     lock_bpm_ = 0;
     return was;
   }
-  // Ends the tail if it plays buffer `id` (a buffer being let go of).
-  void drop_tail(std::uint32_t id) noexcept {
-    if (tail_.buffer_id() == id)
-      tail_.stop();
+  // Ends the tail if it plays buffer `id` (a buffer being let go of);
+  // true when that ended a replaced play whose end is still to be said.
+  bool drop_tail(std::uint32_t id) noexcept {
+    if (tail_.buffer_id() != id || !tail_.playing())
+      return false;
+    tail_.stop();
+    const bool owed = tail_owes_end_;
+    tail_owes_end_ = false;
+    return owed;
   }
+  // Where in the frames of the last render() the fading tail of a play a
+  // new play replaced fell silent or ran out (just past its last sample),
+  // or kStillPlaying; once per tail.
+  std::uint32_t tail_ended() const noexcept { return tail_ended_; }
   // The id of the buffer playing, or 0.
   std::uint32_t buffer_id() const noexcept { return player_.buffer_id(); }
 
@@ -209,6 +228,7 @@ public:
   std::uint32_t render(float* const* mix, std::uint32_t channels, std::uint32_t n,
                        const VoiceScratch& scratch) noexcept {
     Signal s{scratch.planes, 1, n};
+    tail_ended_ = kStillPlaying;
     if (player_.playing() || tail_.playing() || draining_) {
       const bool locked = lock_bpm_ != 0 && scratch.tempo != nullptr &&
                           (player_.playing() || draining_);
@@ -367,6 +387,10 @@ private:
       tail_.stop();
       t.frames = silent;
     }
+    if (!tail_.playing() && tail_owes_end_) { // faded out, or ran out of buffer
+      tail_ended_ = t.frames;
+      tail_owes_end_ = false;
+    }
     const std::uint32_t wide = std::max(s.channels, t.channels);
     const std::uint32_t frames = std::max(s.frames, t.frames);
     // Channel by channel from the last, so that a mono play's plane 0 is
@@ -395,6 +419,8 @@ private:
   Fade fade_;
   SamplePlayer tail_;
   Fade tail_fade_;
+  bool tail_owes_end_ = false;               // the tail is a replaced play not yet said ended
+  std::uint32_t tail_ended_ = kStillPlaying; // see tail_ended()
   Ramp rate_;
   Keylock* keylock_ = nullptr; // the engine's, for voices under keylock_voices
   bool keylocked_ = false;     // the play under way goes through it

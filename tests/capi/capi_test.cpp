@@ -5,6 +5,8 @@
 #include <poll.h>
 #include <fcntl.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <chrono>
@@ -711,6 +713,154 @@ TEST(CApiBufferTest, PlaybackIsBitExactAndEndsWithAnEvent) {
   EXPECT_EQ(m.kind, ENGINE_MSG_BUFFER_RELEASED);
   EXPECT_EQ(m.arg, id);
   EXPECT_EQ(stats(h.e).buffers_live, 0u);
+}
+
+// Replies waiting, as (kind, id, frame).
+std::vector<std::array<std::uint64_t, 3>> replies(engine* e) {
+  std::vector<std::array<std::uint64_t, 3>> got;
+  engine_message m{};
+  while (engine_try_recv(e, &m) == ENGINE_OK)
+    got.push_back({static_cast<std::uint64_t>(m.kind), m.id, m.frame});
+  return got;
+}
+
+// A play on voice 0 from `play_at`, replaced at 1000 by a play faded over
+// 256 frames; the VOICE_ENDED events of the first `until` frames.
+std::vector<std::array<std::uint64_t, 3>> replaced(engine* e, std::uint32_t old_frames,
+                                                   std::uint32_t fade, std::size_t until) {
+  std::vector<float> samples(std::max<std::uint32_t>(old_frames, 10000), 0.5f);
+  std::uint32_t old_id = 0, new_id = 0;
+  EXPECT_EQ(engine_load_buffer(e, samples.data(), old_frames, 1, &old_id), ENGINE_OK);
+  EXPECT_EQ(engine_load_buffer(e, samples.data(), 10000, 1, &new_id), ENGINE_OK);
+  EXPECT_EQ(engine_play(e, 0, old_id, 0, 0), ENGINE_OK);
+  engine_play_options o;
+  engine_play_options_init_size(&o, sizeof o);
+  o.voice = 0;
+  o.buffer = new_id;
+  o.at = 1000;
+  o.fade = fade;
+  EXPECT_EQ(engine_play_with(e, &o, nullptr), ENGINE_OK) << engine_last_error();
+  std::vector<float> out(until);
+  EXPECT_EQ(engine_render(e, out.data(), out.size()), ENGINE_OK);
+  return replies(e);
+}
+
+TEST(CApiBufferTest, APlayReplacedByAFadedPlayEndsJustPastItsLastSample) {
+  engine_config c = offline();
+  c.channels = 1;
+  using R = std::array<std::uint64_t, 3>;
+  {
+    Handle h;
+    ASSERT_EQ(create(c, h), ENGINE_OK);
+    // Faded out over 256 frames from 1000: its last sample is at 1255.
+    EXPECT_EQ(replaced(h.e, 10000, 256, 4096),
+              (std::vector<R>{{ENGINE_MSG_VOICE_ENDED, 0, 1256}}));
+  }
+  {
+    Handle h;
+    ASSERT_EQ(create(c, h), ENGINE_OK);
+    // Its buffer runs out at 1100, inside the fade.
+    EXPECT_EQ(replaced(h.e, 1100, 256, 4096),
+              (std::vector<R>{{ENGINE_MSG_VOICE_ENDED, 0, 1100}}));
+  }
+  {
+    Handle h;
+    ASSERT_EQ(create(c, h), ENGINE_OK);
+    // Cut (no fade): it ends at the new play's frame.
+    EXPECT_EQ(replaced(h.e, 10000, 0, 4096),
+              (std::vector<R>{{ENGINE_MSG_VOICE_ENDED, 0, 1000}}));
+  }
+  {
+    Handle h;
+    ASSERT_EQ(create(c, h), ENGINE_OK);
+    // The fading tail cut by a third play at 1100: the tail's play ends
+    // there, and so does the second, cut; each play ends once.
+    replaced(h.e, 10000, 256, 1050);
+    std::uint32_t third = 0;
+    std::vector<float> samples(500, 0.25f);
+    ASSERT_EQ(engine_load_buffer(h.e, samples.data(), samples.size(), 1, &third), ENGINE_OK);
+    ASSERT_EQ(engine_play(h.e, 0, third, 1100, 0), ENGINE_OK);
+    std::vector<float> out(1000);
+    ASSERT_EQ(engine_render(h.e, out.data(), out.size()), ENGINE_OK);
+    EXPECT_EQ(replies(h.e), (std::vector<R>{{ENGINE_MSG_VOICE_ENDED, 0, 1100},
+                                            {ENGINE_MSG_VOICE_ENDED, 0, 1100},
+                                            {ENGINE_MSG_VOICE_ENDED, 0, 1600}}));
+  }
+}
+
+TEST(CApiBufferTest, AVoicesPositionStaysWhereItsPlayEndedUntilItSoundsAgain) {
+  engine_config c = offline();
+  c.channels = 1;
+  c.block_frames = 256;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  std::vector<float> samples(1000, 0.5f);
+  std::uint32_t id = 0;
+  ASSERT_EQ(engine_load_buffer(h.e, samples.data(), samples.size(), 1, &id), ENGINE_OK);
+  ASSERT_EQ(engine_play(h.e, 1, id, 100, 0), ENGINE_OK); // ends at 1100
+  std::vector<float> out(1280);
+  ASSERT_EQ(engine_render(h.e, out.data(), out.size()), ENGINE_OK);
+  engine_voice_state v{};
+  ASSERT_EQ(engine_get_voice_state(h.e, 1, &v, sizeof v), ENGINE_OK);
+  EXPECT_EQ(v.position, 1000u);
+  EXPECT_EQ(v.frame, 1280u) << "the end of the block it came to rest in";
+  EXPECT_EQ(v.buffer, 0u);
+  ASSERT_EQ(engine_render(h.e, out.data(), out.size()), ENGINE_OK);
+  engine_voice_state later{};
+  ASSERT_EQ(engine_get_voice_state(h.e, 1, &later, sizeof later), ENGINE_OK);
+  EXPECT_EQ(later.position, 1000u);
+  EXPECT_EQ(later.frame, 1280u);
+}
+
+TEST(CApiBufferTest, RecordEndedSaysTheEndOfTheBlockItEndedInAndTheFramesTaken) {
+  engine_config c = offline();
+  c.channels = 1;
+  c.block_frames = 256;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  std::uint32_t rec = 0;
+  ASSERT_EQ(engine_record_buffer(h.e, ENGINE_RECORD_MASTER, 100, 1000, &rec), ENGINE_OK)
+      << engine_last_error();
+  std::vector<float> out(2048);
+  ASSERT_EQ(engine_render(h.e, out.data(), out.size()), ENGINE_OK);
+  engine_message m{};
+  bool seen = false;
+  while (engine_try_recv(h.e, &m) == ENGINE_OK) {
+    if (m.kind != ENGINE_MSG_RECORD_ENDED)
+      continue;
+    seen = true;
+    EXPECT_EQ(m.id, rec);
+    EXPECT_EQ(m.param, static_cast<std::uint32_t>(ENGINE_RECORD_END_DONE));
+    EXPECT_EQ(m.arg, 1000u);
+    EXPECT_EQ(m.frame, 1280u) << "its last frame is 1099, in the block [1024, 1280)";
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST(CApiBufferTest, APlaysFadeAndAStopsFadeTakeTheSameRange) {
+  engine_config c = offline();
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  std::vector<float> samples(64, 0.5f);
+  std::uint32_t id = 0;
+  ASSERT_EQ(engine_load_buffer(h.e, samples.data(), 64, 1, &id), ENGINE_OK);
+  engine_play_options o;
+  engine_play_options_init_size(&o, sizeof o);
+  o.voice = 0;
+  o.buffer = id;
+  for (const std::uint32_t fade : {1u << 24, (1u << 24) + 1, 0xfffffffeu}) {
+    o.fade = fade;
+    const int play = engine_play_with(h.e, &o, nullptr);
+    const std::string play_says = engine_last_error();
+    const int stop = engine_stop_fade(h.e, 0, ENGINE_AT_NEXT, fade);
+    const std::string stop_says = engine_last_error();
+    EXPECT_EQ(play, stop) << fade;
+    EXPECT_EQ(play, fade <= (1u << 24) ? ENGINE_OK : ENGINE_ERR_INVALID) << fade;
+    EXPECT_EQ(play_says, stop_says) << fade;
+    if (play != ENGINE_OK) {
+      EXPECT_NE(play_says.find(std::to_string(fade)), std::string::npos) << play_says;
+    }
+  }
 }
 
 } // namespace
