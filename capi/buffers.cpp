@@ -43,6 +43,31 @@ ENGINE_EXPORT int engine_load_buffer(engine* e, const float* samples, std::uint6
   }
 }
 
+ENGINE_EXPORT int engine_buffer_read(engine* e, std::uint32_t id, std::uint64_t start,
+                                     std::uint64_t frames, float* out, std::uint64_t* read) {
+  if (int rc = capi::check(e); rc != ENGINE_OK)
+    return rc;
+  if (out == nullptr || read == nullptr)
+    return capi::fail(ENGINE_ERR_INVALID, "out or read is NULL");
+  try {
+    std::uint64_t copied = 0;
+    if (!e->core->read_buffer(id, start, frames, out, copied)) {
+      ringengine::SampleBuffer b;
+      const bool live = e->core->buffer_info(id, b);
+      return capi::fail(ENGINE_ERR_INVALID,
+                        live ? "start " + std::to_string(start) + " is past the buffer's end (" +
+                                   std::to_string(b.frames) + " frames)"
+                             : "no such buffer, or it is closed: " + std::to_string(id));
+    }
+    *read = copied;
+    return ENGINE_OK;
+  } catch (const std::bad_alloc&) {
+    return capi::fail(ENGINE_ERR_NOMEM, "out of memory");
+  } catch (const std::exception& err) { // a lock that cannot be taken
+    return capi::fail(ENGINE_ERR_INTERNAL, err.what());
+  }
+}
+
 ENGINE_EXPORT int engine_buffer_close(engine* e, std::uint32_t buffer) {
   if (int rc = capi::check(e); rc != ENGINE_OK)
     return rc;

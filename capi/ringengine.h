@@ -916,6 +916,17 @@ typedef struct engine_buffer_info {
 ** size 0), ENGINE_ERR_NOMEM, ENGINE_ERR_CLOSED. */
 int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
 
+/* Copies up to `frames` frames of buffer `id` from its frame `start` into
+** `out`, interleaved, engine_get_buffer_info()'s channels a frame (room for
+** frames * channels floats): bit for bit the samples the voices play. *read
+** is the frames copied: fewer than `frames` at the buffer's end, 0 from it.
+** Since 1.4. Thread: any; a close of the buffer on another thread waits for
+** the copy (the audio thread never does). Non-blocking but for the copy.
+** Returns ENGINE_OK, ENGINE_ERR_INVALID (not a live buffer, `start` past
+** its end, out or read NULL), ENGINE_ERR_CLOSED. */
+int engine_buffer_read(engine *e, uint32_t id, uint64_t start, uint64_t frames, float *out,
+                       uint64_t *read);
+
 /* ==== 8. Audio files ======================================================= */
 /* Since 1.1 (ENGINE_FEATURE_FILES). A file is decoded by libsndfile (WAV,
 ** AIFF, FLAC, Ogg Vorbis, Opus, MP3 and what else it reads), integer

@@ -189,6 +189,11 @@ public:
   // What buffer `id` is: its frames, channels, source rate and path (the
   // samples left out). False when it is not a live buffer.
   bool buffer_info(std::uint32_t id, SampleBuffer& out) const { return buffers_.info(id, out); }
+  // A copy of a buffer's samples (BufferTable::read()). Thread: any control.
+  bool read_buffer(std::uint32_t id, std::uint64_t start, std::uint64_t frames, float* out,
+                   std::uint64_t& copied) const {
+    return buffers_.read(id, start, frames, out, copied);
+  }
   // The engine's loader of files, started on first use (two threads).
   // Throws std::system_error when no thread can be started.
   FileLoader& loader() { return buffers_.loader(); }

@@ -1,5 +1,6 @@
 #include "resources/buffer_table.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -53,6 +54,17 @@ bool BufferTable::info(std::uint32_t id, SampleBuffer& out) const {
   out.channels = b->channels;
   out.source_rate = b->source_rate;
   out.path = b->path;
+  return true;
+}
+
+bool BufferTable::read(std::uint32_t id, std::uint64_t start, std::uint64_t frames, float* out,
+                       std::uint64_t& copied) const {
+  std::lock_guard guard(lock_);
+  const SampleBuffer* b = handoff_.peek(id);
+  if (b == nullptr || start > b->frames)
+    return false;
+  copied = std::min(frames, b->frames - start);
+  std::copy_n(b->samples.get() + start * b->channels, copied * b->channels, out);
   return true;
 }
 

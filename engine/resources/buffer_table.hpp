@@ -38,6 +38,13 @@ public:
   std::uint32_t adopt(std::unique_ptr<SampleBuffer> buffer);
   bool close(std::uint32_t id) noexcept;
   bool info(std::uint32_t id, SampleBuffer& out) const;
+  // Copies up to `frames` frames of buffer `id` from frame `start`,
+  // interleaved, into out (room for frames * channels floats); `copied`
+  // the frames copied (fewer at the end, 0 from its end). False when `id`
+  // is not a live buffer or `start` is past its end. Under the lock, as
+  // info(): a close waits for the copy, the audio thread never does.
+  bool read(std::uint32_t id, std::uint64_t start, std::uint64_t frames, float* out,
+            std::uint64_t& copied) const;
   bool live(std::uint32_t id) const noexcept;
   std::uint32_t open() const noexcept;
   void collect() noexcept;

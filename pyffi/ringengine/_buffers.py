@@ -1,6 +1,9 @@
 """Sample buffers: what Python hands the engine to play."""
 from __future__ import annotations
 
+from typing import Any, Optional
+
+from ._args import integer
 from ._errors import InvalidArgumentError, error
 from ._handle import Handle
 from ._lib import ffi
@@ -38,6 +41,40 @@ class Buffer:
     def closed(self) -> bool:
         """True once close() was called."""
         return self._closed
+
+    def read(self, start: int = 0, frames: Optional[int] = None) -> Any:
+        """A copy of the buffer's samples from frame `start`: `frames` of them
+        (None: to the end; fewer at the end), bit for bit what its voices
+        play (engine_buffer_read). Needs numpy.
+
+        Returns
+        -------
+        numpy.ndarray
+            float32, shape (frames, channels).
+        """
+        import numpy  # only read() needs it
+
+        first = integer("start", start)
+        if not 0 <= first <= self.frames:
+            raise InvalidArgumentError(self._handle.lib.ENGINE_ERR_INVALID,
+                                       "start must be 0 .. %d (the buffer's frames), not %r"
+                                       % (self.frames, start))
+        count = self.frames - first if frames is None else integer("frames", frames)
+        if count < 0:
+            raise InvalidArgumentError(self._handle.lib.ENGINE_ERR_INVALID,
+                                       "frames must be 0 or more, not %r" % (frames,))
+        count = min(count, self.frames - first)
+        if self._closed:
+            raise InvalidArgumentError(self._handle.lib.ENGINE_ERR_INVALID,
+                                       "Buffer.read: the buffer is closed")
+        out = numpy.empty((count, self.channels), dtype=numpy.float32)
+        got = ffi.new("uint64_t *")
+        h = self._handle
+        rc = h.lib.engine_buffer_read(h.ptr, self.id, first, count,
+                                      ffi.cast("float *", ffi.from_buffer(out)), got)
+        if rc != h.lib.ENGINE_OK:
+            raise error(rc, "Buffer.read")
+        return out[:got[0]]
 
     def close(self) -> None:
         """Returns at once. The voices playing the buffer stop at the start of

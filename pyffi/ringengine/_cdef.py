@@ -314,6 +314,9 @@ typedef struct engine_buffer_info {
 
 int engine_get_buffer_info(engine *e, uint32_t id, engine_buffer_info *out, size_t size);
 
+int engine_buffer_read(engine *e, uint32_t id, uint64_t start, uint64_t frames, float *out,
+                       uint64_t *read);
+
 /* 8. Audio files */
 
 typedef enum engine_quality {

@@ -837,6 +837,49 @@ TEST(CApiBufferTest, RecordEndedSaysTheEndOfTheBlockItEndedInAndTheFramesTaken) 
   EXPECT_TRUE(seen);
 }
 
+TEST(CApiBufferTest, ReadGivesTheSamplesBackAsTheyPlay) {
+  engine_config c = offline();
+  c.channels = 2;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  std::vector<float> samples(2 * 700);
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    samples[i] = static_cast<float>(i) * 0.001f - 0.5f;
+  std::uint32_t id = 0;
+  ASSERT_EQ(engine_load_buffer(h.e, samples.data(), 700, 2, &id), ENGINE_OK);
+  std::vector<float> back(2 * 700, -9.0f);
+  std::uint64_t read = 0;
+  ASSERT_EQ(engine_buffer_read(h.e, id, 0, 700, back.data(), &read), ENGINE_OK);
+  EXPECT_EQ(read, 700u);
+  EXPECT_EQ(back, samples);
+  // From frame 650, 100 asked: 50 at the end, the rest of `out` untouched.
+  std::fill(back.begin(), back.end(), -9.0f);
+  ASSERT_EQ(engine_buffer_read(h.e, id, 650, 100, back.data(), &read), ENGINE_OK);
+  EXPECT_EQ(read, 50u);
+  EXPECT_TRUE(std::equal(back.begin(), back.begin() + 100, samples.begin() + 1300));
+  EXPECT_EQ(back[100], -9.0f);
+  ASSERT_EQ(engine_buffer_read(h.e, id, 700, 10, back.data(), &read), ENGINE_OK);
+  EXPECT_EQ(read, 0u);
+  EXPECT_EQ(engine_buffer_read(h.e, id, 701, 1, back.data(), &read), ENGINE_ERR_INVALID);
+  EXPECT_NE(std::string(engine_last_error()).find("past the buffer's end (700 frames)"),
+            std::string::npos) << engine_last_error();
+  EXPECT_EQ(engine_buffer_read(h.e, id, 0, 1, nullptr, &read), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_buffer_read(h.e, id, 0, 1, back.data(), nullptr), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_buffer_read(h.e, id + 1, 0, 1, back.data(), &read), ENGINE_ERR_INVALID);
+  EXPECT_EQ(engine_buffer_read(nullptr, id, 0, 1, back.data(), &read), ENGINE_ERR_INVALID);
+  // What plays, bit for bit.
+  ASSERT_EQ(engine_play(h.e, 0, id, ENGINE_AT_NEXT, 0), ENGINE_OK);
+  std::vector<float> out(2 * 700);
+  ASSERT_EQ(engine_render(h.e, out.data(), 700), ENGINE_OK);
+  ASSERT_EQ(engine_buffer_read(h.e, id, 0, 700, back.data(), &read), ENGINE_OK);
+  EXPECT_EQ(out, back);
+  ASSERT_EQ(engine_buffer_close(h.e, id), ENGINE_OK);
+  EXPECT_EQ(engine_buffer_read(h.e, id, 0, 1, back.data(), &read), ENGINE_ERR_INVALID)
+      << "a closed buffer";
+  ASSERT_EQ(engine_close(h.e), ENGINE_OK);
+  EXPECT_EQ(engine_buffer_read(h.e, id, 0, 1, back.data(), &read), ENGINE_ERR_CLOSED);
+}
+
 TEST(CApiBufferTest, APlaysFadeAndAStopsFadeTakeTheSameRange) {
   engine_config c = offline();
   Handle h;

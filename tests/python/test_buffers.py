@@ -229,3 +229,53 @@ def test_a_buffer_belongs_to_its_engine(engine):
             engine.play(0, theirs)
     with pytest.raises(InvalidArgumentError, match="voice"):
         engine.play(99, engine.load_buffer(noise(10)))
+
+
+def test_read_gives_the_samples_back_bit_for_bit_as_they_play():
+    samples = noise(3000, 2, seed=7)
+    with AudioEngine(backend="offline", channels=2) as e:
+        buf = e.load_buffer(samples)
+        back = buf.read()
+        assert back.dtype == np.float32 and back.shape == (3000, 2)
+        assert np.array_equal(back, samples)
+        back[0, 0] = 5.0  # a copy: the buffer is not touched
+        assert np.array_equal(buf.read(0, 1), samples[:1])
+        assert np.array_equal(buf.read(1000, 500), samples[1000:1500])
+        assert np.array_equal(buf.read(np.int64(2900)), samples[2900:]), "to the end"
+        assert buf.read(2990, 100).shape == (10, 2), "fewer at the end"
+        assert buf.read(3000).shape == (0, 2), "nothing from the end"
+        e.play(0, buf)
+        assert np.array_equal(e.render(3000), buf.read()), "what plays"
+
+
+def test_read_of_a_file_is_what_its_voice_plays(tmp_path):
+    sf = pytest.importorskip("soundfile")
+    path = str(tmp_path / "x.wav")
+    sf.write(path, noise(2000, 1, seed=3) * 0.5, 44100, subtype="PCM_24")
+    with AudioEngine(backend="offline", channels=1, sample_rate=48000) as e:
+        buf = e.load_file(path)
+        back = buf.read()
+        assert back.shape == (buf.frames, 1) and buf.source_rate == 44100
+        e.play(0, buf)
+        assert np.array_equal(e.render(buf.frames), back)
+
+
+@pytest.mark.parametrize("args, match", [
+    ((-1,), r"start must be 0 \.\. 100"), ((101,), r"start must be 0 \.\. 100"),
+    ((0, -5), "frames must be 0 or more"), (("a",), "start must be an integer"),
+    ((0, 1.5), "frames must be an integer"), ((np.float64(2.0),), "start must be an integer")])
+def test_read_refuses_bad_arguments_clearly(engine, args, match):
+    buf = engine.load_buffer(np.zeros(100, np.float32))
+    with pytest.raises(InvalidArgumentError, match=match):
+        buf.read(*args)
+
+
+def test_read_of_a_closed_buffer_or_engine_is_refused():
+    with AudioEngine(backend="offline") as e:
+        buf = e.load_buffer(np.zeros(100, np.float32))
+        other = e.load_buffer(np.zeros(100, np.float32))
+        buf.close()
+        with pytest.raises(InvalidArgumentError, match="closed"):
+            buf.read()
+    with pytest.raises(Exception, match="closed"):
+        other.read()

@@ -96,6 +96,7 @@ def control(engine: OfflineEngine) -> Tuple[int, Optional[Reply], Stats]:
     engine.cancel(1)
     engine.cancel(at=engine.frame + 100)
     print(buf.id, buf.frames, buf.channels, buf.closed, [describe(r) for r in many])
+    print(buf.read(0, 16).shape, buf.read().dtype)
     buf.close()
     seqs, frames = engine.recv_many_columns()
     assert seq + first + sent + len(many) + len(seqs) + len(frames) >= 0
