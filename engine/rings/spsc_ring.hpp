@@ -14,8 +14,9 @@
 // message crosses between cores in the slot's own cache line. Slots are not
 // padded beyond the element's alignment (20 bytes for a 16-byte element of
 // 4-byte alignment, 32 for the engine's 24-byte messages): the fewer lines a
-// message takes, the fewer the consumer pulls from the producer's cache. A
-// slot may straddle two lines; its stamp never does.
+// message takes, the fewer the consumer pulls from the producer's cache. The
+// storage starts on a cache line, so a slot whose size divides the line (32
+// bytes for Message) never straddles two; others may, but a stamp never does.
 //
 // The storage has kGapSlots more slots than n, two cache lines' worth. When
 // the ring is full the producer fills the slot that the consumer's last pop
@@ -33,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -72,20 +74,37 @@ template <typename T>
 inline constexpr std::size_t kGapSlots =
     std::max<std::size_t>(1, (2 * kCacheLine + sizeof(Slot<T>) - 1) / sizeof(Slot<T>));
 
+// The slots, starting on a cache line: allocated with the line's alignment
+// (new Slot<T>[n] gives only the element's, and 32-byte slots that start
+// 16 bytes into a line straddle two lines each, which cost the engine's
+// Message a line more per slot; docs/benchmarks.md).
+template <typename T> struct SlotArray {
+  static constexpr std::align_val_t kAlign{std::max(kCacheLine, alignof(Slot<T>))};
+  explicit SlotArray(std::size_t n)
+      : slots(static_cast<Slot<T>*>(::operator new(n * sizeof(Slot<T>), kAlign))) {
+    std::uninitialized_default_construct_n(slots, n);
+  }
+  ~SlotArray() { ::operator delete(slots, kAlign); } // Slot<T> is trivially destructible
+  SlotArray(const SlotArray&) = delete;
+  SlotArray& operator=(const SlotArray&) = delete;
+  Slot<T>* const slots;
+};
+
 template <typename T> struct RingState {
   static_assert(std::is_trivially_copyable_v<T>,
                 "ring elements are copied as raw bytes");
   static_assert(std::atomic<std::size_t>::is_always_lock_free);
   static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
+  static_assert(std::is_trivially_destructible_v<Slot<T>>);
 
   RingState(std::size_t capacity, std::size_t start)
-      : capacity(capacity), size(capacity + kGapSlots<T>), slots(new Slot<T>[size]) {
+      : capacity(capacity), size(capacity + kGapSlots<T>), storage(size) {
     head.store(start, std::memory_order_relaxed);
     tail.store(start, std::memory_order_relaxed);
     // Counter start + i is the first to fill slot i: stamp each slot with a
     // value that is not that counter's stamp (see Slot).
     for (std::size_t i = 0; i < size; ++i)
-      slots[i].stamp.store(static_cast<std::uint32_t>(start + i), std::memory_order_relaxed);
+      storage.slots[i].stamp.store(static_cast<std::uint32_t>(start + i), std::memory_order_relaxed);
   }
 
   // Written by the consumer only: counter of the next slot to pop.
@@ -96,7 +115,7 @@ template <typename T> struct RingState {
   // Read-only after construction.
   alignas(kCacheLine) const std::size_t capacity;
   const std::size_t size; // slots in the storage: capacity + kGapSlots
-  const std::unique_ptr<Slot<T>[]> slots;
+  const SlotArray<T> storage;
 };
 
 // The slot index after `index` in a storage of `size` slots.
@@ -168,7 +187,7 @@ public:
 private:
   friend std::pair<Producer, Consumer<T>> make_ring<T>(std::size_t, std::size_t);
   explicit Producer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)), slots_(s_->slots.get()), size_(s_->size), capacity_(s_->capacity),
+      : s_(std::move(s)), slots_(s_->storage.slots), size_(s_->size), capacity_(s_->capacity),
         tail_(s_->tail.load(std::memory_order_relaxed)), tail_slot_(0),
         head_cache_(s_->head.load(std::memory_order_relaxed)) {}
 
@@ -244,7 +263,7 @@ public:
 private:
   friend std::pair<Producer<T>, Consumer> make_ring<T>(std::size_t, std::size_t);
   explicit Consumer(std::shared_ptr<detail::RingState<T>> s)
-      : s_(std::move(s)), slots_(s_->slots.get()), size_(s_->size),
+      : s_(std::move(s)), slots_(s_->storage.slots), size_(s_->size),
         head_(s_->head.load(std::memory_order_relaxed)), head_slot_(0) {}
 
   // Copies out the element of `counter` if slot `index` is filled for it.
