@@ -1128,7 +1128,10 @@ typedef struct engine_record_status {
 ** `ring_frames` frames (0: two seconds) and a writer thread writes it: a
 ** disk that falls behind or fills up never holds the audio thread, the
 ** recording ends (its overruns counted, its error set) and the engine plays
-** on. Writes the recording's id to *id.
+** on. On the offline backend nothing is lost: engine_render() and
+** engine_process() wait, before each block, for the writer to make room in
+** the ring (only a failed write ends a recording there). Writes the
+** recording's id to *id.
 ** Thread: any. Blocks while the file is opened. Returns ENGINE_OK,
 ** ENGINE_ERR_INVALID (source, format, frames, path NULL), ENGINE_ERR_BACKEND
 ** (the file cannot be opened: engine_last_error() says why),
@@ -1294,7 +1297,8 @@ int engine_get_dsp_load(engine *e, engine_dsp_load *out, size_t size);
 ** audio thread would: handles waiting commands, renders (and discards) the
 ** sound, answers.
 ** Thread: any, one at a time: a concurrent call of this or engine_render()
-** returns ENGINE_ERR_BUSY. Non-blocking. Returns ENGINE_OK,
+** returns ENGINE_ERR_BUSY. Blocks only while a file recording's writer
+** makes room for the block in its ring. Returns ENGINE_OK,
 ** ENGINE_ERR_UNSUPPORTED (the backend is not offline), ENGINE_ERR_BUSY,
 ** ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */
 int engine_process(engine *e, uint32_t frames);
@@ -1305,7 +1309,7 @@ int engine_process(engine *e, uint32_t frames);
 ** out[i * channels + c]), float32, unclipped. The same commands give the
 ** same samples, bit for bit.
 ** Thread and returns: as engine_process() (frames 0 is ENGINE_OK, out NULL
-** with frames > 0 ENGINE_ERR_INVALID). Non-blocking. */
+** with frames > 0 ENGINE_ERR_INVALID). Blocks only as engine_process(). */
 int engine_render(engine *e, float *out, uint64_t frames);
 
 /* As engine_render(), with the engine's input taken from

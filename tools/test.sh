@@ -9,7 +9,9 @@
 #     Band (-Drubberband=disabled), which must refuse key lock clearly
 #   - unless --quick: the same under ASan+UBSan and under TSan
 #     (tools/sanitize.sh), the real-callback tests under RealtimeSanitizer
-#     (tools/rtsan.sh), and 100000 fuzzing runs of the C ABI (tools/fuzz.sh)
+#     (tools/rtsan.sh), 100000 fuzzing runs of the C ABI (tools/fuzz.sh),
+#     and the mutation check (tools/mutants.sh: every planted bug in
+#     tools/mutants/ must fail the tests that cover its part)
 # Ends with one line "total: N passed, N failed, N skipped" over all of it,
 # added up from Meson's own logs; exits non-zero when anything failed.
 set -uo pipefail
@@ -44,6 +46,11 @@ if ((!quick)); then
   echo "== build-fuzz: meson test --suite fuzz"
   bash tools/fuzz.sh 100000 || status=1
   dirs+=(build-fuzz)
+  echo "== build-mutants: tools/mutants.sh (each planted bug must fail its tests)"
+  start=$SECONDS
+  bash tools/mutants.sh || status=1
+  echo "mutants phase: $((SECONDS - start)) s"
+  dirs+=(build-mutants)
 fi
 
 echo "== summary"

@@ -42,6 +42,11 @@ public:
                        const AudioIn& in = {}) noexcept = 0;
   // Counts an under/overrun the backend saw. Thread: the audio thread.
   virtual void note_xrun() noexcept = 0;
+  // The offline backend, before each block of `frames` it runs, outside
+  // the real-time scope: waits until the block can run without losing
+  // anything (every file recording's ring has room for it). Thread: the
+  // caller of the offline render. Blocks (offline only: no deadline).
+  virtual void before_offline_block(std::uint32_t frames) noexcept { (void)frames; }
 
 protected:
   AudioCallback() = default;

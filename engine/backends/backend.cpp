@@ -126,6 +126,7 @@ bool OfflineBackend::process(const AudioOut& out, std::uint32_t frames) noexcept
   // caller sees the engine's audio side as that one left it.
   if (busy_.exchange(true, std::memory_order_acquire))
     return false;
+  engine_.before_offline_block(frames); // the writer catches up first
   {
     RealtimeScope realtime; // the caller is the audio thread now
     engine_.process(out, frames);
@@ -142,6 +143,7 @@ bool OfflineBackend::render(float* out, std::uint64_t frames, const float* in) n
   const std::size_t inputs = engine_.stream().inputs;
   for (std::uint64_t done = 0; done < frames;) {
     const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(block, frames - done));
+    engine_.before_offline_block(n); // outside the scope: it may wait
     RealtimeScope realtime;
     engine_.process(AudioOut{out + done * channels, nullptr}, n,
                     AudioIn{in != nullptr ? in + done * inputs : nullptr, nullptr});

@@ -140,11 +140,13 @@ public:
 
   // Runs one block of `frames` frames into `out`, on the calling thread in
   // a real-time scope. False, with nothing done, when another thread is
-  // inside process() or render() on this backend. Non-blocking.
+  // inside process() or render() on this backend. Blocks only in
+  // before_offline_block(), outside the scope, while a recording's writer
+  // makes room for the block.
   [[nodiscard]] bool process(const AudioOut& out, std::uint32_t frames) noexcept;
   // Runs `frames` frames in blocks of block_frames (the last may be
   // shorter), interleaved into out[0 .. frames * channels). False, with
-  // nothing done, as process(). Non-blocking.
+  // nothing done, as process(). Blocks as process(), before each block.
   // `in`: the input, frames * inputs interleaved (nullptr: silence).
   [[nodiscard]] bool render(float* out, std::uint64_t frames,
                             const float* in = nullptr) noexcept;

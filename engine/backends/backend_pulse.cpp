@@ -514,10 +514,11 @@ private:
                                    self.fifo_.size() / std::max<std::size_t>(1, self.engine_.stream().inputs) / 2);
     for (std::size_t i = 0; i < blocks; ++i) {
       const bool input = self.record_ != nullptr;
-      if (input)
-        self.take_input(frames);
       {
+        // The input's FIFO is read inside the scope too: it is real-time work.
         RealtimeScope realtime;
+        if (input)
+          self.take_input(frames);
         self.engine_.process(AudioOut{self.block_.data(), nullptr}, frames,
                              AudioIn{input ? self.in_block_.data() : nullptr, nullptr});
       }

@@ -238,6 +238,9 @@ public:
   VoiceState voice_state(std::uint32_t voice) const noexcept {
     return mixer_.voice_state(voice);
   }
+  // Frames rendered through the key-lock stretchers so far (a test's
+  // proof that key-locked plays ran through them).
+  std::uint64_t keylock_frames() const noexcept { return mixer_.keylock_frames(); }
   // The last window of a meter: source kMeterVoice (index < voices),
   // kMeterBus (index < buses) or kMeterMaster. Precondition: in range.
   MeterReading meter(std::uint16_t source, std::uint32_t index) const noexcept {
@@ -266,6 +269,14 @@ public:
                const AudioIn& in = {}) noexcept override;
   // Audio side. Counts an under/overrun reported by the backend.
   void note_xrun() noexcept override { bump(metrics_.counters().xruns, 1); }
+  // Offline, between blocks: the recordings' writer makes room for the
+  // block first, so nothing recorded offline is lost to an overrun.
+  void before_offline_block(std::uint32_t frames) noexcept override {
+    try {
+      recordings_.wait_for_room(frames);
+    } catch (...) { // a failed wait (std::system_error): the block runs
+    }
+  }
   // What a backend opens (AudioCallback): the config's rate, block and channels.
   StreamConfig stream() const noexcept override {
     return {config_.sample_rate, config_.block_frames, config_.channels, config_.inputs};

@@ -218,6 +218,7 @@ std::uint32_t Keylock::render(float* const* out, std::uint32_t channels, std::ui
   Impl& k = *impl_;
   channels = std::min(channels, k.channels);
   n = std::min(n, k.max_block);
+  rendered_.store(rendered_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   std::uint32_t written = 0;
   float* planes[kMaxChannels];
   while (written < n && !k.drained) {

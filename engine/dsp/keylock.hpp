@@ -20,6 +20,7 @@
 // RealtimeSanitizer, tests/engine/keylock_realtime_test.cpp).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <type_traits>
@@ -117,8 +118,14 @@ public:
   std::uint32_t channels() const noexcept;
   // Which Rubber Band engine runs (3: R3, "finer"; 2: R2, "faster").
   int engine_version() const noexcept;
+  // Frames asked of render() since construction: the stretcher ran (the
+  // real-time tests assert it). Thread: any (relaxed).
+  std::uint64_t frames_rendered() const noexcept {
+    return rendered_.load(std::memory_order_relaxed);
+  }
 
 private:
+  std::atomic<std::uint64_t> rendered_{0}; // the audio thread's, read anywhere
   struct Impl; // the stretcher and the scratch: keylock.cpp, so that this
                // header does not carry Rubber Band into everything
   std::unique_ptr<Impl> impl_;

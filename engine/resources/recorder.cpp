@@ -77,6 +77,18 @@ void RecordWriter::close(void* file) noexcept {
 #endif
 }
 
+void RecordWriter::wait_for_room(std::uint64_t frames) {
+  std::unique_lock guard(lock_);
+  // A job in jobs_ is not freed before the writer drops it (under lock_).
+  while (!stopping_ && std::any_of(jobs_.begin(), jobs_.end(),
+                                   [frames](const Recorder* r) { return r->lacks_room(frames); })) {
+    const std::uint64_t pass = passes_;
+    kick_ = true;
+    wake_.notify_all();
+    drained_.wait(guard, [&] { return passes_ != pass || stopping_; });
+  }
+}
+
 bool RecordWriter::drain(Recorder& r, bool final) noexcept {
 #ifdef RINGENGINE_HAVE_SNDFILE
   auto* f = static_cast<SNDFILE*>(r.file);
@@ -127,7 +139,8 @@ void RecordWriter::run() noexcept {
     bool stopping;
     {
       std::unique_lock guard(lock_);
-      wake_.wait_for(guard, std::chrono::milliseconds(5), [this] { return stopping_; });
+      wake_.wait_for(guard, std::chrono::milliseconds(5), [this] { return stopping_ || kick_; });
+      kick_ = false;
       stopping = stopping_;
       jobs = jobs_;
     }
@@ -144,6 +157,11 @@ void RecordWriter::run() noexcept {
     // Last: once `written` is set the control side may free the recorder.
     for (Recorder* r : finished)
       r->written.store(true, std::memory_order_release);
+    {
+      std::lock_guard guard(lock_);
+      ++passes_;
+    }
+    drained_.notify_all();
     if (stopping)
       return;
   }

@@ -128,6 +128,19 @@ struct Recorder {
     return false;
   }
 
+  // Control side (offline, between blocks): whether the ring lacks room
+  // for `frames` more frames (all of it, when it holds fewer) while the
+  // recording still runs and its writer has not failed.
+  bool lacks_room(std::uint64_t frames) const noexcept {
+    if (!ring || state.load(std::memory_order_acquire) == finished ||
+        abort.load(std::memory_order_acquire))
+      return false;
+    // acquire: pairs with the releases of head (audio) and tail (writer).
+    const std::uint64_t used = head.load(std::memory_order_acquire) -
+                               tail.load(std::memory_order_acquire);
+    return capacity - used < std::min(frames, capacity);
+  }
+
   // Audio side: ends the recording, saying why.
   bool finish(RecordEnd why) noexcept {
     end.store(static_cast<int>(why), std::memory_order_relaxed);
@@ -137,7 +150,8 @@ struct Recorder {
 };
 
 // The thread that writes the files' rings with libsndfile. It polls (every
-// few ms) rather than being woken: the audio thread never signals anything.
+// few ms) rather than being woken: the audio thread never signals anything
+// (an offline render waiting for room wakes it: wait_for_room).
 // Thread: add() from the control side; the rest is the writer's own.
 class RecordWriter {
 public:
@@ -160,6 +174,12 @@ public:
   // Closes a file open() gave that no recorder took; nullptr: nothing.
   static void close(void* file) noexcept;
 
+  // Waits until every running recorder's ring has room for `frames` more
+  // frames (Recorder::lacks_room), waking the writer at once for each pass.
+  // Offline only: the caller renders the blocks itself, so it can wait,
+  // and nothing it records is lost. Thread: the control side. Blocks.
+  void wait_for_room(std::uint64_t frames);
+
 private:
   void run() noexcept;
   // Writes what r's ring holds; true once r is done (its file closed);
@@ -167,8 +187,11 @@ private:
   bool drain(Recorder& r, bool final) noexcept;
 
   std::mutex lock_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;    // the writer's: stopping_ or kick_
+  std::condition_variable drained_; // wait_for_room's: passes_ moved on
   bool stopping_ = false;
+  bool kick_ = false;           // a pass now, not in a few ms
+  std::uint64_t passes_ = 0;    // the writer's passes over its jobs
   std::vector<Recorder*> jobs_; // under lock_
   std::thread thread_;
 };

@@ -150,6 +150,16 @@ bool Recordings::close(std::uint32_t id) noexcept {
   return true;
 }
 
+void Recordings::wait_for_room(std::uint64_t frames) {
+  RecordWriter* writer = nullptr;
+  {
+    std::lock_guard guard(lock_);
+    writer = writer_.get(); // made once, kept until the Recordings go
+  }
+  if (writer != nullptr) // without lock_: status() and the rest go on meanwhile
+    writer->wait_for_room(frames);
+}
+
 void Recordings::collect() noexcept {
   handoff_.collect();
   std::erase_if(closed_, [this](std::uint32_t id) {

@@ -65,6 +65,9 @@ public:
   // Engine::record_take_buffer says.
   std::unique_ptr<SampleBuffer> take_buffer(std::uint32_t id);
   bool close(std::uint32_t id) noexcept;
+  // Offline, between blocks: waits until every file recording running has
+  // room in its ring for `frames` more frames (RecordWriter::wait_for_room).
+  void wait_for_room(std::uint64_t frames);
 
   // ---- Audio side ----
   // The recorders lent since the last block, from `position` on.

@@ -42,6 +42,7 @@ Mixer::Mixer(const Shape& shape, CommandPort& port, Recordings& recordings, Metr
     keylocks_[v] = std::make_unique<Keylock>(shape.sample_rate, channels, kChunk);
     voices_[v].give_keylock(keylocks_[v].get());
   }
+  shape_keylock_voices_ = shape.keylock_voices;
   for (std::uint32_t c = 0; c < channels; ++c) {
     planes_[c] = &mix_[std::size_t{c} * kChunk];
     scratch_planes_[c] = &scratch_[std::size_t{c} * kChunk];

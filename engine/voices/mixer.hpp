@@ -82,6 +82,14 @@ public:
   // Thread: any. Precondition: v < voices.
   VoiceState voice_state(std::uint32_t v) const noexcept { return voice_states_[v].read(); }
   const Snapshot<VoiceState>* voice_states() const noexcept { return voice_states_.get(); }
+  // Frames the voices' stretchers rendered (Keylock::frames_rendered):
+  // key-locked plays went through them. Thread: any.
+  std::uint64_t keylock_frames() const noexcept {
+    std::uint64_t sum = 0;
+    for (std::uint32_t v = 0; v < shape_keylock_voices_; ++v)
+      sum += keylocks_[v]->frames_rendered();
+    return sum;
+  }
 
 private:
   void publish_voice(std::uint32_t v, std::uint64_t frame) noexcept;
@@ -126,6 +134,7 @@ private:
   std::unique_ptr<Snapshot<VoiceState>[]> voice_states_;
   // The stretchers of the voices that may key-lock, made at create.
   std::unique_ptr<std::unique_ptr<Keylock>[]> keylocks_;
+  std::uint32_t shape_keylock_voices_ = 0;
 };
 
 } // namespace ringengine

@@ -1051,7 +1051,9 @@ class AudioEngine:
         ring of `ring_frames` frames (0: two seconds) and a writer thread
         writes it. A disk that falls behind or fills up never holds the
         audio thread: the recording ends, its `overruns` counted and its
-        `error` naming the cause, and the engine plays on.
+        `error` naming the cause, and the engine plays on. Offline,
+        `render()` and `process()` wait for the writer before a block the
+        ring has no room for: nothing recorded offline is lost.
         """
         raw = path_bytes(path)
         if format is not None and format not in FORMATS:

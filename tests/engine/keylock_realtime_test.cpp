@@ -33,7 +33,9 @@ TEST_P(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
   std::vector<float> left(kBlock), right(kBlock);
   float* out[2] = {left.data(), right.data()};
   double phase = 0.0;
-  auto tone = [&phase](float* const* in, std::uint32_t n) noexcept {
+  std::uint64_t pulled = 0;
+  auto tone = [&phase, &pulled](float* const* in, std::uint32_t n) noexcept {
+    pulled += n;
     for (std::uint32_t i = 0; i < n; ++i) {
       in[0][i] = in[1][i] = static_cast<float>(0.5 * std::sin(phase));
       phase += 2.0 * std::numbers::pi * 440.0 / 48000.0;
@@ -65,6 +67,12 @@ TEST_P(KeylockRealtimeTest, RateAndPitchChangeEveryBlock) {
   }
   EXPECT_EQ(frames, static_cast<std::uint64_t>(kBlocks) * kBlock);
   EXPECT_GT(loudest, 0.1);
+  // The stretcher ran: every frame asked went through it, and it took its
+  // input at the rates asked (1/4 .. 4, averaging above 1 over the sweep),
+  // not one frame in per frame out.
+  EXPECT_EQ(keylock.frames_rendered(), static_cast<std::uint64_t>(kBlocks) * kBlock);
+  EXPECT_GT(static_cast<double>(pulled), 1.2 * static_cast<double>(frames))
+      << pulled << " frames pulled for " << frames;
 }
 
 // R3 both ways (standard and short window); not R2 (see above).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -304,6 +305,38 @@ TEST(MixerTest, TheDspLoadIsSinceTheLastRead) {
   EXPECT_EQ(none.peak, 0.0);
   render(e, 256);
   EXPECT_EQ(e.dsp_load().frames, 256u);
+}
+
+// The DSP load is time in process() over the audio's duration, so the time
+// it claims can never exceed the wall time measured around the blocks: a
+// consistency bound, not a speed limit (a load a thousand times too high,
+// from a unit slip, breaks it; a slow machine does not). 5 % and 5 us of
+// room for the two clocks' calibration.
+TEST(MixerTest, TheDspLoadNeverClaimsMoreTimeThanTheBlocksTook) {
+  Engine e(mixer_config());
+  for (std::uint32_t v = 0; v < 4; ++v)
+    send(e, Message::set_param(v, Param::freq, 200.0f + 100.0f * static_cast<float>(v)));
+  (void)e.dsp_load();
+  constexpr std::uint32_t kBlock = 256, kBlocks = 200;
+  const double block_seconds = static_cast<double>(kBlock) / e.config().sample_rate;
+  double total_wall = 0, longest_wall = 0;
+  for (std::uint32_t b = 0; b < kBlocks; ++b) {
+    const auto t0 = std::chrono::steady_clock::now();
+    (void)render(e, kBlock);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    total_wall += wall;
+    longest_wall = std::max(longest_wall, wall);
+    const EngineLoad l = e.load();
+    ASSERT_GT(l.last, 0.0);
+    ASSERT_LE(l.last * block_seconds, wall * 1.05 + 5e-6) << "block " << b;
+    // The running average is of blocks' loads, none above its block's wall.
+    ASSERT_LE(l.average * block_seconds, longest_wall * 1.05 + 5e-6) << "block " << b;
+  }
+  const DspLoad d = e.dsp_load();
+  ASSERT_EQ(d.frames, std::uint64_t{kBlock} * kBlocks);
+  EXPECT_GT(d.average, 0.0);
+  EXPECT_LE(d.average * block_seconds * kBlocks, total_wall * 1.05 + 5e-6);
+  EXPECT_LE(d.peak * block_seconds, longest_wall * 1.05 + 5e-6);
 }
 
 TEST(MixerTest, BusCommandsAreChecked) {

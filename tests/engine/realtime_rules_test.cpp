@@ -3,7 +3,12 @@
 // shown to catch each violation.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+#include <semaphore.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -32,6 +37,37 @@ TEST(RtGuardTest, CatchesDeliberateViolations) {
   EXPECT_EQ(v.frees, 1);
   EXPECT_EQ(v.locks, 1);
   EXPECT_GE(v.sleeps, 1);
+}
+
+// The C allocator and the waits the engine could reach without a lock.
+TEST(RtGuardTest, CatchesMallocFreeAndWaits) {
+  if (!rt_guard::wraps_malloc())
+    GTEST_SKIP() << "under ASan or TSan, whose runtime owns malloc: only new and delete are counted";
+  sem_t sem;
+  ASSERT_EQ(sem_init(&sem, 0, 3), 0);
+  pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+  ASSERT_EQ(pthread_mutex_lock(&m), 0);
+  timespec past{};
+  rt_guard::arm();
+  // Through volatile pointers, or the compiler may elide the pairs.
+  void* volatile a = std::malloc(24);
+  void* volatile b = std::calloc(3, 8);
+  void* volatile c = std::realloc(nullptr, 40);
+  void* volatile d = std::aligned_alloc(64, 64);
+  std::free(a);
+  std::free(b);
+  std::free(c);
+  std::free(d);
+  sem_wait(&sem);       // posted: returns at once
+  sem_timedwait(&sem, &past);
+  pthread_cond_timedwait(&cond, &m, &past); // past: times out at once
+  const rt_guard::Violations v = rt_guard::disarm();
+  pthread_mutex_unlock(&m);
+  sem_destroy(&sem);
+  EXPECT_EQ(v.allocations, 4);
+  EXPECT_EQ(v.frees, 4);
+  EXPECT_EQ(v.waits, 3);
 }
 
 TEST(RtGuardTest, ControlSideLocksAreSeen) {

@@ -391,6 +391,10 @@ TEST(RealtimeTest, KeyLockedPlaysWithRateAndPitchChangingEveryBlock) {
   }
   EXPECT_EQ(engine.stats().unhandled, 0u);
   EXPECT_GT(engine.stats().late, 0u) << "a play 500 frames ahead cannot pre-roll";
+  // The stretchers ran: both key-locked voices, looping from their first
+  // play (blocks 0 and 10) on, through them every block after.
+  EXPECT_GE(engine.keylock_frames(), 2u * 790 * 256)
+      << "the key-locked plays did not go through the stretchers";
   EXPECT_TRUE(engine.close_buffer(buffer));
 }
 

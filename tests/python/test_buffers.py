@@ -11,10 +11,12 @@ import time
 
 import pytest
 
+from conftest import optional_module
+
 from ringengine import (AudioEngine, BufferReleased, BufferTableFullError, InvalidArgumentError,
                         Pong, RingFullError, VoiceEnded)
 
-np = pytest.importorskip("numpy", reason="the checks compare numpy arrays")
+np = optional_module("numpy")  # PyPy: the tests that need it skip
 
 
 def noise(frames, channels=1, seed=1):

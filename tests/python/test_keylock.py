@@ -6,10 +6,12 @@ import math
 
 import pytest
 
+from conftest import optional_module
+
 import ringengine
 from ringengine import InvalidArgumentError
 
-np = pytest.importorskip("numpy")
+np = optional_module("numpy")  # PyPy: the tests that need it skip
 
 RATE = 48000
 HAVE = "keylock" in ringengine.FEATURES

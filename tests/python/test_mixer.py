@@ -6,11 +6,13 @@ import math
 
 import pytest
 
+from conftest import optional_module
+
 import ringengine
 from ringengine import (DspLoad, InvalidArgumentError, Meter, MeterEvent, Meters,
                         UnsupportedError)
 
-np = pytest.importorskip("numpy")
+np = optional_module("numpy")  # PyPy: the tests that need it skip
 
 RATE = 48000
 

@@ -5,10 +5,12 @@ import math
 
 import pytest
 
+from conftest import optional_module
+
 import ringengine
 from ringengine import AudioEngine, InvalidArgumentError, RingFullError, UnsupportedError
 
-np = pytest.importorskip("numpy", reason="render() returns numpy arrays")
+np = optional_module("numpy")  # PyPy: the tests that need it skip
 
 RATE = 48000
 
