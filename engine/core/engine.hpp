@@ -117,6 +117,17 @@ public:
   // false: it can): an unknown kind, a voice or parameter out of range, a
   // NaN. Thread: any. The checks are CommandChecks (core/checks.hpp).
   Refusal invalid(const Message& m) const noexcept { return checks_.check(m); }
+  // Why a play of buffer `id` cannot loop over [loop_start, loop_end)
+  // (loop_end 0: its end): CommandChecks::check_region against the
+  // buffer's frames (none for a buffer not open: the play's check says
+  // so). Thread: any; takes the buffer table's lock.
+  Refusal invalid_region(std::uint32_t id, std::uint64_t loop_start,
+                         std::uint64_t loop_end) const {
+    SampleBuffer b;
+    if (!buffers_.info(id, b))
+      return {};
+    return CommandChecks::check_region(b.frames, loop_start, loop_end);
+  }
 
   // Control side. Thread: any. Blocks only while another thread is inside
   // a send call; never waits on the audio thread.

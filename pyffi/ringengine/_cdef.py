@@ -162,7 +162,8 @@ typedef enum engine_message_kind {
     ENGINE_MSG_QUANTIZE = 16,
     ENGINE_MSG_SET_TEMPO = 17,
     ENGINE_MSG_METRONOME = 18,
-    ENGINE_MSG_SYNC_TO = 19
+    ENGINE_MSG_SYNC_TO = 19,
+    ENGINE_MSG_SET_LOOP = 20
 } engine_message_kind;
 
 typedef struct engine_message {
