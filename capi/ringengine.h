@@ -1229,6 +1229,9 @@ typedef struct engine_stats {
     uint64_t meter_events_dropped; /* ENGINE_MSG_METER events not sent: the
                               ** reply ring was half full (they never crowd
                               ** out the events that matter) */
+    uint64_t input_nonfinite; /* since 1.4: input samples that were NaN or
+                              ** infinite, replaced with 0 before anything
+                              ** (a bus, a recording) took them */
 } engine_stats;
 
 /* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */

@@ -77,6 +77,7 @@ struct EngineStats {
   std::uint64_t cancelled;        // scheduled commands taken back by cancel
   // Since 1.2:
   std::uint64_t meter_events_dropped; // meter events not sent: the reply ring half full
+  std::uint64_t input_nonfinite;      // input samples that were NaN or infinite, taken as 0
 };
 
 class Engine final : public AudioCallback {

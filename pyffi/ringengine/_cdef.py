@@ -458,6 +458,7 @@ typedef struct engine_stats {
     uint64_t cancelled;
 
     uint64_t meter_events_dropped;
+    uint64_t input_nonfinite;
 } engine_stats;
 
 int engine_get_stats(engine *e, engine_stats *out, size_t size);
