@@ -1164,7 +1164,9 @@ int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, 
 ** any other; the recording is closed. Writes the buffer's id to *buffer.
 ** Thread: any. Non-blocking.
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID (not a DONE buffer recording, or it
-** took no frames), ENGINE_ERR_TABLE_FULL (the buffer table),
+** took no frames), ENGINE_ERR_TABLE_FULL (the buffer table is full: the
+** recording stays open with its take whole, nothing lost; take it again
+** once a buffer is closed; since 1.4, before which it was lost),
 ** ENGINE_ERR_CLOSED. */
 int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
 

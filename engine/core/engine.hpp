@@ -229,11 +229,14 @@ public:
   }
   bool record_status(std::uint32_t id, RecordStatus& out) { return recordings_.status(id, out); }
   // A buffer recording that is done: its frames as a buffer, installed as
-  // load_buffer() does; 0 when the buffer table is full. Throws
-  // std::invalid_argument when `id` is not a done buffer recording, or it
-  // took no frames. The recording is closed.
+  // load_buffer() does, and the recording closed; 0 when the buffer table
+  // is full, and then the take is kept, whole, to be taken again once a
+  // slot frees (issue 37: it was lost). Throws std::invalid_argument when
+  // `id` is not a done buffer recording, or it took no frames. Takes the
+  // buffer table's lock, then the recordings' (never the other order).
   std::uint32_t record_take_buffer(std::uint32_t id) {
-    return buffers_.adopt(recordings_.take_buffer(id));
+    recordings_.check_take(id); // its refusals even while the table is full
+    return buffers_.adopt_if_room([&] { return recordings_.take_buffer(id); });
   }
   // The caller is done with `id` (a running recording is stopped at the
   // next block); its memory is freed once neither thread uses it.

@@ -64,6 +64,8 @@ public:
   // recording is closed. Throws std::invalid_argument as
   // Engine::record_take_buffer says.
   std::unique_ptr<SampleBuffer> take_buffer(std::uint32_t id);
+  // Throws as take_buffer() would, taking nothing.
+  void check_take(std::uint32_t id);
   bool close(std::uint32_t id) noexcept;
 
   // ---- Audio side ----

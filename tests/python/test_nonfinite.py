@@ -63,3 +63,23 @@ def test_the_master_meter_does_not_read_silence_for_a_nan():
         e.render(4800, input=x)
         peak = e.meters().master.peak[0]
         assert math.isclose(peak, 0.5, rel_tol=1e-6)
+
+
+def test_a_take_refused_by_a_full_buffer_table_is_kept_and_taken_later():
+    """Issue 37: result() while the buffer table was full raised
+    BufferTableFullError and then "no such recording": the take was lost."""
+    with ringengine.AudioEngine(backend="offline", channels=1, inputs=1, buffers=2) as e:
+        rec = e.record_buffer(500, source="input")
+        x = (np.arange(500, dtype=np.float32) + 1) / 1000
+        e.render(500, input=x)
+        e.render(256)
+        full = [e.load_buffer(np.zeros(8, np.float32)) for _ in range(2)]
+        for _ in range(2):  # refused, and refused again: still there
+            with pytest.raises(ringengine.BufferTableFullError, match="the take is kept"):
+                rec.result(timeout=10)
+        full[0].close()
+        e.render(256)  # the slot is let go of
+        take = rec.result(timeout=10)
+        assert rec.result() is take
+        e.play(0, take)
+        assert np.array_equal(e.render(500)[:, 0], x)
