@@ -212,6 +212,10 @@ ENGINE_EXPORT int engine_play_with(engine* e, const engine_play_options* o, std:
     return capi::fail(ENGINE_ERR_INVALID, "loop_end must be after loop_start (or 0: the end)");
   if (o->fade_in > 1 || o->loop > 1 || o->keylock > 1)
     return capi::fail(ENGINE_ERR_INVALID, "loop, fade_in and keylock must be 0 or 1");
+  // A region that cannot play on this buffer (a start past its last frame,
+  // an end past its end) is refused, not cut to the whole buffer.
+  if (const ringengine::Refusal why = e->core->invalid_region(o->buffer, o->loop_start, o->loop_end))
+    return capi::fail(ENGINE_ERR_INVALID, capi::word(why));
   const bool any = o->voice == ENGINE_ANY_VOICE;
   const std::uint32_t v = any ? 0 : o->voice;
   const std::uint64_t at = frame_of(o->at);
@@ -259,14 +263,19 @@ ENGINE_EXPORT int engine_set_loop(engine* e, std::uint32_t voice, std::uint64_t 
     return capi::fail(ENGINE_ERR_INVALID, "loop_start and loop_end must be below 2^32 frames");
   if (loop_end != 0 && loop_end <= loop_start)
     return capi::fail(ENGINE_ERR_INVALID, "loop_end must be after loop_start (or 0: the end)");
-  const std::uint64_t when = frame_of(at);
-  Message ms[3] = {
-      Message::set_voice(voice, VoiceSetting::loop_start, static_cast<std::uint32_t>(loop_start),
-                         when),
-      Message::set_voice(voice, VoiceSetting::loop_end, static_cast<std::uint32_t>(loop_end),
-                         when),
-      Message::set_voice(voice, VoiceSetting::crossfade, crossfade, when)};
-  return send_together(e, ms, 3, false, nullptr);
+  if (voice >= e->core->config().voices) // the wire's voice is 16 bits: checked before
+    return capi::fail(ENGINE_ERR_INVALID,
+                      capi::word(ringengine::Refusal::no_such(
+                          "voice", voice, 0, e->core->config().voices - 1.0, "voices")));
+  if (crossfade > ringengine::Engine::kMaxFade) // before the wire's float rounds it
+    return capi::fail(ENGINE_ERR_INVALID,
+                      capi::word(ringengine::Refusal::range("crossfade", crossfade, 0,
+                                                            ringengine::Engine::kMaxFade,
+                                                            "frames")));
+  // One message: both ends (and the crossfade) apply together.
+  return send_command(e, Message::set_loop(voice, static_cast<std::uint32_t>(loop_start),
+                                           static_cast<std::uint32_t>(loop_end), crossfade,
+                                           frame_of(at)));
 }
 
 ENGINE_EXPORT int engine_stop_fade(engine* e, std::uint32_t voice, std::int64_t at,

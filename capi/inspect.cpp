@@ -21,6 +21,7 @@ ENGINE_EXPORT int engine_get_stats(engine* e, engine_stats* out, std::size_t siz
   c.commands_handled = s.commands_handled;
   c.cancelled = s.cancelled;
   c.meter_events_dropped = s.meter_events_dropped;
+  c.input_nonfinite = s.input_nonfinite;
   capi::copy_out(out, size, c);
   return ENGINE_OK;
 }

@@ -166,6 +166,8 @@ static_assert(offsetof(engine_dsp_load, peak) == offsetof(ringengine::DspLoad, p
 static_assert(offsetof(engine_dsp_load, frames) == offsetof(ringengine::DspLoad, frames));
 static_assert(offsetof(engine_stats, meter_events_dropped) ==
               offsetof(engine_stats, cancelled) + 8);
+static_assert(offsetof(engine_stats, input_nonfinite) ==
+              offsetof(engine_stats, meter_events_dropped) + 8);
 static_assert(ENGINE_VOICE_PLAYING == ringengine::kVoicePlaying);
 static_assert(ENGINE_VOICE_LOOPING == ringengine::kVoiceLooping);
 static_assert(ENGINE_VOICE_SOUNDING == ringengine::kVoiceSounding);

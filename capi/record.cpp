@@ -142,7 +142,8 @@ ENGINE_EXPORT int engine_record_take_buffer(engine* e, std::uint32_t id, std::ui
     const std::uint32_t b = e->core->record_take_buffer(id);
     if (b == 0)
       return capi::fail(ENGINE_ERR_TABLE_FULL,
-                        "all engine_config.buffers buffers are open: the recording is lost");
+                        "all engine_config.buffers buffers are open: the take is kept; "
+                        "close a buffer and take it again");
     *buffer = b;
     return ENGINE_OK;
   } catch (const std::invalid_argument& err) {

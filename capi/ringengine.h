@@ -476,9 +476,15 @@ typedef enum engine_message_kind {
                               ** = the bus it sounds in (or
                               ** ENGINE_BUS_MASTER); value = its gain,
                               ** linear, 0 .. 16; frame = when */
-    ENGINE_MSG_SYNC_TO = 19   /* command (since 1.4): id = voice, frame =
+    ENGINE_MSG_SYNC_TO = 19,  /* command (since 1.4): id = voice, frame =
                               ** when: the downbeat moves to where the
                               ** voice's loop starts */
+    ENGINE_MSG_SET_LOOP = 20  /* command (since 1.4): param = voice, id =
+                              ** loop_start, arg = loop_end (0: the
+                              ** buffer's end), value = crossfade frames
+                              ** (whole, 0 .. 2^24), frame = when: the loop
+                              ** of the voice's play under way, both ends at
+                              ** once (engine_set_loop() sends it) */
 } engine_message_kind;
 
 /* One message, 24 bytes, the very bytes that cross the rings (a ring slot
@@ -490,7 +496,8 @@ typedef struct engine_message {
                     ** CANCEL: ENGINE_CANCEL_ALL_VOICES or 0; SET_BUS:
                     ** engine_bus_param; METER: engine_meter_source;
                     ** SET_VOICE: engine_voice_setting; RECORD_ENDED:
-                    ** engine_record_end; METRONOME: 1 on, 0 off */
+                    ** engine_record_end; METRONOME: 1 on, 0 off;
+                    ** SET_LOOP: the voice, 0 .. voices - 1 */
     uint32_t id;    /* PING, PONG: sequence number (wraps modulo 2^32);
                     ** SET_PARAM, PLAY, STOP, CANCEL, SET_VOICE, SYNC_TO,
                     ** VOICE_ENDED: the voice, 0 .. voices - 1 (CANCEL with
@@ -498,10 +505,11 @@ typedef struct engine_message {
                     ** ENGINE_BUS_MASTER; METER: the voice's or the bus's
                     ** number (0 for the master); EVENTS_LOST: how many
                     ** replies were dropped; RECORD_ENDED: the recording;
-                    ** METRONOME: its bus, or ENGINE_BUS_MASTER */
+                    ** METRONOME: its bus, or ENGINE_BUS_MASTER;
+                    ** SET_LOOP: the loop's first frame */
     uint64_t frame; /* commands (PING, SET_PARAM, PLAY, STOP, CANCEL,
                     ** SET_BUS, SET_VOICE, SET_SPEED, SET_TEMPO, METRONOME,
-                    ** SYNC_TO; QUANTIZE: the grid's first frame): the engine frame they
+                    ** SYNC_TO, SET_LOOP; QUANTIZE: the grid's first frame): the engine frame they
                     ** take effect at, or (uint64_t)ENGINE_AT_NEXT; replies
                     ** (PONG, VOICE_ENDED, BUFFER_RELEASED, EVENTS_LOST,
                     ** METER, RECORD_ENDED): an engine frame */
@@ -511,7 +519,9 @@ typedef struct engine_message {
                     ** bar); PLAY: the frames a play under way fades out
                     ** over, a whole number 0 .. 2^24 (0: cut); SET_VOICE
                     ** with ENGINE_VOICE_PLAY_BPM: the clip's tempo, 1 ..
-                    ** 999 (0: not locked); METER: the loudest peak, linear */
+                    ** 999 (0: not locked); METER: the loudest peak, linear;
+                    ** SET_LOOP: the crossfade's frames, a whole number 0 ..
+                    ** 2^24 */
     uint32_t arg;   /* SET_PARAM, SET_BUS, SET_SPEED: frames over which the
                     ** value moves linearly from where it is to `value`
                     ** (0: at once); SET_TEMPO: beats per bar (0: as it
@@ -519,7 +529,8 @@ typedef struct engine_message {
                     ** STOP: fade frames, 0 .. 2^24 (0: cut); SET_VOICE: the
                     ** setting's frames (or 0/1); METER: clips so far;
                     ** RECORD_ENDED: frames taken (METER and RECORD_ENDED
-                    ** saturate at 2^32 - 1) */
+                    ** saturate at 2^32 - 1); SET_LOOP: the loop's end
+                    ** (0: the buffer's end) */
 } engine_message;
 
 /* What an engine_message_kind is, as engine_describe_kind() tells it. */
@@ -724,7 +735,9 @@ int engine_set_param_latest(engine *e, uint32_t voice, int param, double value,
 /* What ENGINE_MSG_SET_VOICE sets (since 1.3), in frames of the buffer. The
 ** PLAY_ settings are for the voice's next play, sent just before it at its
 ** frame, and go back to their defaults once it takes them; the others move
-** the play under way. engine_play_with() and engine_set_loop() send them. */
+** the play under way, one at a time (engine_set_loop() moves both ends at
+** once, as ENGINE_MSG_SET_LOOP, since 1.4). engine_play_with() sends the
+** PLAY_ ones. */
 typedef enum engine_voice_setting {
     ENGINE_VOICE_PLAY_START = 0,      /* where the play starts; default 0 */
     ENGINE_VOICE_PLAY_LOOP_START = 1, /* its loop's region [start, end); */
@@ -814,7 +827,9 @@ void engine_play_options_init_size(engine_play_options *options, size_t size);
 ** Frames of the region are below 2^32. The voice chosen goes to *voice
 ** (may be NULL).
 ** Returns ENGINE_OK, or as engine_send() (INVALID: no such voice or
-** buffer, a region or fade out of range, options->size wrong). */
+** buffer, a region or fade out of range, options->size wrong; since 1.4 a
+** region that cannot play on the buffer: loop_start past its last frame,
+** loop_end past its end, the error naming which). */
 int engine_play_with(engine *e, const engine_play_options *options, uint32_t *voice);
 
 /* The voice plays the buffer from engine frame `at` (ENGINE_AT_NEXT: the
@@ -832,8 +847,19 @@ int engine_play(engine *e, uint32_t voice, uint32_t buffer, int64_t at, int loop
 
 /* Moves the loop's region of the voice's play under way to [loop_start,
 ** loop_end) (0: the buffer's end), with `crossfade` frames crossfaded at
-** the seam, at engine frame `at`, to the sample (since 1.3).
-** Returns ENGINE_OK, or as engine_send(). */
+** the seam, at engine frame `at`, to the sample (since 1.3). Both ends
+** move at once, as one ENGINE_MSG_SET_LOOP (since 1.4; before, two
+** messages, whose first could make an empty region that played the whole
+** buffer). A play that has entered its loop and is outside the new region
+** (past its end, or before its start) jumps at `at` to the frame that keeps
+** its phase in the loop: loop_start + (its position - the old loop_start)
+** modulo the new length, and with a crossfade the jump is crossfaded over
+** `crossfade` frames (the play from where it was fading out, linearly, as
+** the play from where it jumped fades in; not a key-locked play). A play
+** inside the new region, or not yet in its loop, plays on. A region past
+** the buffer's end is cut to it (an empty one: the whole buffer).
+** Returns ENGINE_OK, or as engine_send() (INVALID: no such voice, loop_end
+** not after loop_start, frames past 2^32 - 1, crossfade past 2^24). */
 int engine_set_loop(engine *e, uint32_t voice, uint64_t loop_start, uint64_t loop_end,
                     uint32_t crossfade, int64_t at);
 
@@ -1159,7 +1185,9 @@ int engine_get_record_status(engine *e, uint32_t id, engine_record_status *out, 
 ** any other; the recording is closed. Writes the buffer's id to *buffer.
 ** Thread: any. Non-blocking.
 ** Returns ENGINE_OK, ENGINE_ERR_INVALID (not a DONE buffer recording, or it
-** took no frames), ENGINE_ERR_TABLE_FULL (the buffer table),
+** took no frames), ENGINE_ERR_TABLE_FULL (the buffer table is full: the
+** recording stays open with its take whole, nothing lost; take it again
+** once a buffer is closed; since 1.4, before which it was lost),
 ** ENGINE_ERR_CLOSED. */
 int engine_record_take_buffer(engine *e, uint32_t id, uint32_t *buffer);
 
@@ -1224,6 +1252,9 @@ typedef struct engine_stats {
     uint64_t meter_events_dropped; /* ENGINE_MSG_METER events not sent: the
                               ** reply ring was half full (they never crowd
                               ** out the events that matter) */
+    uint64_t input_nonfinite; /* since 1.4: input samples that were NaN or
+                              ** infinite, replaced with 0 before anything
+                              ** (a bus, a recording) took them */
 } engine_stats;
 
 /* Returns ENGINE_OK, ENGINE_ERR_CLOSED, ENGINE_ERR_INVALID. */

@@ -138,6 +138,35 @@ Refusal CommandChecks::check_set_voice(const Message& m) const noexcept {
   }
 }
 
+Refusal CommandChecks::check_set_loop(const Message& m) const noexcept {
+  if (field::set_loop::voice(m) >= config_.voices)
+    return no_such_voice(field::set_loop::voice(m));
+  const std::uint32_t start = field::set_loop::loop_start(m);
+  const std::uint32_t end = field::set_loop::loop_end(m);
+  if (end != 0 && end <= start)
+    return Refusal::range("loop_end", end, start + 1.0, 4294967295.0,
+                          "frames (0: the buffer's end)", "2^32 - 1");
+  const float fade = field::set_loop::crossfade(m);
+  return fade >= 0 && fade <= static_cast<float>(Engine::kMaxFade) && fade == std::floor(fade)
+             ? Refusal{}
+             : Refusal::whole("crossfade", fade, 0, Engine::kMaxFade, "frames");
+}
+
+Refusal CommandChecks::check_region(std::uint64_t frames, std::uint64_t loop_start,
+                                    std::uint64_t loop_end) noexcept {
+  if (frames == 0)
+    return {};
+  if (loop_start >= frames)
+    return Refusal::range("loop_start", static_cast<double>(loop_start), 0,
+                          static_cast<double>(frames - 1), "frames",
+                          "the buffer's frames - 1");
+  if (loop_end > frames || (loop_end != 0 && loop_end <= loop_start))
+    return Refusal::range("loop_end", static_cast<double>(loop_end),
+                          static_cast<double>(loop_start + 1), static_cast<double>(frames),
+                          "frames (0: the buffer's end)", "the buffer's frames");
+  return {};
+}
+
 Refusal CommandChecks::check_set_speed(const Message& m) const noexcept {
   const float v = field::set_speed::value(m);
   return v >= -kMaxRate && v <= kMaxRate ? Refusal{}

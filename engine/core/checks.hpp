@@ -30,6 +30,12 @@ public:
 #define COMMAND(kind, NAME, number) Refusal check_##kind(const Message& m) const noexcept;
 #include "messages/messages.def"
 
+  // Why a loop's region [loop_start, loop_end) (loop_end 0: the end)
+  // cannot play on a buffer of `frames` frames: a start past its last
+  // frame, an end past its end or not after the start.
+  static Refusal check_region(std::uint64_t frames, std::uint64_t loop_start,
+                              std::uint64_t loop_end) noexcept;
+
 private:
   Refusal no_such_voice(std::uint32_t voice) const noexcept;
 

@@ -241,6 +241,17 @@ bool Dispatcher::on_set_voice(const Message& m, std::uint64_t) noexcept {
   return true;
 }
 
+// Both ends (and the crossfade) at once: never a region made of the new
+// start and the old end.
+bool Dispatcher::on_set_loop(const Message& m, std::uint64_t) noexcept {
+  const std::uint32_t v = field::set_loop::voice(m);
+  if (v >= shape_.voices)
+    return false;
+  mixer_.voice(v).set_region(field::set_loop::loop_start(m), field::set_loop::loop_end(m),
+                             static_cast<std::uint32_t>(field::set_loop::crossfade(m)));
+  return true;
+}
+
 bool Dispatcher::on_set_speed(const Message& m, std::uint64_t) noexcept {
   mixer_.speed().set(field::set_speed::value(m), field::set_speed::ramp(m));
   return true;

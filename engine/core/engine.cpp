@@ -177,7 +177,8 @@ EngineStats Engine::stats() const noexcept {
           p.commands_sent,         p.commands_rejected,      a.late.load(r),
           a.dropped.load(r),       a.unhandled.load(r),      a.events_dropped.load(r),
           buffers_.held(),         p.params_set,             a.params_applied.load(r),
-          a.commands_handled.load(r), a.cancelled.load(r),   a.meter_events_dropped.load(r)};
+          a.commands_handled.load(r), a.cancelled.load(r),   a.meter_events_dropped.load(r),
+          a.input_nonfinite.load(r)};
 }
 
 } // namespace ringengine

@@ -77,6 +77,7 @@ struct EngineStats {
   std::uint64_t cancelled;        // scheduled commands taken back by cancel
   // Since 1.2:
   std::uint64_t meter_events_dropped; // meter events not sent: the reply ring half full
+  std::uint64_t input_nonfinite;      // input samples that were NaN or infinite, taken as 0
 };
 
 class Engine final : public AudioCallback {
@@ -117,6 +118,17 @@ public:
   // false: it can): an unknown kind, a voice or parameter out of range, a
   // NaN. Thread: any. The checks are CommandChecks (core/checks.hpp).
   Refusal invalid(const Message& m) const noexcept { return checks_.check(m); }
+  // Why a play of buffer `id` cannot loop over [loop_start, loop_end)
+  // (loop_end 0: its end): CommandChecks::check_region against the
+  // buffer's frames (none for a buffer not open: the play's check says
+  // so). Thread: any; takes the buffer table's lock.
+  Refusal invalid_region(std::uint32_t id, std::uint64_t loop_start,
+                         std::uint64_t loop_end) const {
+    SampleBuffer b;
+    if (!buffers_.info(id, b))
+      return {};
+    return CommandChecks::check_region(b.frames, loop_start, loop_end);
+  }
 
   // Control side. Thread: any. Blocks only while another thread is inside
   // a send call; never waits on the audio thread.
@@ -222,11 +234,14 @@ public:
   }
   bool record_status(std::uint32_t id, RecordStatus& out) { return recordings_.status(id, out); }
   // A buffer recording that is done: its frames as a buffer, installed as
-  // load_buffer() does; 0 when the buffer table is full. Throws
-  // std::invalid_argument when `id` is not a done buffer recording, or it
-  // took no frames. The recording is closed.
+  // load_buffer() does, and the recording closed; 0 when the buffer table
+  // is full, and then the take is kept, whole, to be taken again once a
+  // slot frees (issue 37: it was lost). Throws std::invalid_argument when
+  // `id` is not a done buffer recording, or it took no frames. Takes the
+  // buffer table's lock, then the recordings' (never the other order).
   std::uint32_t record_take_buffer(std::uint32_t id) {
-    return buffers_.adopt(recordings_.take_buffer(id));
+    recordings_.check_take(id); // its refusals even while the table is full
+    return buffers_.adopt_if_room([&] { return recordings_.take_buffer(id); });
   }
   // The caller is done with `id` (a running recording is stopped at the
   // next block); its memory is freed once neither thread uses it.

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "dsp/biquad.hpp"
@@ -99,6 +100,12 @@ public:
         mix_.tick();
       }
     }
+    // A NaN or an infinity handed in leaves the filters' state non-finite,
+    // and every sample after it would be NaN for ever: that channel's state
+    // starts again from silence at the block's end.
+    for (std::uint32_t c = 0; c < channels; ++c)
+      if (!std::isfinite(state_[c].energy()))
+        state_[c] = Channel{};
     // Every band back at 0 dB: fades out, then leaves the path.
     if (flat()) {
       if (mix_.value == 0 && !mix_.moving())

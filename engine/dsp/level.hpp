@@ -16,9 +16,9 @@
 namespace ringengine {
 
 struct PlaneLevel {
-  float peak = 0;           // the largest |x|
+  float peak = 0;           // the largest |x|; infinite when one is NaN
   float squares = 0;        // the sum of x * x
-  std::uint32_t over = 0;   // samples with |x| > 1
+  std::uint32_t over = 0;   // samples with |x| > 1, or NaN
 };
 
 inline PlaneLevel measure(const float* x, std::uint32_t n) noexcept {
@@ -34,7 +34,8 @@ inline PlaneLevel measure(const float* x, std::uint32_t n) noexcept {
     const __m128 a = _mm_and_ps(v, magnitude);
     peak = _mm_max_ps(peak, a);
     squares = _mm_add_ps(squares, _mm_mul_ps(v, v));
-    over = _mm_sub_epi32(over, _mm_castps_si128(_mm_cmpgt_ps(a, one))); // true is -1
+    // not <= 1: past full scale, or NaN (true is -1)
+    over = _mm_sub_epi32(over, _mm_castps_si128(_mm_cmpnle_ps(a, one)));
   }
   alignas(16) float p[4], s[4];
   alignas(16) std::int32_t o[4];
@@ -49,8 +50,12 @@ inline PlaneLevel measure(const float* x, std::uint32_t n) noexcept {
     const float a = std::fabs(x[i]);
     level.peak = std::max(level.peak, a);
     level.squares += x[i] * x[i];
-    level.over += a > 1.0f;
+    level.over += !(a <= 1.0f);
   }
+  // A NaN (which max() passes over) reads as an infinite peak, never as
+  // silence; its square made the sum NaN.
+  if (std::isnan(level.squares))
+    level.peak = INFINITY;
   return level;
 }
 

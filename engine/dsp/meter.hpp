@@ -52,16 +52,16 @@ public:
       clips_ += level.over;
     } else if (peak > 1.0f) {
       for (std::uint32_t i = 0; i < n; ++i)
-        clips_ += std::fabs(x[i] * w) > 1.0f;
+        clips_ += !(std::fabs(x[i] * w) <= 1.0f); // NaN too
     }
   }
 
   // Takes y, a sample of channel c.
   void take(std::uint32_t c, float y) noexcept {
     const float a = std::fabs(y);
-    peak_[c] = std::max(peak_[c], a);
+    peak_[c] = std::max(peak_[c], std::isnan(a) ? INFINITY : a); // a NaN is not silence
     squares_[c] += static_cast<double>(y) * y;
-    clips_ += a > 1.0f;
+    clips_ += !(a <= 1.0f);
   }
 
   // The block's `frames` have passed (fed or not); at the window's end,

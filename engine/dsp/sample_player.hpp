@@ -71,6 +71,32 @@ public:
     crossfade_ = static_cast<std::uint32_t>(
         std::min<std::uint64_t>(crossfade, loop_end_ - loop_start_));
   }
+  // Moves the loop's region to [loop_start, loop_end) with both ends at
+  // once (set_region's cuts apply). A play that has entered its loop and
+  // finds itself outside the new region goes to the frame that keeps its
+  // phase in the loop: new start + (where it reads - old start) modulo the
+  // new length, fraction kept. Returns true when it jumped.
+  bool move_region(std::uint64_t loop_start, std::uint64_t loop_end,
+                   std::uint32_t crossfade) noexcept {
+    const bool inside = loop_ && entered_;
+    const double old_start = static_cast<double>(loop_start_);
+    set_region(loop_start, loop_end, crossfade);
+    if (!inside || buffer_ == nullptr || loop_end_ == loop_start_)
+      return false;
+    const double p = exact_position();
+    const auto ls = static_cast<double>(loop_start_), le = static_cast<double>(loop_end_);
+    if (p >= ls && p < le)
+      return false;
+    const double length = le - ls;
+    double into = std::fmod(p - old_start, length);
+    if (into < 0)
+      into += length;
+    const double to = ls + into;
+    const double index = std::floor(to);
+    index_ = static_cast<std::int64_t>(index);
+    frac_ = to - index;
+    return true;
+  }
   // Ends the buffer playing; true when one was.
   bool stop() noexcept {
     const bool was = buffer_ != nullptr;
@@ -128,12 +154,29 @@ public:
                        double steady_rate) noexcept {
     const SampleBuffer& b = *buffer_;
     out.channels = std::min(b.channels, output_channels);
-    if (rate == nullptr && steady_rate == 1.0 && frac_ == 0 && crossfade_ == 0)
-      return copy(out, output_channels);
-    return interpolate(out, output_channels, rate, steady_rate);
+    const std::uint32_t n = rate == nullptr && steady_rate == 1.0 && frac_ == 0 && crossfade_ == 0
+                                ? copy(out, output_channels)
+                                : interpolate(out, output_channels, rate, steady_rate);
+    wrap();
+    return n;
   }
 
 private:
+  // A loop that reached its end (or, backwards, its start) with the last
+  // frame rendered goes around now, so that position() never reads a frame
+  // outside the region (the next read would go around the same way).
+  void wrap() noexcept {
+    if (buffer_ == nullptr || !loop_ || loop_end_ == loop_start_)
+      return;
+    const auto ls = static_cast<std::int64_t>(loop_start_);
+    const auto le = static_cast<std::int64_t>(loop_end_);
+    const std::int64_t length = le - ls;
+    if (index_ >= le)
+      index_ = ls + (index_ - ls) % length;
+    else if (index_ < ls && (entered_ || index_ < 0))
+      index_ = le - 1 - (ls - 1 - index_) % length;
+  }
+
   // The buffer's own speed from a whole frame: its samples as they are, in
   // runs up to the next end (the buffer's, or the loop's).
   std::uint32_t copy(Signal& out, std::uint32_t output_channels) noexcept {
@@ -148,7 +191,9 @@ private:
           buffer_ = nullptr;
           return i;
         }
-        index_ = static_cast<std::int64_t>(loop_start_);
+        // Around the region by remainder, as interpolate() goes.
+        const auto ls = static_cast<std::int64_t>(loop_start_);
+        index_ = ls + (index_ - ls) % (end - ls);
       }
       const auto run = static_cast<std::uint32_t>(
           std::min<std::int64_t>(out.frames - i, end - index_));
@@ -161,6 +206,8 @@ private:
       }
       index_ += run;
       i += run;
+      if (loop_ && index_ > static_cast<std::int64_t>(loop_start_))
+        entered_ = true; // it read a frame of the region
     }
     if (!loop_ && index_ >= static_cast<std::int64_t>(b.frames))
       buffer_ = nullptr;

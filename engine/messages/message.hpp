@@ -136,6 +136,11 @@ struct Message {
   static constexpr Message metronome(bool on, float gain, std::uint32_t bus = kMasterBus,
                                      std::uint64_t at = kFrameNext) noexcept;
   static constexpr Message sync_to(std::uint32_t voice, std::uint64_t at = kFrameNext) noexcept;
+  // The loop of the voice's play under way to [loop_start, loop_end) (0: the
+  // buffer's end) with `crossfade` frames, both ends in one message.
+  static constexpr Message set_loop(std::uint32_t voice, std::uint32_t loop_start,
+                                    std::uint32_t loop_end, std::uint32_t crossfade,
+                                    std::uint64_t at = kFrameNext) noexcept;
   static constexpr std::uint32_t kAllVoices = 0xffffffffu;
 };
 
@@ -321,6 +326,18 @@ constexpr Message Message::sync_to(std::uint32_t voice, std::uint64_t at) noexce
   Message m = blank(MessageKind::sync_to);
   field::sync_to::set_voice(m, voice);
   field::sync_to::set_at(m, at);
+  return m;
+}
+
+constexpr Message Message::set_loop(std::uint32_t voice, std::uint32_t loop_start,
+                                    std::uint32_t loop_end, std::uint32_t crossfade,
+                                    std::uint64_t at) noexcept {
+  Message m = blank(MessageKind::set_loop);
+  field::set_loop::set_voice(m, voice);
+  field::set_loop::set_loop_start(m, loop_start);
+  field::set_loop::set_loop_end(m, loop_end);
+  field::set_loop::set_crossfade(m, static_cast<float>(crossfade));
+  field::set_loop::set_at(m, at);
   return m;
 }
 

@@ -36,6 +36,18 @@ public:
   // ---- Control side (Engine's contracts: core/engine.hpp) ----
   std::uint32_t load(const float* samples, std::uint64_t frames, std::uint32_t channels);
   std::uint32_t adopt(std::unique_ptr<SampleBuffer> buffer);
+  // adopt(make()) when the table has room, make() called under the table's
+  // lock only then (so what it gives up is never given up for nothing);
+  // 0, make() not called, when the table is full.
+  template <typename Make> std::uint32_t adopt_if_room(Make&& make) {
+    std::lock_guard guard(lock_);
+    handoff_.collect();
+    if (handoff_.open() >= buffers_)
+      return 0;
+    const std::uint32_t id = handoff_.install(make());
+    held_.store(handoff_.held(), std::memory_order_relaxed);
+    return id;
+  }
   bool close(std::uint32_t id) noexcept;
   bool info(std::uint32_t id, SampleBuffer& out) const;
   // Copies up to `frames` frames of buffer `id` from frame `start`,

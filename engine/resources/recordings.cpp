@@ -117,6 +117,18 @@ bool Recordings::status(std::uint32_t id, RecordStatus& out) {
   return true;
 }
 
+void Recordings::check_take(std::uint32_t id) {
+  std::lock_guard guard(lock_);
+  collect();
+  Recorder* r = find(id);
+  if (r == nullptr || r->ring)
+    throw std::invalid_argument("not a recording into a buffer, or it is closed");
+  if (handoff_.lent(id))
+    throw std::invalid_argument("the recording has not ended yet");
+  if (r->head.load(std::memory_order_acquire) == 0)
+    throw std::invalid_argument("the recording took no frames");
+}
+
 std::unique_ptr<SampleBuffer> Recordings::take_buffer(std::uint32_t id) {
   std::lock_guard guard(lock_);
   collect();

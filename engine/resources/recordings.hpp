@@ -64,6 +64,8 @@ public:
   // recording is closed. Throws std::invalid_argument as
   // Engine::record_take_buffer says.
   std::unique_ptr<SampleBuffer> take_buffer(std::uint32_t id);
+  // Throws as take_buffer() would, taking nothing.
+  void check_take(std::uint32_t id);
   bool close(std::uint32_t id) noexcept;
   // Offline, between blocks: waits until every file recording running has
   // room in its ring for `frames` more frames (RecordWriter::wait_for_room).

@@ -45,7 +45,7 @@ struct AudioCounters {
   std::atomic<std::uint64_t> callbacks{0}, frames{0}, pings_handled{0}, pongs_sent{0},
       pongs_dropped{0}, xruns{0}, max_callback_ticks{0}, late{0}, dropped{0}, unhandled{0},
       events_dropped{0}, params_applied{0}, commands_handled{0}, cancelled{0},
-      meter_events_dropped{0};
+      meter_events_dropped{0}, input_nonfinite{0};
 };
 
 class Metrics {

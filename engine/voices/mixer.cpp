@@ -1,6 +1,7 @@
 #include "voices/mixer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/command_port.hpp"
@@ -108,6 +109,16 @@ void Mixer::render(const AudioOut& out, const AudioIn& block_in, std::uint64_t p
       for (std::uint32_t c = 0; c < inputs; ++c)
         std::memset(in[c], 0, n * sizeof(float));
     }
+    // A NaN or an infinity never reaches a bus or a take: 0, counted.
+    std::uint64_t nonfinite = 0;
+    for (std::uint32_t c = 0; c < inputs; ++c)
+      for (std::uint32_t i = 0; i < n; ++i)
+        if (!std::isfinite(in[c][i])) {
+          in[c][i] = 0.0f;
+          ++nonfinite;
+        }
+    if (nonfinite != 0)
+      bump(metrics_.counters().input_nonfinite, nonfinite);
     if (recordings_.taps_input())
       recordings_.capture(kRecordInput, in, position + offset, n);
     for (std::uint32_t b = 0; b <= shape_.buses; ++b)

@@ -170,10 +170,24 @@ public:
     next_ = PlayRegion{};
     return cut;
   }
-  // Moves the loop's region of the play under way.
+  // Moves the loop's region of the play under way, both ends at once. A
+  // play in its loop and outside the new region jumps to the frame that
+  // keeps its phase (SamplePlayer::move_region); with a crossfade, the jump
+  // is crossfaded over that many frames: the play from where it was fades
+  // out (as a tail) while the play from where it jumped fades in (not a
+  // key-locked play, whose one stretcher cannot read two places).
   void set_region(std::uint64_t loop_start, std::uint64_t loop_end, std::uint32_t crossfade) noexcept {
-    if (player_.playing())
-      player_.set_region(loop_start, loop_end, crossfade);
+    if (player_.playing()) {
+      const SamplePlayer before = player_;
+      if (player_.move_region(loop_start, loop_end, crossfade) && crossfade != 0 &&
+          !keylocked_) {
+        tail_ = before;
+        tail_fade_ = fade_;
+        tail_fade_.out(crossfade);
+        if (!fade_.active())
+          fade_.in(crossfade);
+      }
+    }
     relock_ = true; // a locked loop goes on from where it is, in phase
   }
   // Starts fading the voice out over `frames`: a buffer playing ends when

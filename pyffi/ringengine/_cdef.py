@@ -162,7 +162,8 @@ typedef enum engine_message_kind {
     ENGINE_MSG_QUANTIZE = 16,
     ENGINE_MSG_SET_TEMPO = 17,
     ENGINE_MSG_METRONOME = 18,
-    ENGINE_MSG_SYNC_TO = 19
+    ENGINE_MSG_SYNC_TO = 19,
+    ENGINE_MSG_SET_LOOP = 20
 } engine_message_kind;
 
 typedef struct engine_message {
@@ -460,6 +461,7 @@ typedef struct engine_stats {
     uint64_t cancelled;
 
     uint64_t meter_events_dropped;
+    uint64_t input_nonfinite;
 } engine_stats;
 
 int engine_get_stats(engine *e, engine_stats *out, size_t size);

@@ -584,21 +584,30 @@ class AudioEngine:
         [loop_start, loop_end) (None: the buffer's end) at engine frame `at`
         (None: the next block; with `quantize`, the first line of that grid
         at or after it, as play()'s), to the sample, with `crossfade` frames
-        crossfaded at the seam. A play past the new end goes around at once."""
+        crossfaded at the seam. Both ends move at once (one message).
+
+        A play that has entered its loop and is outside the new region (past
+        its end, or before its start) jumps at `at` to the frame that keeps
+        its phase in the loop, as a DJ's loop move does: ``loop_start +
+        (position - old loop_start) % (loop_end - loop_start)``; with a
+        `crossfade`, the jump is crossfaded over that many frames (where it
+        was fading out linearly while where it jumped to fades in; not for a
+        key-locked play). A play inside the new region, or not yet in its
+        loop, plays on. A region past the buffer's end is cut to it."""
         v = _uint32("voice", voice, 0)
         start = _uint32("loop_start", loop_start, 0)
         end = 0 if loop_end is None else _uint32("loop_end", loop_end, 1)
-        fade = _uint32("crossfade", crossfade, 0)
+        fade = _uint32("crossfade", crossfade, 0, 2**24)
         if quantize is not None:
             if end != 0 and end <= start:
                 raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
                                            "set_loop: loop_end must be after loop_start "
                                            "(or None: the end)")
+            if v > 0xffff:
+                raise InvalidArgumentError(lib.ENGINE_ERR_INVALID,
+                                           "set_loop: no such voice %d" % v)
             self._quantized("set_loop", _at(at), quantize, [
-                (lib.ENGINE_MSG_SET_VOICE, setting, v, 0.0, frames)
-                for setting, frames in [(lib.ENGINE_VOICE_LOOP_START, start),
-                                        (lib.ENGINE_VOICE_LOOP_END, end),
-                                        (lib.ENGINE_VOICE_CROSSFADE, fade)]])
+                (lib.ENGINE_MSG_SET_LOOP, v, start, float(fade), end)])
             return
         check_command(lib.engine_set_loop(self._h, v, start, end, fade, _at(at)), "set_loop")
 

@@ -196,7 +196,11 @@ class BufferRecording(_Recording):
 
     def result(self, timeout: Optional[float] = None) -> Buffer:
         """The recorded frames as a Buffer, played as any other; waits as
-        wait() does. The same Buffer on every call."""
+        wait() does. The same Buffer on every call.
+
+        Raises BufferTableFullError while every buffer slot is open: the
+        take is kept, whole, and a later call (once a buffer is closed)
+        returns it; nothing is lost."""
         if self._buffer is not None:
             return self._buffer
         self.wait(timeout)

@@ -171,6 +171,7 @@ TEST(CApiGrowthTest, EveryKindOfTheHeaderIsDescribedWithItsFields) {
       {ENGINE_MSG_SET_TEMPO, "set_tempo", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_METRONOME, "metronome", ENGINE_DIRECTION_COMMAND},
       {ENGINE_MSG_SYNC_TO, "sync_to", ENGINE_DIRECTION_COMMAND},
+      {ENGINE_MSG_SET_LOOP, "set_loop", ENGINE_DIRECTION_COMMAND},
   };
   std::size_t described = 0;
   for (int kind = 0; kind < 65536; ++kind) {

@@ -90,11 +90,16 @@ TEST(MessageTableTest, EveryCommandHasATargetAndVoiceRoutingFollowsIt) {
 
   for (const TargetRow& t : kTargets) {
     Message m = blank(t.kind);
-    m.id = 5; // the member a voice travels in
+    m.id = 5; // the members a voice travels in: id, or (set_loop) param
+    m.param = 5;
     const bool for_a_voice = t.target == Target::voice;
     EXPECT_EQ(voice_of(m), for_a_voice ? 5u : Message::kAllVoices) << static_cast<int>(t.kind);
     EXPECT_EQ(set_voice_of(m, 9), for_a_voice) << static_cast<int>(t.kind);
-    EXPECT_EQ(m.id, for_a_voice ? 9u : 5u) << static_cast<int>(t.kind);
+    const bool in_param = t.kind == MessageKind::set_loop;
+    EXPECT_EQ(m.id, for_a_voice && !in_param ? 9u : 5u) << static_cast<int>(t.kind);
+    EXPECT_EQ(m.param, for_a_voice && in_param ? 9u : 5u) << static_cast<int>(t.kind);
+    if (for_a_voice)
+      EXPECT_EQ(voice_of(m), 9u) << static_cast<int>(t.kind);
   }
   Message pong = blank(MessageKind::pong);
   EXPECT_EQ(voice_of(pong), Message::kAllVoices) << "a reply targets nothing";

@@ -90,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   char text[201], text2[201];
 
   while (!r.empty()) {
-    const std::uint8_t op = r.u8() % 33;
+    const std::uint8_t op = r.u8() % 34;
     engine*& h = handles[r.u8() % 4];
     // Some calls get NULL instead of the handle.
     engine* target = (r.u8() % 8 == 0) ? nullptr : h;
@@ -413,13 +413,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       engine_meter m;
       engine_dsp_load load;
       const std::size_t size = r.u8() % 255 + ((r.u8() & 1) ? sizeof m - 254 : 0);
-      rc = (r.u8() % 4 == 0)
+      const bool of_load = r.u8() % 4 == 0; // else m is read: only then is it written
+      rc = of_load
                ? engine_get_dsp_load(target, (r.u8() % 8 == 0) ? nullptr : &load,
                                      std::min(size, sizeof load))
                : engine_get_meter(target, static_cast<int>(r.u8() % 5) - 1, r.u8() % 70,
                                   (r.u8() % 8 == 0) ? nullptr : &m, std::min(size, sizeof m));
       require(rc == ENGINE_OK || rc == ENGINE_ERR_CLOSED || rc == ENGINE_ERR_INVALID);
-      if (rc == ENGINE_OK && size >= sizeof m && r.u8() % 2)
+      if (rc == ENGINE_OK && !of_load && size >= sizeof m && r.u8() % 2)
         require(m.channels <= 64);
       break;
     }
@@ -517,11 +518,60 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 5:
         rc = engine_record_close(target, (r.u8() & 1) ? id : r.u32());
         break;
-      case 6: {
+      case 6: { // an input of any bits (NaN, infinities): the output stays finite
         const std::uint64_t frames = r.u16() % kMaxRenderFrames;
+        for (std::size_t i = 0, n = r.u8(); i < n; ++i) {
+          const std::uint32_t bits = r.u32();
+          std::memcpy(&input_in[r.u16() % (kMaxRenderFrames * kMaxChannels)], &bits,
+                      sizeof bits);
+        }
         rc = engine_render_input(target, render_out, (r.u8() & 1) ? input_in : nullptr, frames);
+        engine_info info;
+        if (rc == ENGINE_OK && engine_get_info(target, &info, sizeof info) == ENGINE_OK)
+          for (std::size_t i = 0; i < frames * info.channels; ++i)
+            require(std::isfinite(render_out[i]));
         break;
       }
+      }
+      break;
+    }
+    case 33: { // the transport (1.4): tempo, beats, the grid, the metronome, sync
+      const std::uint32_t bits = r.u32();
+      float value;
+      std::memcpy(&value, &bits, sizeof value);
+      const double any = (r.u8() & 1) ? value : (r.u16() % 2000) / 2.0 - 10;
+      const std::int64_t at = static_cast<std::int32_t>(r.u32());
+      switch (r.u8() % 7) {
+      case 0: rc = engine_set_tempo(target, any, at, r.u8() % 70); break;
+      case 1: {
+        engine_transport t;
+        rc = engine_get_transport(target, (r.u8() % 8 == 0) ? nullptr : &t,
+                                  r.u8() % (sizeof t + 1));
+        break;
+      }
+      case 2: {
+        double beat = 0;
+        const std::uint64_t frame = (r.u8() & 1) ? std::uint64_t{r.u32()}
+                                                  : std::uint64_t{r.u32()} << 32 | r.u32();
+        rc = engine_beat_at(target, frame, (r.u8() % 8 == 0) ? nullptr : &beat);
+        break;
+      }
+      case 3: {
+        std::uint64_t frame = 0;
+        rc = engine_frame_at(target, any, (r.u8() % 8 == 0) ? nullptr : &frame);
+        break;
+      }
+      case 4: {
+        std::uint64_t frame = 0;
+        rc = engine_grid_line(target, at, (r.u8() & 1) ? static_cast<double>(ENGINE_QUANTIZE_BAR) : any,
+                              (r.u8() % 8 == 0) ? nullptr : &frame);
+        break;
+      }
+      case 5:
+        rc = engine_metronome(target, r.u8() % 3, any,
+                              (r.u8() & 1) ? ENGINE_BUS_MASTER : r.u8() % 12u);
+        break;
+      default: rc = engine_sync_to(target, r.u8() % 40, at); break;
       }
       break;
     }

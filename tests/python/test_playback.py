@@ -4,6 +4,7 @@ loops (regions moved while playing, crossfaded seams), fades on stop and
 retrigger, voices chosen by the engine, and their state read without a
 message. Offline, on the rendered samples."""
 import math
+import re
 
 import pytest
 
@@ -11,6 +12,7 @@ from conftest import optional_module
 
 import ringengine
 from ringengine import InvalidArgumentError, RingFullError, VoiceEnded
+from ringengine._lib import lib
 
 np = optional_module("numpy")  # PyPy: the tests that need it skip
 
@@ -134,10 +136,75 @@ def test_set_loop_moves_the_region_while_it_plays_to_the_sample():
         e.play(0, e.load_buffer(x), loop=True, loop_start=0, loop_end=100)
         e.set_loop(0, 500, 600, at=150)
         out = e.render(400)[:, 0]
-    # Frames 0..149 as before (0..99, then 0..49); at 150 the position (50)
-    # lies before the new region, so the play runs on to it: 50..599, then 500...
-    expected = np.concatenate([x[0:100], x[0:50], x[50:300]])
+    # Frames 0..149 as before (0..99, then 0..49); at 150 the play (at 50,
+    # in its loop) lies outside the new region: it jumps to where its phase
+    # says, 500 + 50, and loops [500, 600) from there.
+    expected = np.concatenate([x[0:100], x[0:50], x[550:600], x[500:600], x[500:600]])
     assert np.array_equal(out, expected)
+
+
+@pytest.mark.parametrize("quantize", [None, 1])
+def test_set_loop_moves_both_ends_at_once(quantize):
+    """Issue 40: the start and the end went as two messages; the new start
+    against the old end made an empty region, which looped the whole
+    buffer: [200, 300) given [1000, 1100) played 0 .. 1099."""
+    x = ramp_buffer(2000)
+    with offline() as e:
+        e.play(0, e.load_buffer(x), loop=True, start=200, loop_start=200, loop_end=300)
+        e.set_loop(0, 1000, 1100, at=e.grid_line(1, 50) if quantize else 50,
+                   quantize=quantize)
+        line = e.grid_line(1, 50) if quantize else 50
+        out = e.render(line + 300)[:, 0]
+    before = np.array([x[200 + i % 100] for i in range(line)])
+    phase = line % 100
+    after = np.array([x[1000 + (phase + i) % 100] for i in range(300)])
+    assert np.array_equal(out, np.concatenate([before, after]))
+
+
+def test_a_voice_outside_its_moved_loop_keeps_its_phase():
+    """Issue 37: looping [1000, 2000) at 1100, given [3000, 3500), it played
+    on to 3500 and then looped [0, 3500). It jumps to 3100 and loops [3000,
+    3500), as a DJ's loop move does."""
+    x = ramp_buffer(4000)
+    with offline() as e:
+        e.play(0, e.load_buffer(x), loop=True, start=1000, loop_start=1000, loop_end=2000)
+        e.set_loop(0, 3000, 3500, at=100)
+        out = e.render(1300)[:, 0]
+    expected = [x[1000 + i] for i in range(100)] + \
+        [x[3000 + (100 + i) % 500] for i in range(1200)]
+    assert np.array_equal(out, np.array(expected))
+
+
+def test_a_crossfaded_jump_of_set_loop_has_no_step_where_a_plain_one_does():
+    """Issue 37: set_loop(0, 0, 20000, at=51111) on a looping voice clicked
+    with crossfade 0 and with 256. With 256, the play from where it was fades
+    out while the play from where it jumped fades in."""
+    x = ramp_buffer(60000) * 0.8  # a slow ramp: a jump is a step of ~0.5
+
+    def largest_step(crossfade):
+        with offline() as e:
+            e.play(0, e.load_buffer(x), loop=True, loop_start=30000, loop_end=60000)
+            e.set_loop(0, 0, 20000, at=51111, crossfade=crossfade)
+            out = e.render(52000)[:, 0]
+            position = e.voice_state(0).position
+        return np.max(np.abs(np.diff(out[51000:]))), position
+
+    plain, at = largest_step(0)
+    assert plain > 0.25
+    assert at == (51111 - 30000) % 20000 + 52000 - 51111  # the phase kept: 1111 on
+    smooth, at = largest_step(256)
+    assert smooth < 0.01 and at == 1111 + 889
+
+
+def test_a_loop_rendered_exactly_its_length_reads_position_0():
+    """Issue 37: a looping 48000-frame buffer rendered 48000 frames read
+    position 48000, a frame it never plays."""
+    with offline() as e:
+        e.play(0, e.load_buffer(ramp_buffer(48000)), loop=True)
+        e.render(48000)
+        assert e.voice_state(0).position == 0
+        e.render(100)
+        assert e.voice_state(0).position == 100
 
 
 def test_a_crossfaded_seam_has_no_step_where_a_plain_one_does():
@@ -249,13 +316,26 @@ def test_a_play_with_its_settings_arrives_whole_or_not_at_all():
     (lambda e, b: e.play(0, b, crossfade=-1), "crossfade must be 0 .. 4294967295"),
     (lambda e, b: e.stop(0, fade=-3), "fade must be 0 .. 16777216"),
     (lambda e, b: e.set_loop(0, 10, 5), "loop_end must be after"),
+    (lambda e, b: e.set_loop(0, 10, 5, quantize=1), "loop_end must be after"),
+    (lambda e, b: e._quantized("set_loop", -1, 1, [(lib.ENGINE_MSG_SET_LOOP, 0, 10, 0.0, 5)]),
+     "loop_end must be 11 .. 2^32 - 1"),
+    (lambda e, b: e.set_loop(0, 0, 10, crossfade=2**24 + 1), "crossfade must be 0 .. 16777216"),
+    # Issue 37: a region that cannot play on the buffer was accepted and the
+    # whole buffer looped.
+    (lambda e, b: e.play(0, b, loop=True, loop_start=1000),
+     "loop_start must be 0 .. the buffer's frames - 1 (999) frames, not 1000"),
+    (lambda e, b: e.play(0, b, loop=True, loop_start=3000, loop_end=4000),
+     "loop_start must be 0 .. the buffer's frames - 1 (999) frames, not 3000"),
+    (lambda e, b: e.play(0, b, loop=True, loop_start=100, loop_end=1001),
+     "loop_end must be 101 .. the buffer's frames (1000) frames (0: the buffer's end), "
+     "not 1001"),
     (lambda e, b: e.play(40, b), "no such voice 40"),
     (lambda e, b: e.play(0, b, bus=9), "bus must be a whole number 0 .. buses - 1"),
 ])
 def test_bad_playback_arguments_are_refused_and_say_why(call, message):
     with offline() as e:
         b = e.load_buffer(ramp_buffer(1000))
-        with pytest.raises(InvalidArgumentError, match=message.replace(".", r"\.")):
+        with pytest.raises(InvalidArgumentError, match=re.escape(message)):
             call(e, b)
         assert e.stats.commands_sent == 0
 

@@ -49,7 +49,18 @@ arrays = st.one_of(
 METHODS = {
     "set_param": (["voice", "name", "value", "at", "ramp"], st.sampled_from([3, 4, 5])),
     "set_param_latest": (["voice", "name", "value", "ramp"], st.sampled_from([3, 4])),
-    "play": (["voice", "buf", "at", "loop"], st.sampled_from([2, 3, 4])),
+    "play": (["voice", "buf", "at", "loop", "bus", "start", "loop_start", "loop_end",
+              "crossfade"], st.sampled_from([2, 3, 4, 6, 8, 9])),
+    # Added since the first pass (issue 37): regions, the mixer, recording,
+    # the input.
+    "set_loop": (["voice", "loop_start", "loop_end", "at", "crossfade"],
+                 st.sampled_from([3, 4, 5])),
+    "set_speed": (["speed", "at", "ramp"], st.sampled_from([1, 2, 3])),
+    "set_bus": (["bus", "param", "value", "at", "ramp"], st.sampled_from([3, 4, 5])),
+    "set_input": (["bus", "gain_db", "at"], st.sampled_from([0, 1, 2, 3])),
+    "record_buffer": (["frames", "source", "at"], st.sampled_from([1, 2, 3])),
+    "take_a_recording": ([], st.just(0)),
+    "render_input": (["frames", "input"], st.just(2)),
     "stop": (["voice", "at"], st.sampled_from([1, 2])),
     "cancel": (["voice", "at"], st.sampled_from([0, 1, 2])),
     "load_buffer": (["samples"], st.just(1)),
@@ -66,19 +77,43 @@ REASONS = ["freq", "gain", "pan", "buffer", "closed", "frames", "samples", "shap
            "ring", "finite", "integer", "number", "name", "open", "let go", "at ",
            # two threads processing at once (the three-thread test): the
            # second is told so, by name
-           "another thread is processing"]
+           "another thread is processing",
+           # the calls since the first pass
+           "bus", "source", "input", "param", "recording", "memory", "kept", "buffers",
+           "speed", "loop", "gain_db", "quantize"]
 
 call = st.sampled_from(sorted(METHODS)).flatmap(
     lambda m: METHODS[m][1].flatmap(
         lambda n: st.tuples(st.just(m), st.lists(
             arrays if m in ("load_buffer", "render_into") else
+            st.tuples(anything, arrays) if m == "render_input" else
             st.one_of(anything, st.just("BUFFER")), min_size=n, max_size=n))))
 
 
 def run(engine, buffers, method, args):
     """One call; the exceptions it may raise are checked by the caller."""
+    if method == "render_input":
+        args = list(args[0])
     args = [buffers[0] if isinstance(a, str) and a == "BUFFER" and buffers else a
             for a in args]
+    if method == "render_input":
+        frames, data = args
+        if isinstance(frames, int) and frames > 4096:
+            frames = 4096  # the shape decides; a huge render only takes time
+        if isinstance(data, np.ndarray):
+            data = data.copy()
+        out = engine.render(frames, input=data)
+        assert np.isfinite(out).all(), "render(%r, input=%r) gave NaN or inf" % (frames, data)
+        return None
+    if method == "record_buffer" and args and isinstance(args[0], (int, np.integer)) \
+            and not isinstance(args[0], bool) and args[0] > 100000:
+        args[0] = 100000  # a take is memory touched at once: kept small on a shared machine
+    if method == "take_a_recording":
+        for rec in list(engine.__dict__.get("_property_takes", [])):
+            if rec.done():
+                engine._property_takes.remove(rec)
+                buffers.append(rec.result(timeout=10))
+        return None
     if method == "close_a_buffer":
         if buffers:
             buffers.pop().close()
@@ -88,6 +123,8 @@ def run(engine, buffers, method, args):
     result = getattr(engine, method)(*args)
     if isinstance(result, Buffer):
         buffers.append(result)
+    if method == "record_buffer":
+        engine.__dict__.setdefault("_property_takes", []).append(result)
     return result
 
 
@@ -120,7 +157,8 @@ def finish(engine, buffers):
 @given(st.lists(call, min_size=1, max_size=25))
 def test_random_calls_either_work_or_raise_a_clear_error(calls):
     buffers = []
-    with AudioEngine(backend="offline", voices=4, buffers=4, capacity=16, schedule=8) as engine:
+    with AudioEngine(backend="offline", voices=4, buffers=4, capacity=16, schedule=8,
+                     inputs=1) as engine:
         for method, args in calls:
             check_call(engine, buffers, method, args)
         finish(engine, buffers)
@@ -132,7 +170,8 @@ def test_random_calls_either_work_or_raise_a_clear_error(calls):
 def test_random_calls_from_three_threads_at_once(per_thread):
     buffers = []  # shared: list operations are atomic enough for this
     failures = []
-    with AudioEngine(backend="offline", voices=4, buffers=6, capacity=16, schedule=8) as engine:
+    with AudioEngine(backend="offline", voices=4, buffers=6, capacity=16, schedule=8,
+                     inputs=1) as engine:
         def work(calls):
             try:
                 for method, args in calls:

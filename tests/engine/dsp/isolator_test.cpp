@@ -212,5 +212,32 @@ TEST(IsolatorTest, ABandsGainRampsAndSkipMovesIt) {
   EXPECT_EQ(eq.gain(Isolator::mid), 0.0);
 }
 
+// Issue 37: a NaN handed to an engaged EQ left its state NaN, and every
+// sample after it was NaN for ever (4800 frames later, all of them). The
+// block that holds it may be NaN from there; the next one is finite.
+TEST(IsolatorTest, AFilterHandedANanOrAnInfinityRecoversAtTheNextBlock) {
+  for (const float bad : {std::nanf(""), INFINITY}) {
+    Isolator eq;
+    eq.init(kRate, 2);
+    eq.set(Isolator::low, 0.5, 0);
+    Planes out{2, kBlock};
+    for (std::uint32_t i = 0; i < kBlock; ++i)
+      out[0][i] = out[1][i] = test_sample(i, 0);
+    out[0][10] = bad; // channel 0 only
+    Signal s = out.signal(2, kBlock);
+    eq.process(s);
+    for (std::uint32_t i = 0; i < kBlock; ++i)
+      ASSERT_TRUE(std::isfinite(out[1][i])) << "the other channel, " << i;
+    for (std::uint32_t k = 0; k < 3; ++k) {
+      for (std::uint32_t i = 0; i < kBlock; ++i)
+        out[0][i] = out[1][i] = test_sample(i, 0);
+      eq.process(s);
+      for (std::uint32_t i = 0; i < kBlock; ++i)
+        ASSERT_TRUE(std::isfinite(out[0][i])) << "block " << k << " frame " << i;
+    }
+    EXPECT_TRUE(eq.engaged());
+  }
+}
+
 } // namespace
 } // namespace ringengine

@@ -193,5 +193,34 @@ TEST(MeterTest, OffItTakesNothing) {
   EXPECT_EQ(mix[1][7], 3.0f);
 }
 
+// Issue 37: with every output sample NaN the master meter read peak 0.0
+// (max() passes a NaN over). A NaN reads as an infinite peak and a clip,
+// on the SSE path (a NaN among the first frames) and the scalar tail.
+TEST(MeterTest, ANanReadsAsAnInfinitePeakAndAClipNotAsSilence) {
+  for (const std::uint32_t at : {5u, kBlock - 1}) {
+    std::vector<float> x(kBlock, 0.25f);
+    x[at] = std::nanf("");
+    const PlaneLevel level = measure(x.data(), kBlock - 1 + (at == kBlock - 1 ? 1 : 0));
+    EXPECT_EQ(level.peak, INFINITY) << at;
+    EXPECT_EQ(level.over, 1u) << at;
+    for (const float w : {1.0f, 0.5f}) {
+      Meter meter;
+      meter.init(1, kBlock);
+      Snapshot<MeterReading> out;
+      meter.take(0, measure(x.data(), kBlock), w, x.data(), kBlock);
+      meter.advance(kBlock, kBlock, out);
+      EXPECT_EQ(out.read().peak[0], INFINITY) << at << " w " << w;
+      EXPECT_EQ(out.read().clips, 1u) << at << " w " << w;
+    }
+    Meter one;
+    one.init(1, kBlock);
+    Snapshot<MeterReading> out;
+    one.take(0, std::nanf(""));
+    one.advance(kBlock, kBlock, out);
+    EXPECT_EQ(out.read().peak[0], INFINITY);
+    EXPECT_EQ(out.read().clips, 1u);
+  }
+}
+
 } // namespace
 } // namespace ringengine

@@ -416,5 +416,70 @@ TEST(SamplePlayerTest, ARegionIsCutToTheBufferAndAnEmptyOneIsTheWhole) {
   EXPECT_FALSE(player.stop());
 }
 
+// Issue 37: a loop that reached its end with the render's last frame read
+// position() as its end (48000 of a 48000-frame loop), a frame it never
+// plays; it reads the region's start, on both paths.
+TEST(SamplePlayerTest, ALoopEndingWithTheRenderReadsItsStartNotItsEnd) {
+  const SampleBuffer b = make_buffer(512, 1);
+  for (const double rate : {1.0, 2.0}) { // the plain copy, and interpolate()
+    SamplePlayer player;
+    player.start(&b, 1, true, PlayRegion{100, 100, 356, 0}); // 256 frames
+    Planes out{1, kBlock};
+    Signal s = out.signal(1, rate == 1.0 ? 256 : 128);
+    ASSERT_EQ(player.render(s, 1, nullptr, rate), s.frames);
+    EXPECT_EQ(player.position(), 100u) << "rate " << rate;
+    EXPECT_EQ(player.exact_position(), 100.0) << "rate " << rate;
+    // And it goes on from there as before: frame 100 first.
+    ASSERT_EQ(player.render(s, 1, nullptr, 1.0), s.frames);
+    EXPECT_EQ(out[0][0], b.samples[100]) << "rate " << rate;
+  }
+  SamplePlayer whole;
+  whole.start(&b, 1, true, PlayRegion{});
+  Planes out{1, 512};
+  Signal s = out.signal(1, 512);
+  whole.render(s, 1, nullptr, 1.0);
+  EXPECT_EQ(whole.position(), 0u);
+}
+
+// Issue 37: moving the region under a play that is in its loop and falls
+// outside the new one sends it to the frame that keeps its phase: new start
+// + (position - old start) mod the new length; inside the new region, or
+// not yet in its loop, it plays on.
+TEST(SamplePlayerTest, MovingTheRegionAwayKeepsThePlaysPhaseInTheLoop) {
+  const SampleBuffer b = make_buffer(4000, 1);
+  SamplePlayer player;
+  player.start(&b, 1, true, PlayRegion{1000, 1000, 2000, 0});
+  Planes out{1, 600};
+  Signal s = out.signal(1, 100);
+  player.render(s, 1, nullptr, 1.0);
+  ASSERT_EQ(player.position(), 1100u);
+  EXPECT_TRUE(player.move_region(3000, 3500, 0)); // ahead: 3000 + 100
+  EXPECT_EQ(player.position(), 3100u);
+  s = out.signal(1, 600);
+  player.render(s, 1, nullptr, 1.0);
+  for (std::uint32_t i = 0; i < 600; ++i) // 3100 .. 3499, then 3000 ..
+    ASSERT_EQ(out[0][i], b.samples[i < 400 ? 3100 + i : 3000 + (i - 400)]) << i;
+  ASSERT_EQ(player.position(), 3200u);
+  EXPECT_TRUE(player.move_region(200, 300, 0)); // behind, shorter: (3200 - 3000) mod 100
+  EXPECT_EQ(player.position(), 200u);
+  EXPECT_FALSE(player.move_region(0, 1000, 0)); // inside the new one: stays
+  EXPECT_EQ(player.position(), 200u);
+  EXPECT_FALSE(player.move_region(150, 250, 0));
+  EXPECT_EQ(player.position(), 200u);
+
+  SamplePlayer before; // not yet in its loop: runs on into the new region
+  before.start(&b, 1, true, PlayRegion{0, 1000, 2000, 0});
+  EXPECT_FALSE(before.move_region(3000, 3500, 0));
+  EXPECT_EQ(before.position(), 0u);
+
+  SamplePlayer fraction; // the fraction is kept
+  fraction.start(&b, 1, true, PlayRegion{1000, 1000, 2000, 0});
+  s = out.signal(1, 100);
+  fraction.render(s, 1, nullptr, 1.25);
+  ASSERT_EQ(fraction.exact_position(), 1125.0);
+  EXPECT_TRUE(fraction.move_region(3000, 3050, 0));
+  EXPECT_EQ(fraction.exact_position(), 3025.0); // 125 mod 50
+}
+
 } // namespace
 } // namespace ringengine
