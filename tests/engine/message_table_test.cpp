@@ -98,8 +98,9 @@ TEST(MessageTableTest, EveryCommandHasATargetAndVoiceRoutingFollowsIt) {
     const bool in_param = t.kind == MessageKind::set_loop;
     EXPECT_EQ(m.id, for_a_voice && !in_param ? 9u : 5u) << static_cast<int>(t.kind);
     EXPECT_EQ(m.param, for_a_voice && in_param ? 9u : 5u) << static_cast<int>(t.kind);
-    if (for_a_voice)
+    if (for_a_voice) {
       EXPECT_EQ(voice_of(m), 9u) << static_cast<int>(t.kind);
+    }
   }
   Message pong = blank(MessageKind::pong);
   EXPECT_EQ(voice_of(pong), Message::kAllVoices) << "a reply targets nothing";
