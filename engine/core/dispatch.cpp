@@ -220,7 +220,7 @@ bool Dispatcher::on_stop(const Message& m, std::uint64_t now) noexcept {
   return true;
 }
 
-bool Dispatcher::on_set_voice(const Message& m, std::uint64_t) noexcept {
+bool Dispatcher::on_set_voice(const Message& m, std::uint64_t now) noexcept {
   const std::uint32_t v = field::set_voice::voice(m);
   const std::uint16_t setting = field::set_voice::setting(m);
   if (v >= shape_.voices || setting >= kVoiceSettingCount)
@@ -228,27 +228,31 @@ bool Dispatcher::on_set_voice(const Message& m, std::uint64_t) noexcept {
   Voice& voice = mixer_.voice(v);
   const std::uint32_t frames = field::set_voice::frames(m);
   const SamplePlayer& p = voice.player();
+  bool cut = false; // a replaced play's fading tail, cut by a region's jump
   switch (static_cast<VoiceSetting>(setting)) {
   case VoiceSetting::play_start: voice.next_region().start = frames; break;
   case VoiceSetting::play_loop_start: voice.next_region().loop_start = frames; break;
   case VoiceSetting::play_loop_end: voice.next_region().loop_end = frames; break;
   case VoiceSetting::play_crossfade: voice.next_region().crossfade = frames; break;
-  case VoiceSetting::loop_start: voice.set_region(frames, p.loop_end(), p.crossfade()); break;
-  case VoiceSetting::loop_end: voice.set_region(p.loop_start(), frames, p.crossfade()); break;
-  case VoiceSetting::crossfade: voice.set_region(p.loop_start(), p.loop_end(), frames); break;
+  case VoiceSetting::loop_start: cut = voice.set_region(frames, p.loop_end(), p.crossfade()); break;
+  case VoiceSetting::loop_end: cut = voice.set_region(p.loop_start(), frames, p.crossfade()); break;
+  case VoiceSetting::crossfade: cut = voice.set_region(p.loop_start(), p.loop_end(), frames); break;
   case VoiceSetting::play_bpm: voice.lock_next_play(field::set_voice::bpm(m)); break;
   }
+  if (cut)
+    port_.emit(Message::voice_ended(v, now));
   return true;
 }
 
 // Both ends (and the crossfade) at once: never a region made of the new
 // start and the old end.
-bool Dispatcher::on_set_loop(const Message& m, std::uint64_t) noexcept {
+bool Dispatcher::on_set_loop(const Message& m, std::uint64_t now) noexcept {
   const std::uint32_t v = field::set_loop::voice(m);
   if (v >= shape_.voices)
     return false;
-  mixer_.voice(v).set_region(field::set_loop::loop_start(m), field::set_loop::loop_end(m),
-                             static_cast<std::uint32_t>(field::set_loop::crossfade(m)));
+  if (mixer_.voice(v).set_region(field::set_loop::loop_start(m), field::set_loop::loop_end(m),
+                                 static_cast<std::uint32_t>(field::set_loop::crossfade(m))))
+    port_.emit(Message::voice_ended(v, now)); // a replaced play's tail, cut by the jump's
   return true;
 }
 

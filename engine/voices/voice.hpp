@@ -175,12 +175,18 @@ public:
   // keeps its phase (SamplePlayer::move_region); with a crossfade, the jump
   // is crossfaded over that many frames: the play from where it was fades
   // out (as a tail) while the play from where it jumped fades in (not a
-  // key-locked play, whose one stretcher cannot read two places).
-  void set_region(std::uint64_t loop_start, std::uint64_t loop_end, std::uint32_t crossfade) noexcept {
+  // key-locked play, whose one stretcher cannot read two places). Returns
+  // true when the crossfade took the place of the fading tail of a play a
+  // new play replaced: that play ends here, now.
+  [[nodiscard]] bool set_region(std::uint64_t loop_start, std::uint64_t loop_end,
+                                std::uint32_t crossfade) noexcept {
+    bool cut = false;
     if (player_.playing()) {
       const SamplePlayer before = player_;
       if (player_.move_region(loop_start, loop_end, crossfade) && crossfade != 0 &&
           !keylocked_) {
+        cut = tail_owes_end_ && tail_.playing();
+        tail_owes_end_ = false; // the jump's tail is no play of its own
         tail_ = before;
         tail_fade_ = fade_;
         tail_fade_.out(crossfade);
@@ -189,6 +195,7 @@ public:
       }
     }
     relock_ = true; // a locked loop goes on from where it is, in phase
+    return cut;
   }
   // Starts fading the voice out over `frames`: a buffer playing ends when
   // the fade reaches 0 (render() says where), a sine falls silent.

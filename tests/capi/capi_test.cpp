@@ -788,6 +788,34 @@ TEST(CApiBufferTest, APlayReplacedByAFadedPlayEndsJustPastItsLastSample) {
   }
 }
 
+TEST(CApiBufferTest, AReplacedPlaysTailCutByACrossfadedLoopJumpEndsThere) {
+  engine_config c = offline();
+  c.channels = 1;
+  Handle h;
+  ASSERT_EQ(create(c, h), ENGINE_OK);
+  std::vector<float> samples(10000, 0.5f);
+  std::uint32_t id = 0;
+  ASSERT_EQ(engine_load_buffer(h.e, samples.data(), samples.size(), 1, &id), ENGINE_OK);
+  ASSERT_EQ(engine_play(h.e, 0, id, 0, 0), ENGINE_OK);
+  // At 1000 a looping play replaces it, fading it out over 512 frames.
+  engine_play_options o;
+  engine_play_options_init_size(&o, sizeof o);
+  o.voice = 0;
+  o.buffer = id;
+  o.at = 1000;
+  o.fade = 512;
+  o.loop = 1;
+  o.loop_end = 2000;
+  ASSERT_EQ(engine_play_with(h.e, &o, nullptr), ENGINE_OK) << engine_last_error();
+  // At 1100 its loop moves away from where it reads (100): it jumps,
+  // crossfaded over 64 frames, which takes the place of the fading tail.
+  ASSERT_EQ(engine_set_loop(h.e, 0, 500, 600, 64, 1100), ENGINE_OK) << engine_last_error();
+  std::vector<float> out(4096);
+  ASSERT_EQ(engine_render(h.e, out.data(), out.size()), ENGINE_OK);
+  using R = std::array<std::uint64_t, 3>;
+  EXPECT_EQ(replies(h.e), (std::vector<R>{{ENGINE_MSG_VOICE_ENDED, 0, 1100}}));
+}
+
 TEST(CApiBufferTest, AVoicesPositionStaysWhereItsPlayEndedUntilItSoundsAgain) {
   engine_config c = offline();
   c.channels = 1;

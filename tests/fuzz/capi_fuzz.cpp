@@ -362,7 +362,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::uint64_t job = 0;
       float progress = 0;
       engine_buffer_info info;
-      switch (r.u8() % 6) {
+      switch (r.u8() % 7) {
       case 0:
         rc = engine_load_file(target, (r.u8() % 8 == 0) ? nullptr : path,
                               static_cast<int>(r.u8() % 7) - 1, &id);
@@ -389,6 +389,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 4:
         rc = engine_load_wait(target, r.u32(), r.u8(), &id);
         break;
+      case 5: { // samples back: at most 600 frames of up to 64 channels fit
+        std::uint64_t read = 0;
+        const std::uint64_t frames = r.u16() % (kMaxRenderFrames + 1);
+        const std::uint64_t start = (r.u8() & 1) ? std::uint64_t{r.u32()} << 32 | r.u32() : r.u16();
+        rc = engine_buffer_read(target, (r.u8() % 4 == 0) ? r.u32() : buffer_ids[r.u8() % 8],
+                                start, frames,
+                                (r.u8() % 8 == 0) ? nullptr : render_out,
+                                (r.u8() % 8 == 0) ? nullptr : &read);
+        require(rc != ENGINE_OK || read <= frames);
+        break;
+      }
       default:
         rc = engine_get_buffer_info(target, (r.u8() % 4 == 0) ? r.u32() : buffer_ids[r.u8() % 8],
                                     (r.u8() % 8 == 0) ? nullptr : &info, r.u8() % (sizeof info + 1));

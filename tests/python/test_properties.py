@@ -204,3 +204,37 @@ def test_a_closed_engine_refuses_every_call_clearly():
         with pytest.raises(ringengine.EngineClosedError, match="closed"):
             getattr(engine, method)(*args)
     buf.close()  # nothing: the engine is closed
+
+
+FILE_SUBTYPES = {"WAV": ["PCM_16", "PCM_24", "PCM_32", "FLOAT", "DOUBLE", "PCM_U8"],
+                 "FLAC": ["PCM_16", "PCM_24"], "AIFF": ["PCM_16", "FLOAT"]}
+file_kinds = st.sampled_from([(f, s) for f, ss in FILE_SUBTYPES.items() for s in ss])
+
+
+@SETTINGS
+@given(file_kinds, st.integers(1, 3000), st.integers(1, 8), st.integers(0, 2**32 - 1),
+       st.integers(0, 3100), st.one_of(st.none(), st.integers(0, 4000)))
+def test_a_file_of_any_format_loads_as_libsndfile_reads_it_and_reads_back(
+        kind, frames, channels, seed, start, count):
+    """load_file (issue 37, item 3: files among the property tests): a file
+    of any of libsndfile's formats at the engine's rate loads as
+    python-soundfile reads it as float32, to the bit, and Buffer.read gives
+    any stretch of it back; a start past the end is refused clearly."""
+    import tempfile
+    sf = pytest.importorskip("soundfile")
+    fmt, subtype = kind
+    samples = np.random.default_rng(seed).uniform(-0.99, 0.99, (frames, channels))
+    with tempfile.TemporaryDirectory() as d:
+        path = "%s/x.%s" % (d, fmt.lower())
+        sf.write(path, samples, 48000, format=fmt, subtype=subtype)
+        expected, _ = sf.read(path, dtype="float32", always_2d=True)
+        with AudioEngine(backend="offline", sample_rate=48000) as e:
+            buf = e.load_file(path)
+            assert (buf.frames, buf.channels, buf.source_rate) == (frames, channels, 48000)
+            assert np.array_equal(buf.read(), expected)
+            if start > frames:
+                with pytest.raises(EngineError, match="start must be"):
+                    buf.read(start, count)
+            else:
+                end = frames if count is None else min(frames, start + count)
+                assert np.array_equal(buf.read(start, count), expected[start:end])
