@@ -249,7 +249,7 @@ def test_stats_have_the_counters_named_as_in_c(offline):
         "commands_sent", "commands_rejected", "late", "dropped", "unhandled",
         "events_dropped", "buffers_live", "warnings", "warnings_dropped",
         "params_set", "params_applied", "commands_handled", "cancelled",
-        "meter_events_dropped")
+        "meter_events_dropped", "input_nonfinite")
     offline.send_ping()
     offline.process(64)
     s = offline.stats

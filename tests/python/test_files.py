@@ -2,6 +2,7 @@
 engine's rate, off the audio thread. Every file is made here, by
 python-soundfile, numpy, FFmpeg or sox; none is kept in the repository."""
 import os
+import platform
 import shutil
 import subprocess
 import time
@@ -162,6 +163,12 @@ def test_ten_thousand_failed_loads_leave_memory_flat_and_the_engine_playing(tmp_
             # A sanitizer's runtime keeps records of freed memory (ASan's
             # quarantine, TSan's shadow): 112 MiB and 2.6 MiB over the
             # 10,000 here. The bound holds in the plain build.
+            return
+        if platform.python_implementation() == "PyPy":
+            # PyPy's collector grows its own heap by some 4 MiB over the
+            # 10,000 exceptions, whatever the library does: the bound is
+            # CPython's. The library's blocks are counted exactly, under any
+            # Python, by FailedLoadTest (tests/engine) and LeakSanitizer.
             return
         assert rss_kib() - before < 2048, "grew by %d KiB" % (rss_kib() - before)
 
