@@ -911,7 +911,9 @@ int engine_set_speed(engine *e, double speed, int64_t at, uint32_t ramp);
 ** playing the buffer stop, the audio thread lets go and says so
 ** (ENGINE_MSG_BUFFER_RELEASED), and the memory is freed by a later call on
 ** a control thread (any receive, load or close; the event may be dropped,
-** the freeing is not). engine_destroy() frees what is left. A buffer's id
+** the freeing is not): the receive that takes the event has freed it,
+** unless another thread was inside a buffer call then, which frees it.
+** engine_destroy() frees what is left. A buffer's id
 ** names no other buffer for the life of the engine.
 ** Thread: any; serialized among themselves by a lock the audio thread never
 ** takes (a play's check and a receive that frees buffers take it too). */

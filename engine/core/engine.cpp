@@ -117,10 +117,12 @@ void Engine::apply_latest_params() noexcept {
 }
 
 void Engine::let_go_of_buffers() noexcept {
-  buffers_.finish(port_.taken(), [this](std::uint32_t id, const SampleBuffer*) {
-    mixer_.let_go(id, position_);
-    port_.emit(Message::buffer_released(id, position_));
-  });
+  // BUFFER_RELEASED after the buffer is handed back: a receive that takes
+  // the reply then finds the buffer to free (try_recv collects after it pops).
+  buffers_.finish(
+      port_.taken(),
+      [this](std::uint32_t id, const SampleBuffer*) { mixer_.let_go(id, position_); },
+      [this](std::uint32_t id) { port_.emit(Message::buffer_released(id, position_)); });
 }
 
 void Engine::render_block(const AudioOut& out, const AudioIn& in, std::uint32_t frames) noexcept {

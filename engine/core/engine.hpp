@@ -164,14 +164,20 @@ public:
   // Control side. Thread: any. Blocks only while another thread is inside
   // a recv call; never waits on the audio thread or on a sender.
   // Pops one reply; false when none is waiting.
+  // Collects after it pops: a BUFFER_RELEASED taken is a buffer already
+  // handed back (Engine::let_go_of_buffers), so by the time the caller sees
+  // it, its memory is freed (unless another thread holds the buffers' lock:
+  // that thread frees it).
   [[nodiscard]] bool try_recv(Message& out) noexcept {
+    const bool got = port_.try_recv(out);
     buffers_.collect_if_free();
-    return port_.try_recv(out);
+    return got;
   }
-  // Pops up to n replies into out[0..n); returns how many.
+  // Pops up to n replies into out[0..n); returns how many. Collects after, as try_recv().
   std::size_t recv_many(Message* out, std::size_t n) noexcept {
+    const std::size_t got = port_.recv_many(out, n);
     buffers_.collect_if_free();
-    return port_.recv_many(out, n);
+    return got;
   }
   // Whether replies wait: 1 yes, 0 no, -1 unknown (a receive is under way).
   // Thread: any. Never waits.

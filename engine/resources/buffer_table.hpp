@@ -74,9 +74,14 @@ public:
   // The buffer `id` names; nullptr when closed (or never lent).
   const SampleBuffer* find(std::uint32_t id) const noexcept { return handoff_.find(id); }
   // What was retired once the `taken` commands sent before it are taken:
-  // let_go(id, buffer) each, then the table forgets it.
+  // let_go(id, buffer) each, then the table forgets it (hands it back for
+  // the control side to free), then released(id) each, when given.
   template <typename LetGo> void finish(std::uint64_t taken, LetGo&& let_go) noexcept {
     handoff_.finish(taken, std::forward<LetGo>(let_go));
+  }
+  template <typename LetGo, typename Released>
+  void finish(std::uint64_t taken, LetGo&& let_go, Released&& released) noexcept {
+    handoff_.finish(taken, std::forward<LetGo>(let_go), std::forward<Released>(released));
   }
 
 private:

@@ -183,8 +183,14 @@ public:
   // After the commands: for each retired id whose `after` is at most `done`
   // (the commands taken so far), `stop_users(id, object)` (the engine stops
   // what uses it), then the object is forgotten and handed back to the
-  // control side. The others wait for a later call.
+  // control side, then `released(id)`: what it tells the control side (the
+  // engine's reply) comes after the control side can collect the object.
+  // The others wait for a later call.
   template <typename StopUsers> void finish(std::uint64_t done, StopUsers stop_users) noexcept {
+    finish(done, stop_users, [](std::uint32_t) noexcept {});
+  }
+  template <typename StopUsers, typename Released>
+  void finish(std::uint64_t done, StopUsers stop_users, Released released) noexcept {
     std::uint32_t kept = 0;
     for (std::uint32_t i = 0; i < retiring_count_; ++i) {
       const Retire r = retiring_[i];
@@ -199,6 +205,7 @@ public:
       // audio thread did with the object happens before the control side
       // frees it.
       [[maybe_unused]] const bool pushed = released_in_->try_push(r.id);
+      released(r.id);
     }
     retiring_count_ = kept;
   }

@@ -80,7 +80,7 @@ class Buffer:
         """Returns at once. The voices playing the buffer stop at the start of
         the next block; the memory goes once the audio thread has let go
         (a BufferReleased reply says so), on a later call of this thread or
-        another. Calling it twice, or on a closed engine, does nothing."""
+        another: the receive that returns the BufferReleased has freed it. Calling it twice, or on a closed engine, does nothing."""
         if self._closed:
             return
         self._closed = True

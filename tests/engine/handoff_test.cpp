@@ -51,6 +51,28 @@ TEST(HandoffTest, AnIdNamesOneObjectForTheLifeOfTheHandoff) {
   EXPECT_EQ(h.held(), 0u);
 }
 
+TEST(HandoffTest, WhatReleasedTellsIsAlreadyHandedBack) {
+  // The engine sends BUFFER_RELEASED from `released`: a control thread that
+  // takes that reply and then collects must find the object to free.
+  Handoff<int> h(2);
+  const std::uint32_t a = h.install(std::make_unique<int>(1));
+  audio_block(h);
+  ASSERT_TRUE(h.retire(a, 0));
+  h.take();
+  std::vector<std::uint32_t> stopped, told;
+  std::size_t collected_when_told = 0;
+  h.finish(
+      0, [&](std::uint32_t id, const int*) { stopped.push_back(id); },
+      [&](std::uint32_t id) {
+        told.push_back(id);
+        collected_when_told = h.collect(); // as a receive on another thread would
+      });
+  EXPECT_EQ(stopped, std::vector<std::uint32_t>{a});
+  EXPECT_EQ(told, std::vector<std::uint32_t>{a});
+  EXPECT_EQ(collected_when_told, 1u) << "told before it was handed back";
+  EXPECT_EQ(h.held(), 0u);
+}
+
 TEST(HandoffTest, FreesExactlyWhatTheAudioThreadHandedBack) {
   Handoff<int> h(4);
   const std::uint32_t a = h.install(std::make_unique<int>(1));
