@@ -117,34 +117,34 @@ bool Recordings::status(std::uint32_t id, RecordStatus& out) {
   return true;
 }
 
-void Recordings::check_take(std::uint32_t id) {
-  std::lock_guard guard(lock_);
+Recorder& Recordings::takeable(std::uint32_t id, std::uint64_t& frames) {
   collect();
   Recorder* r = find(id);
   if (r == nullptr || r->ring)
     throw std::invalid_argument("not a recording into a buffer, or it is closed");
   if (handoff_.lent(id))
     throw std::invalid_argument("the recording has not ended yet");
-  if (r->head.load(std::memory_order_acquire) == 0)
+  frames = r->head.load(std::memory_order_acquire);
+  if (frames == 0)
     throw std::invalid_argument("the recording took no frames");
+  return *r;
+}
+
+void Recordings::check_take(std::uint32_t id) {
+  std::lock_guard guard(lock_);
+  std::uint64_t frames = 0;
+  takeable(id, frames);
 }
 
 std::unique_ptr<SampleBuffer> Recordings::take_buffer(std::uint32_t id) {
   std::lock_guard guard(lock_);
-  collect();
-  Recorder* r = find(id);
-  if (r == nullptr || r->ring)
-    throw std::invalid_argument("not a recording into a buffer, or it is closed");
-  if (handoff_.lent(id))
-    throw std::invalid_argument("the recording has not ended yet");
-  const std::uint64_t frames = r->head.load(std::memory_order_acquire);
-  if (frames == 0)
-    throw std::invalid_argument("the recording took no frames");
+  std::uint64_t frames = 0;
+  Recorder& r = takeable(id, frames);
   auto buffer = std::make_unique<SampleBuffer>();
   buffer->frames = frames;
-  buffer->channels = r->channels;
-  buffer->samples = std::move(r->memory); // the audio thread has let go of it
-  r->closed = true;
+  buffer->channels = r.channels;
+  buffer->samples = std::move(r.memory); // the audio thread has let go of it
+  r.closed = true;
   closed_.push_back(id); // within its reserve
   collect();
   return buffer;

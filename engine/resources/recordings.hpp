@@ -95,6 +95,9 @@ public:
 private:
   // Control side, under lock_: the recorder `id` names, unless closed.
   Recorder* find(std::uint32_t id) noexcept;
+  // Under lock_: the ended recording into a buffer `id` names, with its
+  // frames taken; throws std::invalid_argument saying why there is none.
+  Recorder& takeable(std::uint32_t id, std::uint64_t& frames);
   // Control side, under lock_: takes back what the audio thread let go
   // of, and retires (frees) what is closed, let go of and written.
   void collect() noexcept;
